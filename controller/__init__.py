@@ -1,0 +1,2 @@
+"""acumat controller: zone frames and commands in, events out (pure core), and the thin
+shell that turns events into console lines, history rows and MQTT messages."""

@@ -1,0 +1,58 @@
+"""Commands into the core (imperative names) and the result each one gets (pure data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class StartSession:
+    program: str | None = None
+    name: Literal["start"] = "start"
+
+
+@dataclass(frozen=True, slots=True)
+class StopSession:
+    name: Literal["stop"] = "stop"
+
+
+@dataclass(frozen=True, slots=True)
+class PauseSession:
+    name: Literal["pause"] = "pause"
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeSession:
+    name: Literal["resume"] = "resume"
+
+
+@dataclass(frozen=True, slots=True)
+class SelectProgram:
+    program: str
+    name: Literal["select_program"] = "select_program"
+
+
+@dataclass(frozen=True, slots=True)
+class Tare:
+    name: Literal["tare"] = "tare"
+
+
+Command = StartSession | StopSession | PauseSession | ResumeSession | SelectProgram | Tare
+COMMAND_NAMES = ("start", "stop", "pause", "resume", "select_program", "tare")
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """``ok`` or the reason the command changed nothing."""
+
+    ok: bool
+    error: str | None = None
+
+    @classmethod
+    def success(cls) -> CommandResult:
+        return cls(ok=True)
+
+    @classmethod
+    def failure(cls, error: str) -> CommandResult:
+        return cls(ok=False, error=error)

@@ -1,0 +1,1 @@
+"""MQTT and Home Assistant: the only place paho is imported."""

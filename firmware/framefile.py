@@ -1,0 +1,171 @@
+"""The acumat-frames/1 file format: JSON Lines, a header line then one frame per line.
+
+Header: ``{"type": "header", "format": "acumat-frames/1", "rate_hz": 10.0, "layout": {...}}``
+plus any extra keys (the simulator adds ``"truth"``). Frame: ``{"t": 12.3, "zones":
+{"upper_left": 5.91, ..., "lower_right": null}}``: ``t`` in seconds, non-decreasing; kg after
+calibration; ``null`` where a zone had no valid reading. Readers accept extra keys; a zone
+missing from a frame counts as ``null``; a zone name the layout does not know is ignored.
+The header's rate is a hint, not a promise.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from firmware.errors import FirmwareError
+from firmware.frame import ZoneFrame
+from firmware.layout import LayoutError, MatLayout
+
+FORMAT = "acumat-frames/1"
+
+
+class FrameFileError(FirmwareError, ValueError):
+    """A frame file that does not follow acumat-frames/1; names the line and the reason."""
+
+    def __init__(self, line_no: int, reason: str) -> None:
+        super().__init__(f"line {line_no}: {reason}")
+        self.line_no = line_no
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class FrameFileHeader:
+    """The header line: layout, the rate hint, and every other key as it was written."""
+
+    layout: MatLayout
+    rate_hz: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": "header",
+            "format": FORMAT,
+            "rate_hz": self.rate_hz,
+            "layout": self.layout.to_dict(),
+            **self.extra,
+        }
+
+
+def parse_header(line: str, line_no: int = 1) -> FrameFileHeader:
+    data = _json_object(line, line_no)
+    if data.get("type") != "header" or data.get("format") != FORMAT:
+        raise FrameFileError(line_no, f'expected a header with "format": "{FORMAT}"')
+    rate = data.get("rate_hz", 10.0)
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not rate > 0:
+        raise FrameFileError(line_no, f"rate_hz must be a positive number, got {rate!r}")
+    if "layout" not in data or not isinstance(data["layout"], dict):
+        raise FrameFileError(line_no, "the header has no layout object")
+    try:
+        layout = MatLayout.from_dict(data["layout"])
+    except LayoutError as exc:
+        raise FrameFileError(line_no, str(exc)) from None
+    extra = {k: v for k, v in data.items() if k not in ("type", "format", "rate_hz", "layout")}
+    return FrameFileHeader(layout=layout, rate_hz=float(rate), extra=extra)
+
+
+class FrameParser:
+    """Turns frame lines into ``ZoneFrame``s for one layout, checking order and types."""
+
+    def __init__(self, layout: MatLayout) -> None:
+        self._names = layout.names
+        self._last_t = -math.inf
+
+    def parse(self, line: str, line_no: int) -> ZoneFrame:
+        data = _json_object(line, line_no)
+        t = data.get("t")
+        if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t):
+            raise FrameFileError(line_no, f"t must be a finite number of seconds, got {t!r}")
+        if t < self._last_t:
+            raise FrameFileError(line_no, f"t went backwards ({t} after {self._last_t})")
+        zones = data.get("zones")
+        if not isinstance(zones, dict):
+            raise FrameFileError(line_no, "a frame needs a zones object")
+        self._last_t = float(t)
+        loads = tuple(_load(zones.get(name), name, line_no) for name in self._names)
+        return ZoneFrame(t=float(t), load_kg=loads)
+
+
+def frame_to_dict(layout: MatLayout, frame: ZoneFrame, digits: int = 3) -> dict[str, Any]:
+    return {
+        "t": round(frame.t, 4),
+        "zones": {
+            name: (None if kg is None else round(kg, digits))
+            for name, kg in zip(layout.names, frame.load_kg, strict=True)
+        },
+    }
+
+
+def write_frames(out: IO[str], header: FrameFileHeader, frames: Iterable[ZoneFrame]) -> int:
+    """Writes a header and the frames; returns how many frames were written."""
+    out.write(json.dumps(header.to_dict(), separators=(",", ":")) + "\n")
+    count = 0
+    for frame in frames:
+        out.write(json.dumps(frame_to_dict(header.layout, frame), separators=(",", ":")))
+        out.write("\n")
+        count += 1
+    return count
+
+
+def read_frames(lines: Iterable[str]) -> tuple[FrameFileHeader, Iterator[ZoneFrame]]:
+    """Reads the header now and the frames lazily; errors carry 1-based line numbers."""
+    it = iter(enumerate(lines, start=1))
+    first = _next_content(it)
+    if first is None:
+        raise FrameFileError(1, "the file is empty: expected a header line")
+    header = parse_header(first[1], first[0])
+    parser = FrameParser(header.layout)
+
+    def frames() -> Iterator[ZoneFrame]:
+        for line_no, line in it:
+            if line.strip():
+                yield parser.parse(line, line_no)
+
+    return header, frames()
+
+
+def open_frames(path: Path) -> tuple[FrameFileHeader, Iterator[ZoneFrame]]:
+    """Opens a frame file; the iterator closes the file when exhausted."""
+    handle = path.open(encoding="utf-8")
+    try:
+        header, frames = read_frames(handle)
+    except BaseException:
+        handle.close()
+        raise
+
+    def closing() -> Iterator[ZoneFrame]:
+        with handle:
+            yield from frames
+
+    return header, closing()
+
+
+def _next_content(it: Iterator[tuple[int, str]]) -> tuple[int, str] | None:
+    for line_no, line in it:
+        if line.strip():
+            return line_no, line
+    return None
+
+
+def _json_object(line: str, line_no: int) -> dict[str, Any]:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise FrameFileError(line_no, f"not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise FrameFileError(line_no, "expected a JSON object")
+    return data
+
+
+def _load(value: Any, name: str, line_no: int) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FrameFileError(line_no, f"zone {name!r}: expected kg or null, got {value!r}")
+    if not math.isfinite(value):
+        return None
+    return float(value)
