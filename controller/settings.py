@@ -37,11 +37,20 @@ class DetectionSettings(_Frozen):
     settle_s: float = Field(
         2.0, ge=0, description="Lying still this long (after lying is reported) starts a session."
     )
-    still_kg_s: float = Field(
-        3.0,
+    still_ratio: float = Field(
+        0.03,
         gt=0,
-        description="Mean absolute load change per second (summed over zones, "
-        "per 100 kg of load) below which the person counts as still.",
+        description="Load in motion (kg moving between zones) over the total load "
+        "below which the person is still: breathing moves under 1 %, shifting tens of %.",
+    )
+    settle_max_s: float = Field(
+        10.0, gt=0, description="Lying this long starts a session even if never quite still."
+    )
+    stand_sway_ratio: float = Field(
+        0.012,
+        gt=0,
+        description="Sway (motion averaged over 3 s) over the total load above "
+        "which an upright person whose footprint fits both is standing rather than sitting.",
     )
     zero_tau_s: float = Field(
         120.0, gt=0, description="Time constant with which the empty mat's drift is zeroed."
@@ -143,9 +152,6 @@ class FaultSettings(_Frozen):
         gt=0,
         description="A loaded zone whose reading does not change at all this long "
         "is stuck (real cells always show noise).",
-    )
-    spike_kg: float = Field(
-        25.0, gt=0, description="A single-sample jump this large that returns is ignored."
     )
     recover_s: float = Field(2.0, ge=0, description="Good readings this long clear a fault.")
 

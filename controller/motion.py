@@ -1,0 +1,47 @@
+"""How much the load moves between zones: stillness and sway (pure).
+
+Each zone's load runs through a fast (0.2 s) and a slow (1.0 s) exponential average; the sum
+over zones of their difference is the load in motion, in kg. Breathing moves a few tens of
+grams per zone; shifting, sitting up or stepping moves kilograms. Time constants are in
+seconds of frame time, so any frame rate gives the same figure.
+"""
+
+from __future__ import annotations
+
+import math
+
+_FAST_TAU_S = 0.2
+_SLOW_TAU_S = 1.0
+_SWAY_TAU_S = 3.0
+
+
+class MotionMeter:
+    def __init__(self, zones: int) -> None:
+        self._fast = [0.0] * zones
+        self._slow = [0.0] * zones
+        self._last_t: float | None = None
+        self.motion_kg = 0.0
+        self.sway_kg = 0.0  # motion averaged over a few seconds (standing sways, sitting less)
+
+    def update(self, t: float, loads_kg: list[float]) -> float:
+        if self._last_t is None:
+            self._fast = list(loads_kg)
+            self._slow = list(loads_kg)
+            self._last_t = t
+            return 0.0
+        dt = t - self._last_t
+        self._last_t = t
+        if dt <= 0.0:
+            return self.motion_kg
+        a_fast = 1.0 - math.exp(-dt / _FAST_TAU_S)
+        a_slow = 1.0 - math.exp(-dt / _SLOW_TAU_S)
+        fast, slow = self._fast, self._slow
+        total = 0.0
+        for i, kg in enumerate(loads_kg):
+            f = fast[i] + a_fast * (kg - fast[i])
+            s = slow[i] + a_slow * (kg - slow[i])
+            fast[i], slow[i] = f, s
+            total += abs(f - s)
+        self.motion_kg = total
+        self.sway_kg += (1.0 - math.exp(-dt / _SWAY_TAU_S)) * (total - self.sway_kg)
+        return total
