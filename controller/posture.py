@@ -23,7 +23,7 @@ from controller.settings import DetectionSettings
 _EVAL_EVERY_S = 0.5
 _ENTER_LYING_MARGIN = 0.01  # lying must fit this much better than upright to be entered
 _KEEP_LYING_MARGIN = 0.05  # an upright posture must fit this much better to leave lying
-_UPRIGHT_TIE = 0.03  # sitting and standing fits closer than this: let sway decide
+_UPRIGHT_TIE = 0.08  # sitting and standing fits closer than this: let sway decide
 
 
 class PostureClassifier:

@@ -1,0 +1,142 @@
+"""``acumat run``: the service: a frame source through the core to console, history, MQTT.
+
+``acumat run --simulate [SCENARIO] [--speed X]`` is the main job in simulation: the same loop
+that runs on the Pi, fed by the body simulator in real time (or X times faster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from controller.config import AppConfig, ConfigError, load_config
+from controller.console import ConsoleAdapter
+from controller.core import MatController
+from controller.history import History, HistoryAdapter, WallAt
+from controller.ports import Adapter
+from controller.service import Lifecycle, Service
+from controller.sources import open_source
+from firmware.clock import Clock, SystemClock
+from firmware.layout import MatLayout
+
+log = logging.getLogger("acumat")
+DEFAULT_SCENARIO = "relax_session"
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser("run", help="run the mat service")
+    p.add_argument("--config", type=Path, help="TOML configuration file")
+    p.add_argument(
+        "--simulate",
+        nargs="?",
+        const=DEFAULT_SCENARIO,
+        metavar="SCENARIO",
+        help=f"feed the simulator (default scenario: {DEFAULT_SCENARIO})",
+    )
+    p.add_argument("--file", type=Path, help="play a recorded acumat-frames/1 file")
+    p.add_argument("--speed", type=float, help="play X times faster than real time")
+    p.add_argument("--state-dir", type=Path, help="where history and state live")
+    p.add_argument("--quiet", action="store_true", help="no console output")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        config = _with_flags(load_config(args.config), args)
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(f"acumat: config: {line}", file=sys.stderr)
+        return 2
+    return serve(config, SystemClock(), quiet=args.quiet)
+
+
+def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
+    source: dict[str, Any] = {}
+    if args.simulate is not None:
+        source.update(kind="simulate", scenario=args.simulate)
+    if args.file is not None:
+        source.update(kind="file", file=args.file)
+    if args.speed is not None:
+        source["speed"] = args.speed
+    data = config.model_dump(exclude_unset=True)
+    data.setdefault("source", {}).update(source)
+    if args.state_dir is not None:
+        data["storage"] = {"dir": args.state_dir}
+    return AppConfig.model_validate(data) if source or args.state_dir else config
+
+
+def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
+    layout = config.mat.layout()
+    try:
+        source = open_source(config, clock, layout)
+    except (KeyError, ValueError, OSError) as exc:
+        print(f"acumat: cannot open the {config.source.kind} source: {exc}", file=sys.stderr)
+        return 2
+    wall_at = WallAt()
+    service = Service(
+        core=MatController(layout, config.core(), breathing=_breathing(layout)),
+        source=source,
+        adapters=_adapters(config, clock, layout, wall_at, quiet),
+        lifecycle=_lifecycle(clock),
+        on_first_frame=lambda frame: wall_at.anchor(frame.t, clock.wall()),
+    )
+    _on_signals(service)
+    log.info(
+        "mat %s: %s source, state in %s", config.mat.id, config.source.kind, config.storage.dir
+    )
+    return service.run()
+
+
+def _adapters(
+    config: AppConfig, clock: Clock, layout: MatLayout, wall_at: WallAt, quiet: bool
+) -> list[Adapter]:
+    history = History(config.storage.dir / "history.sqlite")
+    adapters: list[Adapter] = [HistoryAdapter(history, config.mat.id, wall_at)]
+    if not quiet:
+        adapters.append(ConsoleAdapter(sys.stdout, live=sys.stdout.isatty()))
+    if config.mqtt is not None:
+        from controller.mqtt.adapter import MqttAdapter
+
+        adapters.append(
+            MqttAdapter(
+                config.mqtt,
+                mat_id=config.mat.id,
+                mat_name=config.mat.name,
+                layout=layout,
+                programs=sorted(config.session.programs),
+                clock=clock,
+                state_dir=config.storage.dir,
+            )
+        )
+    return adapters
+
+
+def _lifecycle(clock: Clock) -> Lifecycle:
+    try:
+        from controller.sdnotify import Notifier
+    except ImportError:
+        return Lifecycle()
+    notifier: Lifecycle = Notifier(clock)
+    return notifier
+
+
+def _breathing(layout: MatLayout) -> Any:
+    try:
+        from controller.breathing import BreathingEstimator
+    except ImportError:
+        return None
+    return BreathingEstimator(layout)
+
+
+def _on_signals(service: Service) -> None:
+    def stop(signum: int, _frame: object) -> None:
+        log.info("signal %d: stopping", signum)
+        service.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)

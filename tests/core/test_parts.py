@@ -1,0 +1,202 @@
+"""Balance, presence, auto-zero, faults and posture: each part alone, table-driven."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from controller.balance import BalanceMonitor, measure
+from controller.events import SensorFault, UnevenLoad
+from controller.faults import ZoneConditioner
+from controller.geometry import build_geometry
+from controller.occupancy import Presence, ZeroTracker
+from controller.posture import PostureClassifier
+from controller.settings import BalanceSettings, DetectionSettings, FaultSettings
+from firmware.frame import ZoneFrame
+from firmware.layout import DEFAULT_LAYOUT, MatLayout
+
+GEOMETRY = build_geometry(DEFAULT_LAYOUT)
+
+
+@pytest.mark.parametrize(
+    ("loads", "imbalance"),
+    [
+        ([10, 10, 20, 20, 5, 5], 0.0),
+        ([0, 10, 0, 20, 0, 5], 1.0),
+        ([10, 0, 20, 0, 5, 0], -1.0),
+        ([6, 4, 12, 8, 3, 2], -0.2),
+        ([-1, 10, 0, 0, 0, 0], 1.0),  # negative noise on an empty tile counts as zero
+    ],
+)
+def test_imbalance_is_right_minus_left_over_total(loads: list[float], imbalance: float) -> None:
+    assert measure(GEOMETRY, loads).imbalance == pytest.approx(imbalance)
+
+
+def test_a_centre_column_counts_for_both_sides() -> None:
+    geometry = build_geometry(MatLayout.grid(3, 3, 0.6, 1.3))
+    loads = [0.0] * 9
+    loads[1] = 30.0  # upper centre only
+    assert measure(geometry, loads).imbalance == pytest.approx(0.0)
+
+
+def run_balance(values: list[tuple[float, float]]) -> list[UnevenLoad]:
+    monitor, out = BalanceMonitor(BalanceSettings()), []
+    for t, value in values:
+        event = monitor.update(t, value, evaluate=True)
+        if event is not None:
+            out.append(event)
+    return out
+
+
+def steps(start: float, end: float, value: float, dt: float = 0.1) -> list[tuple[float, float]]:
+    n = round((end - start) / dt)
+    return [(start + i * dt, value) for i in range(n)]
+
+
+def test_uneven_alert_needs_the_dwell_and_clears_below_the_lower_threshold() -> None:
+    events = run_balance(
+        steps(0, 10, 0.0) + steps(10, 30, -0.35) + steps(30, 40, 0.15) + steps(40, 60, 0.05)
+    )
+    assert [(e.active, e.side) for e in events] == [(True, "left"), (False, "left")]
+    assert 15 <= events[0].t <= 18  # smoothing (2 s) + dwell (5 s)
+    assert events[1].t >= 45  # 0.15 is between the thresholds: the alert holds
+
+
+def test_natural_asymmetry_and_short_leans_never_alert() -> None:
+    wobble = [(i * 0.1, 0.06 if (i // 20) % 2 else -0.04) for i in range(3000)]
+    short = steps(300, 303, 0.5) + steps(303, 320, 0.05)
+    assert run_balance(wobble + short) == []
+
+
+def test_presence_hysteresis_and_backdated_leaving() -> None:
+    presence = Presence(DetectionSettings())
+    changes = [
+        c
+        for t, kg in [
+            (0, 0),
+            (1, 25),
+            (1.5, 25),
+            (1.7, 25),
+            (5, 15),
+            (6, 10),
+            (6.5, 10),
+            (7, 10),
+            (7.6, 10),
+        ]
+        if (c := presence.update(t, kg)) is not None
+    ]
+    assert changes == [(True, 1), (False, 6)]
+
+
+def test_zero_tracks_slow_drift_only_while_empty() -> None:
+    s = DetectionSettings()
+    zero = ZeroTracker(2, s)
+    zero.track(0, [0.0, 0.0], True)
+    t = 0.0
+    for _ in range(36000):  # an hour at 10 Hz, drifting 3 kg per hour on one cell
+        t += 0.1
+        zero.track(t, [3.0 * t / 3600, 0.0], may_track=True)
+    assert zero.correct([3.0, 0.0])[0] == pytest.approx(0.0, abs=0.15)
+    zero.track(t + 0.1, [60.0, 0.0], may_track=False)  # a person: nothing moves
+    assert zero.offsets_kg[0] == pytest.approx(3.0, abs=0.15)
+
+
+def conditioner_run(
+    rows: Sequence[Sequence[float | None]], dt: float = 0.1
+) -> tuple[list[list[float]], list[SensorFault]]:
+    cond = ZoneConditioner(("a", "b"), FaultSettings())
+    loads: list[list[float]] = []
+    events: list[SensorFault] = []
+    for i, row in enumerate(rows):
+        events += cond.update(ZoneFrame(t=i * dt, load_kg=tuple(row)), others_moving=True)
+        loads.append(list(cond.loads_kg))
+    return loads, events
+
+
+def test_a_single_sample_spike_changes_nothing() -> None:
+    rows = [[10.0, 5.0]] * 10 + [[90.0, 5.0]] + [[10.0, 5.0]] * 10
+    loads, events = conditioner_run(rows)
+    assert max(row[0] for row in loads) == 10.0 and events == []
+
+
+def test_a_missing_zone_holds_its_last_value_raises_and_clears_a_fault() -> None:
+    rows: list[list[float | None]] = [[10.0, 5.0] for _ in range(10)]
+    rows += [[None, 5.0] for _ in range(30)]
+    rows += [[10.5, 5.0] for _ in range(40)]
+    loads, events = conditioner_run(rows)
+    assert [(e.zone, e.active, e.fault) for e in events] == [
+        ("a", True, "no_reading"),
+        ("a", False, "no_reading"),
+    ]
+    assert loads[25][0] == 10.0  # held while missing
+    assert events[0].t == pytest.approx(2.0)  # after missing_s = 1 s
+
+
+@pytest.mark.parametrize(("value", "fault"), [(500.0, "out_of_range"), (-80.0, "out_of_range")])
+def test_absurd_values_are_faults_not_weight(value: float, fault: str) -> None:
+    loads, events = conditioner_run([[10.0, 5.0]] * 5 + [[value, 5.0]] * 20)
+    assert events and events[0].fault == fault
+    assert max(abs(row[0]) for row in loads) == 10.0
+
+
+def test_a_frozen_loaded_zone_is_stuck() -> None:
+    rows = [[12.345, 5.0 + i * 0.01] for i in range(400)]
+    _, events = conditioner_run(rows)
+    assert [(e.active, e.fault) for e in events] == [(True, "stuck")]
+
+
+def test_source_reported_reasons_are_kept() -> None:
+    cond = ZoneConditioner(("a",), FaultSettings())
+    events = []
+    for i in range(20):
+        events += cond.update(ZoneFrame(i * 0.1, (None,), ("saturated",)), others_moving=False)
+    assert [e.fault for e in events] == ["saturated"]
+
+
+# Zone loads (kg) for bodies on the default 2 × 3 mat, from Winter's segment masses:
+# a 1.75 m person lying with the head near the head end carries ~16/47/36 % on the three rows;
+# long-sitting puts two thirds under the pelvis.
+POSTURES_2X3: dict[str, list[float]] = {
+    "lying": [5.5, 5.5, 16.5, 16.5, 12.5, 12.5],
+    "lying_head_low": [12.5, 12.5, 16.5, 16.5, 5.5, 5.5],
+    "sitting_long_head_end": [27, 27, 8, 8, 5, 5],
+    "sitting_long_middle": [0, 0, 27, 27, 11, 11],
+    "sitting_cross_legged": [0, 0, 36, 36, 0.2, 0.2],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("lying", "lying"),
+        ("lying_head_low", "lying"),
+        ("sitting_long_head_end", "sitting"),
+        ("sitting_long_middle", "sitting"),
+        ("sitting_cross_legged", "sitting"),
+    ],
+)
+def test_posture_from_the_load_profile(name: str, expected: str) -> None:
+    classifier = PostureClassifier(GEOMETRY, DetectionSettings())
+    loads = POSTURES_2X3[name]
+    for i in range(40):
+        classifier.update(i * 0.1, loads, occupied=True, sway_ratio=0.0)
+    assert classifier.posture == expected
+
+
+def test_standing_and_sitting_in_one_row_are_told_apart_by_sway() -> None:
+    loads = [0.0, 0.0, 35.0, 35.0, 0.0, 0.0]
+    calm, swaying = (PostureClassifier(GEOMETRY, DetectionSettings()) for _ in range(2))
+    for i in range(40):
+        calm.update(i * 0.1, loads, occupied=True, sway_ratio=0.002)
+        swaying.update(i * 0.1, loads, occupied=True, sway_ratio=0.03)
+    assert (calm.posture, swaying.posture) == ("sitting", "standing")
+
+
+def test_posture_is_debounced_and_empty_is_immediate() -> None:
+    classifier = PostureClassifier(GEOMETRY, DetectionSettings())
+    assert classifier.update(0.0, POSTURES_2X3["lying"], True, 0.0) is None
+    changed = [classifier.update(t / 10, POSTURES_2X3["lying"], True, 0.0) for t in range(1, 20)]
+    assert [c.posture for c in changed if c] == ["lying"]
+    gone = classifier.update(2.0, [0.0] * 6, occupied=False, sway_ratio=0.0)
+    assert gone is not None and gone.posture == "empty" and gone.previous == "lying"
