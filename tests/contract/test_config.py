@@ -1,0 +1,97 @@
+"""The configuration file: defaults, one readable line per problem, docs kept true."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from controller.config import ConfigError, load_config, parse_config
+from controller.configdoc import render
+from firmware.layout import DEFAULT_LAYOUT
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_defaults_run_the_default_mat() -> None:
+    config = load_config(None)
+    assert config.mat.layout() == DEFAULT_LAYOUT
+    assert config.mqtt is None and config.session.program == "relax"
+    assert config.session.programs["cellulite"].max_s == 1800
+
+
+def test_a_grid_and_custom_zones() -> None:
+    grid = parse_config({"mat": {"columns": 2, "rows": 4, "width_m": 0.6, "length_m": 1.8}})
+    assert len(grid.mat.layout().zones) == 8
+    custom = parse_config(
+        {
+            "mat": {
+                "width_m": 0.5,
+                "length_m": 1.0,
+                "zones": [
+                    {"name": "head", "x_m": 0.25, "y_m": 0.25, "width_m": 0.5, "length_m": 0.5},
+                    {"name": "hips", "x_m": 0.25, "y_m": 0.75, "width_m": 0.5, "length_m": 0.5},
+                ],
+            }
+        }
+    )
+    assert custom.mat.layout().names == ("head", "hips")
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (
+            {"session": {"grace_s": -1}},
+            "session.grace_s: Input should be greater than or equal to 0",
+        ),
+        ({"session": {"program": "yoga"}}, "session: program 'yoga' is not one of"),
+        ({"balance": {"alert_imbalance": 0.1}}, "balance: clear_imbalance must be below"),
+        ({"mat": {"id": "my mat"}}, "mat.id: String should match pattern"),
+        ({"mat": {"colour": "red"}}, "mat.colour: unknown field"),
+        ({"detection": {"person_kg": 10}}, "detection: leave_kg must be below person_kg"),
+        ({"source": {"kind": "file"}}, "source: kind = 'file' needs file"),
+        (
+            {
+                "mat": {
+                    "zones": [
+                        {"name": "a", "x_m": 0.9, "y_m": 0.1, "width_m": 0.2, "length_m": 0.2}
+                    ]
+                }
+            },
+            "mat: zone 'a' reaches outside",
+        ),
+    ],
+)
+def test_each_problem_names_its_field(data: dict[str, object], line: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data)
+    assert any(p.startswith(line) for p in caught.value.problems), caught.value.problems
+
+
+def test_several_problems_are_all_reported(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[session]\ngrace_s = -1\n[balance]\ndwell_s = 'long'\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert len(caught.value.problems) == 2
+
+
+def test_unreadable_and_invalid_toml_say_so(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[mat\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(broken)
+
+
+def test_configuration_doc_matches_the_models() -> None:
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert doc == render(), "run: python -m controller.configdoc > docs/configuration.md"
+
+
+def test_readme_names_the_two_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "./dev simulate" in readme and "./dev test" in readme
+    assert "./dev test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
