@@ -1,0 +1,118 @@
+"""The story builder and its result: states held and moved between, sampled at a fixed rate.
+
+``Timeline`` appends samples as a scenario tells its story (``hold`` a state, ``move`` to the
+next one, mark when a person settled or left, when the load was uneven) and keeps the true
+posture timeline as it goes. ``SimRun`` is the finished run: measured loads, the truth, and the
+frames and header to write. Pure: all randomness comes from the generator it is given.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from firmware.frame import ZoneFrame
+from firmware.framefile import FrameFileHeader
+from firmware.layout import MatLayout
+from firmware.sim.body import FloatArray
+from firmware.sim.motion import State, Still, blend, landing
+
+_LANDING_S = 2.0  # the ring after a landing has died away by then
+
+
+class Timeline:
+    """Samples in order; ``t`` is where the story has got to (seconds from 0)."""
+
+    def __init__(self, layout: MatLayout, rate_hz: float, rng: np.random.Generator) -> None:
+        self.layout = layout
+        self.rate_hz = rate_hz
+        self.rng = rng
+        self.segments: list[dict[str, Any]] = []
+        self.settled_t: list[float] = []
+        self.left_t: list[float] = []
+        self.uneven: list[dict[str, Any]] = []
+        self._chunks: list[FloatArray] = []
+        self._n = 0
+        self._landing = 0.0
+        self.empty = Still(layout, np.zeros(len(layout.zones)), "empty", "nothing on the mat")
+        self.state: State = self.empty
+
+    @property
+    def t(self) -> float:
+        return self._n / self.rate_hz
+
+    def _times(self, duration_s: float) -> FloatArray:
+        count = max(1, round(duration_s * self.rate_hz))
+        return np.arange(self._n, self._n + count, dtype=np.float64) / self.rate_hz
+
+    def _append(self, rows: FloatArray, posture: str, detail: str) -> None:
+        start = self.t
+        if self._landing:
+            ring = np.arange(min(len(rows), round(_LANDING_S * self.rate_hz))) / self.rate_hz
+            rows = rows.copy()
+            rows[: len(ring)] *= landing(ring, self._landing)[:, None]
+            self._landing = 0.0
+        self._chunks.append(rows)
+        self._n += len(rows)
+        self.segments.append(
+            {"from_t": start, "to_t": self.t, "posture": posture, "detail": detail}
+        )
+
+    def hold(self, state: State, duration_s: float) -> None:
+        """Stays in ``state`` for ``duration_s``."""
+        self.state = state
+        self._append(state.render(self._times(duration_s), self.rng), state.posture, state.detail)
+
+    def move(self, to: State, duration_s: float, land: float = 0.0) -> None:
+        """Blends from the last sample to ``to`` over ``duration_s``; ``land`` rings after it."""
+        start = self._chunks[-1][-1] if self._chunks else self.state.mean_kg()
+        t = self._times(duration_s)
+        rows = blend(start, to.mean_kg(), t - t[0] + 1.0 / self.rate_hz, len(t) / self.rate_hz)
+        self._append(rows, "transition", "transition")
+        self.state = to
+        self._landing = land
+
+    def mark_settled(self) -> None:
+        self.settled_t.append(self.t)
+
+    def mark_left(self) -> None:
+        self.left_t.append(self.t)
+
+    def mark_uneven(self, from_t: float, side: str) -> None:
+        self.uneven.append({"from_t": from_t, "to_t": self.t, "side": side})
+
+    def loads(self) -> FloatArray:
+        return np.vstack(self._chunks) if self._chunks else np.zeros((0, len(self.layout.zones)))
+
+
+@dataclass(frozen=True)
+class SimRun:
+    """A finished run: measured kg per sample (NaN = no reading), at ``rate_hz`` from t = 0."""
+
+    name: str
+    layout: MatLayout
+    rate_hz: float
+    truth: dict[str, Any]
+    loads_kg: FloatArray
+
+    def frames(self) -> Iterator[ZoneFrame]:
+        faulted = ("not_ready",) * len(self.layout.zones)
+        for i, row in enumerate(self.loads_kg.tolist()):
+            loads = tuple(None if math.isnan(v) else v for v in row)
+            faults: tuple[str | None, ...] = ()
+            if None in loads:
+                faults = tuple(
+                    f if v is None else None for f, v in zip(faulted, loads, strict=True)
+                )
+            yield ZoneFrame(t=round(i / self.rate_hz, 6), load_kg=loads, faults=faults)
+
+    def header(self) -> FrameFileHeader:
+        return FrameFileHeader(
+            layout=self.layout,
+            rate_hz=self.rate_hz,
+            extra={"scenario": self.name, "truth": self.truth},
+        )
