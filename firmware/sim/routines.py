@@ -1,6 +1,6 @@
 """A person on the mat and the moves scenarios are made of: lie down, get up, shift, stand (pure).
 
-``Person`` picks where it lies (head 0–0.3 m from the head end, a few cm off-centre) and how
+``Person`` picks where it lies (head 0–0.3 m from the head end, up to 2 cm off-centre) and how
 it breathes, from the run's generator, and hands out its states on a given layout. The
 routines append to a ``Timeline`` the way people do it: stepping on, standing, sitting down,
 lying back over 4–10 s, weight landing with a small overshoot; getting up in reverse.
@@ -42,7 +42,7 @@ class Person:
             layout,
             Body(mass_kg, height_m),
             head_y_m=float(rng.uniform(0.0, 0.3)),
-            dx_m=float(rng.uniform(-0.03, 0.03)),
+            dx_m=float(rng.uniform(-0.02, 0.02)),
             bpm=bpm,
             bpm_end=bpm * float(rng.uniform(0.75, 0.9)),
         )
@@ -50,7 +50,7 @@ class Person:
     def moved(self, rng: np.random.Generator) -> Person:
         """The same person lying down again, a little elsewhere."""
         return replace(
-            self, head_y_m=float(rng.uniform(0.0, 0.3)), dx_m=float(rng.uniform(-0.03, 0.03))
+            self, head_y_m=float(rng.uniform(0.0, 0.3)), dx_m=float(rng.uniform(-0.02, 0.02))
         )
 
     @property

@@ -72,7 +72,8 @@ class Timeline:
         start = self._chunks[-1][-1] if self._chunks else self.state.mean_kg()
         t = self._times(duration_s)
         rows = blend(start, to.mean_kg(), t - t[0] + 1.0 / self.rate_hz, len(t) / self.rate_hz)
-        self._append(rows, "transition", "transition")
+        # A transition is labelled with the posture it is heading for (schema: detail says so).
+        self._append(rows, to.posture, "transition")
         self.state = to
         self._landing = land
 
