@@ -67,6 +67,28 @@ def blend(
     return result
 
 
+def _path_speed(path_m: FloatArray, rate_hz: float) -> float:
+    return float(np.hypot(*np.diff(path_m, axis=0).T).mean() * rate_hz)
+
+
+def sway_path(
+    n: int, rate_hz: float, spread_m: float, speed_m_s: float, rng: np.random.Generator
+) -> FloatArray:
+    """n × 2 centre-of-pressure offsets (across, along): a slow drift of ``spread_m`` plus a
+    fast jitter sized so the mean path speed is ``speed_m_s`` (a slow wander alone would need
+    centimetres of travel to reach 2–4 cm/s; real sway is small and busy)."""
+    slow = np.column_stack([smooth_noise(n, rate_hz, 2.0, rng) for _ in range(2)]) * spread_m
+    fast = np.column_stack([smooth_noise(n, rate_hz, 0.1, rng) for _ in range(2)])
+    if n < 3:
+        return slow
+    lo, hi = 0.0, speed_m_s
+    for _ in range(30):  # speed grows with the jitter's size: bisect for the target
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if _path_speed(slow + mid * fast, rate_hz) < speed_m_s else (lo, mid)
+    result: FloatArray = slow + lo * fast
+    return result
+
+
 def _rate(t_s: FloatArray) -> float:
     return 1.0 / float(t_s[1] - t_s[0]) if len(t_s) > 1 else 10.0
 
@@ -121,6 +143,7 @@ class Swaying:
     layout: MatLayout
     footprint: Pose
     speed_m_s: float
+    spread_m: float = 0.008  # slow drift of the centre of pressure (sway area 11–23 cm²)
     posture: str = "standing"
     detail: str = "standing on both feet"
     force_ripple: float = 0.01  # vertical force fluctuation, fraction of body weight
@@ -135,10 +158,7 @@ class Swaying:
 
     def render(self, t_s: FloatArray, rng: np.random.Generator) -> FloatArray:
         n, rate = len(t_s), _rate(t_s)
-        cop = np.column_stack([smooth_noise(n, rate, 1.0, rng) for _ in range(2)])
-        if n > 1:
-            speed = float(np.hypot(*np.diff(cop, axis=0).T).mean() * rate)
-            cop *= self.speed_m_s / speed
+        cop = sway_path(n, rate, self.spread_m, self.speed_m_s, rng)
         m = self.footprint.masses_kg
         cx, cy = self.footprint.centre_m()
         rects = self.footprint.rects_m

@@ -88,7 +88,9 @@ class Person:
         spot = at or Placement(self.centre_x, self._seat.y_m + 0.05)
         pose = place(self.body, "one_foot" if one_foot else "standing", spot)
         if one_foot:
-            return Swaying(self.layout, pose, ONE_FOOT_SPEED_M_S, detail="standing on one foot")
+            return Swaying(
+                self.layout, pose, ONE_FOOT_SPEED_M_S, 0.015, detail="standing on one foot"
+            )
         return Swaying(self.layout, pose, STAND_SPEED_M_S)
 
     def shift_for(self, target: float) -> float:
