@@ -33,6 +33,21 @@ _SUPINE: tuple[Segment, ...] = (
     (0.74, 0.94, 9.3),  # shanks
     (0.94, 1.00, 2.9),  # heels
 )
+# A shorter trunk and longer legs (proportions vary between people): hip at 0.50 of height.
+_SUPINE_SHORT_TRUNK: tuple[Segment, ...] = (
+    (0.00, 0.18, 8.1),
+    (0.18, 0.32, 21.6),
+    (0.18, 0.37, 5.6),
+    (0.32, 0.40, 13.9),
+    (0.37, 0.51, 3.2),
+    (0.51, 0.60, 1.2),
+    (0.40, 0.50, 14.2),
+    (0.50, 0.64, 12.0),  # thighs: centre of mass 43 % down the segment
+    (0.64, 0.72, 8.0),
+    (0.72, 0.85, 5.6),
+    (0.85, 0.96, 3.7),
+    (0.96, 1.00, 2.9),
+)
 # Knees bent, feet flat: half the thighs rest on the pelvis, the rest on the feet.
 _SUPINE_KNEES_UP: tuple[Segment, ...] = (
     *_SUPINE[:6],
@@ -71,7 +86,7 @@ _CARRIERS: dict[Posture, tuple[int, ...]] = {"lying": (1, 6), "sitting": (0,), "
 _BRIDGE_CARRIERS = (1, 3)
 
 POSTURE_SHAPES: dict[Posture, tuple[tuple[Segment, ...], ...]] = {
-    "lying": (_SUPINE, _SUPINE_KNEES_UP, _BRIDGE),
+    "lying": (_SUPINE, _SUPINE_SHORT_TRUNK, _SUPINE_KNEES_UP, _BRIDGE),
     "sitting": (_LONG_SITTING, _LONG_SITTING_LEANING, _CROSS_LEGGED, _KNEES_UP, _KNEELING),
     "standing": (_FEET_TOGETHER, _FEET_STAGGERED),
 }

@@ -83,7 +83,8 @@ class MatController:
         self._zero.track(t, raw, self._may_zero(total, motion, occupied))
         self._stillness(t, motion, total, occupied)
         sway_ratio = self._motion.sway_kg / total if total > 0 else 0.0
-        changed = self._posture.update(t, loads, occupied, sway_ratio)
+        still = self._still_since is not None
+        changed = self._posture.update(t, loads, occupied, sway_ratio, still)
         if changed is not None:
             events.append(changed)
         events.extend(self._balance_events(t, loads, occupied))
@@ -125,9 +126,8 @@ class MatController:
         reading = measure(self._geometry, loads)
         self._cop = (reading.cop_x_m, reading.cop_y_m)
         self._imbalance = reading.imbalance if occupied else None
-        evaluate = occupied and (
-            self._posture.posture == "lying" or self.sessions.current is not None
-        )
+        # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
+        evaluate = occupied and self._posture.posture == "lying"
         alert = self._balance.update(t, reading.imbalance, evaluate)
         return [alert] if alert is not None else []
 

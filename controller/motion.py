@@ -1,6 +1,6 @@
 """How much the load moves between zones: stillness and sway (pure).
 
-Each zone's load runs through a fast (0.2 s) and a slow (1.0 s) exponential average; the sum
+Each zone's load runs through a fast (0.1 s) and a slow (0.5 s) exponential average; the sum
 over zones of their difference is the load in motion, in kg. Breathing moves a few tens of
 grams per zone; shifting, sitting up or stepping moves kilograms. Time constants are in
 seconds of frame time, so any frame rate gives the same figure.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 
-_FAST_TAU_S = 0.2
-_SLOW_TAU_S = 1.0
-_SWAY_TAU_S = 3.0
+_FAST_TAU_S = 0.1
+_SLOW_TAU_S = 0.5
+_SWAY_TAU_S = 2.0
 
 
 class MotionMeter:

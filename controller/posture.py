@@ -21,8 +21,13 @@ from controller.geometry import Geometry
 from controller.settings import DetectionSettings
 
 _EVAL_EVERY_S = 0.5
-_ENTER_LYING_MARGIN = 0.01  # lying must fit this much better than upright to be entered
-_KEEP_LYING_MARGIN = 0.05  # an upright posture must fit this much better to leave lying
+# A profile that lying explains about as well as sitting is taken as lying: a body sitting
+# concentrates two thirds of its load under the pelvis, which lying templates cannot mimic
+# (they fit sitting profiles worse by 0.15 and more), while coarse tiles let some sitting
+# templates mimic a lying body closely.
+_ENTER_LYING_MARGIN = -0.04  # lying may fit this much worse than upright and still be entered
+_KEEP_LYING_MARGIN = 0.10  # an upright posture must fit this much better to leave lying
+_LYING_FIT_MAX = 0.15  # and lying must fit at least this well
 _UPRIGHT_TIE = 0.08  # sitting and standing fits closer than this: let sway decide
 
 
@@ -40,13 +45,18 @@ class PostureClassifier:
         self._since = 0.0
 
     def update(
-        self, t: float, loads_kg: list[float], occupied: bool, sway_ratio: float
+        self,
+        t: float,
+        loads_kg: list[float],
+        occupied: bool,
+        sway_ratio: float,
+        still: bool = True,
     ) -> PostureChanged | None:
         if not occupied:
             self._next_eval_t = -math.inf
             return self._report(t, "empty") if self.posture != "empty" else None
         if t >= self._next_eval_t:
-            self._raw = self._classify(loads_kg, sway_ratio)
+            self._raw = self._classify(loads_kg, sway_ratio, still)
             self._next_eval_t = t + _EVAL_EVERY_S
         return self._debounce(t, self._raw)
 
@@ -70,7 +80,7 @@ class PostureClassifier:
         self._candidate_since = self._since = t
         return event
 
-    def _classify(self, loads_kg: list[float], sway_ratio: float) -> Posture:
+    def _classify(self, loads_kg: list[float], sway_ratio: float, still: bool) -> Posture:
         positive = np.maximum(np.asarray(loads_kg, dtype=np.float64), 0.0)
         profile = self._to_bands @ positive
         total = float(profile.sum())
@@ -82,12 +92,17 @@ class PostureClassifier:
             for c, s in zip(CLASSES, self._templates.class_slices, strict=True)
         }
         self.fits = dict(fits)
-        return self._decide(fits, sway_ratio)
+        return self._decide(fits, sway_ratio, still)
 
-    def _decide(self, fits: dict[Posture, float], sway_ratio: float) -> Posture:
+    def _decide(self, fits: dict[Posture, float], sway_ratio: float, still: bool) -> Posture:
         upright = self._upright(fits, sway_ratio)
-        margin = -_KEEP_LYING_MARGIN if self.posture == "lying" else _ENTER_LYING_MARGIN
-        if fits["lying"] + margin < fits[upright]:
+        if self.posture == "lying":
+            margin = -_KEEP_LYING_MARGIN
+        elif still:
+            margin = _ENTER_LYING_MARGIN
+        else:  # a body that moves like a standing one is not lying down (yet)
+            return upright
+        if fits["lying"] + margin < fits[upright] and fits["lying"] < _LYING_FIT_MAX:
             return "lying"
         return upright
 

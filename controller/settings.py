@@ -35,7 +35,7 @@ class DetectionSettings(_Frozen):
         1.5, ge=0, description="How long a new posture must hold before it is reported."
     )
     settle_s: float = Field(
-        2.0, ge=0, description="Lying still this long (after lying is reported) starts a session."
+        1.0, ge=0, description="Lying still this long (after lying is reported) starts a session."
     )
     still_ratio: float = Field(
         0.03,
