@@ -1,10 +1,19 @@
-"""The ``[mqtt]`` section of the configuration (pure data)."""
+"""The ``[mqtt]`` section of the configuration (pure data; ``password()`` reads a file).
+
+Frozen pydantic model: broker address, protocol, identity, TLS, rates and the outbox bound.
+The password never lives in the config: it comes from ``password_file`` or the environment
+variable ``ACUMAT_MQTT_PASSWORD`` and is kept out of ``repr`` and logs.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PASSWORD_ENV = "ACUMAT_MQTT_PASSWORD"
 
 
 class MqttConfig(BaseModel):
@@ -19,4 +28,62 @@ class MqttConfig(BaseModel):
     tls_ca: Path | None = Field(None, description="CA certificate; enables TLS.")
     tls_cert: Path | None = Field(None, description="Client certificate for TLS.")
     tls_key: Path | None = Field(None, description="Client key for TLS.")
-    discovery_prefix: str = Field("homeassistant", description="Home Assistant discovery prefix.")
+    tls_insecure: bool = Field(
+        False, description="Skip the host name check of the broker's certificate (tests only)."
+    )
+    discovery_prefix: str = Field(
+        "homeassistant",
+        pattern=r"^[A-Za-z0-9_/-]+$",
+        description="Home Assistant discovery prefix.",
+    )
+    discovery: bool = Field(True, description="Publish Home Assistant discovery.")
+    topic_prefix: str = Field(
+        "acumat", pattern=r"^[A-Za-z0-9_/-]+$", description="Root of acumat's own topics."
+    )
+    protocol: Literal["3.1.1", "5"] = Field("5", description="MQTT protocol version.")
+    client_id: str | None = Field(
+        None, description="MQTT client id; default acumat-<mat id> (must be unique per broker)."
+    )
+    keepalive_s: int = Field(30, ge=5, le=65535, description="MQTT keepalive, s.")
+    reconnect_min_s: int = Field(1, ge=1, description="First reconnect delay, s (doubles).")
+    reconnect_max_s: int = Field(30, ge=1, description="Longest reconnect delay, s.")
+    zones_rate_hz: float = Field(
+        2.0, gt=0, le=50, description="Rate of the live ``zones`` topic (QoS 0), Hz."
+    )
+    heartbeat_s: float = Field(
+        30.0, gt=0, description="Republish the retained state at least this often, s."
+    )
+    max_inflight: int = Field(
+        100, ge=1, le=65535, description="Events sent but not yet acknowledged, at most."
+    )
+    outbox_max_events: int = Field(
+        100_000,
+        ge=10,
+        description="Outbox bound: beyond it the oldest non-session events are dropped "
+        "(counted and logged); session records are never dropped.",
+    )
+    close_timeout_s: float = Field(
+        3.0, ge=0, description="On shutdown, wait at most this long for the outbox to drain."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> MqttConfig:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together")
+        if self.tls_cert is not None and self.tls_ca is None:
+            raise ValueError("a client certificate needs tls_ca too")
+        if self.password_file is not None and self.username is None:
+            raise ValueError("password_file needs username")
+        if self.reconnect_max_s < self.reconnect_min_s:
+            raise ValueError("reconnect_max_s must be >= reconnect_min_s")
+        return self
+
+    def password(self) -> str | None:
+        """The password from ``password_file`` (first line) or ``$ACUMAT_MQTT_PASSWORD``."""
+        if self.password_file is not None:
+            text = self.password_file.read_text(encoding="utf-8")
+            return text.splitlines()[0] if text else ""
+        return os.environ.get(PASSWORD_ENV)
+
+    def topic(self, mat_id: str, leaf: str) -> str:
+        return f"{self.topic_prefix}/{mat_id}/{leaf}"

@@ -1,0 +1,144 @@
+"""Home Assistant device-based MQTT discovery for one mat (pure).
+
+One retained message at ``<prefix>/device/<mat_id>/config`` (HA >= 2024.11) carrying the
+device (``dev``), the origin (``o``) and every entity in ``cmps`` (the key HA's code reads;
+the docs once said ``cmp``). Availability and the state topic sit at the root and are inherited.
+Rules HA enforces silently, kept here: a unit must match its device class exactly, an
+``enum`` sensor has ``options`` and neither unit nor state class, sensors may only be
+``diagnostic`` (never ``config``), an ``event`` entity needs ``event_types``. The
+``unique_id`` of every entity starts with the mat id, so two mats are two devices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import metadata
+from typing import Any
+
+from controller import events as ev
+from controller.events import POSTURES
+from controller.state import SESSION_STATES
+
+
+def event_types() -> list[str]:
+    """The ``type`` of every event class in controller.events, in definition order."""
+    found: list[str] = []
+    for value in vars(ev).values():
+        if isinstance(value, type) and issubclass(value, ev.Event) and value is not ev.Event:
+            found.append(value.type)
+    return found
+
+
+def _version() -> str:
+    try:
+        return metadata.version("acumat")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+def _sensors() -> dict[str, dict[str, Any]]:
+    measure = {"p": "sensor", "state_class": "measurement"}
+    return {
+        "posture": {"p": "sensor", "name": "Posture", "device_class": "enum",
+                    "options": list(POSTURES), "value_template": "{{ value_json.posture }}",
+                    "icon": "mdi:human"},
+        "load": {**measure, "name": "Load", "device_class": "weight",
+                 "unit_of_measurement": "kg", "suggested_display_precision": 1,
+                 "value_template": "{{ value_json.load_kg }}"},
+        # (R - L) / (R + L) in percent: positive means the right side carries more.
+        "balance": {**measure, "name": "Balance", "unit_of_measurement": "%",
+                    "suggested_display_precision": 0, "icon": "mdi:scale-unbalanced",
+                    "value_template": "{{ (value_json.imbalance * 100) | round(1) "
+                    "if value_json.imbalance is not none else None }}"},
+        "session_state": {"p": "sensor", "name": "Session", "device_class": "enum",
+                          "options": list(SESSION_STATES),
+                          "value_template": "{{ value_json.session.state }}"},
+        # HA's MQTT sensor reads the rendered text "None" as unknown.
+        "elapsed": {**measure, "name": "Session elapsed", "device_class": "duration",
+                    "unit_of_measurement": "s",
+                    "value_template": "{{ value_json.session.elapsed_s | round(0) }}"},
+        "remaining": {**measure, "name": "Session remaining", "device_class": "duration",
+                      "unit_of_measurement": "s",
+                      "value_template": "{{ value_json.session.remaining_s | round(0) "
+                      "if value_json.session.remaining_s is not none else None }}"},
+        "breathing": {**measure, "name": "Breathing rate", "unit_of_measurement": "bpm",
+                      "icon": "mdi:lungs",
+                      "value_template": "{{ value_json.breathing_bpm }}"},
+    }  # fmt: skip
+
+
+def _binary_sensors() -> dict[str, dict[str, Any]]:
+    return {
+        "occupancy": {"p": "binary_sensor", "name": "Occupancy", "device_class": "occupancy",
+                      "value_template": "{{ 'ON' if value_json.occupied else 'OFF' }}"},
+        "uneven": {"p": "binary_sensor", "name": "Uneven load", "device_class": "problem",
+                   "value_template": "{{ 'ON' if value_json.uneven else 'OFF' }}"},
+        "fault": {"p": "binary_sensor", "name": "Sensor fault", "device_class": "problem",
+                  "entity_category": "diagnostic",
+                  "value_template": "{{ 'ON' if value_json.fault else 'OFF' }}",
+                  "json_attributes_template": "{{ value_json.faults | tojson }}"},
+    }  # fmt: skip
+
+
+def _controls(base: str, programs: Sequence[str]) -> dict[str, dict[str, Any]]:
+    buttons = {
+        name: {"p": "button", "name": label, "command_topic": f"{base}/cmd/{name}",
+               "payload_press": "{}", "icon": icon}
+        for name, label, icon in (
+            ("start", "Start session", "mdi:play"),
+            ("stop", "Stop session", "mdi:stop"),
+            ("pause", "Pause session", "mdi:pause"),
+            ("resume", "Resume session", "mdi:play-pause"),
+            ("tare", "Tare", "mdi:scale-balance"),
+        )
+    }  # fmt: skip
+    program = {
+        "p": "select",
+        "name": "Program",
+        "options": list(programs),
+        "command_topic": f"{base}/cmd/select_program",
+        "command_template": '{"program": "{{ value }}"}',
+        "value_template": "{{ value_json.session.program }}",
+        "icon": "mdi:format-list-bulleted",
+    }
+    return {**buttons, "program": program}
+
+
+def _event(base: str) -> dict[str, Any]:
+    return {
+        "p": "event",
+        "name": "Session events",
+        "state_topic": f"{base}/event",
+        "event_types": event_types(),
+        "value_template": "{{ {'event_type': value_json.type, 'seq': value_json.seq} | tojson }}",
+    }
+
+
+def discovery_topic(prefix: str, mat_id: str) -> str:
+    return f"{prefix}/device/{mat_id}/config"
+
+
+def discovery_payload(
+    base: str, mat_id: str, mat_name: str, programs: Sequence[str]
+) -> dict[str, Any]:
+    """``base`` is the mat's topic root (``acumat/<mat_id>``)."""
+    components = {**_binary_sensors(), **_sensors(), **_controls(base, programs)}
+    if not programs:
+        components.pop("program")
+    components["events"] = _event(base)
+    for key, component in components.items():
+        component["unique_id"] = f"acumat_{mat_id}_{key}"
+    return {
+        "dev": {
+            "identifiers": [f"acumat_{mat_id}"],
+            "name": mat_name,
+            "manufacturer": "acumat",
+            "model": "Smart acupressure mat",
+            "sw_version": _version(),
+        },
+        "o": {"name": "acumat", "sw_version": _version()},
+        "availability_topic": f"{base}/availability",
+        "state_topic": f"{base}/state",
+        "qos": 1,
+        "cmps": components,
+    }

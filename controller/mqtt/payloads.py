@@ -1,0 +1,125 @@
+"""What acumat puts on the wire, and when the retained state is worth republishing (pure).
+
+Builds the JSON of ``event`` (minus ``seq``, which the outbox assigns), ``state`` and
+``zones``, and decides from frame times alone whether the state changed enough to publish:
+posture, occupancy, session state or program, alerts and faults at once; elapsed seconds at
+most once per second; everything else only with the heartbeat.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from controller.events import Event
+from controller.state import MatState
+from firmware.clock import iso_utc
+
+SCHEMA_VERSION = 1
+# Session records: never dropped from the outbox (see outbox.py for the policy).
+SESSION_TYPES = frozenset(
+    {
+        "session_started",
+        "session_paused",
+        "session_resumed",
+        "session_target_reached",
+        "session_warning",
+        "session_ended",
+    }
+)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), allow_nan=False, default=str)
+
+
+def _clean(value: Any) -> Any:
+    """Rounds floats to 3 decimals (grams) and turns NaN/inf into null (JSON has neither)."""
+    if isinstance(value, float):
+        return round(value, 3) if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def event_body(event: Event, mat_id: str, wall_s: float) -> str:
+    """The event's JSON without ``schema_version`` and ``seq`` (``with_seq`` adds them)."""
+    head = {"id": uuid.uuid4().hex, "ts": iso_utc(wall_s), "mat": mat_id}
+    return dumps({**head, **_clean(event.to_dict())})
+
+
+def with_seq(seq: int, body: str) -> str:
+    """Prefixes a stored body with ``schema_version`` and ``seq`` (no re-parsing: drain speed)."""
+    return f'{{"schema_version":{SCHEMA_VERSION},"seq":{seq},{body[1:]}'
+
+
+def alerts(state: MatState) -> list[str]:
+    return ["uneven_load"] if state.uneven else []
+
+
+def state_payload(state: MatState, mat_id: str, wall_s: float) -> str:
+    data = _clean(state.to_dict())
+    data["alerts"] = alerts(state)
+    data["fault"] = bool(state.faults)
+    head = {"schema_version": SCHEMA_VERSION, "ts": iso_utc(wall_s), "mat": mat_id}
+    return dumps({**head, **data})
+
+
+def zones_payload(state: MatState, names: Sequence[str], wall_s: float) -> str:
+    zones = {name: _clean(state.zones_kg.get(name)) for name in names}
+    body = {"schema_version": SCHEMA_VERSION, "ts": iso_utc(wall_s), "t": _clean(state.t)}
+    return dumps({**body, "load_kg": _clean(state.load_kg), "zones": zones})
+
+
+def state_key(state: MatState) -> tuple[Any, ...]:
+    """What must reach dashboards at once when it changes."""
+    s = state.session
+    return (
+        state.posture,
+        state.occupied,
+        s.state,
+        s.program,
+        s.session,
+        s.target_reached,
+        state.uneven,
+        state.uneven_side,
+        tuple(sorted(state.faults.items())),
+    )
+
+
+@dataclass
+class StateThrottle:
+    """Decides, from frame times, when the retained state and the zones are published."""
+
+    heartbeat_s: float
+    zones_rate_hz: float
+    _key: tuple[Any, ...] | None = None
+    _elapsed_whole_s: int = -1
+    _state_t: float = -math.inf
+    _zones_t: float = -math.inf
+
+    def state_due(self, state: MatState) -> bool:
+        key, whole = state_key(state), int(state.session.elapsed_s)
+        changed = key != self._key or (
+            state.session.state == "running" and whole != self._elapsed_whole_s
+        )
+        if changed or state.t - self._state_t >= self.heartbeat_s or state.t < self._state_t:
+            self._key, self._elapsed_whole_s, self._state_t = key, whole, state.t
+            return True
+        return False
+
+    def zones_due(self, t: float) -> bool:
+        if t - self._zones_t >= 1.0 / self.zones_rate_hz or t < self._zones_t:
+            self._zones_t = t
+            return True
+        return False
+
+    def force_state(self) -> None:
+        """The next ``state_due`` says yes (after a reconnect or HA's birth message)."""
+        self._key = None
