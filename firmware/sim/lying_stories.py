@@ -86,7 +86,8 @@ def shift(side: str) -> Story:
 def natural_asymmetry(tl: Timeline, told: Told) -> None:
     p = _arrive(tl, told, 70.0, 1.75, fixed=False)
     target = float(tl.rng.uniform(0.03, 0.06)) * float(tl.rng.choice([-1.0, 1.0]))
-    lie(tl, p, 600.0, lying=p.lying(shift_m=p.shift_for(target)))
+    lying = p.lying(shift_m=p.shift_for(target), detail="lying supine, a little asymmetric")
+    lie(tl, p, 600.0, lying=lying)
     tl.hold(tl.empty, 20.0)
 
 

@@ -69,8 +69,9 @@ class Person:
     def supine(self, shift_m: float = 0.0) -> Pose:
         return place(self.body, "supine", Placement(self.centre_x + shift_m, self.head_y_m))
 
-    def lying(self, breathing: Breathing | None = None, shift_m: float = 0.0) -> Still:
-        detail = "lying supine" if shift_m == 0 else "lying shifted to one side"
+    def lying(
+        self, breathing: Breathing | None = None, shift_m: float = 0.0, detail: str = "lying supine"
+    ) -> Still:
         b = breathing or self.breathing()
         return still_pose(self.layout, self.supine(shift_m), "lying", detail, breathing=b)
 
@@ -136,8 +137,9 @@ def lie(tl: Timeline, p: Person, duration_s: float, lying: Still | None = None) 
 def shifted(tl: Timeline, p: Person, target: float, duration_s: float, side: str) -> None:
     """Slides sideways to imbalance ``target``, stays, slides back (an uneven interval)."""
     shift = p.shift_for(target)
-    tl.move(p.lying(shift_m=shift), 3.0)
+    aside = p.lying(shift_m=shift, detail=f"lying shifted to the {side}")
+    tl.move(aside, 3.0)
     start = tl.t
-    tl.hold(p.lying(shift_m=shift), duration_s)
+    tl.hold(aside, duration_s)
     tl.mark_uneven(start, side)
     tl.move(p.lying(), 3.0)

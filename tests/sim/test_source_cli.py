@@ -1,0 +1,112 @@
+"""The simulated frame source (paced by a fake clock) and ``acumat simulate``."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from controller.cli import main
+from controller.cli.simulate import parse_layout
+from firmware.clock import FakeClock
+from firmware.framefile import open_frames, read_frames
+from firmware.layout import LayoutError
+from firmware.sim.scenarios import SCENARIOS, build
+from firmware.sim.source import SimulatedSource
+from firmware.source import FrameSource
+
+
+def test_the_source_paces_frames_by_the_clock_and_keeps_their_times() -> None:
+    run = build("standing")
+    clock = FakeClock(start_s=100.0)
+    source: FrameSource = SimulatedSource(run, clock, speed=4.0)
+    assert source.layout == run.layout
+    seen = []
+    for frame in source.frames():
+        seen.append((frame.t, clock.monotonic()))
+    assert [t for t, _ in seen] == [f.t for f in run.frames()]
+    assert seen[0] == (0.0, 100.0)
+    for t, now in seen[::100]:
+        assert now == pytest.approx(100.0 + t / 4.0)
+
+
+def test_the_source_loops_with_time_running_on_and_stops_when_closed() -> None:
+    run = build("standing")
+    period = len(run.loads_kg) / run.rate_hz
+    source = SimulatedSource(run, FakeClock(), speed=100.0, loop=True)
+    times = []
+    for frame in source.frames():
+        times.append(frame.t)
+        if len(times) == 2 * len(run.loads_kg) + 5:
+            source.close()
+    assert len(times) == 2 * len(run.loads_kg) + 5
+    assert times[len(run.loads_kg)] == pytest.approx(period)
+    assert all(b > a for a, b in itertools.pairwise(times))
+
+
+def test_speed_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="speed"):
+        SimulatedSource(build("standing"), FakeClock(), speed=0.0)
+
+
+def test_simulate_writes_a_frame_file_that_reads_back(tmp_path: Path) -> None:
+    out = tmp_path / "zone_dropout.jsonl"
+    assert main(["simulate", "zone_dropout", "--out", str(out), "--seed", "11"]) == 0
+    header, frames = open_frames(out)
+    run = build("zone_dropout", seed=11)
+    assert header.extra["scenario"] == "zone_dropout"
+    assert header.extra["truth"] == run.truth and header.extra["truth"]["seed"] == 11
+    assert header.layout == run.layout
+    loads = np.array([[np.nan if v is None else v for v in f.load_kg] for f in frames])
+    assert loads.shape == run.loads_kg.shape
+    assert np.allclose(loads, run.loads_kg, atol=6e-4, equal_nan=True)
+
+
+def test_simulate_to_stdout_on_another_layout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "standing", "--out", "-", "--layout", "3x3:0.5x1.3"]) == 0
+    header, frames = read_frames(io.StringIO(capsys.readouterr().out))
+    assert len(header.layout.zones) == 9
+    assert header.extra["truth"]["scenario"] == "standing"
+    assert sum(1 for _ in frames) == round(header.extra["truth"]["duration_s"] * 10)
+
+
+def test_simulate_list_names_every_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(SCENARIOS)
+    assert all(len(line.split(maxsplit=1)) == 2 for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["simulate", "nope", "--out", "-"], "unknown scenario"),
+        (["simulate", "standing"], "--out"),
+        (["simulate", "--out", "-"], "name a scenario"),
+        (["simulate", "standing", "--out", "-", "--layout", "2by4"], "--layout"),
+    ],
+)
+def test_simulate_refuses_bad_requests(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""
+
+
+def test_parse_layout() -> None:
+    layout = parse_layout("2x4:0.6x1.8")
+    assert (layout.width_m, layout.length_m, len(layout.zones)) == (0.6, 1.8, 8)
+    with pytest.raises(LayoutError):
+        parse_layout("0x4:0.6x1.8")
+
+
+def test_frames_files_hold_json_nulls_for_dropped_zones(tmp_path: Path) -> None:
+    out = tmp_path / "f.jsonl"
+    assert main(["simulate", "zone_dropout", "--out", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert any(None in json.loads(line)["zones"].values() for line in lines[1:])
