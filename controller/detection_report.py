@@ -52,7 +52,9 @@ def summary(scores: Iterable[Score]) -> list[str]:
         f"start_latency_min_s: {min(latencies):.2f}" if latencies else "start_latency_min_s: -",
         f"false_sessions: {sum(s.false_sessions for s in scores)}",
         f"missed_sessions: {sum(max(0, s.expected_sessions - s.sessions) for s in scores)}",
-        f"lying_reported_where_nobody_lay: {sum(s.lying_reported and not s.lying_expected for s in scores)}",
+        f"lying_reported_where_nobody_lay: {
+            sum(s.lying_reported and not s.lying_expected for s in scores)
+        }",
         f"alert_precision: {tp / (tp + fp):.2f}" if tp + fp else "alert_precision: -",
         f"alert_recall: {tp / (tp + fn):.2f}" if tp + fn else "alert_recall: -",
         f"faults_raised_and_cleared: {sum(s.faults_detected for s in scores)} of "

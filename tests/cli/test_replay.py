@@ -65,7 +65,7 @@ def test_text_output_and_program_choice(tmp_path: Path, capsys: pytest.CaptureFi
     ("line", "message"),
     [
         ("{oops", "line 3: not valid JSON"),
-        ('{"t": 0.05, "zones": {}}', "line 3: t went backwards"),
+        ('{"t": -1, "zones": {}}', "line 3: t went backwards"),
     ],
 )
 def test_malformed_file_stops_with_its_line_number(
