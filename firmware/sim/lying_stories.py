@@ -10,8 +10,7 @@ from __future__ import annotations
 from firmware.layout import MatLayout
 from firmware.sim.routines import Person, get_up, lie, lie_down, shifted
 from firmware.sim.sensor import Dropout, SensorSpec
-from firmware.sim.spec import ScenarioSpec, Story, Told
-from firmware.sim.timeline import Timeline
+from firmware.sim.timeline import ScenarioSpec, Story, Timeline, Told
 
 GRID_2X4 = MatLayout.grid(2, 4, 0.6, 1.8)
 GRID_3X3 = MatLayout.grid(3, 3, 0.5, 1.3)

@@ -12,8 +12,7 @@ from firmware.sim.motion import Still, Walking, still_pose
 from firmware.sim.posture import Placement, lump
 from firmware.sim.routines import Person, get_up, lie, lie_down
 from firmware.sim.sensor import SensorSpec
-from firmware.sim.spec import ScenarioSpec, Story, Told
-from firmware.sim.timeline import Timeline
+from firmware.sim.timeline import ScenarioSpec, Story, Timeline, Told
 
 
 def _person(tl: Timeline, told: Told) -> tuple[Person, Placement]:

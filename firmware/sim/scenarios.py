@@ -18,8 +18,7 @@ from firmware.layout import DEFAULT_LAYOUT, MatLayout
 from firmware.sim import sensor
 from firmware.sim.lying_stories import LYING_SPECS
 from firmware.sim.other_stories import OTHER_SPECS
-from firmware.sim.spec import ScenarioSpec, Told
-from firmware.sim.timeline import SimRun, Timeline
+from firmware.sim.timeline import ScenarioSpec, SimRun, Timeline, Told
 
 RATE_HZ = 10.0
 

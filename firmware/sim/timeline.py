@@ -3,14 +3,17 @@
 ``Timeline`` appends samples as a scenario tells its story (``hold`` a state, ``move`` to the
 next one, mark when a person settled or left, when the load was uneven) and keeps the true
 posture timeline as it goes. ``SimRun`` is the finished run: measured loads, the truth, and the
-frames and header to write. Pure: all randomness comes from the generator it is given.
+frames and header to write. A ``ScenarioSpec`` names a story (a function of a ``Timeline`` and
+a ``Told``, where it reports its cast and breathing rates) with its layout, sensor faults and
+the outcome a correct controller should reach. Pure: all randomness comes from the
+generator it is given.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,6 +23,7 @@ from firmware.framefile import FrameFileHeader
 from firmware.layout import MatLayout
 from firmware.sim.body import FloatArray
 from firmware.sim.motion import State, Still, blend, landing
+from firmware.sim.sensor import SensorSpec
 
 _LANDING_S = 2.0  # the ring after a landing has died away by then
 
@@ -117,3 +121,33 @@ class SimRun:
             rate_hz=self.rate_hz,
             extra={"scenario": self.name, "truth": self.truth},
         )
+
+
+@dataclass
+class Told:
+    """What a story reports back besides samples: its cast and breathing rates."""
+
+    subjects: list[dict[str, Any]] = field(default_factory=list)
+    breathing_bpm: float | None = None
+    breathing_bpm_end: float | None = None
+
+    def person(self, mass_kg: float, height_m: float) -> None:
+        self.subjects.append({"kind": "person", "mass_kg": mass_kg, "height_m": height_m})
+
+    def thing(self, kind: str, mass_kg: float) -> None:
+        self.subjects.append({"kind": kind, "mass_kg": round(mass_kg, 2), "height_m": None})
+
+
+Story = Callable[[Timeline, Told], None]
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    name: str
+    description: str
+    story: Story
+    expected_sessions: int
+    lying_expected: bool = True
+    program: str = "relax"
+    layout: MatLayout | None = None
+    sensor: SensorSpec = field(default_factory=SensorSpec)
