@@ -1,0 +1,88 @@
+"""The HX711 driver's wires: one clock output and N data inputs (thin I/O shell).
+
+Two ways to reach them: gpiozero pins from any pin factory (the default factory on a Pi,
+``MockFactory`` and the emulator in tests), one call per line per bit; or lgpio's group
+calls, where one ``group_read`` samples every data line at once (bit 0 = the first line).
+lgpio is passed in as a module, never imported here, so this imports on any machine and a
+fake lgpio can count the calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+
+class Lines(Protocol):
+    def set_clock(self, high: bool) -> None: ...
+
+    def read_data(self) -> int:
+        """Bitmask of the data lines that are high, bit i = data line i."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class GpiozeroLines:
+    """Pins from a gpiozero pin factory (``None``: gpiozero's default, lgpio on Bookworm)."""
+
+    def __init__(
+        self, clock_pin: int | str, data_pins: Sequence[int | str], pin_factory: Any
+    ) -> None:
+        if pin_factory is None:
+            from gpiozero import Device
+
+            Device.ensure_pin_factory()
+            pin_factory = Device.pin_factory
+        self._clk = pin_factory.pin(clock_pin)
+        self._data = [pin_factory.pin(p) for p in data_pins]
+        for pin in self._data:
+            pin.function = "input"
+        self._clk.function = "output"
+        # Clock low from the start: low is the chips' running state.
+        self._clk.state = False
+
+    def set_clock(self, high: bool) -> None:
+        self._clk.state = high
+
+    def read_data(self) -> int:
+        mask = 0
+        for i, pin in enumerate(self._data):
+            if pin.state:
+                mask |= 1 << i
+        return mask
+
+    def close(self) -> None:
+        self._clk.state = False
+        for pin in (self._clk, *self._data):
+            pin.close()
+
+
+class LgpioLines:
+    """The lgpio fast path: ``gpio_write`` for the clock, one ``group_read`` per bit."""
+
+    def __init__(self, lgpio: Any, gpiochip: int, clock_pin: int, data_pins: Sequence[int]) -> None:
+        self._lg = lgpio
+        self._leader = data_pins[0]
+        self._clock_pin = clock_pin
+        self._handle = lgpio.gpiochip_open(gpiochip)
+        try:
+            lgpio.gpio_claim_output(self._handle, clock_pin, 0)
+            lgpio.group_claim_input(self._handle, list(data_pins))
+        except Exception:
+            lgpio.gpiochip_close(self._handle)
+            raise
+
+    def set_clock(self, high: bool) -> None:
+        self._lg.gpio_write(self._handle, self._clock_pin, 1 if high else 0)
+
+    def read_data(self) -> int:
+        _status, bits = self._lg.group_read(self._handle, self._leader)
+        return int(bits)
+
+    def close(self) -> None:
+        lg, handle = self._lg, self._handle
+        lg.gpio_write(handle, self._clock_pin, 0)
+        lg.group_free(handle, self._leader)
+        lg.gpio_free(handle, self._clock_pin)
+        lg.gpiochip_close(handle)
