@@ -24,7 +24,7 @@ from controller.mqtt import client as mq
 from controller.mqtt.commandwire import parse_command, result_payload
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.discovery import discovery_payload, discovery_topic
-from controller.mqtt.outbox import Outbox
+from controller.mqtt.outbox import Outbox, outbox_path
 from controller.mqtt.payloads import (
     StateThrottle,
     dumps,
@@ -61,7 +61,7 @@ class MqttAdapter:
             discovery_topic(config.discovery_prefix, mat_id),
             dumps(discovery_payload(self.base, mat_id, mat_name, programs)),
         )
-        self.outbox = Outbox(state_dir / f"mqtt-outbox-{mat_id}.sqlite", config.outbox_max_events)
+        self.outbox = Outbox(outbox_path(state_dir, mat_id), config.outbox_max_events)
         self._throttle = StateThrottle(config.heartbeat_s, config.zones_rate_hz)
         self._jobs: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._wake = threading.Event()
@@ -108,7 +108,8 @@ class MqttAdapter:
 
     def close(self) -> None:
         """Waits (bounded) for the outbox to drain, says ``offline``, disconnects."""
-        if self.connected.is_set() and len(self.outbox):
+        # Waits even while disconnected: a broker back within the bound still gets them all.
+        if len(self.outbox):
             self._wake.set()
             self._drained.wait(self.config.close_timeout_s)
         if self.connected.is_set():

@@ -73,7 +73,8 @@ def make_client(config: MqttConfig, client_id: str, will_topic: str) -> paho.Cli
     client.will_set(will_topic, "offline", qos=1, retain=True)
     client.reconnect_delay_set(config.reconnect_min_s, config.reconnect_max_s)
     client.max_inflight_messages_set(config.max_inflight)
-    client.enable_logger(logging.getLogger("acumat.mqtt.paho"))
+    # No paho logger: during an outage it logs an error every second; the adapter logs the
+    # disconnect once and the reconnect once.
     return client
 
 

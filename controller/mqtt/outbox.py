@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 
 
+def outbox_path(state_dir: Path, mat_id: str) -> Path:
+    """Where mat ``mat_id`` keeps its outbox (one file per mat: two mats never share ``seq``)."""
+    return state_dir / f"mqtt-outbox-{mat_id}.sqlite"
+
+
 class Outbox:
     def __init__(self, path: Path, max_events: int = 100_000) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
