@@ -27,6 +27,9 @@ SATURATED_LOW: Final = -0x800000
 OK: Final = "ok"
 NOT_READY: Final = "not_ready"
 SATURATED: Final = "saturated"
+INTERRUPTED: Final = "interrupted"
+_POWER_DOWN_AFTER_S: Final = 60e-6
+_MAX_CYCLES: Final = 3  # an interrupted train, then the discarded re-settle, then the read
 _POWER_DOWN_HOLD_S: Final = 100e-6  # datasheet: clock high > 60 µs powers the chip down
 
 
@@ -87,6 +90,7 @@ class HX711Array:
         )
         self._discard = [True] * len(data_pins)  # the first conversion is from power-up
         self.last_status: tuple[str, ...] = ()
+        self.interrupted_reads = 0  # trains in which the clock may have stayed high > 60 µs
 
     @property
     def channels(self) -> int:
@@ -111,9 +115,10 @@ class HX711Array:
     def read_detailed(self, timeout_s: float | None = None) -> list[Reading]:
         """Like ``read`` with a status per channel; also sets ``last_status``."""
         timeout = self.ready_timeout if timeout_s is None else timeout_s
-        readings, discarded = self._cycle(timeout)
-        if discarded:
-            readings, _ = self._cycle(timeout)
+        for _ in range(_MAX_CYCLES):
+            readings, again = self._cycle(timeout)
+            if not again:
+                break
         self.last_status = tuple(r.status for r in readings)
         return readings
 
@@ -132,7 +137,14 @@ class HX711Array:
 
     def _cycle(self, timeout_s: float) -> tuple[list[Reading], bool]:
         ready = self._wait_ready(self._clock.monotonic() + timeout_s)
-        words = self._shift_in(ready) if any(ready) else {}
+        words, high_s = self._shift_in(ready) if any(ready) else ({}, 0.0)
+        if high_s > _POWER_DOWN_AFTER_S:
+            # Preempted with the clock high: the boards may have powered down mid-word and
+            # reset (gain 128, settling), so this word is not trusted and the next is dropped.
+            self.interrupted_reads += 1
+            self._discard = [True] * self.channels
+            status = [INTERRUPTED if ch in words else NOT_READY for ch in range(self.channels)]
+            return [Reading(None, s) for s in status], True
         readings: list[Reading] = []
         discarded = False
         for ch in range(self.channels):
@@ -156,25 +168,27 @@ class HX711Array:
                 return [not (not_ready >> ch) & 1 for ch in range(self.channels)]
             self._clock.sleep(self._poll_s)
 
-    def _shift_in(self, ready: list[bool]) -> dict[int, int]:
+    def _shift_in(self, ready: list[bool]) -> tuple[dict[int, int], float]:
+        """Clocks the word in; also returns the longest window that held a high phase."""
         active = [ch for ch in range(self.channels) if ready[ch]]
         masks = [0] * 24
         set_clock, read_data = self._lines.set_clock, self._lines.read_data
+        now, longest_s = self._clock.monotonic, 0.0
         # A collection pause while the clock is high would power the boards down mid-word.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            for bit in range(24):
+            for bit in range(self._pulses):
+                before_s = now()
                 set_clock(True)
                 set_clock(False)
-                masks[bit] = read_data()  # sampled in the low phase, after the falling edge
-            for _ in range(self._pulses - 24):
-                set_clock(True)
-                set_clock(False)
+                longest_s = max(longest_s, now() - before_s)
+                if bit < 24:
+                    masks[bit] = read_data()  # sampled in the low phase, after the falling edge
         finally:
             if gc_was_enabled:
                 gc.enable()
-        return {ch: _word_of(masks, ch) for ch in active}
+        return {ch: _word_of(masks, ch) for ch in active}, longest_s
 
 
 def _word_of(masks: list[int], ch: int) -> int:

@@ -203,3 +203,36 @@ def test_decoding_never_gives_billions() -> None:
     assert decode_24bit(0xFFFFFF) == -1
     assert decode_24bit(0x800000) == -0x800000
     assert encode_24bit(10**9) == 0x7FFFFF
+
+
+class PreemptingClock(FakeClock):
+    """A fake clock that jumps 1 ms once while PD_SCK is high (after board 0 saw the edge)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clk_pin: object = None
+        self.preempt_once = False
+        self._reads_while_high = 0
+
+    def monotonic(self) -> float:
+        if self.preempt_once and getattr(self.clk_pin, "state", False):
+            self._reads_while_high += 1
+            if self._reads_while_high == 2:
+                self.preempt_once = False
+                self.advance(1e-3)
+        return super().monotonic()
+
+
+def test_a_train_preempted_with_the_clock_high_is_dropped_and_reread(
+    factory: CountingMockFactory,
+) -> None:
+    clock = PreemptingClock()
+    chips, arr = _rig(factory, clock, 2, gain=64)
+    clock.clk_pin = chips[0].clk
+    chips[0].counts_a, chips[1].counts_a = 2468, -2468
+    assert arr.read() == [1234, -1234]
+    clock.preempt_once = True
+    assert arr.read() == [1234, -1234]
+    assert chips[0].power_downs == 1
+    assert arr.interrupted_reads == 1
+    assert chips[0].gains[-1] == 64  # back at gain 64 after the power-down reset it to 128
