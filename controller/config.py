@@ -22,6 +22,7 @@ from controller.settings import (
     FaultSettings,
     SessionSettings,
 )
+from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig
 from firmware.layout import DEFAULT_LAYOUT, LayoutError, MatLayout
 
 
@@ -82,11 +83,20 @@ class SourceConfig(_Section):
     speed: float = Field(1.0, gt=0, description="Simulator / file speed-up factor.")
     file: Path | None = Field(None, description="Frame file to play (kind=file).")
     rate_hz: float = Field(10.0, gt=0, le=100, description="Frames per second.")
+    hardware: HardwareConfig | None = Field(
+        None, description="Boards, pins and calibration (kind = hx711, iio or adafruit)."
+    )
 
     @model_validator(mode="after")
     def _file_given(self) -> SourceConfig:
         if self.kind == "file" and self.file is None:
             raise ValueError("kind = 'file' needs file = '<path to an acumat-frames/1 file>'")
+        if self.kind in HARDWARE_KINDS:
+            if self.hardware is None:
+                raise ValueError(f"kind = {self.kind!r} needs a [source.hardware] table")
+            problems = self.hardware.problems_for(self.kind)
+            if problems:
+                raise ValueError("hardware: " + "; ".join(problems))
         return self
 
 

@@ -1,0 +1,155 @@
+"""The hardware part of the configuration (``[source.hardware]`` in the TOML): pydantic models.
+
+Pins, boards and per-zone calibration for the three hardware backends (``hx711``, ``iio``,
+``adafruit``), validated with one readable reason per problem: a pin that is not a GPIO on
+the 40-pin header, the same pin twice, a zone without a board, a calibration that cannot be
+right. Which fields a backend needs is checked by ``problems_for(kind)``, which the source
+config calls. Pure (validation only); loaded in ``main()`` with the rest of the config.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from firmware.calibration import Calibration, checked_zone
+from firmware.filters import FilterSettings
+
+HARDWARE_KINDS = ("hx711", "iio", "adafruit")
+# BCM GPIO 0 and 1 are the HAT ID EEPROM's I2C pins; 2..27 are on the 40-pin header.
+FIRST_GPIO, LAST_GPIO = 2, 27
+
+
+def _check_gpio(pin: int | None) -> int | None:
+    if pin is not None and not FIRST_GPIO <= pin <= LAST_GPIO:
+        raise ValueError(
+            f"GPIO {pin} is not a usable BCM pin on the 40-pin header"
+            f" (use {FIRST_GPIO}..{LAST_GPIO}; 0 and 1 belong to the HAT EEPROM)"
+        )
+    return pin
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ZoneHardware(_Model):
+    data_pin: int | None = Field(None, description="BCM GPIO wired to this board's DOUT.")
+    clock_pin: int | None = Field(
+        None, description="adafruit only: this board's own PD_SCK pin (BCM GPIO)."
+    )
+    iio_device: int | None = Field(
+        None, ge=0, description="iio only: N of /sys/bus/iio/devices/iio:deviceN."
+    )
+    invert: bool = Field(False, description="Negate counts (A+/A- wired the other way round).")
+    offset_counts: float = Field(
+        0.0, description="Zero in counts; calibration.json from `acumat tare` overrides it."
+    )
+    scale_counts_per_kg: float | None = Field(
+        None, description="Counts per kg; calibration.json from `acumat calibrate` overrides it."
+    )
+
+    _pins = field_validator("data_pin", "clock_pin")(_check_gpio)
+
+
+class FilterConfig(_Model):
+    median_window: int = Field(5, ge=1, le=31, description="Samples in the spike median (odd).")
+    max_step_kg: float = Field(25.0, gt=0, description="Largest believable jump from the median.")
+    stuck_samples: int = Field(20, ge=2, description="Identical words in a row that mean stuck.")
+
+    @field_validator("median_window")
+    @classmethod
+    def _odd(cls, value: int) -> int:
+        if value % 2 == 0:
+            raise ValueError("median_window must be odd")
+        return value
+
+    def settings(self) -> FilterSettings:
+        return FilterSettings(self.median_window, self.max_step_kg, self.stuck_samples)
+
+
+class HardwareConfig(_Model):
+    clock_pin: int | None = Field(None, description="BCM GPIO of the shared PD_SCK line.")
+    gain: Literal[128, 64, 32] = Field(128, description="128 or 64 (channel A), 32 (channel B).")
+    rate_sps: Literal[10, 80] = Field(10, description="The boards' RATE pin: 10 or 80 SPS.")
+    ready_timeout_s: float = Field(
+        0.5, gt=0, le=5, description="Longest wait for a board's DOUT to go low."
+    )
+    group_read: bool = Field(True, description="Use lgpio group_read when lgpio is installed.")
+    gpiochip: int = Field(0, ge=0, description="gpiochip for lgpio (0 on every Pi model).")
+    iio_root: Path = Field(Path("/sys/bus/iio/devices"), description="IIO devices (iio only).")
+    filters: FilterConfig = Field(default_factory=FilterConfig, description="Signal checks.")
+    zones: dict[str, ZoneHardware] = Field(
+        min_length=1, description="Per zone (layout names): its board and calibration."
+    )
+
+    _pin = field_validator("clock_pin")(_check_gpio)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HardwareConfig:
+        pins = [p for p in [self.clock_pin, *self._zone_pins()] if p is not None]
+        twice = sorted(p for p, n in Counter(pins).items() if n > 1)
+        if twice:
+            raise ValueError(f"GPIO {', '.join(map(str, twice))} is used twice")
+        devices = [z.iio_device for z in self.zones.values() if z.iio_device is not None]
+        if len(devices) != len(set(devices)):
+            raise ValueError("the same iio_device is given to two zones")
+        self.calibration()  # raises CalibrationError (a ValueError) with the reason
+        return self
+
+    def _zone_pins(self) -> list[int | None]:
+        return [p for z in self.zones.values() for p in (z.data_pin, z.clock_pin)]
+
+    def calibration(self) -> Calibration:
+        """The TOML's calibration (the base under calibration.json)."""
+        return Calibration(
+            {
+                name: checked_zone(name, z.offset_counts, z.scale_counts_per_kg)
+                for name, z in self.zones.items()
+            }
+        )
+
+    def problems_for(self, kind: str) -> list[str]:
+        """What backend ``kind`` misses in this table, one line per problem."""
+        if kind == "iio":
+            return [
+                f"zone {n} has no board: give iio_device"
+                for n, z in self.zones.items()
+                if z.iio_device is None
+            ]
+        problems = [
+            f"zone {n} has no board: give data_pin"
+            for n, z in self.zones.items()
+            if z.data_pin is None
+        ]
+        if kind == "hx711" and self.clock_pin is None:
+            problems.append("clock_pin is needed: the GPIO of the shared PD_SCK line")
+        if kind == "hx711":
+            problems += [
+                f"zone {n}: clock_pin is for the adafruit backend; hx711 shares clock_pin"
+                for n, z in self.zones.items()
+                if z.clock_pin is not None
+            ]
+        if kind == "adafruit":
+            problems += self._adafruit_problems()
+        return problems
+
+    def _adafruit_problems(self) -> list[str]:
+        # The Adafruit driver reads one chip per pulse train, so each board needs its own clock.
+        clocks = [z.clock_pin or self.clock_pin for z in self.zones.values()]
+        if None in clocks:
+            return ["adafruit: every zone needs a clock_pin (or one zone and the shared clock_pin)"]
+        if len(set(clocks)) != len(clocks):
+            return [
+                "adafruit: the Adafruit driver reads one board per clock line; give each"
+                " zone its own clock_pin"
+            ]
+        return []
+
+    def zone_clock_pin(self, name: str) -> int:
+        pin = self.zones[name].clock_pin or self.clock_pin
+        assert pin is not None  # problems_for() was empty
+        return pin

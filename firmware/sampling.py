@@ -1,0 +1,233 @@
+"""The sampling loop: counts from any backend → calibrated, filtered zone frames (I/O shell).
+
+A ``SamplingSource`` is a ``FrameSource``: each frame is one read of every board, so frames
+come at the ADC's own rate (10 or 80 SPS); its ``t`` is the injected clock's. A board that
+stops answering, saturates, sticks or spikes becomes ``None`` with a reason in ``faults``
+for its zone only; a backend that raises becomes ``"io_error"`` for every zone for that
+frame, and the loop goes on. ``open_hardware_source`` builds it from the TOML's
+``[source.hardware]`` for the ``hx711``, ``iio`` and ``adafruit`` kinds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from firmware.calibration import FILENAME, CalibrationStore
+from firmware.clock import Clock
+from firmware.errors import FirmwareError
+from firmware.filters import FilterSettings, FrameFilter
+from firmware.frame import ZoneFrame
+from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig
+from firmware.hx711 import NOT_READY, Reading
+from firmware.layout import MatLayout
+from firmware.source import FrameSource
+
+log = logging.getLogger(__name__)
+IO_ERROR = "io_error"
+
+
+class HardwareSetupError(FirmwareError, ValueError):
+    """The hardware table does not fit the layout or the backend (one line per reason)."""
+
+
+class CountsReader(Protocol):
+    """One read of every board, in zone order: what each backend offers the loop."""
+
+    def read_detailed(self) -> list[Reading]: ...
+
+    def close(self) -> None: ...
+
+
+class SamplingSource:
+    """Frames from a ``CountsReader`` whose channels are the layout's zones, in order."""
+
+    def __init__(
+        self,
+        reader: CountsReader,
+        layout: MatLayout,
+        calibration: CalibrationStore,
+        clock: Clock,
+        *,
+        rate_sps: float = 10.0,
+        invert: Sequence[bool] = (),
+        filters: FilterSettings | None = None,
+    ) -> None:
+        self._reader, self._layout, self._clock = reader, layout, clock
+        self._calibration = calibration
+        self._n = len(layout.zones)
+        self._sign = [-1 if flip else 1 for flip in (invert or [False] * self._n)]
+        self._filter = FrameFilter(self._n, filters)
+        # Never faster than half the ADC period: a backend failing fast must not spin.
+        self._min_gap_s = 0.5 / rate_sps
+        self._last_t: float | None = None
+        self._closed = False
+
+    @property
+    def layout(self) -> MatLayout:
+        return self._layout
+
+    def frames(self) -> Iterator[ZoneFrame]:
+        while not self._closed:
+            yield self.next_frame()
+
+    def next_frame(self) -> ZoneFrame:
+        if self._calibration.maybe_reload():
+            log.info("calibration reloaded from %s", self._calibration.path)
+        readings = self._read()
+        t = self._paced_now()
+        counts = [
+            None if r.counts is None else r.counts * s
+            for r, s in zip(readings, self._sign, strict=True)
+        ]
+        calib = self._calibration.current
+        loads = [
+            None if c is None else calib.zone(name).to_kg(c)
+            for c, name in zip(counts, self._layout.names, strict=True)
+        ]
+        judged = self._filter.update(counts, [r.status for r in readings], loads)
+        return ZoneFrame(
+            t=t,
+            load_kg=tuple(j.load_kg for j in judged),
+            faults=tuple(j.fault for j in judged),
+        )
+
+    def close(self) -> None:
+        self._closed = True
+        self._reader.close()
+
+    def _read(self) -> list[Reading]:
+        try:
+            readings = self._reader.read_detailed()
+        except (FirmwareError, OSError) as exc:
+            log.warning("reading the boards failed: %s", exc)
+            return [Reading(None, IO_ERROR)] * self._n
+        if len(readings) != self._n:
+            log.warning("backend gave %d readings for %d zones", len(readings), self._n)
+            return [Reading(None, IO_ERROR)] * self._n
+        return readings
+
+    def _paced_now(self) -> float:
+        now = self._clock.monotonic()
+        if self._last_t is not None and now - self._last_t < self._min_gap_s:
+            self._clock.sleep(self._last_t + self._min_gap_s - now)
+            now = self._clock.monotonic()
+        self._last_t = now
+        return now
+
+
+class ShortWaitAfterMiss:
+    """Wraps an ``HX711Array``: once a board missed, wait ~1.5 ADC periods, not the timeout.
+
+    Without this one unplugged board would hold every frame for ``ready_timeout``; live
+    boards always have a conversion ready within one period.
+    """
+
+    def __init__(self, array: Any, ready_timeout_s: float, rate_sps: float) -> None:
+        self._array = array
+        self._full_s = ready_timeout_s
+        self._short_s = min(ready_timeout_s, 1.5 / rate_sps)
+        self._missed = False
+
+    def read_detailed(self) -> list[Reading]:
+        readings: list[Reading] = self._array.read_detailed(
+            self._short_s if self._missed else self._full_s
+        )
+        self._missed = any(r.status == NOT_READY for r in readings)
+        return readings
+
+    def close(self) -> None:
+        self._array.close()
+
+
+def check_zones(hw: HardwareConfig, layout: MatLayout, kind: str) -> None:
+    """Every layout zone has a board, every board a layout zone, the backend its fields."""
+    problems = [
+        f"zone {n} has no board in [source.hardware.zones]"
+        for n in layout.names
+        if n not in hw.zones
+    ]
+    problems += [
+        f"[source.hardware.zones.{n}] is not a zone of the mat (zones: {', '.join(layout.names)})"
+        for n in hw.zones
+        if n not in layout.names
+    ]
+    problems += hw.problems_for(kind)
+    if kind not in HARDWARE_KINDS:
+        problems.append(f"source kind {kind!r} is not one of {', '.join(HARDWARE_KINDS)}")
+    if problems:
+        raise HardwareSetupError("; ".join(problems))
+
+
+def open_hardware_source(
+    kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock, state_dir: Path
+) -> FrameSource:
+    """The sampling loop over the ``hx711``, ``iio`` or ``adafruit`` backend."""
+    check_zones(hw, layout, kind)
+    reader = open_reader(kind, hw, layout, clock)
+    store = CalibrationStore(state_dir / FILENAME, hw.calibration(), clock)
+    if store.last_error:
+        log.warning("calibration: %s", store.last_error)
+    uncalibrated = [n for n in layout.names if store.current.zone(n).scale_counts_per_kg is None]
+    if uncalibrated:
+        log.warning("no scale yet for %s: run `acumat calibrate`", ", ".join(uncalibrated))
+    return SamplingSource(
+        reader,
+        layout,
+        store,
+        clock,
+        rate_sps=hw.rate_sps,
+        invert=[hw.zones[n].invert for n in layout.names],
+        filters=hw.filters.settings(),
+    )
+
+
+def open_reader(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock) -> CountsReader:
+    """The backend alone (also used by ``acumat tare``/``calibrate``), channels in zone order."""
+    check_zones(hw, layout, kind)
+    zones = [hw.zones[n] for n in layout.names]
+    if kind == "iio":
+        from firmware.iio import IioReader
+
+        devices = [z.iio_device for z in zones]
+        return IioReader(
+            hw.iio_root, [d for d in devices if d is not None], hw.gain, hw.ready_timeout_s
+        )
+    if kind == "adafruit":
+        from firmware.adafruit_backend import AdafruitReader
+
+        pins = [(hw.zone_clock_pin(n), hw.zones[n].data_pin or 0) for n in layout.names]
+        return AdafruitReader(pins, hw.gain, clock=clock, ready_timeout_s=hw.ready_timeout_s)
+    return _hx711_reader(hw, [z.data_pin or 0 for z in zones], clock)
+
+
+def _hx711_reader(hw: HardwareConfig, data_pins: list[int], clock: Clock) -> CountsReader:
+    from firmware.hx711 import HX711Array
+
+    lgpio = _load_lgpio() if hw.group_read else None
+    assert hw.clock_pin is not None  # check_zones made sure
+    array = HX711Array(
+        hw.clock_pin,
+        data_pins,
+        gain=hw.gain,
+        ready_timeout=hw.ready_timeout_s,
+        clock=clock,
+        lgpio_module=lgpio,
+        gpiochip=hw.gpiochip,
+    )
+    # Power-cycle every board together so their conversions are aligned (datasheet).
+    array.power_down()
+    array.power_up()
+    return ShortWaitAfterMiss(array, hw.ready_timeout_s, hw.rate_sps)
+
+
+def _load_lgpio() -> Any:
+    """lgpio when installed (a Pi with the 'pi' extra); else gpiozero's pins are used."""
+    try:
+        import lgpio
+    except ImportError:
+        log.info("lgpio is not installed: reading through gpiozero pins, one call per line")
+        return None
+    return lgpio
