@@ -1,0 +1,208 @@
+"""The numeric half of the breathing estimator: one window of frames in, a rate out (pure).
+
+Steps, all numpy: fill short zone dropouts and remove single-sample spikes per zone; project
+the zone loads onto their head-to-foot position about the centre of pressure (a load moment,
+kg·m, geometry only); average onto a fixed 4 Hz grid (frames need not be evenly spaced);
+remove the slow drift; find the spectral peak in the band; refine it to the mean rate over the
+window from the phase of the band-passed signal; grade it by how far the peak stands above
+the spectrum's floor. Rates the frame rate cannot tell from an alias get no estimate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+GRID_HZ = 4.0  # covers the band (≤ 0.7 Hz) and its second harmonic
+MIN_CYCLES = 2.5  # fewer breaths than this in the data is not a rate
+BAND_MARGIN = 0.08  # search a little past the band so its edges are not peaks by default
+MIN_ZONE_VALID = 0.6  # a zone missing more of the window than this is left out
+PAD_POINTS = 8192  # zero-padded FFT: 4 Hz / 8192 ≈ 0.03 breaths/min per bin
+NOISE_RATIO = 10.0  # the tallest peak of noise alone is ~5–15 times the median bin
+SNR_SCALE = 15.0  # how fast quality rises above that
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A rate (breaths/min) and how sure it is (0–1)."""
+
+    bpm: float
+    quality: float
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Frame times (s), loads (frames × zones, NaN = no reading) and zone positions (m)."""
+
+    t_s: FloatArray
+    load_kg: FloatArray
+    y_m: FloatArray
+
+    @classmethod
+    def from_frames(
+        cls, frames: Sequence[tuple[float, tuple[float | None, ...]]], y_m: Sequence[float]
+    ) -> Window:
+        t = np.fromiter((f[0] for f in frames), dtype=np.float64, count=len(frames))
+        # None becomes NaN in a float array.
+        loads = np.array([f[1] for f in frames], dtype=np.float64)
+        return cls(t_s=t, load_kg=loads, y_m=np.asarray(y_m, dtype=np.float64))
+
+
+def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> Estimate | None:
+    """The mean breathing rate over the window, or ``None`` when there is nothing to go on."""
+    t = window.t_s
+    span_s = float(t[-1] - t[0])
+    steps = np.diff(t)
+    if span_s <= 0 or not np.all(steps > 0):
+        return None
+    moment = load_moment(clean_loads(window.load_kg, spike_kg), window.y_m)
+    if moment is None:
+        return None
+    frame_hz = 1.0 / float(np.median(steps))
+    band = search_band(band_bpm, frame_hz, span_s)
+    if band is None:
+        return Estimate(bpm=0.0, quality=0.0)
+    signal = detrend(to_grid(t, moment))
+    return rate(signal, band)
+
+
+def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:
+    """Gaps filled by interpolation, spikes replaced by the local median; zones mostly
+    missing become all-NaN columns."""
+    out = load_kg.copy()
+    index = np.arange(len(out), dtype=np.float64)
+    for z in range(out.shape[1]):
+        column = out[:, z]
+        valid = np.isfinite(column)
+        if valid.mean() < MIN_ZONE_VALID:
+            column[:] = np.nan
+        elif not valid.all():
+            column[~valid] = np.interp(index[~valid], index[valid], column[valid])
+    return _despike(out, spike_kg)
+
+
+def _despike(load_kg: FloatArray, spike_kg: float) -> FloatArray:
+    """Replaces a reading that jumps away from both neighbours, the same way, by their mean."""
+    if len(load_kg) < 3:
+        return load_kg
+    middle = load_kg[1:-1]
+    before = middle - load_kg[:-2]
+    after = middle - load_kg[2:]
+    spikes = (np.abs(before) > spike_kg) & (np.abs(after) > spike_kg) & (before * after > 0)
+    out = load_kg.copy()
+    out[1:-1] = np.where(spikes, (load_kg[:-2] + load_kg[2:]) / 2, middle)
+    return out
+
+
+def load_moment(load_kg: FloatArray, y_m: FloatArray) -> FloatArray | None:
+    """Σ (y − cop_y) · load over the loaded zones, per frame (kg·m); ``None`` if none."""
+    present = np.isfinite(load_kg[0])
+    mean_kg = np.clip(load_kg[:, present].mean(axis=0), 0.0, None)
+    total = float(mean_kg.sum())
+    if total <= 0:
+        return None
+    y = y_m[present]
+    cop = float((y * mean_kg).sum() / total)
+    # An unloaded zone carries no breathing, only noise.
+    lever = np.where(mean_kg > 0.02 * total, y - cop, 0.0)
+    result: FloatArray = load_kg[:, present] @ lever
+    return result
+
+
+def search_band(
+    band_bpm: tuple[float, float], frame_hz: float, span_s: float
+) -> tuple[float, float, float] | None:
+    """(low, high, alias-safe high) in Hz, or ``None`` when no rate can be told apart.
+
+    A rate f above half the frame rate shows up at ``frame_hz − f``; so with the band reaching
+    ``high``, only peaks below ``frame_hz − high`` are surely not aliases.
+    """
+    low = max(band_bpm[0] / 60 * (1 - BAND_MARGIN), MIN_CYCLES / span_s)
+    high = band_bpm[1] / 60 * (1 + BAND_MARGIN)
+    nyquist = min(frame_hz, GRID_HZ) / 2
+    safe = high if nyquist >= high else frame_hz - high
+    top = min(high, 0.95 * nyquist)
+    if min(safe, top) <= low:
+        return None
+    return low, top, min(safe, top)
+
+
+def to_grid(t_s: FloatArray, values: FloatArray) -> FloatArray:
+    """Bin means on a ``GRID_HZ`` grid (white noise averages down); empty bins interpolated."""
+    bins = np.floor((t_s - t_s[0]) * GRID_HZ).astype(np.int64)
+    count = np.bincount(bins).astype(np.float64)
+    sums = np.bincount(bins, weights=values)
+    filled = count > 0
+    centres = (np.arange(len(count)) + 0.5) / GRID_HZ
+    means = sums[filled] / count[filled]
+    result: FloatArray = np.interp(centres, centres[filled], means)
+    return result
+
+
+def detrend(signal: FloatArray) -> FloatArray:
+    """Removes a quadratic trend (zero drift, a slow settling) from the window."""
+    x = np.linspace(-1.0, 1.0, len(signal))
+    coeffs = np.polynomial.polynomial.polyfit(x, signal, 2)
+    result: FloatArray = signal - np.polynomial.polynomial.polyval(x, coeffs)
+    return result
+
+
+def rate(signal: FloatArray, band: tuple[float, float, float]) -> Estimate:
+    """Spectral peak in the band, refined by phase; quality from its height over the floor."""
+    low, top, safe = band
+    freqs = np.fft.rfftfreq(PAD_POINTS, 1.0 / GRID_HZ).astype(np.float64)
+    power = np.abs(np.fft.rfft(signal * np.hanning(len(signal)), PAD_POINTS)) ** 2
+    inside = (freqs >= low) & (freqs <= top)
+    if not inside.any() or float(power[inside].max()) <= 0.0:
+        return Estimate(bpm=0.0, quality=0.0)
+    band_power = np.where(inside, power, 0.0)
+    peak = _fundamental(freqs, band_power, int(np.argmax(band_power)))
+    f0 = float(freqs[peak])
+    # A maximum only because the band ends there is a slope (drift, an alias), not a breath.
+    is_peak = power[peak] >= power[peak - 1] and power[peak] >= power[peak + 1]
+    if f0 > safe or not is_peak:
+        return Estimate(bpm=0.0, quality=0.0)
+    floor = float(np.median(power[inside]))
+    ratio = float(power[peak]) / floor if floor > 0 else np.inf
+    refined = phase_rate(signal, f0)
+    return Estimate(bpm=60.0 * refined, quality=quality(ratio))
+
+
+def _fundamental(freqs: FloatArray, power: FloatArray, peak: int) -> int:
+    """The peak's half when that is strong too: the fast inspiration makes a second harmonic."""
+    half = freqs[peak] / 2
+    near = (freqs >= half * 0.9) & (freqs <= half * 1.1) & (power > 0)
+    if not near.any():
+        return peak
+    candidate = int(np.argmax(np.where(near, power, 0.0)))
+    return candidate if power[candidate] >= 0.3 * power[peak] else peak
+
+
+def phase_rate(signal: FloatArray, f0_hz: float) -> float:
+    """Mean frequency over the window: the slope of the unwrapped phase around ``f0_hz``."""
+    n = len(signal)
+    spectrum = np.fft.fft(signal)
+    freqs = np.fft.fftfreq(n, 1.0 / GRID_HZ)
+    keep = (freqs >= 0.6 * f0_hz) & (freqs <= 1.45 * f0_hz)
+    analytic = np.fft.ifft(np.where(keep, 2.0 * spectrum, 0.0))
+    phase = np.unwrap(np.angle(analytic))
+    t = np.arange(n) / GRID_HZ
+    trim = min(int(GRID_HZ / f0_hz / 2), n // 4)
+    core = slice(trim, n - trim)
+    weights = np.abs(analytic[core])
+    if float(weights.sum()) <= 0.0:
+        return f0_hz
+    slope = float(np.polyfit(t[core], phase[core], 1, w=weights)[0])
+    refined = slope / (2 * np.pi)
+    # A phase slip (noise) can pull the slope far off; then keep the spectral peak.
+    return refined if abs(refined - f0_hz) < 0.15 * f0_hz else f0_hz
+
+
+def quality(ratio: float) -> float:
+    """Maps the peak-to-floor power ratio to 0–1 (noise alone peaks at ~5–10 times)."""
+    return float(np.clip(1.0 - np.exp(-(ratio - NOISE_RATIO) / SNR_SCALE), 0.0, 1.0))
