@@ -10,6 +10,7 @@ clock. Prints one figure per line: ``name value unit``.
 
 from __future__ import annotations
 
+import argparse
 import platform
 import time
 
@@ -77,7 +78,32 @@ def longest_clock_high_s(boards: int, reads: int) -> tuple[float, int, int, floa
     return longest_s, chips[0].power_downs, arr.interrupted_reads, per_read_s
 
 
+def on_real_pins(spec: str, reads: int) -> None:
+    """``--pins CLK:D1,D2,...`` on a Pi: the default pin factory, real boards, real time."""
+    clock_text, data_text = spec.split(":")
+    data = [int(p) for p in data_text.split(",")]
+    arr = HX711Array(int(clock_text), data, ready_timeout=0.5)
+    arr.read()
+    start = time.perf_counter()
+    misses = 0
+    for _ in range(reads):
+        misses += sum(v is None for v in arr.read())
+    elapsed_s = time.perf_counter() - start
+    arr.close()
+    print(f"real_frames_per_s_{len(data)}_boards {reads / elapsed_s:.1f} frames/s")
+    print(f"real_longest_clock_high_window {arr.longest_high_s * 1e6:.1f} us")
+    print(f"real_interrupted_trains {arr.interrupted_reads} count")
+    print(f"real_channel_misses {misses} count")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pins", help="on a Pi: CLK:D1,D2,... (BCM) to read real boards")
+    parser.add_argument("--reads", type=int, default=800, help="frames to read with --pins")
+    args = parser.parse_args()
+    if args.pins:
+        on_real_pins(args.pins, args.reads)
+        return
     print(f"machine {platform.machine()} {platform.processor() or platform.node()}")
     print(f"python {platform.python_version()}")
     for boards in (1, 6, 8):

@@ -91,6 +91,7 @@ class HX711Array:
         self._discard = [True] * len(data_pins)  # the first conversion is from power-up
         self.last_status: tuple[str, ...] = ()
         self.interrupted_reads = 0  # trains in which the clock may have stayed high > 60 µs
+        self.longest_high_s = 0.0  # widest window around one high phase, on the injected clock
 
     @property
     def channels(self) -> int:
@@ -138,6 +139,7 @@ class HX711Array:
     def _cycle(self, timeout_s: float) -> tuple[list[Reading], bool]:
         ready = self._wait_ready(self._clock.monotonic() + timeout_s)
         words, high_s = self._shift_in(ready) if any(ready) else ({}, 0.0)
+        self.longest_high_s = max(self.longest_high_s, high_s)
         if high_s > _POWER_DOWN_AFTER_S:
             # Preempted with the clock high: the boards may have powered down mid-word and
             # reset (gain 128, settling), so this word is not trusted and the next is dropped.

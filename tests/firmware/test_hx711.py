@@ -235,4 +235,5 @@ def test_a_train_preempted_with_the_clock_high_is_dropped_and_reread(
     assert arr.read() == [1234, -1234]
     assert chips[0].power_downs == 1
     assert arr.interrupted_reads == 1
+    assert arr.longest_high_s >= 1e-3
     assert chips[0].gains[-1] == 64  # back at gain 64 after the power-down reset it to 128
