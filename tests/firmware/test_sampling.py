@@ -1,0 +1,191 @@
+"""The sampling loop over emulated boards: rate, calibration, faults, failures, the wiring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice, pairwise
+from pathlib import Path
+
+import pytest
+from gpiozero import Device
+
+from firmware.calibration import (
+    FILENAME,
+    Calibration,
+    CalibrationStore,
+    ZoneCalibration,
+    save_calibration,
+)
+from firmware.clock import FakeClock
+from firmware.frame import ZoneFrame
+from firmware.hwconfig import HardwareConfig
+from firmware.hx711 import NOT_READY, HX711Array, Reading
+from firmware.hx711_emulator import CountingMockFactory, HX711Chip, emulated_array
+from firmware.layout import DEFAULT_LAYOUT, MatLayout
+from firmware.sampling import (
+    IO_ERROR,
+    HardwareSetupError,
+    SamplingSource,
+    ShortWaitAfterMiss,
+    open_hardware_source,
+)
+
+CLK = 5
+DATA = [6, 13, 19, 26, 12, 16]
+SCALE = 20_000.0
+RATE_SPS = 10
+LAYOUT = DEFAULT_LAYOUT
+
+
+def _store(clock: FakeClock, tmp_path: Path) -> CalibrationStore:
+    base = Calibration({n: ZoneCalibration(1000.0, SCALE) for n in LAYOUT.names})
+    return CalibrationStore(tmp_path / FILENAME, base, clock)
+
+
+def _chips(factory: CountingMockFactory, clock: FakeClock, kg: list[float]) -> list[HX711Chip]:
+    chips = emulated_array(
+        factory, CLK, DATA, clock=clock, conversion_s=1 / RATE_SPS, noise_counts=3
+    )
+    for chip, load in zip(chips, kg, strict=True):
+        chip.counts_a = round(1000 + load * SCALE)
+    return chips
+
+
+def _source(
+    factory: CountingMockFactory, clock: FakeClock, tmp_path: Path, timeout_s: float = 0.5
+) -> SamplingSource:
+    arr = HX711Array(CLK, DATA, pin_factory=factory, clock=clock, ready_timeout=timeout_s)
+    reader = ShortWaitAfterMiss(arr, timeout_s, RATE_SPS)
+    return SamplingSource(reader, LAYOUT, _store(clock, tmp_path), clock, rate_sps=RATE_SPS)
+
+
+def test_frames_come_at_the_adc_rate_with_calibrated_kg(
+    factory: CountingMockFactory, clock: FakeClock, tmp_path: Path
+) -> None:
+    kg = [5.0, 6.0, 20.0, 21.0, 3.0, 2.5]
+    _chips(factory, clock, kg)
+    frames = list(islice(_source(factory, clock, tmp_path).frames(), 6))
+    gaps = [b.t - a.t for a, b in pairwise(frames)]
+    assert gaps == pytest.approx([1 / RATE_SPS] * 5, abs=0.002)
+    for frame in frames:
+        assert frame.load_kg == pytest.approx(kg, abs=0.01)
+        assert frame.faults == (None,) * 6
+
+
+def test_one_dead_board_is_one_faulty_zone_and_the_rate_holds(
+    factory: CountingMockFactory, clock: FakeClock, tmp_path: Path
+) -> None:
+    chips = _chips(factory, clock, [5.0] * 6)
+    source = _source(factory, clock, tmp_path)
+    assert next(source.frames()).fault(2) is None
+    chips[2].dead = True
+    frames = list(islice(source.frames(), 8))
+    for frame in frames[1:]:
+        assert frame.load_kg[2] is None and frame.fault(2) == NOT_READY
+        assert [frame.load_kg[i] for i in (0, 1, 3, 4, 5)] == pytest.approx([5.0] * 5, abs=0.01)
+    # After the first miss a frame waits ~1.5 periods, not the 0.5 s ready timeout.
+    gaps = [b.t - a.t for a, b in pairwise(frames[1:])]
+    assert max(gaps) <= 1.5 / RATE_SPS + 0.01
+    chips[2].dead = False  # plugged back in: read again from the next frame on
+    back = list(islice(source.frames(), 2))
+    assert [f.load_kg[2] for f in back] == pytest.approx([5.0, 5.0], abs=0.01)
+
+
+def test_saturated_and_spiking_boards_are_faults_not_weight(
+    factory: CountingMockFactory, clock: FakeClock, tmp_path: Path
+) -> None:
+    chips = _chips(factory, clock, [5.0] * 6)
+    source = _source(factory, clock, tmp_path)
+    list(islice(source.frames(), 5))
+    chips[0].counts_a = 50_000_000  # beyond the rail
+    chips[1].queue.append(round(1000 + 400 * SCALE))  # one glitch of 400 kg
+    frame = next(source.frames())
+    assert frame.faults[:2] == ("saturated", "spike")
+    assert frame.load_kg[:2] == (None, None)
+
+
+class _Flaky:
+    """A backend that raises now and then, as a board coming loose does."""
+
+    def __init__(self, fail_on: set[int]) -> None:
+        self.calls = 0
+        self.fail_on = fail_on
+
+    def read_detailed(self) -> list[Reading]:
+        self.calls += 1
+        if self.calls in self.fail_on:
+            raise OSError(5, "Input/output error")
+        return [Reading(1000 + self.calls, "ok") for _ in LAYOUT.names]
+
+    def close(self) -> None:
+        self.calls = -1
+
+
+def test_a_failing_backend_gives_io_error_frames_and_the_loop_goes_on(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    flaky = _Flaky({2, 3})
+    source = SamplingSource(flaky, LAYOUT, _store(clock, tmp_path), clock, rate_sps=RATE_SPS)
+    frames: Iterator[ZoneFrame] = source.frames()
+    got = [next(frames) for _ in range(5)]
+    assert [f.faults[0] for f in got] == [None, IO_ERROR, IO_ERROR, None, None]
+    # Failing fast never spins: frames stay at least half a period apart.
+    assert all(b.t - a.t >= 0.5 / RATE_SPS - 1e-9 for a, b in pairwise(got))
+    source.close()
+    assert flaky.calls == -1
+
+
+def test_a_new_calibration_file_applies_while_running(clock: FakeClock, tmp_path: Path) -> None:
+    source = SamplingSource(
+        _Flaky(set()), LAYOUT, _store(clock, tmp_path), clock, rate_sps=RATE_SPS
+    )
+    frames = source.frames()
+    assert next(frames).load_kg[0] == pytest.approx((1001 - 1000) / SCALE)
+    save_calibration(
+        tmp_path / FILENAME, Calibration({"upper_left": ZoneCalibration(0.0, 100.0)}), 0
+    )
+    clock.advance(2.0)
+    frame = next(frames)
+    assert frame.load_kg[0] == pytest.approx(1002 / 100.0)
+    assert frame.load_kg[1] == pytest.approx(2 / SCALE)
+
+
+@pytest.fixture
+def default_factory(factory: CountingMockFactory) -> Iterator[CountingMockFactory]:
+    Device.pin_factory = factory
+    yield factory
+    Device.pin_factory = None
+
+
+def _hw(zones: list[str]) -> HardwareConfig:
+    return HardwareConfig.model_validate(
+        {
+            "clock_pin": CLK,
+            "rate_sps": RATE_SPS,
+            "zones": {
+                z: {"data_pin": p, "scale_counts_per_kg": SCALE, "offset_counts": 1000}
+                for z, p in zip(zones, DATA, strict=False)
+            },
+        }
+    )
+
+
+def test_open_hardware_source_reads_the_boards_named_in_the_config(
+    default_factory: CountingMockFactory, clock: FakeClock, tmp_path: Path
+) -> None:
+    chips = _chips(default_factory, clock, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    source = open_hardware_source("hx711", _hw(list(LAYOUT.names)), LAYOUT, clock, tmp_path)
+    frame = next(source.frames())
+    assert frame.load_kg == pytest.approx([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], abs=0.01)
+    assert all(chip.power_downs == 1 for chip in chips)  # aligned by one power cycle
+    source.close()
+
+
+def test_open_hardware_source_refuses_zones_that_do_not_match(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    with pytest.raises(HardwareSetupError, match="zone lower_right has no board"):
+        open_hardware_source("hx711", _hw(list(LAYOUT.names)[:5]), LAYOUT, clock, tmp_path)
+    small = MatLayout.grid(1, 1, 0.5, 0.5)
+    with pytest.raises(HardwareSetupError, match="is not a zone of the mat"):
+        open_hardware_source("hx711", _hw(list(LAYOUT.names)), small, clock, tmp_path)
