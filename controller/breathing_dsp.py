@@ -22,6 +22,8 @@ GRID_HZ = 4.0  # covers the band (≤ 0.7 Hz) and its second harmonic
 MIN_CYCLES = 2.5  # fewer breaths than this in the data is not a rate
 BAND_MARGIN = 0.08  # search a little past the band so its edges are not peaks by default
 MIN_ZONE_VALID = 0.6  # a zone missing more of the window than this is left out
+# Breathing moves ≥ ~10 g·m; below 0.1 g·m the "signal" is rounding error, not a person.
+MIN_MOMENT_KG_M = 1e-4
 PAD_POINTS = 8192  # zero-padded FFT: 4 Hz / 8192 ≈ 0.03 breaths/min per bin
 NOISE_RATIO = 10.0  # the tallest peak of noise alone is ~5–15 times the median bin
 SNR_SCALE = 15.0  # how fast quality rises above that
@@ -68,6 +70,8 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
     if band is None:
         return Estimate(bpm=0.0, quality=0.0)
     signal = detrend(to_grid(t, moment))
+    if float(np.std(signal)) < MIN_MOMENT_KG_M:
+        return Estimate(bpm=0.0, quality=0.0)
     return rate(signal, band)
 
 
