@@ -1,0 +1,121 @@
+"""Home Assistant discovery: the payload checked against a schema written from HA's own rules.
+
+Keys per platform follow HA's MQTT platform schemas (homeassistant/components/mqtt/*.py) and
+its device-discovery schema (schemas.py: ``dev`` with an identifier, ``o`` with a name,
+``cmps`` each with ``p``). HA drops unknown keys silently, so an unknown key fails here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from controller.events import POSTURES
+from controller.mqtt.discovery import discovery_payload, discovery_topic, event_types
+from controller.mqtt.payloads import state_payload
+from controller.state import SESSION_STATES
+from tests.mqtt.conftest import mat_state
+
+COMMON = {"p", "name", "unique_id", "icon", "value_template", "state_topic", "entity_category",
+          "json_attributes_template", "json_attributes_topic", "availability_topic", "qos",
+          "enabled_by_default", "default_entity_id"}  # fmt: skip
+PLATFORM_KEYS = {
+    "sensor": {"device_class", "unit_of_measurement", "state_class", "options",
+               "suggested_display_precision", "expire_after", "force_update"},
+    "binary_sensor": {"device_class", "payload_on", "payload_off", "off_delay", "expire_after"},
+    "button": {"command_topic", "command_template", "payload_press", "device_class", "retain"},
+    "select": {"command_topic", "command_template", "options", "optimistic", "retain"},
+    "event": {"event_types", "device_class"},
+}  # fmt: skip
+UNITS = {
+    "weight": {"kg", "g", "lb", "oz", "mg", "µg", "st"},
+    "duration": {"d", "h", "min", "s", "ms"},
+}
+BINARY_CLASSES = {"occupancy", "problem", "presence", "motion", "safety"}
+TOPIC = re.compile(r"^[^#+\s]+(/[^#+/\s]+)*$")
+
+
+def _check_sensor(c: dict[str, Any]) -> None:
+    dc = c.get("device_class")
+    if dc == "enum":
+        assert c["options"] and all(isinstance(o, str) for o in c["options"])
+        assert "unit_of_measurement" not in c and "state_class" not in c
+    elif dc is not None:
+        assert c["unit_of_measurement"] in UNITS[dc], c
+    assert c.get("state_class") in {None, "measurement", "total", "total_increasing"}
+    assert c.get("entity_category") in {None, "diagnostic"}  # HA rejects config for sensors
+
+
+def _check_component(key: str, c: dict[str, Any], mat_id: str) -> None:
+    platform = c["p"]
+    assert set(c) <= COMMON | PLATFORM_KEYS[platform], (
+        key,
+        set(c) - COMMON - PLATFORM_KEYS[platform],
+    )
+    assert re.fullmatch(rf"acumat_{mat_id}_[a-z_]+", c["unique_id"])
+    for topic_key in ("state_topic", "command_topic"):
+        assert topic_key not in c or TOPIC.match(c[topic_key])
+    if platform == "sensor":
+        _check_sensor(c)
+    if platform == "binary_sensor":
+        assert c["device_class"] in BINARY_CLASSES
+    if platform == "event":
+        assert c["event_types"] and len(set(c["event_types"])) == len(c["event_types"])
+    if platform == "select":
+        assert c["options"]
+
+
+def _payload(mat_id: str = "mat1") -> dict[str, Any]:
+    return discovery_payload(f"acumat/{mat_id}", mat_id, "Bedroom mat", ["energy", "relax"])
+
+
+def test_device_discovery_matches_the_schema() -> None:
+    p = _payload()
+    assert set(p) <= {"dev", "o", "cmps", "availability_topic", "state_topic", "qos"}
+    assert p["dev"]["identifiers"] and p["o"]["name"] == "acumat"
+    for key, component in p["cmps"].items():
+        _check_component(key, component, "mat1")
+    assert discovery_topic("homeassistant", "mat1") == "homeassistant/device/mat1/config"
+
+
+def test_the_entities_the_issue_asks_for_are_there() -> None:
+    c = _payload()["cmps"]
+    assert (c["occupancy"]["p"], c["occupancy"]["device_class"]) == ("binary_sensor", "occupancy")
+    assert (c["uneven"]["p"], c["uneven"]["device_class"]) == ("binary_sensor", "problem")
+    assert c["posture"]["options"] == list(POSTURES)
+    assert c["session_state"]["options"] == list(SESSION_STATES)
+    assert c["load"]["unit_of_measurement"] == "kg"
+    assert c["elapsed"]["device_class"] == c["remaining"]["device_class"] == "duration"
+    assert c["program"]["p"] == "select" and c["program"]["options"] == ["energy", "relax"]
+    assert {c[k]["p"] for k in ("start", "stop", "tare")} == {"button"}
+    assert c["fault"]["entity_category"] == "diagnostic"
+    assert c["events"]["p"] == "event" and "session_started" in c["events"]["event_types"]
+    assert "balance" in c and "breathing" in c
+
+
+def test_event_types_are_every_event_the_controller_emits() -> None:
+    assert {"posture", "occupancy", "session_started", "session_ended", "tared"} <= set(
+        event_types()
+    )
+
+
+def test_templates_only_read_fields_the_state_has() -> None:
+    import json
+
+    state = json.loads(state_payload(mat_state(posture="lying", load_kg=50.0), "mat1", 0.0))
+    for key, c in _payload()["cmps"].items():
+        if c["p"] == "event":
+            continue
+        for template in (c.get("value_template", ""), c.get("json_attributes_template", "")):
+            for path in re.findall(r"value_json\.([a-z_.]+)", template):
+                node: Any = state
+                for part in path.split("."):
+                    assert part in node, (key, path)
+                    node = node[part]
+
+
+def test_two_mats_never_share_an_id() -> None:
+    a, b = _payload("mat1"), _payload("mat2")
+    assert a["dev"]["identifiers"] != b["dev"]["identifiers"]
+    ids_a = {c["unique_id"] for c in a["cmps"].values()}
+    assert not ids_a & {c["unique_id"] for c in b["cmps"].values()}
