@@ -116,10 +116,13 @@ class HX711Array:
     def read_detailed(self, timeout_s: float | None = None) -> list[Reading]:
         """Like ``read`` with a status per channel; also sets ``last_status``."""
         timeout = self.ready_timeout if timeout_s is None else timeout_s
+        wanted = (1 << self.channels) - 1
         for _ in range(_MAX_CYCLES):
-            readings, again = self._cycle(timeout)
+            readings, again, read_mask = self._cycle(timeout, wanted)
             if not again:
                 break
+            # Retry only for the boards that answered: a dead one costs one timeout, not three.
+            wanted = read_mask
         self.last_status = tuple(r.status for r in readings)
         return readings
 
@@ -136,8 +139,10 @@ class HX711Array:
     def close(self) -> None:
         self._lines.close()
 
-    def _cycle(self, timeout_s: float) -> tuple[list[Reading], bool]:
-        ready = self._wait_ready(self._clock.monotonic() + timeout_s)
+    def _cycle(self, timeout_s: float, wanted: int) -> tuple[list[Reading], bool, int]:
+        """One train; returns the readings, whether to go again, and who was read."""
+        ready = self._wait_ready(self._clock.monotonic() + timeout_s, wanted)
+        read_mask = sum(1 << ch for ch in range(self.channels) if ready[ch])
         words, high_s = self._shift_in(ready) if any(ready) else ({}, 0.0)
         self.longest_high_s = max(self.longest_high_s, high_s)
         if high_s > _POWER_DOWN_AFTER_S:
@@ -146,7 +151,7 @@ class HX711Array:
             self.interrupted_reads += 1
             self._discard = [True] * self.channels
             status = [INTERRUPTED if ch in words else NOT_READY for ch in range(self.channels)]
-            return [Reading(None, s) for s in status], True
+            return [Reading(None, s) for s in status], True, read_mask
         readings: list[Reading] = []
         discarded = False
         for ch in range(self.channels):
@@ -159,14 +164,15 @@ class HX711Array:
             else:
                 value = decode_24bit(words[ch])
                 readings.append(Reading(value, _status_of(value)))
-        return readings, discarded
+        return readings, discarded, read_mask
 
-    def _wait_ready(self, deadline_s: float) -> list[bool]:
-        """Polls DOUT (low = ready) with the clock low until all are ready or the deadline."""
+    def _wait_ready(self, deadline_s: float, wanted: int) -> list[bool]:
+        """Polls DOUT (low = ready) with the clock low until the wanted boards are ready
+        or the deadline; boards ready by then are read whether wanted or not."""
         everyone = (1 << self.channels) - 1
         while True:
             not_ready = self._lines.read_data() & everyone
-            if not not_ready or self._clock.monotonic() >= deadline_s:
+            if not (not_ready & wanted) or self._clock.monotonic() >= deadline_s:
                 return [not (not_ready >> ch) & 1 for ch in range(self.channels)]
             self._clock.sleep(self._poll_s)
 

@@ -37,7 +37,10 @@ class GpiozeroLines:
         self._clk = pin_factory.pin(clock_pin)
         self._data = [pin_factory.pin(p) for p in data_pins]
         for pin in self._data:
-            pin.function = "input"
+            # Only when needed: re-selecting input re-applies the pull, which on a mock pin
+            # (or GPIO 2/3 with their fixed pull-ups) would move a DOUT an emulator drives.
+            if pin.function != "input":
+                pin.function = "input"
         self._clk.function = "output"
         # Clock low from the start: low is the chips' running state.
         self._clk.state = False
