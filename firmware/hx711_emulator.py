@@ -100,6 +100,7 @@ class HX711Chip:
         noise_counts: float = 0.0,
         seed: int = 0,
         dead: bool = False,
+        power_down_s: float = POWER_DOWN_S,
     ) -> None:
         self.clk: EmulatedClockPin = factory.pin(clock_pin, pin_class=EmulatedClockPin)
         self.dout: EmulatedDataPin = factory.pin(data_pin, pin_class=EmulatedDataPin)
@@ -110,6 +111,8 @@ class HX711Chip:
         self.conversion_s, self.settle_s = conversion_s, settle_s
         self.noise_counts, self._rng = noise_counts, random.Random(seed)
         self.dead = dead
+        self.power_down_s = power_down_s  # raise it where real-time scheduling is not the test
+        self._last_fall_s = float("-inf")
         self.queue: list[int] = []  # exact counts for the next conversions, before counts_a
         self.sent: list[int] = []  # every word shifted out, as signed counts
         self.gains: list[int] = []  # the gain each sent word was converted at
@@ -135,7 +138,7 @@ class HX711Chip:
         """DOUT is being sampled: with the clock low, a due conversion becomes ready."""
         now = self._clock.monotonic()
         if self._high_since is not None:
-            if now - self._high_since > POWER_DOWN_S:
+            if now - self._high_since > self.power_down_s:
                 self._drive(True)  # powered down while the clock stays high
             return
         self._train_open = False  # a sample between pulses ends the gain-selecting train
@@ -148,9 +151,9 @@ class HX711Chip:
             self._rising(now)
             return
         held_s = now - (self._high_since if self._high_since is not None else now)
-        self._high_since = None
+        self._high_since, self._last_fall_s = None, now
         self.longest_high_s = max(self.longest_high_s, held_s)
-        if held_s > POWER_DOWN_S:
+        if held_s > self.power_down_s:
             self.power_downs += 1
             self._reset(now)
         elif self._word is not None and self._pulses >= 25:
@@ -163,7 +166,9 @@ class HX711Chip:
             self._pulses += 1  # pulses 26 and 27 choose the next conversion's gain
             self._ready_at = now + self.conversion_s
             return
-        self._try_latch(now)
+        if self._ready_at < self._last_fall_s:
+            # DOUT was already low before this pulse began: the pulse takes the conversion.
+            self._try_latch(now)
         if self._word is None:
             self.stray_pulses += 1  # clocked while busy, dead or powered down
             return
