@@ -15,6 +15,7 @@ _SUBCOMMANDS: tuple[str, ...] = (
     "run",
     "replay",
     "simulate",
+    "check_config",
 )
 
 
