@@ -80,10 +80,11 @@ _KNEELING: tuple[Segment, ...] = ((-0.05, 0.24, 100.0),)
 _FEET_TOGETHER: tuple[Segment, ...] = ((0.0, 0.152, 100.0),)
 _FEET_STAGGERED: tuple[Segment, ...] = ((0.0, 0.152, 50.0), (0.12, 0.272, 50.0))
 
-# Which segments carry the posture and so must lie on the platform: the back for lying (it is
-# a mat for the back), the pelvis for sitting, the feet for standing.
-_CARRIERS: dict[Posture, tuple[int, ...]] = {"lying": (1, 6), "sitting": (0,), "standing": (0,)}
-_BRIDGE_CARRIERS = (1, 3)
+# Which segments carry the posture and so must lie on the platform: head, back and pelvis for
+# lying (it is a mat for the back, and the head rests on it or on a pillow on it), the pelvis
+# for sitting, the feet for standing.
+_CARRIERS: dict[Posture, tuple[int, ...]] = {"lying": (0, 1, 6), "sitting": (0,), "standing": (0,)}
+_BRIDGE_CARRIERS = (0, 1, 3)
 
 POSTURE_SHAPES: dict[Posture, tuple[tuple[Segment, ...], ...]] = {
     "lying": (_SUPINE, _SUPINE_SHORT_TRUNK, _SUPINE_KNEES_UP, _BRIDGE),
@@ -96,6 +97,7 @@ _HEIGHTS_M = (1.45, 1.6, 1.75, 1.9, 2.05)
 _STEP_M = 0.04
 _MIN_ON_MAT = 0.40  # a template with less of the body on the platform says too little
 _SLACK_M = 0.05  # a carrying segment may overhang the platform's edge this much
+_HEAD_FROM_END_M = 0.35  # lying, the head rests near one end: no one leaves a metre bare
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,7 @@ def build_templates(geometry: Geometry) -> Templates:
         start = len(rows)
         for shape in POSTURE_SHAPES[posture]:
             carriers = _BRIDGE_CARRIERS if shape is _BRIDGE else _CARRIERS[posture]
-            rows.extend(_placements(geometry, shape, carriers))
+            rows.extend(_placements(geometry, shape, carriers, posture == "lying"))
         unique = np.unique(np.round(np.vstack(rows[start:]), 3), axis=0)
         del rows[start:]
         rows.extend(unique)
@@ -120,7 +122,7 @@ def build_templates(geometry: Geometry) -> Templates:
 
 
 def _placements(
-    geometry: Geometry, shape: tuple[Segment, ...], carriers: tuple[int, ...]
+    geometry: Geometry, shape: tuple[Segment, ...], carriers: tuple[int, ...], head_at_end: bool
 ) -> list[FloatArray]:
     edges = geometry.band_edges_m
     length_m = float(edges[-1])
@@ -128,7 +130,7 @@ def _placements(
     out: list[FloatArray] = []
     for height_m in _HEIGHTS_M:
         for direction in (1.0, -1.0):
-            for anchor_m in np.arange(-0.9 * height_m, length_m + 0.9 * height_m, _STEP_M):
+            for anchor_m in _anchors(length_m, height_m, direction, head_at_end):
                 starts, ends = _place(spec, height_m, direction, float(anchor_m))
                 if starts[list(carriers)].min() < -_SLACK_M:
                     continue
@@ -138,6 +140,13 @@ def _placements(
                 if profile is not None:
                     out.append(profile)
     return out
+
+
+def _anchors(length_m: float, height_m: float, direction: float, head_at_end: bool) -> FloatArray:
+    if not head_at_end:
+        return np.arange(-0.9 * height_m, length_m + 0.9 * height_m, _STEP_M)
+    near: FloatArray = np.arange(-_SLACK_M, _HEAD_FROM_END_M + 1e-9, _STEP_M)
+    return near if direction > 0 else length_m - near
 
 
 def _place(

@@ -11,6 +11,7 @@ import statistics
 import sys
 from collections.abc import Iterable
 
+from controller.breathing import BreathingEstimator
 from controller.core import MatController
 from controller.evaluation import Score, score
 from controller.settings import CoreSettings, SessionSettings
@@ -21,17 +22,13 @@ def run_scenario(name: str, seed: int | None = None) -> Score:
     run = build(name, seed=seed)
     program = str(run.truth.get("program", "relax"))
     settings = CoreSettings(session=SessionSettings(program=program))
-    core = MatController(run.layout, settings, breathing=_breathing(run.layout))
+    core = MatController(run.layout, settings, breathing=BreathingEstimator(run.layout))
     events = [event for frame in run.frames() for event in core.feed(frame)]
     return score(run.truth, events)
 
 
-def _breathing(layout: object) -> object:
-    try:
-        from controller.breathing import BreathingEstimator
-    except ImportError:
-        return None
-    return BreathingEstimator(layout)  # type: ignore[arg-type]
+def _false_lying(scores: list[Score]) -> int:
+    return sum(s.lying_reported and not s.lying_expected for s in scores)
 
 
 def summary(scores: Iterable[Score]) -> list[str]:
@@ -40,27 +37,26 @@ def summary(scores: Iterable[Score]) -> list[str]:
     tp = sum(s.alerts_true for s in scores)
     fp = sum(s.alerts_false for s in scores)
     fn = sum(s.alerts_missed for s in scores)
-    lines = [
+    expected = sum(s.expected_sessions for s in scores)
+    return [
         f"scenarios: {len(scores)}",
         f"scenarios_passing: {sum(s.ok for s in scores)}",
-        f"sessions: {sum(s.sessions for s in scores)} (expected "
-        f"{sum(s.expected_sessions for s in scores)})",
-        f"start_latency_median_s: {statistics.median(latencies):.2f}"
-        if latencies
-        else "start_latency_median_s: -",
-        f"start_latency_max_s: {max(latencies):.2f}" if latencies else "start_latency_max_s: -",
-        f"start_latency_min_s: {min(latencies):.2f}" if latencies else "start_latency_min_s: -",
+        f"sessions: {sum(s.sessions for s in scores)} (expected {expected})",
+        f"start_latency_median_s: {_fmt(statistics.median(latencies) if latencies else None)}",
+        f"start_latency_max_s: {_fmt(max(latencies) if latencies else None)}",
+        f"start_latency_min_s: {_fmt(min(latencies) if latencies else None)}",
         f"false_sessions: {sum(s.false_sessions for s in scores)}",
         f"missed_sessions: {sum(max(0, s.expected_sessions - s.sessions) for s in scores)}",
-        f"lying_reported_where_nobody_lay: {
-            sum(s.lying_reported and not s.lying_expected for s in scores)
-        }",
-        f"alert_precision: {tp / (tp + fp):.2f}" if tp + fp else "alert_precision: -",
-        f"alert_recall: {tp / (tp + fn):.2f}" if tp + fn else "alert_recall: -",
+        f"lying_reported_where_nobody_lay: {_false_lying(scores)}",
+        f"alert_precision: {_fmt(tp / (tp + fp) if tp + fp else None)}",
+        f"alert_recall: {_fmt(tp / (tp + fn) if tp + fn else None)}",
         f"faults_raised_and_cleared: {sum(s.faults_detected for s in scores)} of "
         f"{sum(s.faults_detected + s.faults_missed for s in scores)}",
     ]
-    return lines
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def main() -> int:

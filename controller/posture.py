@@ -25,7 +25,7 @@ _EVAL_EVERY_S = 0.5
 # concentrates two thirds of its load under the pelvis, which lying templates cannot mimic
 # (they fit sitting profiles worse by 0.15 and more), while coarse tiles let some sitting
 # templates mimic a lying body closely.
-_ENTER_LYING_MARGIN = -0.04  # lying may fit this much worse than upright and still be entered
+_ENTER_LYING_MARGIN = -0.02  # lying may fit this much worse than upright and still be entered
 _KEEP_LYING_MARGIN = 0.10  # an upright posture must fit this much better to leave lying
 _LYING_FIT_MAX = 0.15  # and lying must fit at least this well
 _UPRIGHT_TIE = 0.08  # sitting and standing fits closer than this: let sway decide

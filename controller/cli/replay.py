@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from controller.breathing import BreathingEstimator
 from controller.config import ConfigError, load_config
 from controller.console import format_event
 from controller.core import MatController
@@ -55,7 +56,7 @@ def replay(path: Path, settings: CoreSettings, program: str | None, as_json: boo
         settings = settings.model_copy(
             update={"session": settings.session.model_copy(update={"program": program})}
         )
-    core = MatController(header.layout, settings, breathing=_breathing(header.layout))
+    core = MatController(header.layout, settings, breathing=BreathingEstimator(header.layout))
     emit = _json_line if as_json else _text_line
     out = sys.stdout
     count = 0
@@ -65,14 +66,6 @@ def replay(path: Path, settings: CoreSettings, program: str | None, as_json: boo
             count += 1
     out.flush()
     return count
-
-
-def _breathing(layout: Any) -> Any:
-    try:
-        from controller.breathing import BreathingEstimator
-    except ImportError:  # the estimator lands with its own issue
-        return None
-    return BreathingEstimator(layout)
 
 
 def _json_line(event: Event) -> str:

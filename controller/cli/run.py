@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from controller.breathing import BreathingEstimator
 from controller.config import AppConfig, ConfigError, load_config
 from controller.console import ConsoleAdapter
 from controller.core import MatController
@@ -79,7 +80,7 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         return 2
     wall_at = WallAt()
     service = Service(
-        core=MatController(layout, config.core(), breathing=_breathing(layout)),
+        core=MatController(layout, config.core(), breathing=BreathingEstimator(layout)),
         source=source,
         adapters=_adapters(config, clock, layout, wall_at, quiet),
         lifecycle=_lifecycle(clock),
@@ -123,14 +124,6 @@ def _lifecycle(clock: Clock) -> Lifecycle:
         return Lifecycle()
     notifier: Lifecycle = Notifier(clock)
     return notifier
-
-
-def _breathing(layout: MatLayout) -> Any:
-    try:
-        from controller.breathing import BreathingEstimator
-    except ImportError:
-        return None
-    return BreathingEstimator(layout)
 
 
 def _on_signals(service: Service) -> None:
