@@ -1,0 +1,83 @@
+"""Frame-to-subscriber latency of an event on loopback (p50 / p99), one figure per line.
+
+Starts a private mosquitto, an MqttAdapter on the real clock and a subscriber; hands the
+adapter one event per frame and times until the subscriber has it (goal: p99 <= 20 ms).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion
+
+from controller.events import PostureChanged
+from controller.mqtt.adapter import MqttAdapter
+from controller.mqtt.config import MqttConfig
+from firmware.clock import SystemClock
+from firmware.layout import DEFAULT_LAYOUT
+from tests.mqtt.broker import Broker, wait_until
+from tests.mqtt.conftest import frame, mat_state
+
+N = 1000
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as d:
+        broker = Broker(Path(d) / "broker", "allow_anonymous true\nset_tcp_nodelay true\n").start()
+        got: dict[int, float] = {}
+        arrived = threading.Event()
+
+        def on_message(_c: object, _u: object, msg: paho.MQTTMessage) -> None:
+            got[json.loads(msg.payload)["seq"]] = time.perf_counter()
+            arrived.set()
+
+        sub = paho.Client(CallbackAPIVersion.VERSION2)
+        sub.on_message = on_message
+        sub.connect("127.0.0.1", broker.port)
+        sub.subscribe("acumat/bench/event", qos=1)
+        sub.loop_start()
+        config = MqttConfig(host="127.0.0.1", port=broker.port, discovery=False)
+        adapter = MqttAdapter(config, "bench", "Bench", DEFAULT_LAYOUT, ["relax"], SystemClock(),
+                              Path(d) / "state")  # fmt: skip
+        adapter.start()
+        wait_until(adapter.connected.is_set)
+        latencies = []
+        for i in range(1, N + 1):
+            arrived.clear()
+            t0 = time.perf_counter()
+            event = PostureChanged(t=i / 10, posture="lying", previous="sitting")
+            adapter.on_frame(frame(i / 10), [event], mat_state(t=i / 10))
+            t_call = time.perf_counter() - t0
+            while i not in got:
+                arrived.wait(1.0)
+                arrived.clear()
+            latencies.append((got[i] - t0) * 1000)
+        adapter.close()
+        sub.loop_stop()
+        broker.stop()
+    print(f"mqtt event latency p50_ms {statistics.median(latencies):.2f}")
+    print(f"mqtt event latency p99_ms {percentile(latencies, 0.99):.2f}")
+    print(
+        "debug",
+        [round(percentile(latencies, q), 1) for q in (0.9, 0.95, 0.97, 0.98, 0.985, 0.995)],
+        sum(x > 20 for x in latencies),
+    )
+    print(f"mqtt on_frame call with one event_ms {t_call * 1000:.2f}")
+
+
+if __name__ == "__main__":
+    main()
