@@ -1,123 +1,102 @@
-"""GPIO calls per frame for the HX711 driver, and the longest clock-high interval here.
+"""GPIO calls per frame and the longest clock-high interval, counted on the HX711 emulator.
 
-Counts go through the counting pin factory (every pin ``state`` read or write is one call) and,
-for the lgpio fast path, through a fake lgpio module that counts ``gpio_write`` and
-``group_read``. Compared: the shared-clock read (all boards on one clock line), the naive read
-(each board on its own clock, read one after another) and the group-read path. The longest
-clock-high interval is measured in real time on this machine with the emulator on the system
-clock. Prints one figure per line: ``name value unit``.
+Prints one figure per line (``name value unit``). Calls are counted through the counting pin
+factory (gpiozero pin reads and writes) and a fake lgpio (``gpio_write`` + ``group_read``):
+shared clock vs naive one-board-at-a-time vs group read, for 1, 6 and 8 boards, at gain 128
+(25 pulses). Budgets from the issue: shared ≤ 2·pulses + 25·N, naive = N·(2·pulses + 25),
+group ≤ 2·pulses + 26. The clock-high interval is real time on this machine.
 """
 
 from __future__ import annotations
 
-import argparse
 import platform
 import time
+from typing import Any
 
 from firmware.clock import FakeClock, SystemClock
-from firmware.hx711 import PULSES_FOR_GAIN, HX711Array
-from firmware.hx711_emulator import CountingMockFactory, FakeLgpio, emulated_array
+from firmware.hx711 import HX711Array
+from firmware.hx711_emulator import CountingMockFactory, FakeLgpio, HX711Chip, emulated_array
 
-DATA_PINS = [6, 13, 19, 26, 12, 16, 20, 21]
-NAIVE_CLOCKS = [5, 22, 23, 24, 25, 27, 17, 4]
-SHARED_CLOCK = 5
-PULSES = PULSES_FOR_GAIN[128]
-PERIOD_S = 1 / 80
-REAL_READS = 1000
+PULSES = 25
+CLOCK_PIN = 2
+DATA_PINS = [3, 4, 5, 6, 7, 8, 9, 10]
+NAIVE_CLOCKS = [11, 12, 13, 14, 15, 16, 17, 18]
+TIMED_READS = 200
 
 
-def shared_clock_calls(boards: int) -> int:
-    clock, factory = FakeClock(), CountingMockFactory()
-    emulated_array(factory, SHARED_CLOCK, DATA_PINS[:boards], clock=clock, conversion_s=PERIOD_S)
-    arr = HX711Array(SHARED_CLOCK, DATA_PINS[:boards], pin_factory=factory, clock=clock)
-    arr.read()  # the discarded power-up read
-    clock.advance(PERIOD_S)
-    factory.calls.clear()
-    arr.read()
-    return factory.total_calls
+def _one_read_calls(array: HX711Array, count: Any) -> int:
+    array.read()  # the discarded power-up conversion and the first real one
+    before = count()
+    array.read()
+    return int(count() - before)
+
+
+def shared_calls(boards: int) -> int:
+    factory, clock = CountingMockFactory(), FakeClock()
+    emulated_array(factory, CLOCK_PIN, DATA_PINS[:boards], clock=clock)
+    array = HX711Array(CLOCK_PIN, DATA_PINS[:boards], pin_factory=factory, clock=clock)
+    return _one_read_calls(array, lambda: factory.total_calls)
 
 
 def naive_calls(boards: int) -> int:
-    clock, factory = FakeClock(), CountingMockFactory()
-    arrays = []
+    factory, clock = CountingMockFactory(), FakeClock()
+    total = 0
     for clk, data in zip(NAIVE_CLOCKS[:boards], DATA_PINS[:boards], strict=True):
-        emulated_array(factory, clk, [data], clock=clock, conversion_s=PERIOD_S)
-        arrays.append(HX711Array(clk, [data], pin_factory=factory, clock=clock))
-    for arr in arrays:
-        arr.read()
-    clock.advance(PERIOD_S)
-    factory.calls.clear()
-    for arr in arrays:
-        arr.read()
-    return factory.total_calls
+        HX711Chip(factory, clk, data, clock=clock)
+        array = HX711Array(clk, [data], pin_factory=factory, clock=clock)
+        total += _one_read_calls(array, lambda: factory.total_calls)
+    return total
 
 
-def group_read_calls(boards: int) -> int:
-    clock, factory = FakeClock(), CountingMockFactory()
-    emulated_array(factory, SHARED_CLOCK, DATA_PINS[:boards], clock=clock, conversion_s=PERIOD_S)
-    lg = FakeLgpio(factory)
-    arr = HX711Array(SHARED_CLOCK, DATA_PINS[:boards], clock=clock, lgpio_module=lg)
-    arr.read()
-    clock.advance(PERIOD_S)
-    lg.calls.clear()
-    arr.read()
-    return lg.io_calls
+def group_calls(boards: int) -> int:
+    factory, clock = CountingMockFactory(), FakeClock()
+    emulated_array(factory, CLOCK_PIN, DATA_PINS[:boards], clock=clock)
+    lgpio = FakeLgpio(factory)
+    array = HX711Array(CLOCK_PIN, DATA_PINS[:boards], clock=clock, lgpio_module=lgpio)
+    return _one_read_calls(array, lambda: lgpio.io_calls)
 
 
-def longest_clock_high_s(boards: int, reads: int) -> tuple[float, int, int, float]:
-    """Real-time run: longest high seen by any chip, power-downs of board 0, trains the
-    driver flagged as interrupted, seconds per read."""
+def clock_high_figures(boards: int, group: bool) -> tuple[list[float], float, int]:
+    """(sorted clock-high times, mean read time, power-downs) over real-time reads."""
     factory = CountingMockFactory()
-    chips = emulated_array(factory, SHARED_CLOCK, DATA_PINS[:boards], clock=SystemClock())
-    arr = HX711Array(SHARED_CLOCK, DATA_PINS[:boards], pin_factory=factory)
+    chips = emulated_array(factory, CLOCK_PIN, DATA_PINS[:boards], clock=SystemClock())
+    lgpio = FakeLgpio(factory) if group else None
+    pin_factory = None if group else factory
+    array = HX711Array(CLOCK_PIN, DATA_PINS[:boards], pin_factory=pin_factory, lgpio_module=lgpio)
+    array.read()
+    for chip in chips:
+        chip.longest_high_s, chip.power_downs = 0.0, 0
+    chips[0].high_times_s = []
     start = time.perf_counter()
-    for _ in range(reads):
-        arr.read()
-    per_read_s = (time.perf_counter() - start) / reads
-    longest_s = max(c.longest_high_s for c in chips)
-    return longest_s, chips[0].power_downs, arr.interrupted_reads, per_read_s
-
-
-def on_real_pins(spec: str, reads: int) -> None:
-    """``--pins CLK:D1,D2,...`` on a Pi: the default pin factory, real boards, real time."""
-    clock_text, data_text = spec.split(":")
-    data = [int(p) for p in data_text.split(",")]
-    arr = HX711Array(int(clock_text), data, ready_timeout=0.5)
-    arr.read()
-    start = time.perf_counter()
-    misses = 0
-    for _ in range(reads):
-        misses += sum(v is None for v in arr.read())
-    elapsed_s = time.perf_counter() - start
-    arr.close()
-    print(f"real_frames_per_s_{len(data)}_boards {reads / elapsed_s:.1f} frames/s")
-    print(f"real_longest_clock_high_window {arr.longest_high_s * 1e6:.1f} us")
-    print(f"real_interrupted_trains {arr.interrupted_reads} count")
-    print(f"real_channel_misses {misses} count")
+    for _ in range(TIMED_READS):
+        array.read()
+    per_read_s = (time.perf_counter() - start) / TIMED_READS
+    return (
+        sorted(chips[0].high_times_s),
+        per_read_s,
+        # Every chip on the line sees the same long pulse: count pulses, not chips.
+        max(c.power_downs for c in chips),
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pins", help="on a Pi: CLK:D1,D2,... (BCM) to read real boards")
-    parser.add_argument("--reads", type=int, default=800, help="frames to read with --pins")
-    args = parser.parse_args()
-    if args.pins:
-        on_real_pins(args.pins, args.reads)
-        return
-    print(f"machine {platform.machine()} {platform.processor() or platform.node()}")
-    print(f"python {platform.python_version()}")
-    for boards in (1, 6, 8):
-        print(f"shared_clock_calls_{boards}_boards {shared_clock_calls(boards)} calls/frame")
-        print(f"shared_clock_bound_{boards}_boards {2 * PULSES + 25 * boards} calls/frame")
-        print(f"naive_calls_{boards}_boards {naive_calls(boards)} calls/frame")
-        print(f"naive_formula_{boards}_boards {boards * (2 * PULSES + 25)} calls/frame")
-        print(f"group_read_calls_{boards}_boards {group_read_calls(boards)} calls/frame")
-        print(f"group_read_bound_{boards}_boards {2 * PULSES + 26} calls/frame")
-    high_s, power_downs, flagged, per_read_s = longest_clock_high_s(8, reads=REAL_READS)
-    print(f"longest_clock_high_8_boards {high_s * 1e6:.1f} us")
-    print(f"power_downs_in_{REAL_READS}_reads_8_boards {power_downs} count")
-    print(f"trains_flagged_interrupted_by_driver {flagged} count")
-    print(f"emulated_read_time_8_boards {per_read_s * 1e3:.2f} ms/frame")
+    print(f"machine {platform.machine()} python {platform.python_version()}")
+    for n in (1, 6, 8):
+        print(
+            f"shared_clock_calls_{n}_boards {shared_calls(n)} calls (budget {2 * PULSES + 25 * n})"
+        )
+        print(f"naive_calls_{n}_boards {naive_calls(n)} calls (= {n * (2 * PULSES + 25)})")
+        print(f"group_read_calls_{n}_boards {group_calls(n)} calls (budget {2 * PULSES + 26})")
+    for group in (False, True):
+        path = "group_read" if group else "gpiozero_pins"
+        highs_s, read_s, downs = clock_high_figures(8, group)
+        for name, q in (("median", 0.5), ("p99", 0.99)):
+            value_us = highs_s[int(q * (len(highs_s) - 1))] * 1e6
+            print(f"clock_high_{name}_{path}_8_boards {value_us:.1f} us")
+        print(f"clock_high_longest_{path}_8_boards {highs_s[-1] * 1e6:.1f} us (limit 60)")
+        print(f"emulated_read_time_{path}_8_boards {read_s * 1e3:.2f} ms")
+        pulses = TIMED_READS * PULSES
+        print(f"clock_high_over_60us_{path}_8_boards {downs} of {pulses} pulses")
 
 
 if __name__ == "__main__":

@@ -65,9 +65,16 @@ class EmulatedClockPin(CountingMockPin):
     def _set_state(self, value: Any) -> None:
         changed = bool(value) != bool(self._state)
         super()._set_state(value)
-        if changed:
+        if changed and self.chips:
+            # One instant per edge for every chip: the wire changes for all at once.
+            now = self.chips[0].now()
             for chip in self.chips:
-                chip.on_edge(bool(value))
+                chip.on_edge(bool(value), now)
+            if value:
+                # The chips' own work above is instant on silicon: high time starts after it.
+                now = self.chips[0].now()
+                for chip in self.chips:
+                    chip.restart_high_timer(now)
 
 
 class EmulatedDataPin(CountingMockPin):
@@ -117,6 +124,7 @@ class HX711Chip:
         self.sent: list[int] = []  # every word shifted out, as signed counts
         self.gains: list[int] = []  # the gain each sent word was converted at
         self.longest_high_s = 0.0
+        self.high_times_s: list[float] | None = None  # set to a list to record every pulse
         self.power_downs = self.protocol_errors = self.stray_pulses = 0
         self._reset(self._clock.monotonic())
 
@@ -129,6 +137,13 @@ class HX711Chip:
         self._high_since: float | None = None
         self._train_open = False
         self._drive(True)
+
+    def now(self) -> float:
+        return self._clock.monotonic()
+
+    def restart_high_timer(self, now: float) -> None:
+        if self._high_since is not None:
+            self._high_since = now
 
     @property
     def clock_is_high(self) -> bool:
@@ -144,8 +159,7 @@ class HX711Chip:
         self._train_open = False  # a sample between pulses ends the gain-selecting train
         self._try_latch(now)
 
-    def on_edge(self, high: bool) -> None:
-        now = self._clock.monotonic()
+    def on_edge(self, high: bool, now: float) -> None:
         if high:
             self._high_since = now
             self._rising(now)
@@ -153,6 +167,8 @@ class HX711Chip:
         held_s = now - (self._high_since if self._high_since is not None else now)
         self._high_since, self._last_fall_s = None, now
         self.longest_high_s = max(self.longest_high_s, held_s)
+        if self.high_times_s is not None:
+            self.high_times_s.append(held_s)
         if held_s > self.power_down_s:
             self.power_downs += 1
             self._reset(now)
@@ -221,7 +237,14 @@ class FakeLgpio:
     def __init__(self, factory: MockFactory) -> None:
         self._factory = factory
         self.calls: Counter[str] = Counter()
-        self._groups: dict[int, list[int]] = {}
+        self._groups: dict[int, list[Any]] = {}
+        self._pins: dict[int, Any] = {}
+
+    def _pin(self, gpio: int) -> Any:
+        # Cached: the factory's pin lookup is slow enough to distort clock-high times.
+        if gpio not in self._pins:
+            self._pins[gpio] = self._factory.pin(gpio)
+        return self._pins[gpio]
 
     def gpiochip_open(self, gpiochip: int) -> int:
         self.calls["gpiochip_open"] += 1
@@ -233,26 +256,26 @@ class FakeLgpio:
 
     def gpio_claim_output(self, handle: int, gpio: int, level: int = 0, lFlags: int = 0) -> int:  # noqa: N803
         self.calls["gpio_claim_output"] += 1
-        pin = self._factory.pin(gpio)
+        pin = self._pin(gpio)
         pin.function = "output"
         pin.state = bool(level)
         return 0
 
     def group_claim_input(self, handle: int, gpios: list[int], lFlags: int = 0) -> int:  # noqa: N803
         self.calls["group_claim_input"] += 1
-        self._groups[gpios[0]] = list(gpios)
+        self._groups[gpios[0]] = [self._pin(n) for n in gpios]
         return 0
 
     def gpio_write(self, handle: int, gpio: int, level: int) -> int:
         self.calls["gpio_write"] += 1
-        self._factory.pin(gpio).state = bool(level)
+        self._pin(gpio).state = bool(level)
         return 0
 
     def group_read(self, handle: int, gpio: int) -> tuple[int, int]:
         self.calls["group_read"] += 1
         bits = 0
-        for i, n in enumerate(self._groups[gpio]):
-            bits |= int(bool(self._factory.pin(n).state)) << i
+        for i, pin in enumerate(self._groups[gpio]):
+            bits |= int(bool(pin.state)) << i
         return len(self._groups[gpio]), bits
 
     def group_free(self, handle: int, gpio: int) -> int:
