@@ -91,6 +91,7 @@ class HX711Array:
         self._discard = [True] * len(data_pins)  # the first conversion is from power-up
         self.last_status: tuple[str, ...] = ()
         self.interrupted_reads = 0  # trains in which the clock may have stayed high > 60 µs
+        self.dropped_words = 0  # words from such trains that may come from a reset board
         self.longest_high_s = 0.0  # widest window around one high phase, on the injected clock
 
     @property
@@ -143,28 +144,30 @@ class HX711Array:
         """One train; returns the readings, whether to go again, and who was read."""
         ready = self._wait_ready(self._clock.monotonic() + timeout_s, wanted)
         read_mask = sum(1 << ch for ch in range(self.channels) if ready[ch])
-        words, high_s = self._shift_in(ready) if any(ready) else ({}, 0.0)
-        self.longest_high_s = max(self.longest_high_s, high_s)
-        if high_s > _POWER_DOWN_AFTER_S:
-            # Preempted with the clock high: the boards may have powered down mid-word and
-            # reset (gain 128, settling), so this word is not trusted and the next is dropped.
+        words, long_pulses = self._shift_in(ready) if any(ready) else ({}, [])
+        if long_pulses:
             self.interrupted_reads += 1
-            self._discard = [True] * self.channels
-            status = [INTERRUPTED if ch in words else NOT_READY for ch in range(self.channels)]
-            return [Reading(None, s) for s in status], True, read_mask
-        readings: list[Reading] = []
-        discarded = False
-        for ch in range(self.channels):
-            if ch not in words:
-                readings.append(Reading(None, NOT_READY))
-            elif self._discard[ch]:
-                self._discard[ch] = False
-                discarded = True
-                readings.append(Reading(None, NOT_READY))
-            else:
-                value = decode_24bit(words[ch])
-                readings.append(Reading(value, _status_of(value)))
-        return readings, discarded, read_mask
+        judged = [self._judge(ch, words, long_pulses) for ch in range(self.channels)]
+        return [r for r, _ in judged], any(again for _, again in judged), read_mask
+
+    def _judge(
+        self, ch: int, words: dict[int, int], long_pulses: list[int]
+    ) -> tuple[Reading, bool]:
+        """This channel's reading, and whether its word was dropped (so read again)."""
+        if ch not in words:
+            return Reading(None, NOT_READY), False
+        if _maybe_powered_down(words[ch], long_pulses):
+            self.dropped_words += 1
+            self._discard[ch] = True  # it reset (gain 128, settling): drop its next word too
+            return Reading(None, INTERRUPTED), True
+        discard_this = self._discard[ch]
+        # A long high after the 24th bit leaves this word whole, but a V1.0 board that powered
+        # down then is back at gain 128: at another gain its next conversion is dropped.
+        self._discard[ch] = self._gain != 128 and any(p >= 24 for p in long_pulses)
+        if discard_this:
+            return Reading(None, NOT_READY), True
+        value = decode_24bit(words[ch])
+        return Reading(value, _status_of(value)), False
 
     def _wait_ready(self, deadline_s: float, wanted: int) -> list[bool]:
         """Polls DOUT (low = ready) with the clock low until the wanted boards are ready
@@ -176,27 +179,42 @@ class HX711Array:
                 return [not (not_ready >> ch) & 1 for ch in range(self.channels)]
             self._clock.sleep(self._poll_s)
 
-    def _shift_in(self, ready: list[bool]) -> tuple[dict[int, int], float]:
-        """Clocks the word in; also returns the longest window that held a high phase."""
+    def _shift_in(self, ready: list[bool]) -> tuple[dict[int, int], list[int]]:
+        """Clocks the words in; also returns the pulses whose high phase may have been long."""
         active = [ch for ch in range(self.channels) if ready[ch]]
         masks = [0] * 24
         set_clock, read_data = self._lines.set_clock, self._lines.read_data
-        now, longest_s = self._clock.monotonic, 0.0
+        now, windows_s = self._clock.monotonic, [0.0] * self._pulses
         # A collection pause while the clock is high would power the boards down mid-word.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            for bit in range(self._pulses):
+            for pulse in range(self._pulses):
                 before_s = now()
                 set_clock(True)
                 set_clock(False)
-                longest_s = max(longest_s, now() - before_s)
-                if bit < 24:
-                    masks[bit] = read_data()  # sampled in the low phase, after the falling edge
+                windows_s[pulse] = now() - before_s
+                if pulse < 24:
+                    masks[pulse] = read_data()  # sampled in the low phase, after the falling edge
         finally:
             if gc_was_enabled:
                 gc.enable()
-        return {ch: _word_of(masks, ch) for ch in active}, longest_s
+        self.longest_high_s = max(self.longest_high_s, *windows_s)
+        long_pulses = [p for p, w in enumerate(windows_s) if w > _POWER_DOWN_AFTER_S]
+        return {ch: _word_of(masks, ch) for ch in active}, long_pulses
+
+
+def _maybe_powered_down(word: int, long_pulses: list[int]) -> bool:
+    """Could the board have powered down during a long high phase of a data bit?
+
+    A board that powers down at bit ``p`` holds DOUT high from then on, so bits ``p``..23
+    all read 1. One 0 among them after the last long pulse proves it kept shifting.
+    """
+    data_pulses = [p for p in long_pulses if p < 24]
+    if not data_pulses:
+        return False
+    tail = (1 << (24 - max(data_pulses))) - 1
+    return word & tail == tail
 
 
 def _word_of(masks: list[int], ch: int) -> int:

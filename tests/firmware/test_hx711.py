@@ -209,7 +209,11 @@ def test_decoding_never_gives_billions() -> None:
 
 
 class PreemptingClock(FakeClock):
-    """A fake clock that jumps 1 ms once while PD_SCK is high (after board 0 saw the edge)."""
+    """A fake clock that jumps 1 ms once while PD_SCK is high, as a preempted process would.
+
+    The emulator reads the clock twice per rising edge (the edge, then the start of the
+    high time after its own work); the jump lands right after the second read.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -218,12 +222,13 @@ class PreemptingClock(FakeClock):
         self._reads_while_high = 0
 
     def monotonic(self) -> float:
+        now = super().monotonic()
         if self.preempt_once and getattr(self.clk_pin, "state", False):
             self._reads_while_high += 1
             if self._reads_while_high == 2:
                 self.preempt_once = False
                 self.advance(1e-3)
-        return super().monotonic()
+        return now
 
 
 def test_a_train_preempted_with_the_clock_high_is_dropped_and_reread(
@@ -240,3 +245,27 @@ def test_a_train_preempted_with_the_clock_high_is_dropped_and_reread(
     assert arr.interrupted_reads == 1
     assert arr.longest_high_s >= 1e-3
     assert chips[0].gains[-1] == 64  # back at gain 64 after the power-down reset it to 128
+
+
+class CrawlingClock(FakeClock):
+    """Every read of this clock takes 100 µs: each high phase looks longer than 60 µs."""
+
+    def monotonic(self) -> float:
+        self.advance(100e-6)
+        return super().monotonic()
+
+
+def test_a_long_high_keeps_words_that_prove_the_board_kept_shifting(
+    factory: CountingMockFactory,
+) -> None:
+    # The chips run on their own clock and never power down; only the driver sees slowness.
+    chips = emulated_array(factory, CLK, DATA[:2], clock=FakeClock())
+    chips[0].counts_a, chips[1].counts_a = 2, 3
+    arr = HX711Array(CLK, DATA[:2], pin_factory=factory, clock=CrawlingClock())
+    values = arr.read()
+    # After the last long pulse (the 24th bit) board 0 sent a 0: alive, its word is good.
+    # Board 1's last bit is 1, as a powered-down board's would be: it cannot be trusted.
+    assert values == [2, None]
+    assert arr.last_status == ("ok", "interrupted")
+    assert arr.interrupted_reads >= 1 and arr.dropped_words >= 1
+    assert all(c.power_downs == 0 for c in chips)
