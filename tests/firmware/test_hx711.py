@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +18,13 @@ from firmware.hx711 import (
     decode_24bit,
     encode_24bit,
 )
-from firmware.hx711_emulator import CountingMockFactory, FakeLgpio, HX711Chip, emulated_array
+from firmware.hx711_emulator import (
+    CountingMockFactory,
+    EmulatedClockPin,
+    FakeLgpio,
+    HX711Chip,
+    emulated_array,
+)
 
 CLK = 5
 DATA = [6, 13, 19, 26, 12, 16, 20, 21]
@@ -208,41 +216,32 @@ def test_decoding_never_gives_billions() -> None:
     assert encode_24bit(10**9) == 0x7FFFFF
 
 
-class PreemptingClock(FakeClock):
-    """A fake clock that jumps 1 ms once while PD_SCK is high, as a preempted process would.
+class StallingClockPin(EmulatedClockPin):
+    """PD_SCK whose next rising edge is followed by a 1 ms stall, as a preempted process."""
 
-    The emulator reads the clock twice per rising edge (the edge, then the start of the
-    high time after its own work); the jump lands right after the second read.
-    """
+    clock: FakeClock | None = None
+    stall_once = False
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.clk_pin: object = None
-        self.preempt_once = False
-        self._reads_while_high = 0
-
-    def monotonic(self) -> float:
-        now = super().monotonic()
-        if self.preempt_once and getattr(self.clk_pin, "state", False):
-            self._reads_while_high += 1
-            if self._reads_while_high == 2:
-                self.preempt_once = False
-                self.advance(1e-3)
-        return now
+    def _set_state(self, value: Any) -> None:
+        super()._set_state(value)
+        if value and self.stall_once and self.clock is not None:
+            self.stall_once = False
+            self.clock.advance(1e-3)
 
 
 def test_a_train_preempted_with_the_clock_high_is_dropped_and_reread(
-    factory: CountingMockFactory,
+    factory: CountingMockFactory, clock: FakeClock
 ) -> None:
-    clock = PreemptingClock()
+    pin = factory.pin(CLK, pin_class=StallingClockPin)
+    pin.clock = clock
     chips, arr = _rig(factory, clock, 2, gain=64)
-    clock.clk_pin = chips[0].clk
     chips[0].counts_a, chips[1].counts_a = 2468, -2468
     assert arr.read() == [1234, -1234]
-    clock.preempt_once = True
+    pin.stall_once = True
     assert arr.read() == [1234, -1234]
     assert chips[0].power_downs == 1
     assert arr.interrupted_reads == 1
+    assert arr.dropped_words == 2
     assert arr.longest_high_s >= 1e-3
     assert chips[0].gains[-1] == 64  # back at gain 64 after the power-down reset it to 128
 
