@@ -64,10 +64,11 @@ class EmulatedClockPin(CountingMockPin):
 
     def _set_state(self, value: Any) -> None:
         changed = bool(value) != bool(self._state)
+        # One instant per edge for every chip (the wire changes for all at once), read
+        # before the pin moves, so the clock is read once per pulse while it is high.
+        now = self.chips[0].now() if changed and self.chips else 0.0
         super()._set_state(value)
         if changed and self.chips:
-            # One instant per edge for every chip: the wire changes for all at once.
-            now = self.chips[0].now()
             for chip in self.chips:
                 chip.on_edge(bool(value), now)
             if value:
