@@ -5,10 +5,15 @@ factory (gpiozero pin reads and writes) and a fake lgpio (``gpio_write`` + ``gro
 shared clock vs naive one-board-at-a-time vs group read, for 1, 6 and 8 boards, at gain 128
 (25 pulses). Budgets from the issue: shared ≤ 2·pulses + 25·N, naive = N·(2·pulses + 25),
 group ≤ 2·pulses + 26. The clock-high interval is real time on this machine.
+
+On a Raspberry Pi, ``python benchmarks/gpio_calls.py --pi CLOCK DATA [DATA ...]`` (BCM pins)
+times the real per-call costs through gpiozero's default factory and lgpio, and, with boards
+wired, the frame rate and interrupted trains of real reads.
 """
 
 from __future__ import annotations
 
+import argparse
 import platform
 import time
 from typing import Any
@@ -79,8 +84,51 @@ def clock_high_figures(boards: int, group: bool) -> tuple[list[float], float, in
     )
 
 
+def on_a_pi(clock_pin: int, data_pins: list[int], frames: int = 80) -> None:
+    """Real pins: per-call costs, then real reads (boards wired) at the boards' own rate."""
+    from gpiozero import Device
+
+    Device.ensure_pin_factory()
+    factory = Device.pin_factory
+    clk, data = factory.pin(clock_pin), factory.pin(data_pins[0])
+    clk.function, data.function = "output", "input"
+    start = time.perf_counter()
+    for _ in range(1000):
+        clk.state = True
+        clk.state = False
+    print(f"pi_clock_pulse_gpiozero {(time.perf_counter() - start) * 1e3:.1f} us per pulse")
+    start = time.perf_counter()
+    for _ in range(1000):
+        _ = data.state
+    print(f"pi_data_read_gpiozero {(time.perf_counter() - start) * 1e3:.1f} us per read")
+    clk.close()
+    data.close()
+    try:
+        import lgpio  # noqa: F401
+    except ImportError:
+        print("pi_group_read unavailable (lgpio is not installed)")
+        groups = [False]
+    else:
+        groups = [False, True]
+    for group in groups:
+        array = HX711Array(clock_pin, data_pins, group_read=group, ready_timeout=0.2)
+        array.read()
+        start = time.perf_counter()
+        got = sum(all(v is not None for v in array.read()) for _ in range(frames))
+        path = "group_read" if group else "gpiozero_pins"
+        print(f"pi_frames_per_s_{path} {frames / (time.perf_counter() - start):.1f} ({got} full)")
+        print(f"pi_interrupted_reads_{path} {array.interrupted_reads} of {frames}")
+        array.close()
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pi", nargs="+", type=int, metavar="PIN", help="CLOCK DATA [DATA ...]")
+    args = parser.parse_args()
     print(f"machine {platform.machine()} python {platform.python_version()}")
+    if args.pi:
+        on_a_pi(args.pi[0], args.pi[1:])
+        return
     for n in (1, 6, 8):
         print(
             f"shared_clock_calls_{n}_boards {shared_calls(n)} calls (budget {2 * PULSES + 25 * n})"
