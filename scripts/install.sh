@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Installs acumat as a system service on Raspberry Pi OS (Bookworm or later), in one command:
+#
+#     sudo scripts/install.sh
+#
+# System packages, a virtual environment in /opt/acumat/venv, the system user "acumat" (in
+# the gpio group), a commented default /etc/acumat/config.toml (never overwritten), an empty
+# root-only /etc/acumat/mqtt_password, and acumat.service enabled and started. Running it
+# again changes nothing unless the sources changed. Undo with scripts/uninstall.sh.
+#
+# Environment (all optional; the test suite uses them to install into a temporary root):
+#   ACUMAT_ROOT=/tmp/x         prefix for every path; steps that touch the running system
+#                              (apt, useradd, systemctl start) are skipped, and the unit is
+#                              enabled with `systemctl --root`
+#   ACUMAT_SKIP_APT=1          do not apt-get install
+#   ACUMAT_SKIP_USER=1         do not create the user / gpio group
+#   ACUMAT_SKIP_SYSTEMCTL=1    do not enable or start the unit
+#   ACUMAT_PACKAGE=PATH        what pip installs (default: this checkout); a wheel works
+#   ACUMAT_EXTRAS=pi           pip extras (default "pi": lgpio and the Adafruit driver)
+#   ACUMAT_PIP_ARGS="..."      extra pip arguments (e.g. --no-deps --no-index)
+#   ACUMAT_PYTHON=python3      the interpreter the venv is made from
+set -euo pipefail
+
+src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="${ACUMAT_ROOT:-}"
+root="${root%/}"
+if [ -n "$root" ]; then live=0; else live=1; fi
+skip_apt="${ACUMAT_SKIP_APT:-$((1 - live))}"
+skip_user="${ACUMAT_SKIP_USER:-$((1 - live))}"
+skip_systemctl="${ACUMAT_SKIP_SYSTEMCTL:-0}"
+package="${ACUMAT_PACKAGE:-$src}"
+extras="${ACUMAT_EXTRAS-pi}"
+python="${ACUMAT_PYTHON:-python3}"
+read -r -a pip_args <<<"${ACUMAT_PIP_ARGS:-}"
+
+prefix="$root/opt/acumat"
+venv="$prefix/venv"
+etc="$root/etc/acumat"
+unit_dir="$root/etc/systemd/system"
+changed=0
+
+say() { echo "acumat-install: $*"; }
+
+need_root() {
+  if [ "$live" -eq 1 ] && [ "$(id -u)" -ne 0 ]; then
+    echo "acumat-install: run as root (sudo $0)" >&2
+    exit 1
+  fi
+}
+
+# Copies $1 to $2 with mode $3 only when the content differs (so a re-run touches nothing).
+put() {
+  if [ -f "$2" ] && cmp -s "$1" "$2"; then return 0; fi
+  install -D -m "$3" "$1" "$2"
+  say "wrote $2"
+  changed=1
+}
+
+system_packages() {
+  [ "$skip_apt" = 1 ] && return 0
+  local want=(python3-venv python3-pip python3-lgpio) missing=()
+  for pkg in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  say "apt-get install ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+}
+
+system_user() {
+  [ "$skip_user" = 1 ] && return 0
+  # The unit's SupplementaryGroups=gpio fails to start (216/GROUP) if the group is missing.
+  getent group gpio >/dev/null || { groupadd --system gpio; say "created group gpio"; }
+  if ! id acumat >/dev/null 2>&1; then
+    useradd --system --user-group --home-dir /var/lib/acumat --no-create-home \
+      --shell /usr/sbin/nologin --comment "acumat mat service" acumat
+    say "created user acumat"
+  fi
+  id -nG acumat | tr ' ' '\n' | grep -qx gpio || { usermod -aG gpio acumat; say "acumat joins gpio"; }
+}
+
+# A digest of what pip would install: unchanged sources skip the (slow) pip step.
+package_digest() {
+  if [ -f "$package" ]; then
+    sha256sum "$package" | cut -d' ' -f1
+  else
+    (cd "$package" && find pyproject.toml firmware controller -type f -name '*.py' -o -name pyproject.toml \
+      | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+  fi
+}
+
+virtual_env() {
+  if [ ! -x "$venv/bin/python" ]; then
+    # System site packages: Debian's python3-lgpio is used instead of building lgpio.
+    "$python" -m venv --system-site-packages "$venv"
+    say "created $venv"
+    changed=1
+  fi
+  local stamp="$venv/.acumat-installed" want spec="$package"
+  want="$(package_digest) extras=$extras"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  [ -n "$extras" ] && spec="$package[$extras]"
+  "$venv/bin/pip" install -q --disable-pip-version-check "${pip_args[@]}" --upgrade "$spec"
+  echo "$want" >"$stamp"
+  say "installed acumat into $venv"
+  changed=1
+}
+
+configuration() {
+  install -d -m 0755 "$etc"
+  put "$src/config/config.toml" "$prefix/share/config.toml.default" 0644
+  # The user's own config is never overwritten; the shipped default sits next to the venv.
+  if [ ! -f "$etc/config.toml" ]; then
+    put "$src/config/config.toml" "$etc/config.toml" 0644
+  fi
+  # LoadCredential= needs the file to exist; empty means "no password yet".
+  if [ ! -f "$etc/mqtt_password" ]; then
+    install -m 0600 /dev/null "$etc/mqtt_password"
+    say "created $etc/mqtt_password (empty, root only)"
+    changed=1
+  fi
+  for doc in install-guide.md build-guide.md configuration.md; do
+    [ -f "$src/docs/$doc" ] && put "$src/docs/$doc" "$prefix/docs/$doc" 0644
+  done
+  return 0
+}
+
+service_unit() {
+  put "$src/systemd/acumat.service" "$unit_dir/acumat.service" 0644
+  [ "$skip_systemctl" = 1 ] && return 0
+  if [ "$live" -eq 0 ]; then
+    # Offline: only the [Install] symlinks, nothing is started.
+    systemctl --root="$root" --quiet enable acumat.service
+    return 0
+  fi
+  "$venv/bin/acumat" check-config "$etc/config.toml"
+  systemctl daemon-reload
+  systemctl --quiet enable acumat.service
+  if [ "$changed" -eq 1 ] || ! systemctl --quiet is-active acumat.service; then
+    systemctl restart acumat.service
+    say "acumat.service (re)started; logs: journalctl -u acumat -f"
+  fi
+}
+
+need_root
+system_packages
+system_user
+virtual_env
+configuration
+service_unit
+if [ "$changed" -eq 0 ]; then say "already installed, nothing changed"; else say "done"; fi
