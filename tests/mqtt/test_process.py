@@ -11,7 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from controller.commands import COMMAND_NAMES
 from tests.mqtt.broker import Broker, Recorder, free_port, wait_until
 from tests.mqtt.process import Mat, last_seq, outbox_rows
 
@@ -96,4 +99,64 @@ def test_events_pending_at_a_sigkill_are_delivered_after_the_restart(
         assert mat.stop() == 0
     finally:
         recorder.close()
+        broker.stop()
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+_fields = st.fixed_dictionaries(
+    {}, optional={"program": st.sampled_from(["relax", "energy", "yoga", ""]) | _json,
+                  "transaction": _json, "extra": _json},
+)  # fmt: skip
+_payloads = (
+    _fields.map(lambda d: json.dumps(d).encode())
+    | _json.map(lambda v: json.dumps(v).encode())
+    | st.binary(max_size=64)
+)
+SELECT_RESULT = "acumat/procmat/cmd/select_program/result"
+_names = st.sampled_from([*COMMAND_NAMES, "launch", "START", "rm_rf"])
+
+
+def test_generated_commands_never_stop_the_running_service_and_all_get_a_result(
+    mat: Mat, tmp_path: Path
+) -> None:
+    broker = Broker(tmp_path / "broker", port=mat.port).start()
+    mat.scenario, mat.speed = "standing", 5.0  # someone on the mat for the whole test
+    client = Recorder(broker.port, ["acumat/procmat/cmd/+/result", "acumat/procmat/state"])
+    try:
+        mat.start()
+        client.wait_for(lambda ms: any(m.topic.endswith("/state") for m in ms), 15)
+        # The core, not the wire, knows the programs: its answer comes back with the transaction.
+        client.publish("acumat/procmat/cmd/select_program", '{"program": "yoga", "transaction": 1}')
+        client.publish(
+            "acumat/procmat/cmd/select_program", '{"program": "sleep", "transaction": 2}'
+        )
+        client.wait_for(lambda _ms: len(client.on(SELECT_RESULT)) >= 2)
+        by_tx = {
+            r["transaction"]: r for r in (json.loads(m.payload) for m in client.on(SELECT_RESULT))
+        }
+        assert by_tx[1]["status"] == "error" and "unknown program" in by_tx[1]["error"]
+        assert by_tx[2] == {"status": "ok", "error": None, "transaction": 2}
+
+        @settings(max_examples=60, deadline=None, derandomize=True,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+        @given(name=_names, payload=_payloads)
+        def one_command(name: str, payload: bytes) -> None:
+            topic = f"acumat/procmat/cmd/{name}/result"
+            before = len(client.on(topic))
+            client.publish(f"acumat/procmat/cmd/{name}", payload)
+            client.wait_for(lambda _ms: len(client.on(topic)) > before)
+            result = json.loads(client.on(topic)[before].payload)
+            assert result["status"] in {"ok", "error"}
+            assert (result["error"] is None) == (result["status"] == "ok")
+
+        one_command()
+        assert mat.alive(), mat.log()
+        assert mat.stop() == 0
+        assert "Traceback" not in mat.log()
+    finally:
+        client.close()
         broker.stop()
