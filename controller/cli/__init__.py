@@ -16,6 +16,7 @@ _SUBCOMMANDS: tuple[str, ...] = (
     "replay",
     "simulate",
     "check_config",
+    "calibrate",
 )
 
 
