@@ -80,7 +80,9 @@ class LgpioLines:
         self._lg.gpio_write(self._handle, self._clock_pin, 1 if high else 0)
 
     def read_data(self) -> int:
-        _status, bits = self._lg.group_read(self._handle, self._leader)
+        result = self._lg.group_read(self._handle, self._leader)
+        # lgpio's Python module returns (group size, levels); tolerate a bare int too.
+        bits = result[1] if isinstance(result, tuple | list) else result
         return int(bits)
 
     def close(self) -> None:
