@@ -153,8 +153,13 @@ class MatController:
         lying_still = self._still_since is not None
         found = self._breathing.feed(frame, lying_still)
         if found is not None:
-            self._bpm = found.bpm
+            # quality 0 says "no estimate now": show none rather than 0 per minute
+            self._bpm = found.bpm if found.quality > 0 else None
             events.append(found)
+
+    def finish(self) -> list[Event]:
+        """No more frames will come (end of a file or a simulation)."""
+        return self.sessions.finish(self._t)
 
     # -- commands ---------------------------------------------------------------------
     def command(self, command: Command, t: float) -> tuple[CommandResult, list[Event]]:

@@ -33,8 +33,10 @@ class MotionMeter:
         self._last_t = t
         if dt <= 0.0:
             return self.motion_kg
-        a_fast = 1.0 - math.exp(-dt / _FAST_TAU_S)
-        a_slow = 1.0 - math.exp(-dt / _SLOW_TAU_S)
+        # At low frame rates the averages must span a few frames, or a slow transition sampled
+        # once a second would look as still as a body at rest.
+        a_fast = 1.0 - math.exp(-dt / max(_FAST_TAU_S, 0.3 * dt))
+        a_slow = 1.0 - math.exp(-dt / max(_SLOW_TAU_S, 1.2 * dt))
         fast, slow = self._fast, self._slow
         total = 0.0
         for i, kg in enumerate(loads_kg):

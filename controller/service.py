@@ -58,10 +58,14 @@ class Service:
         return 0
 
     def _loop(self) -> None:
+        last: ZoneFrame | None = None
         for frame in self.source.frames():
             self._frame(frame)
+            last = frame
             if self._stopping:
-                break
+                return
+        if last is not None:  # the source ran out: settle what can be settled
+            self._deliver(last, self.core.finish())
 
     def _frame(self, frame: ZoneFrame) -> None:
         if self.frames_seen == 0 and self.on_first_frame is not None:

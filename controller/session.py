@@ -215,6 +215,13 @@ class SessionMachine:
             mean_imbalance=None if mean is None else round(mean, 4),
         )
 
+    def finish(self, t: float) -> list[Event]:
+        """The frames ended: a session whose person had left ends as ``left_mat``."""
+        session = self.current
+        if session is None or session.running_since is not None or self._away_since is None:
+            return []
+        return [self._end(t, "left_mat")]
+
     # -- commands -------------------------------------------------------------------
     def start(
         self, t: float, program: str | None, occupied: bool

@@ -64,6 +64,9 @@ def replay(path: Path, settings: CoreSettings, program: str | None, as_json: boo
         for event in core.feed(frame):
             out.write(emit(event))
             count += 1
+    for event in core.finish():
+        out.write(emit(event))
+        count += 1
     out.flush()
     return count
 

@@ -20,6 +20,7 @@ from controller.core import MatController
 from controller.history import History, HistoryAdapter, WallAt
 from controller.ports import Adapter
 from controller.service import Lifecycle, Service
+from controller.settings import CoreSettings
 from controller.sources import open_source
 from firmware.clock import Clock, SystemClock
 from firmware.layout import MatLayout
@@ -72,15 +73,15 @@ def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
 
 
 def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
-    layout = config.mat.layout()
     try:
-        source = open_source(config, clock, layout)
+        source = open_source(config, clock)
     except (KeyError, ValueError, OSError) as exc:
         print(f"acumat: cannot open the {config.source.kind} source: {exc}", file=sys.stderr)
         return 2
+    layout = source.layout
     wall_at = WallAt()
     service = Service(
-        core=MatController(layout, config.core(), breathing=BreathingEstimator(layout)),
+        core=MatController(layout, _core_settings(config), breathing=BreathingEstimator(layout)),
         source=source,
         adapters=_adapters(config, clock, layout, wall_at, quiet),
         lifecycle=_lifecycle(clock),
@@ -91,6 +92,20 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         "mat %s: %s source, state in %s", config.mat.id, config.source.kind, config.storage.dir
     )
     return service.run()
+
+
+def _core_settings(config: AppConfig) -> CoreSettings:
+    """A simulated scenario made for a program (``feet``) selects it unless the config does."""
+    settings = config.core()
+    if config.source.kind != "simulate" or "program" in config.session.model_fields_set:
+        return settings
+    from firmware.sim.scenarios import SCENARIOS
+
+    spec = SCENARIOS.get(config.source.scenario)
+    if spec is None or spec.program not in settings.session.programs:
+        return settings
+    session = settings.session.model_copy(update={"program": spec.program})
+    return settings.model_copy(update={"session": session})
 
 
 def _adapters(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
 
+from controller.core import MatController
 from controller.detection_report import run_scenario
-from firmware.sim.scenarios import SCENARIOS
+from controller.evaluation import score
+from firmware.sim.scenarios import SCENARIOS, build
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
@@ -23,3 +27,32 @@ def test_other_seeds_of_the_core_scenarios(name: str, seed: int) -> None:
         pytest.fail(f"scenario {name} is missing from the library")
     result = run_scenario(name, seed=seed)
     assert result.ok, f"{name} seed {seed}: {'; '.join(result.problems)}"
+
+
+def test_median_start_latency_over_the_library_is_at_most_three_seconds() -> None:
+    latencies = [lat for name in SCENARIOS for lat in run_scenario(name).latencies_s]
+    assert len(latencies) >= 15
+    assert statistics.median(latencies) <= 3.0
+
+
+NOBODY_LIES = ["sitting", "long_sitting", "standing", "one_foot", "cat_nap", "bag_left"]
+
+
+@pytest.mark.parametrize("name", NOBODY_LIES)
+@pytest.mark.parametrize("every", [10, 3])  # 1 Hz and 3.3 Hz instead of 10 Hz
+def test_fewer_frames_never_invent_lying(name: str, every: int) -> None:
+    run = build(name)
+    core = MatController(run.layout)
+    events = [e for i, f in enumerate(run.frames()) if i % every == 0 for e in core.feed(f)]
+    result = score(run.truth, events)
+    assert not result.lying_reported and result.sessions == 0, result.problems
+
+
+@pytest.mark.parametrize("name", ["relax_session", "short_absence", "relax_2x4"])
+def test_one_frame_a_second_still_finds_every_session(name: str) -> None:
+    run = build(name)
+    core = MatController(run.layout)
+    events = [e for i, f in enumerate(run.frames()) if i % 10 == 0 for e in core.feed(f)]
+    result = score(run.truth, events)
+    assert result.sessions == result.expected_sessions and result.false_sessions == 0
+    assert all(0 <= lat <= 8.0 for lat in result.latencies_s)  # frame-rate bound, see docs
