@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 from controller.breathing import BreathingEstimator
-
 from controller.core import MatController
 from firmware.framefile import open_frames, write_frames
 from firmware.sim.scenarios import build

@@ -18,6 +18,7 @@ from controller.config import AppConfig, ConfigError, load_config
 from controller.console import ConsoleAdapter
 from controller.core import MatController
 from controller.history import History, HistoryAdapter, WallAt
+from controller.logs import EventLog, configure_logging
 from controller.ports import Adapter
 from controller.service import Lifecycle, Service
 from controller.settings import CoreSettings
@@ -47,7 +48,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.INFO)
     try:
         config = _with_flags(load_config(args.config), args)
     except ConfigError as exc:
@@ -87,11 +88,15 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         lifecycle=_lifecycle(clock),
         on_first_frame=lambda frame: wall_at.anchor(frame.t, clock.wall()),
     )
-    _on_signals(service)
+    previous = _on_signals(service)
     log.info(
         "mat %s: %s source, state in %s", config.mat.id, config.source.kind, config.storage.dir
     )
-    return service.run()
+    try:
+        return service.run()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _core_settings(config: AppConfig) -> CoreSettings:
@@ -113,7 +118,9 @@ def _adapters(
 ) -> list[Adapter]:
     history = History(config.storage.dir / "history.sqlite")
     adapters: list[Adapter] = [HistoryAdapter(history, config.mat.id, wall_at)]
-    if not quiet:
+    if quiet:  # as a service: events go to the journal, one line each
+        adapters.append(EventLog())
+    else:
         adapters.append(ConsoleAdapter(sys.stdout, live=sys.stdout.isatty()))
     if config.mqtt is not None:
         from controller.mqtt.adapter import MqttAdapter
@@ -141,10 +148,9 @@ def _lifecycle(clock: Clock) -> Lifecycle:
     return notifier
 
 
-def _on_signals(service: Service) -> None:
+def _on_signals(service: Service) -> dict[int, Any]:
     def stop(signum: int, _frame: object) -> None:
         log.info("signal %d: stopping", signum)
         service.stop()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    return {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}

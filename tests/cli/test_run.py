@@ -1,0 +1,59 @@
+"""``acumat run`` in simulation: the real service loop on a fake clock (no real sleeping)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from controller.cli.run import serve
+from controller.config import parse_config
+from controller.history import History
+from firmware.clock import FakeClock
+
+
+def test_the_main_job_runs_a_scenario_and_stores_the_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = parse_config(
+        {
+            "source": {"kind": "simulate", "scenario": "short_absence"},
+            "storage": {"dir": str(tmp_path)},
+        }
+    )
+    clock = FakeClock()
+    assert serve(config, clock) == 0
+    out = capsys.readouterr().out
+    assert "session_started" in out and "session_resumed" in out
+    assert "lying" in out and "relax running" in out  # the status line
+    assert clock.monotonic() > 600  # paced in (fake) real time: the scenario's length
+    rows = History(tmp_path / "history.sqlite").sessions()
+    assert len(rows) == 1
+    assert rows[0].program == "relax" and rows[0].reason == "left_mat"
+    assert 500 < rows[0].duration_s < 700
+
+
+def test_a_scenario_made_for_the_feet_program_selects_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = parse_config(
+        {
+            "source": {"kind": "simulate", "scenario": "feet", "speed": 50},
+            "storage": {"dir": str(tmp_path)},
+        }
+    )
+    assert serve(config, FakeClock(), quiet=False) == 0
+    assert "program=feet trigger=stand" in capsys.readouterr().out
+
+
+def test_an_unknown_scenario_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = parse_config(
+        {
+            "source": {"kind": "simulate", "scenario": "nap_on_the_moon"},
+            "storage": {"dir": str(tmp_path)},
+        }
+    )
+    assert serve(config, FakeClock()) == 2
+    assert "nap_on_the_moon" in capsys.readouterr().err
