@@ -185,8 +185,21 @@ def open_hardware_source(
 
 
 def open_reader(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock) -> CountsReader:
-    """The backend alone (also used by ``acumat tare``/``calibrate``), channels in zone order."""
+    """The backend alone (also used by ``acumat tare``/``calibrate``), channels in zone order.
+
+    Any failure to reach the boards (no GPIO on this machine, a refused Adafruit package,
+    a missing IIO device) becomes one ``HardwareSetupError`` line, not a traceback.
+    """
     check_zones(hw, layout, kind)
+    from gpiozero.exc import GPIOZeroError
+
+    try:
+        return _open_backend(kind, hw, layout, clock)
+    except (FirmwareError, ImportError, GPIOZeroError) as exc:
+        raise HardwareSetupError(f"{kind}: cannot open the boards: {exc}") from exc
+
+
+def _open_backend(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock) -> CountsReader:
     zones = [hw.zones[n] for n in layout.names]
     if kind == "iio":
         from firmware.iio import IioReader

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -14,8 +15,11 @@ from firmware.adafruit_backend import (
     load_module,
 )
 from firmware.clock import FakeClock
+from firmware.hwconfig import HardwareConfig
 from firmware.hx711 import NOT_READY, OK, SATURATED, Reading
 from firmware.hx711_emulator import CountingMockFactory, HX711Chip
+from firmware.layout import MatLayout, Zone
+from firmware.sampling import HardwareSetupError, open_hardware_source
 
 PAIRS = [(5, 6), (13, 19)]
 
@@ -80,3 +84,15 @@ def test_another_package_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(module, "__version__", "1.2.0")
     with pytest.raises(AdafruitBackendError, match=r"proven against 1\.1\.2"):
         load_module()
+
+
+def test_the_service_gets_the_refusal_as_one_setup_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(load_module(), "__version__", "2.0.0")
+    hw = HardwareConfig.model_validate(
+        {"zones": {"only": {"data_pin": 6, "clock_pin": 5}}, "ready_timeout_s": 0.1}
+    )
+    layout = MatLayout(0.5, 0.5, (Zone("only", 0.25, 0.25, 0.5, 0.5),))
+    with pytest.raises(HardwareSetupError, match=r"adafruit: cannot open the boards: .*1\.1\.2"):
+        open_hardware_source("adafruit", hw, layout, FakeClock(), tmp_path)
