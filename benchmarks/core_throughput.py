@@ -10,22 +10,41 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from controller.breathing import BreathingEstimator
 from controller.core import MatController
+from firmware.frame import ZoneFrame
 from firmware.framefile import open_frames, write_frames
 from firmware.sim.scenarios import build
+from firmware.sim.timeline import SimRun
 
 SCENARIO = "relax_session"
 REPEATS = 3
+
+
+FRAMES = 30 * 60 * 10  # 30 minutes at 10 Hz
+
+
+def thirty_minutes(run: SimRun) -> Iterator[ZoneFrame]:
+    """The scenario, repeated back to back (time running on) up to 30 minutes."""
+    offset_s, count = 0.0, 0
+    while True:
+        last_t = 0.0
+        for frame in run.frames():
+            if count == FRAMES:
+                return
+            yield ZoneFrame(frame.t + offset_s, frame.load_kg, frame.faults)
+            last_t, count = frame.t, count + 1
+        offset_s += last_t + 1.0 / run.rate_hz
 
 
 def make_file(directory: Path) -> Path:
     run = build(SCENARIO)
     path = directory / f"{SCENARIO}.jsonl"
     with path.open("w", encoding="utf-8") as out:
-        write_frames(out, run.header(), run.frames())
+        write_frames(out, run.header(), thirty_minutes(run))
     return path
 
 

@@ -69,6 +69,7 @@ class SessionMachine:
     def __init__(self, settings: SessionSettings) -> None:
         self._s = settings
         self.selected = settings.program
+        self._programs = dict(settings.programs)
         self.current: _Session | None = None
         self._count = 0
         self._rearm = False  # a session ended under the person: wait until they leave
@@ -93,7 +94,7 @@ class SessionMachine:
     def _maybe_start(self, x: Inputs) -> list[Event]:
         if not x.occupied or self._rearm:
             return []
-        spec = self._s.programs[self.selected]
+        spec = self._programs[self.selected]
         if spec.trigger == "lie" and x.ready_lie:
             return [self._start(x.t, "lie_down")]
         if spec.trigger == "stand" and x.ready_stand:
@@ -159,7 +160,7 @@ class SessionMachine:
     # -- transitions ----------------------------------------------------------------
     def _start(self, t: float, trigger: Trigger) -> SessionStarted:
         self._count += 1
-        spec = self._s.programs[self.selected]
+        spec = self._programs[self.selected]
         self.current = _Session(
             number=self._count,
             program=self.selected,
@@ -215,6 +216,13 @@ class SessionMachine:
             mean_imbalance=None if mean is None else round(mean, 4),
         )
 
+    def set_target(self, program: str, target_s: float | None) -> None:
+        """Changes a program's target for the sessions that start from now on (``beginner``
+        grows it from history); a running session keeps the target it started with."""
+        if program not in self._programs:
+            raise KeyError(program)
+        self._programs[program] = self._programs[program].model_copy(update={"target_s": target_s})
+
     def finish(self, t: float) -> list[Event]:
         """The frames ended: a session whose person had left ends as ``left_mat``."""
         session = self.current
@@ -227,8 +235,8 @@ class SessionMachine:
         self, t: float, program: str | None, occupied: bool
     ) -> tuple[CommandResult, list[Event]]:
         name = program or self.selected
-        if name not in self._s.programs:
-            return _unknown(name, self._s.programs), []
+        if name not in self._programs:
+            return _unknown(name, self._programs), []
         if self.current is not None:
             return CommandResult.failure(
                 f"a {self.current.program} session is already running; stop it first"
@@ -260,8 +268,8 @@ class SessionMachine:
         return CommandResult.success(), [self._resume(session, t)]
 
     def select(self, t: float, program: str) -> tuple[CommandResult, list[Event]]:
-        if program not in self._s.programs:
-            return _unknown(program, self._s.programs), []
+        if program not in self._programs:
+            return _unknown(program, self._programs), []
         changed = program != self.selected
         self.selected = program
         return CommandResult.success(), [ProgramSelected(t=t, program=program)] if changed else []

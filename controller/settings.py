@@ -96,6 +96,9 @@ def default_programs() -> dict[str, ProgramSettings]:
         "cellulite": ProgramSettings(target_s=30 * 60, max_s=30 * 60),
         "sleep": ProgramSettings(target_s=None),
         "feet": ProgramSettings(target_s=5 * 60, trigger="stand"),
+        # Start slowly (source documents): 5 min, growing to 20 over completed sessions; the
+        # shell sets each session's target from history (controller.habits).
+        "beginner": ProgramSettings(target_s=5 * 60),
     }
 
 
