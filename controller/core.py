@@ -27,7 +27,7 @@ from controller.geometry import build_geometry
 from controller.motion import MotionMeter
 from controller.occupancy import Presence, ZeroTracker
 from controller.posture import PostureClassifier
-from controller.session import Inputs, SessionMachine
+from controller.session import Inputs, SavedSession, SessionMachine
 from controller.settings import CoreSettings
 from controller.state import MatState
 from firmware.frame import ZoneFrame
@@ -68,6 +68,7 @@ class MatController:
         self._imbalance: float | None = None
         self._cop: tuple[float | None, float | None] = (None, None)
         self._bpm: float | None = None
+        self._last_occupied_t = 0.0
 
     # -- frames -----------------------------------------------------------------------
     def feed(self, frame: ZoneFrame) -> list[Event]:
@@ -80,6 +81,8 @@ class MatController:
         motion = self._motion.update(t, loads)
         left_at = self._occupancy(t, total, events)
         occupied = self._presence.occupied
+        if occupied:
+            self._last_occupied_t = t
         self._zero.track(t, raw, self._may_zero(total, motion, occupied))
         self._stillness(t, motion, total, occupied)
         sway_ratio = self._motion.sway_kg / total if total > 0 else 0.0
@@ -156,6 +159,15 @@ class MatController:
             # quality 0 says "no estimate now": show none rather than 0 per minute
             self._bpm = found.bpm if found.quality > 0 else None
             events.append(found)
+
+    def save_session(self) -> SavedSession | None:
+        """The running or paused session, to be restored after a restart (or None)."""
+        return self.sessions.save(self._t, self._last_occupied_t)
+
+    def restore_session(self, saved: SavedSession, t: float) -> None:
+        """Takes back a saved session whose times were moved onto this run's frame time;
+        ``t`` is the first frame's time."""
+        self.sessions.restore(saved, t)
 
     def finish(self) -> list[Event]:
         """No more frames will come (end of a file or a simulation)."""

@@ -9,6 +9,7 @@ is still on the mat (stop command, safety limit), no new one starts until they h
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from controller.commands import CommandResult
@@ -39,6 +40,24 @@ class Inputs:
     ready_stand: bool  # standing and settled
     uneven: bool
     imbalance: float | None
+
+
+_RESTORE_LOOK_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSession:
+    """A session as it stood, to survive a restart (times in the saving process's frame time)."""
+
+    number: int
+    program: str
+    trigger: Trigger
+    started_t: float
+    elapsed_s: float
+    last_seen_t: float  # the last moment the person was on the mat
+    target_reached: bool = False
+    warned: bool = False
+    uneven_s: float = 0.0
 
 
 @dataclass(slots=True)
@@ -74,6 +93,7 @@ class SessionMachine:
         self._count = 0
         self._rearm = False  # a session ended under the person: wait until they leave
         self._away_since: float | None = None
+        self._observe_until = -math.inf
 
     # -- frames ---------------------------------------------------------------------
     def on_frame(self, x: Inputs) -> list[Event]:
@@ -111,6 +131,8 @@ class SessionMachine:
         if x.occupied and not session.manual:
             return [self._resume(session, x.t)]
         away = self._away_since
+        if x.t < self._observe_until:
+            return []
         if away is not None and x.t - away >= self._s.grace_s:
             return [self._end(x.t, "left_mat")]
         return []
@@ -215,6 +237,46 @@ class SessionMachine:
             uneven_s=round(session.uneven_s, 3),
             mean_imbalance=None if mean is None else round(mean, 4),
         )
+
+    def save(self, t: float, last_seen_t: float) -> SavedSession | None:
+        session = self.current
+        if session is None:
+            return None
+        return SavedSession(
+            number=session.number,
+            program=session.program,
+            trigger=session.trigger,
+            started_t=session.started_t,
+            elapsed_s=session.elapsed(t),
+            last_seen_t=min(last_seen_t, t),
+            target_reached=session.target_reached,
+            warned=session.warned,
+            uneven_s=session.uneven_s,
+        )
+
+    def restore(self, saved: SavedSession, t: float) -> None:
+        """Takes a saved session back as paused since the person was last seen: the next
+        frames resume it if they are on the mat, or end it (``left_mat``, the time counted up
+        to when they were last seen) once ``grace_s`` has passed since then."""
+        if saved.program not in self._programs or self.current is not None:
+            return
+        self._count = max(self._count, saved.number)
+        self.current = _Session(
+            number=saved.number,
+            program=saved.program,
+            spec=self._programs[saved.program],
+            trigger=saved.trigger,
+            started_t=saved.started_t,
+            banked_s=saved.elapsed_s,
+            paused_at=saved.last_seen_t,
+            target_reached=saved.target_reached,
+            warned=saved.warned,
+            uneven_s=saved.uneven_s,
+            last_t=saved.last_seen_t,
+        )
+        self._away_since = saved.last_seen_t
+        # Look before ending: presence needs a moment to see the person still lying there.
+        self._observe_until = t + _RESTORE_LOOK_S
 
     def set_target(self, program: str, target_s: float | None) -> None:
         """Changes a program's target for the sessions that start from now on (``beginner``

@@ -18,12 +18,15 @@ from controller.config import AppConfig, ConfigError, load_config
 from controller.console import ConsoleAdapter
 from controller.core import MatController
 from controller.history import History, HistoryAdapter, WallAt
+from controller.journal import SessionJournal
+from controller.journal import load as load_journal
 from controller.logs import EventLog, configure_logging
 from controller.ports import Adapter
 from controller.service import Lifecycle, Service
 from controller.settings import CoreSettings
 from controller.sources import open_source
 from firmware.clock import Clock, SystemClock
+from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
 
 log = logging.getLogger("acumat")
@@ -81,12 +84,25 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         return 2
     layout = source.layout
     wall_at = WallAt()
+    core = MatController(layout, _core_settings(config), breathing=BreathingEstimator(layout))
+    journal = SessionJournal(config.storage.dir, core, wall_at)
+
+    def first_frame(frame: ZoneFrame) -> None:
+        wall_at.anchor(frame.t, clock.wall())
+        saved = load_journal(config.storage.dir, frame.t, clock.wall())
+        if saved is not None:
+            log.info(
+                "resuming session %d (%s) saved before the restart", saved.number, saved.program
+            )
+            core.restore_session(saved, frame.t)
+
     service = Service(
-        core=MatController(layout, _core_settings(config), breathing=BreathingEstimator(layout)),
+        core=core,
         source=source,
-        adapters=_adapters(config, clock, layout, wall_at, quiet),
+        # history before the journal: a finished session is stored before its file goes
+        adapters=[*_adapters(config, clock, layout, wall_at, quiet), journal],
         lifecycle=_lifecycle(clock),
-        on_first_frame=lambda frame: wall_at.anchor(frame.t, clock.wall()),
+        on_first_frame=first_frame,
     )
     previous = _on_signals(service)
     log.info(
