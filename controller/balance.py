@@ -1,7 +1,8 @@
 """Left/right balance and the centre of pressure; the uneven-load alert (pure).
 
 Imbalance is ``(R − L) / (R + L)`` of the load, with each zone's load split between the user's
-left and right by how much of its tile lies on each side of the centre line; negative loads
+left and right by how much of its tile lies on each side of the centre line (a tile across the
+line is split like its neighbours in the same rows: a body is one mass); negative loads
 (noise on an unloaded tile) count as zero, so it stays in [−1, 1]. It is smoothed over
 ``smooth_s`` so breathing and fidgets do not count. The alert starts when the smoothed value
 stays above ``alert_imbalance`` for ``dwell_s`` and clears when it stays below
@@ -37,7 +38,22 @@ def measure(geometry: Geometry, loads_kg: list[float]) -> BalanceReading:
             y_sum += kg * y
     if total <= 0.0:
         return BalanceReading(None, None, None)
-    return BalanceReading(side / total, x_sum / total, y_sum / total)
+    side += _straddling_shift(geometry, loads_kg)
+    return BalanceReading(max(-1.0, min(1.0, side / total)), x_sum / total, y_sum / total)
+
+
+def _straddling_shift(geometry: Geometry, loads_kg: list[float]) -> float:
+    """A tile across the centre line is split like its neighbours: one body is one mass, so
+    the half of the tile next to the heavier side carries more of it."""
+    shift = 0.0
+    for i, left, right in geometry.straddlers:
+        kg = loads_kg[i]
+        left_kg = sum(max(0.0, loads_kg[j]) for j in left)
+        right_kg = sum(max(0.0, loads_kg[j]) for j in right)
+        if kg > 0.0 and left_kg + right_kg > 0.0:
+            lean = (right_kg - left_kg) / (right_kg + left_kg)
+            shift += kg * (lean - geometry.side_weight[i]) * (1.0 - abs(geometry.side_weight[i]))
+    return shift
 
 
 class BalanceMonitor:

@@ -22,6 +22,8 @@ FloatArray = npt.NDArray[np.float64]
 class Geometry:
     layout: MatLayout
     side_weight: tuple[float, ...]  # per zone: +1 all right of the centre line, -1 all left
+    # Zones across the centre line, each with the zones beside it (same rows) on either side.
+    straddlers: tuple[tuple[int, tuple[int, ...], tuple[int, ...]], ...]
     x_m: tuple[float, ...]
     y_m: tuple[float, ...]
     band_edges_m: FloatArray  # B + 1 sorted y edges
@@ -37,6 +39,7 @@ def build_geometry(layout: MatLayout) -> Geometry:
     return Geometry(
         layout=layout,
         side_weight=tuple(_side_weight(layout, i) for i in range(len(layout.zones))),
+        straddlers=_straddlers(layout),
         x_m=tuple(z.x_m for z in layout.zones),
         y_m=tuple(z.y_m for z in layout.zones),
         band_edges_m=edges,
@@ -50,6 +53,23 @@ def _side_weight(layout: MatLayout, index: int) -> float:
     left = max(0.0, min(zone.x1_m, mid) - zone.x0_m) / zone.width_m
     right = max(0.0, zone.x1_m - max(zone.x0_m, mid)) / zone.width_m
     return right - left
+
+
+def _straddlers(layout: MatLayout) -> tuple[tuple[int, tuple[int, ...], tuple[int, ...]], ...]:
+    mid = layout.width_m / 2
+    out = []
+    for i, zone in enumerate(layout.zones):
+        if not zone.x0_m < mid < zone.x1_m:
+            continue
+        rows = [
+            j
+            for j, z in enumerate(layout.zones)
+            if j != i and z.y0_m < zone.y1_m and zone.y0_m < z.y1_m
+        ]
+        left = tuple(j for j in rows if layout.zones[j].x1_m <= zone.x0_m + 1e-6)
+        right = tuple(j for j in rows if layout.zones[j].x0_m >= zone.x1_m - 1e-6)
+        out.append((i, left, right))
+    return tuple(out)
 
 
 def _band_edges(layout: MatLayout) -> FloatArray:

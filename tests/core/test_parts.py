@@ -200,3 +200,14 @@ def test_posture_is_debounced_and_empty_is_immediate() -> None:
     assert [c.posture for c in changed if c] == ["lying"]
     gone = classifier.update(2.0, [0.0] * 6, occupied=False, sway_ratio=0.0)
     assert gone is not None and gone.posture == "empty" and gone.previous == "lying"
+
+
+def test_a_centre_tile_leans_with_its_neighbours() -> None:
+    geometry = build_geometry(MatLayout.grid(3, 3, 0.6, 1.3))
+    loads = [0.0] * 9
+    loads[3], loads[4], loads[5] = 20.0, 30.0, 2.0  # middle row: left heavy
+    centred = measure(geometry, [0, 0, 0, 10, 30, 10, 0, 0, 0]).imbalance
+    leaning = measure(geometry, loads).imbalance
+    assert centred == pytest.approx(0.0)
+    assert leaning is not None and leaning < -0.5  # the centre tile counts mostly left
+    assert -1.0 <= leaning <= 1.0
