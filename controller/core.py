@@ -143,6 +143,7 @@ class MatController:
             ready_stand=self._settled(t, "standing"),
             uneven=self._balance.active,
             imbalance=self._imbalance,
+            still=self._still_since is not None,
         )
 
     def _breathe(self, frame: ZoneFrame, events: list[Event]) -> None:
@@ -158,6 +159,8 @@ class MatController:
         if found is not None:
             # quality 0 says "no estimate now": show none rather than 0 per minute
             self._bpm = found.bpm if found.quality > 0 else None
+            if found.quality > 0:
+                self.sessions.note_breathing(found.t, found.bpm)
             events.append(found)
 
     def save_session(self) -> SavedSession | None:

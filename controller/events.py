@@ -100,6 +100,11 @@ class SessionEnded(Event):
     target_s: float | None
     uneven_s: float
     mean_imbalance: float | None
+    # Relaxation insight (controller/relaxation.py): None when there was nothing to measure.
+    breathing_start_bpm: float | None = None
+    breathing_end_bpm: float | None = None
+    breathing_trend_bpm_per_min: float | None = None
+    still_fraction: float | None = None
     type: ClassVar[str] = "session_ended"
 
 

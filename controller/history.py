@@ -2,13 +2,14 @@
 
 One row per ``session_ended`` event, written in its own transaction (WAL mode, so a power cut
 loses at most the row being written). ``uid`` is unique, so replaying the same event twice
-(after a crash) stores it once.
+(after a crash) stores it once. Columns added later (the relaxation figures) are added to an
+older database when it is opened for writing; read-only readers see them as NULL.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,28 @@ CREATE TABLE IF NOT EXISTS sessions (
     mean_imbalance REAL
 );
 """
+# Columns added after the first release: a database made before them gains them on open
+# (``ALTER TABLE ... ADD COLUMN``, NULL in the old rows) and stays readable read-only without.
+_ADDED_COLUMNS: tuple[str, ...] = (
+    "breathing_start_bpm",
+    "breathing_end_bpm",
+    "breathing_trend_bpm_per_min",
+    "still_fraction",
+)
+_COLUMNS: tuple[str, ...] = (
+    "uid",
+    "mat_id",
+    "program",
+    "started_wall_s",
+    "ended_wall_s",
+    "duration_s",
+    "target_s",
+    "completed",
+    "reason",
+    "uneven_s",
+    "mean_imbalance",
+    *_ADDED_COLUMNS,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,80 +72,103 @@ class SessionRow:
     reason: str
     uneven_s: float
     mean_imbalance: float | None
+    breathing_start_bpm: float | None = None
+    breathing_end_bpm: float | None = None
+    breathing_trend_bpm_per_min: float | None = None
+    still_fraction: float | None = None
 
 
 class History:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """``read_only`` (``acumat history``, the MQTT summary) neither creates nor migrates;
+        the file must exist (``sqlite3.OperationalError`` otherwise)."""
+        if read_only:
+            self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                       check_same_thread=False)  # fmt: skip
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+            self._migrate()
+        self._present = self._columns()
+
+    def _columns(self) -> set[str]:
+        return {r[1] for r in self._db.execute("PRAGMA table_info(sessions)").fetchall()}
+
+    def _migrate(self) -> None:
+        present = self._columns()
+        with self._db:
+            for name in _ADDED_COLUMNS:
+                if name not in present:
+                    self._db.execute(f"ALTER TABLE sessions ADD COLUMN {name} REAL")
 
     def add(self, row: SessionRow) -> bool:
         """Stores a row; false when a row with the same uid was already there."""
+        values = tuple(getattr(row, c) for c in _COLUMNS)
+        marks = ", ".join("?" for _ in _COLUMNS)
         with self._db:
             cur = self._db.execute(
-                "INSERT OR IGNORE INTO sessions (uid, mat_id, program, started_wall_s, "
-                "ended_wall_s, duration_s, target_s, completed, reason, uneven_s, mean_imbalance)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row.uid,
-                    row.mat_id,
-                    row.program,
-                    row.started_wall_s,
-                    row.ended_wall_s,
-                    row.duration_s,
-                    row.target_s,
-                    int(row.completed),
-                    row.reason,
-                    row.uneven_s,
-                    row.mean_imbalance,
-                ),
+                f"INSERT OR IGNORE INTO sessions ({', '.join(_COLUMNS)}) VALUES ({marks})",
+                tuple(int(v) if isinstance(v, bool) else v for v in values),
             )
         return cur.rowcount == 1
 
-    def sessions(self) -> list[SessionRow]:
-        rows = self._db.execute(
-            "SELECT uid, mat_id, program, started_wall_s, ended_wall_s, duration_s, target_s,"
-            " completed, reason, uneven_s, mean_imbalance FROM sessions ORDER BY id"
-        ).fetchall()
-        return [_row(r) for r in rows]
+    def sessions(self, limit: int | None = None) -> list[SessionRow]:
+        """Oldest first; ``limit`` keeps the newest ``limit`` rows."""
+        # A column an old read-only database lacks reads as NULL.
+        picked = ", ".join(c if c in self._present else "NULL" for c in _COLUMNS)
+        query = f"SELECT {picked} FROM sessions ORDER BY id DESC"
+        if limit is not None:
+            query += f" LIMIT {max(0, int(limit))}"
+        return [_row(r) for r in reversed(self._db.execute(query).fetchall())]
 
     def close(self) -> None:
         self._db.close()
 
 
 def _row(r: Any) -> SessionRow:
-    return SessionRow(
-        uid=r[0],
-        mat_id=r[1],
-        program=r[2],
-        started_wall_s=r[3],
-        ended_wall_s=r[4],
-        duration_s=r[5],
-        target_s=r[6],
-        completed=bool(r[7]),
-        reason=r[8],
-        uneven_s=r[9],
-        mean_imbalance=r[10],
-    )
+    data = dict(zip(_COLUMNS, r, strict=True))
+    data["completed"] = bool(data["completed"])
+    return SessionRow(**data)
+
+
+HistoryListener = Callable[[list[SessionRow]], None]
 
 
 class HistoryAdapter:
-    """Stores every ``session_ended`` the core emits (an ``Adapter``, without commands)."""
+    """Stores every ``session_ended`` the core emits (an ``Adapter``, without commands).
 
-    def __init__(self, history: History, mat_id: str, wall_at: WallAt) -> None:
+    ``on_history_changed`` gets every row, oldest first, at ``start`` and after each stored
+    session: the shell uses it to grow the ``beginner`` target (controller.habits).
+    """
+
+    def __init__(
+        self,
+        history: History,
+        mat_id: str,
+        wall_at: WallAt,
+        on_history_changed: HistoryListener | None = None,
+    ) -> None:
         self._history = history
         self._mat_id = mat_id
         self._wall_at = wall_at
+        self._listener = on_history_changed
 
     def start(self) -> None:
-        return None
+        self._tell()
 
     def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
+        stored = False
         for event in events:
             if isinstance(event, SessionEnded):
-                self._history.add(self._row(event))
+                stored = self._history.add(self._row(event)) or stored
+        if stored:
+            self._tell()
+
+    def _tell(self) -> None:
+        if self._listener is not None:
+            self._listener(self._history.sessions())
 
     def _row(self, e: SessionEnded) -> SessionRow:
         started = self._wall_at(e.started_t)
@@ -138,6 +184,10 @@ class HistoryAdapter:
             reason=e.reason,
             uneven_s=e.uneven_s,
             mean_imbalance=e.mean_imbalance,
+            breathing_start_bpm=e.breathing_start_bpm,
+            breathing_end_bpm=e.breathing_end_bpm,
+            breathing_trend_bpm_per_min=e.breathing_trend_bpm_per_min,
+            still_fraction=e.still_fraction,
         )
 
     def take_commands(self) -> list[CommandRequest]:

@@ -10,7 +10,7 @@ is still on the mat (stop command, safety limit), no new one starts until they h
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from controller.commands import CommandResult
 from controller.events import (
@@ -25,6 +25,7 @@ from controller.events import (
     SessionWarning,
     Trigger,
 )
+from controller.relaxation import BreathingTrack
 from controller.settings import ProgramSettings, SessionSettings
 from controller.state import SessionSnapshot
 
@@ -40,6 +41,7 @@ class Inputs:
     ready_stand: bool  # standing and settled
     uneven: bool
     imbalance: float | None
+    still: bool = False  # lying or standing still (for the session's stillness figure)
 
 
 _RESTORE_LOOK_S = 5.0
@@ -77,6 +79,7 @@ class _Session:
     imbalance_sum: float = 0.0
     imbalance_n: int = 0
     last_t: float = 0.0
+    breathing: BreathingTrack = field(default_factory=BreathingTrack)
 
     def elapsed(self, t: float) -> float:
         if self.running_since is None:
@@ -175,6 +178,8 @@ class SessionMachine:
             return
         if x.uneven:
             session.uneven_s += dt
+        if x.still:
+            session.breathing.still_s += dt
         if x.imbalance is not None:
             session.imbalance_sum += x.imbalance
             session.imbalance_n += 1
@@ -225,6 +230,7 @@ class SessionMachine:
         self.current = None
         self._rearm = self._away_since is None
         mean = session.imbalance_sum / session.imbalance_n if session.imbalance_n else None
+        relax = session.breathing.summary(duration)
         return SessionEnded(
             t=t,
             session=session.number,
@@ -236,6 +242,10 @@ class SessionMachine:
             target_s=target,
             uneven_s=round(session.uneven_s, 3),
             mean_imbalance=None if mean is None else round(mean, 4),
+            breathing_start_bpm=relax.breathing_start_bpm,
+            breathing_end_bpm=relax.breathing_end_bpm,
+            breathing_trend_bpm_per_min=relax.breathing_trend_bpm_per_min,
+            still_fraction=relax.still_fraction,
         )
 
     def save(self, t: float, last_seen_t: float) -> SavedSession | None:
@@ -284,6 +294,12 @@ class SessionMachine:
         if program not in self._programs:
             raise KeyError(program)
         self._programs[program] = self._programs[program].model_copy(update={"target_s": target_s})
+
+    def note_breathing(self, t: float, bpm: float) -> None:
+        """A real breathing estimate (quality > 0), kept for the running session's summary."""
+        session = self.current
+        if session is not None and session.running_since is not None:
+            session.breathing.note(t, bpm)
 
     def finish(self, t: float) -> list[Event]:
         """The frames ended: a session whose person had left ends as ``left_mat``."""

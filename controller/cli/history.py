@@ -1,0 +1,155 @@
+"""``acumat history``: the finished sessions as a table (or CSV / JSON), then the habit figures.
+
+Reads the history database in the state directory read-only (never creates or migrates it, so
+it is safe while ``acumat run`` writes). Times are shown in the machine's local time; the
+streak and the minutes today / this week follow controller.habits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sqlite3
+import sys
+from dataclasses import asdict, fields
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any, TextIO
+
+from controller.config import ConfigError, load_config
+from controller.habits import habits, habits_payload
+from controller.history import History, SessionRow
+from firmware.clock import SystemClock
+
+HISTORY_FILE = "history.sqlite"
+_HEADER = ("date", "program", "min", "done", "reason", "breathing bpm", "uneven")
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "history", help="past sessions, streak and minutes (table, CSV or JSON)"
+    )
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="sessions and habit figures as JSON")
+    fmt.add_argument("--csv", action="store_true", help="one CSV row per session")
+    p.add_argument("--state-dir", type=Path, help="state directory (default: from the config)")
+    p.add_argument("--config", type=Path, help="TOML configuration file")
+    p.add_argument("--limit", type=int, metavar="N", help="only the newest N sessions")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    state_dir: Path | None = args.state_dir
+    if state_dir is None:
+        try:
+            state_dir = load_config(args.config).storage.dir
+        except ConfigError as exc:
+            for line in exc.problems:
+                print(f"acumat: config: {line}", file=sys.stderr)
+            return 2
+    if args.limit is not None and args.limit < 0:
+        print("acumat: history: --limit must be 0 or more", file=sys.stderr)
+        return 2
+    try:
+        rows, total = read_rows(state_dir / HISTORY_FILE, args.limit)
+    except sqlite3.DatabaseError as exc:
+        print(f"acumat: history: cannot read {state_dir / HISTORY_FILE}: {exc}", file=sys.stderr)
+        return 1
+    fmt = "json" if args.json else "csv" if args.csv else "table"
+    show(fmt, rows, total, SystemClock().wall(), tz=None, out=sys.stdout)
+    return 0
+
+
+def read_rows(path: Path, limit: int | None) -> tuple[list[SessionRow], list[SessionRow]]:
+    """(the newest ``limit`` rows, every row); both empty when there is no database yet."""
+    if not path.exists():
+        return [], []
+    history = History(path, read_only=True)
+    try:
+        every = history.sessions()
+    finally:
+        history.close()
+    if limit is None:
+        return every, every
+    return (every[-limit:] if limit > 0 else []), every
+
+
+def show(
+    fmt: str,
+    rows: list[SessionRow],
+    every: list[SessionRow],
+    now_wall_s: float,
+    *,
+    tz: tzinfo | None,
+    out: TextIO,
+) -> None:
+    """Writes ``rows`` in ``fmt`` (table, csv, json); habit figures come from ``every`` row."""
+    if fmt == "csv":
+        write_csv(rows, tz, out)
+    elif fmt == "json":
+        payload = {
+            "schema_version": 1,
+            "sessions": [_record(r, tz) for r in rows],
+            "habits": habits_payload(habits(every, now_wall_s, tz)),
+        }
+        out.write(json.dumps(payload, indent=2) + "\n")
+    else:
+        write_table(rows, every, now_wall_s, tz, out)
+
+
+def _local(wall_s: float, tz: tzinfo | None) -> datetime:
+    return datetime.fromtimestamp(wall_s, tz)
+
+
+def _record(r: SessionRow, tz: tzinfo | None) -> dict[str, Any]:
+    return {
+        "started_local": _local(r.started_wall_s, tz).isoformat(timespec="seconds"),
+        **asdict(r),
+    }
+
+
+def write_csv(rows: list[SessionRow], tz: tzinfo | None, out: TextIO) -> None:
+    names = ["started_local", *(f.name for f in fields(SessionRow))]
+    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: "" if v is None else v for k, v in _record(r, tz).items()})
+
+
+def _cells(r: SessionRow, tz: tzinfo | None) -> tuple[str, ...]:
+    start, end = r.breathing_start_bpm, r.breathing_end_bpm
+    breathing = "-" if start is None or end is None else f"{start:.1f} → {end:.1f}"
+    return (
+        _local(r.started_wall_s, tz).strftime("%Y-%m-%d %H:%M"),
+        r.program,
+        f"{r.duration_s / 60:.1f}",
+        "yes" if r.completed else "no",
+        r.reason,
+        breathing,
+        f"{r.uneven_s:.0f} s",
+    )
+
+
+def write_table(
+    rows: list[SessionRow],
+    every: list[SessionRow],
+    now_wall_s: float,
+    tz: tzinfo | None,
+    out: TextIO,
+) -> None:
+    if not rows:
+        out.write("No sessions recorded yet.\n")
+    else:
+        lines = [_HEADER, *(_cells(r, tz) for r in rows)]
+        widths = [max(len(line[i]) for line in lines) for i in range(len(_HEADER))]
+        for line in lines:
+            out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+            out.write("\n")
+    h = habits(every, now_wall_s, tz)
+    days = "day" if h.streak_days == 1 else "days"
+    out.write(
+        f"\nStreak: {h.streak_days} {days}   Today: {h.minutes_today:.1f} min   "
+        f"This week: {h.minutes_week:.1f} min   Sessions: {h.sessions_total}   "
+        f"Next beginner session: {h.beginner_target_s / 60:.0f} min\n"
+    )
