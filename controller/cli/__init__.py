@@ -17,6 +17,7 @@ _SUBCOMMANDS: tuple[str, ...] = (
     "simulate",
     "check_config",
     "calibrate",
+    "report",
     "history",
 )
 

@@ -1,0 +1,59 @@
+"""``acumat report SESSION [--out FILE.svg|.png] [--state-dir DIR]``: a picture of a session.
+
+SESSION is ``last`` (the newest recording), a recording uid (``mat1:1767000000.000``, as in
+``acumat history``) or the path of any acumat-frames/1 file, which is then replayed through
+the core. Writes ``<uid>.png`` in the working directory unless ``--out`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from controller.config import ConfigError, default_state_dir, load_config
+from controller.report import SessionNotFoundError, find_session, load_trace
+from controller.report_plot import ReportError, render
+from controller.settings import CoreSettings
+from firmware.framefile import FrameFileError
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "report", help="draw a session (load per zone, balance, breathing, events) as PNG/SVG"
+    )
+    p.add_argument("session", help="'last', a recording uid, or an acumat-frames/1 file")
+    p.add_argument("--out", type=Path, help="output .png or .svg (default: <session>.png)")
+    p.add_argument("--state-dir", type=Path, help="where the recordings live")
+    p.add_argument("--config", type=Path, help="TOML config (state dir and thresholds)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config) if args.config else None
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(f"acumat: config: {line}", file=sys.stderr)
+        return 2
+    state_dir = args.state_dir or (config.storage.dir if config else default_state_dir())
+    settings = config.core() if config else CoreSettings()
+    try:
+        path = find_session(args.session, state_dir)
+        trace = load_trace(path, settings)
+        out = args.out or Path(_default_name(path))
+        render(trace, out)
+    except (SessionNotFoundError, ReportError, FrameFileError) as exc:
+        print(f"acumat report: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"acumat report: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(f"{trace.title}: {len(trace.t_s)} frames, {len(trace.marks)} session events -> {out}")
+    return 0
+
+
+def _default_name(path: Path) -> str:
+    # A uid holds ':'; keep file names portable.
+    return path.stem.replace(":", "_") + ".png"

@@ -1,0 +1,98 @@
+"""acumat report: traces from recordings and plain frame files, and the pictures drawn."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from matplotlib.image import imread
+
+from controller.cli import main
+from controller.history import WallAt
+from controller.recorder import SessionRecorder, recordings
+from controller.report import SessionNotFoundError, find_session, load_trace
+from controller.report_plot import PANEL_TITLES, ReportError, render
+from firmware.layout import DEFAULT_LAYOUT
+from tests.report.test_recorder import play_session, run_file
+
+
+def test_a_plain_frame_file_is_replayed_into_a_trace(shift_left_file: Path) -> None:
+    trace = load_trace(shift_left_file)
+    labels = [label for _, label in trace.marks]
+    assert labels[0] == "started (relax)" and labels[-1] == "ended (left_mat)"
+    assert len(trace.zones_kg) == 6 and all(len(z) == len(trace.t_s) for z in trace.zones_kg)
+    # the scenario leans left for 4 minutes: one uneven spell, inside the session, >= 3 min
+    (spell,) = trace.uneven
+    assert trace.marks[0][0] < spell[0] < spell[1] < trace.marks[-1][0]
+    assert spell[1] - spell[0] > 180
+    inside = [i for i, t in zip(trace.imbalance, trace.t_s, strict=True) if spell[0] < t < spell[1]]
+    assert all(i is not None and i < -0.2 for i in inside[100:-100])
+    assert len(trace.breathing) > 10
+    assert all(5 < bpm < 20 for _, bpm in trace.breathing)
+
+
+def test_svg_has_the_panels_thresholds_and_event_labels(
+    shift_left_file: Path, tmp_path: Path
+) -> None:
+    out = render(load_trace(shift_left_file), tmp_path / "s.svg")
+    svg = out.read_text()
+    for text in (*PANEL_TITLES, "started (relax)", "ended (left_mat)", "+0.20 right"):
+        assert text.replace("&", "&amp;") in svg, text
+    assert 50_000 < out.stat().st_size < 800_000
+    assert len(re.findall(r"<path ", svg)) > 20
+
+
+def test_png_is_a_real_picture(shift_left_file: Path, tmp_path: Path) -> None:
+    out = render(load_trace(shift_left_file), tmp_path / "s.png")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pixels = imread(out)
+    assert pixels.shape[0] > 800 and pixels.shape[1] > 1000
+    assert 30_000 < out.stat().st_size < 1_000_000
+    assert pixels.std() > 0.05  # not a blank page
+
+
+def test_a_recording_reports_its_own_frames_and_events(
+    shift_left_file: Path, tmp_path: Path
+) -> None:
+    run_file(shift_left_file, tmp_path)
+    trace = load_trace(find_session("last", tmp_path))
+    assert trace.title.startswith("session mat1:")
+    assert trace.t_s[0] == 0.0  # the recording starts at the session's start
+    assert trace.marks[0] == (0.0, "started (relax)")
+    assert trace.marks[-1][1] == "ended (left_mat)"
+    assert trace.uneven and trace.breathing
+
+
+def test_sessions_are_found_by_last_uid_or_path(tmp_path: Path) -> None:
+    wall_at = WallAt()
+    wall_at.anchor(0.0, 1000.0)
+    rec = SessionRecorder(tmp_path, "mat1", DEFAULT_LAYOUT, wall_at)
+    for n in (1, 2):
+        play_session(rec, n, t0=100.0 * n)
+    first, second = recordings(tmp_path)
+    assert find_session("last", tmp_path) == second
+    assert find_session("mat1:1100.000", tmp_path) == first
+    assert find_session(str(first), tmp_path / "elsewhere") == first
+    with pytest.raises(SessionNotFoundError):
+        find_session("mat1:5.000", tmp_path)
+    with pytest.raises(SessionNotFoundError):
+        find_session("last", tmp_path / "empty")
+
+
+def test_cli_writes_the_picture_and_refuses_bad_input(
+    shift_left_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.svg"
+    assert main(["report", str(shift_left_file), "--out", str(out)]) == 0
+    assert out.stat().st_size > 50_000
+    assert "-> " in capsys.readouterr().out
+    assert main(["report", str(shift_left_file), "--out", str(tmp_path / "r.pdf")]) == 2
+    assert ".png or .svg" in capsys.readouterr().err
+    assert main(["report", "last", "--state-dir", str(tmp_path / "none")]) == 2
+    assert "no recordings" in capsys.readouterr().err
+
+
+def test_bad_suffix_is_refused_before_drawing(shift_left_file: Path, tmp_path: Path) -> None:
+    with pytest.raises(ReportError):
+        render(load_trace(shift_left_file), tmp_path / "x.jpg")
