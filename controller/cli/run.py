@@ -96,11 +96,17 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
             )
             core.restore_session(saved, frame.t)
 
+    try:
+        adapters = _adapters(config, clock, layout, wall_at, quiet)
+    except (ValueError, OSError) as exc:  # an unreadable password or TLS file, a bad state dir
+        print(f"acumat: {exc}", file=sys.stderr)
+        source.close()
+        return 2
     service = Service(
         core=core,
         source=source,
         # history before the journal: a finished session is stored before its file goes
-        adapters=[*_adapters(config, clock, layout, wall_at, quiet), journal],
+        adapters=[*adapters, journal],
         lifecycle=_lifecycle(clock),
         on_first_frame=first_frame,
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from controller.cli.run import serve
-from controller.config import parse_config
+from controller.config import ConfigError, parse_config
 from controller.history import History
 from firmware.clock import FakeClock
 
@@ -57,3 +57,24 @@ def test_an_unknown_scenario_is_a_clear_error(
     )
     assert serve(config, FakeClock()) == 2
     assert "nap_on_the_moon" in capsys.readouterr().err
+
+
+def test_an_unreadable_password_file_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret"
+    secret.mkdir()  # exists, but cannot be read as a file
+    try:
+        config = parse_config(
+            {
+                "source": {"kind": "simulate", "scenario": "relax_session"},
+                "storage": {"dir": str(tmp_path)},
+                "mqtt": {"host": "127.0.0.1", "port": 1, "password_file": str(secret)},
+            }
+        )
+    except ConfigError as exc:  # refused while validating: also one line naming the field
+        assert any("password_file" in p for p in exc.problems)
+        return
+    assert serve(config, FakeClock()) == 2
+    err = capsys.readouterr().err
+    assert "secret" in err and "Traceback" not in err
