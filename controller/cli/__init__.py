@@ -18,6 +18,7 @@ _SUBCOMMANDS: tuple[str, ...] = (
     "check_config",
     "calibrate",
     "report",
+    "monitor",
     "history",
 )
 

@@ -1,0 +1,148 @@
+"""acumat monitor: the pure rendering (2x3 and 3x3), payload parsing and the MQTT watch."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from controller.core import MatController
+from controller.monitor import COP_MARK, canvas_for, render, state_from_payload, zone_map
+from controller.monitor_feed import MqttWatch, infer_layout, local_states
+from controller.mqtt.adapter import MqttAdapter
+from controller.mqtt.config import MqttConfig
+from controller.mqtt.payloads import state_payload
+from controller.state import MatState, SessionSnapshot
+from firmware.clock import FakeClock
+from firmware.frame import ZoneFrame
+from firmware.layout import DEFAULT_LAYOUT, MatLayout
+from tests.mqtt.broker import Broker, wait_until
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+GRID_3X3 = MatLayout.grid(3, 3, 0.5, 1.3)
+
+
+def lying(layout: MatLayout, loads: list[float], **kw: object) -> MatState:
+    zones = dict(zip(layout.names, loads, strict=True))
+    session = SessionSnapshot(state="running", program="relax", session=3, elapsed_s=754.0,
+                              target_s=1200.0)  # fmt: skip
+    values: dict[str, object] = dict(
+        t=1.0, posture="lying", occupied=True, load_kg=sum(loads), zones_kg=zones,
+        imbalance=-0.31, cop_x_m=0.2, cop_y_m=0.6, session=session, uneven=True,
+        uneven_side="left", breathing_bpm=11.5,
+    )  # fmt: skip
+    values.update(kw)
+    return MatState(**values)  # type: ignore[arg-type]
+
+
+def plain(lines: list[str]) -> list[str]:
+    return [ANSI.sub("", line) for line in lines]
+
+
+@pytest.mark.parametrize(("layout", "columns"), [(DEFAULT_LAYOUT, 2), (GRID_3X3, 3)])
+def test_tiles_sit_where_the_layout_puts_them(layout: MatLayout, columns: int) -> None:
+    canvas = canvas_for(layout, max_cols=60, max_rows=24)
+    assert canvas.rows == 24
+    assert abs(canvas.cols / canvas.rows - 2 * 0.5 / 1.3) < 0.05  # the mat's proportions
+    grid = zone_map(layout, canvas)
+    top_left, bottom_right = grid[0][0], grid[-1][-1]
+    assert top_left is not None and layout.zones[top_left].y_m < 0.3
+    assert bottom_right == len(layout.zones) - 1
+    assert len(set(grid[0])) == columns  # one band of tiles across the head end
+    assert {i for row in grid for i in row} == set(range(len(layout.zones)))
+
+
+@pytest.mark.parametrize("layout", [DEFAULT_LAYOUT, GRID_3X3])
+def test_each_tile_shows_its_load_and_the_status_below(layout: MatLayout) -> None:
+    loads = [float(4 + 3 * i) + 0.25 for i in range(len(layout.zones))]
+    lines = plain(render(layout, lying(layout, loads), colour=True))
+    text = "\n".join(lines)
+    for kg in loads:
+        assert f"{kg:.1f}" in text or f"{kg:.0f}" in text
+    assert COP_MARK in text
+    mat = lines[2:-6]
+    assert len({len(line) for line in mat}) == 1  # every mat line the same visible width
+    assert lines[1].strip() == "head" and lines[-6].strip() == "feet"
+    assert "posture   lying" in text
+    assert "running relax 12:34 of 20:00" in text
+    assert "11.5 /min" in text
+    assert "UNEVEN LOAD (left)" in text
+    assert "L [" in text and "-0.31" in text
+
+
+def test_heavier_tiles_get_warmer_colours_and_darker_shades() -> None:
+    loads = [1.0, 1.0, 30.0, 1.0, 1.0, 1.0]  # middle_left carries the weight
+    coloured = render(DEFAULT_LAYOUT, lying(DEFAULT_LAYOUT, loads))
+    middle_row = coloured[2 + 12]
+    assert "48;5;196m" in middle_row  # red background on the heavy tile
+    assert "48;5;196m" not in coloured[2 + 2]  # not at the head end
+    shaded = render(DEFAULT_LAYOUT, lying(DEFAULT_LAYOUT, loads), colour=False)
+    assert "█" in shaded[2 + 12] and "█" not in shaded[2 + 2]
+    assert not any("\x1b" in line for line in shaded)
+
+
+def test_faulty_zone_and_no_data_are_said_plainly() -> None:
+    state = lying(DEFAULT_LAYOUT, [5.0] * 6, faults={"upper_left": "stuck"})
+    text = "\n".join(plain(render(DEFAULT_LAYOUT, state)))
+    assert "fault" in text and "FAULT upper_left: stuck" in text
+    waiting = render(DEFAULT_LAYOUT, None, source="mat1 via host:1883", colour=False)
+    assert "waiting for data from mat1 via host:1883" in waiting[-1]
+
+
+def test_state_payload_reads_back(tmp_path: Path) -> None:
+    state = lying(DEFAULT_LAYOUT, [5.0, 6.0, 7.0, 8.0, 9.0, 10.0])
+    back = state_from_payload(json.loads(state_payload(state, "mat1", 1_767_000_000.0)))
+    assert back == state
+
+
+def test_grid_layouts_are_rebuilt_from_zone_names() -> None:
+    assert infer_layout(DEFAULT_LAYOUT.names) == DEFAULT_LAYOUT
+    assert infer_layout(reversed(GRID_3X3.names)) == GRID_3X3
+    odd = infer_layout(["head", "back", "seat"])
+    assert odd.names == ("head", "back", "seat")
+    assert [z.y_m for z in odd.zones] == sorted(z.y_m for z in odd.zones)
+
+
+def test_local_states_follow_the_core_and_end_settled() -> None:
+    frames = [ZoneFrame(t=i / 10, load_kg=(0.0,) * 6) for i in range(100)]
+    states = list(local_states(MatController(DEFAULT_LAYOUT), frames, every_s=1.0))
+    assert len(states) == 11  # one a second of frame time, and one after the end
+    assert states[-1].t == pytest.approx(9.9)
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    b = Broker(tmp_path / "broker").start()
+    yield b
+    b.stop()
+
+
+@pytest.mark.broker
+def test_monitor_reads_a_state_a_running_adapter_published(broker: Broker, tmp_path: Path) -> None:
+    config = MqttConfig.model_validate(
+        {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0}
+    )
+    adapter = MqttAdapter(
+        config, mat_id="mat7", mat_name="Mat 7", layout=GRID_3X3, programs=("relax",),
+        clock=FakeClock(), state_dir=tmp_path / "state",
+    )  # fmt: skip
+    loads = [2.0, 3.0, 2.5, 9.0, 12.0, 8.5, 6.0, 7.0, 5.5]
+    adapter.start()
+    watch = MqttWatch(config, "mat7")
+    try:
+        assert wait_until(adapter.connected.is_set)
+        state = lying(GRID_3X3, loads)
+        adapter.on_frame(ZoneFrame(t=1.0, load_kg=tuple(loads)), [], state)
+        watch.start()  # after the publish: the retained state arrives on subscribe
+        assert wait_until(lambda: watch.state is not None and len(watch.zone_names) == 9)
+        assert watch.availability == "online"
+        assert watch.state == state
+        assert infer_layout(watch.zone_names) == GRID_3X3
+        text = "\n".join(plain(render(infer_layout(watch.zone_names), watch.state)))
+        assert "12.0" in text and "running relax 12:34" in text
+    finally:
+        watch.close()
+        adapter.close()
