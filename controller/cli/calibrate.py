@@ -31,6 +31,8 @@ from firmware.clock import Clock, SystemClock
 from firmware.hwconfig import HARDWARE_KINDS
 from firmware.sampling import CountsReader, HardwareSetupError, open_reader
 
+from .calibrate_wizard import Ask, Terminal, add_wizard_flags, build_wizard, drive
+
 Rows = list[list[int | None]]
 
 
@@ -42,11 +44,14 @@ def register(sub: Any) -> None:
     t.add_argument("--force", action="store_true", help="accept a large shift from the old zero")
     t.set_defaults(func=run_tare)
     c: argparse.ArgumentParser = sub.add_parser(
-        "calibrate", help="counts per kg for one zone from a known weight resting on it"
+        "calibrate",
+        help="the calibration wizard (tare, a known weight on each zone, verify)",
+        description="Without --zone: the wizard. With --zone NAME --kg X: that zone only.",
     )
     _common(c)
-    c.add_argument("--zone", required=True, help="zone name, as in the layout")
-    c.add_argument("--kg", type=float, required=True, help="the known weight, kg")
+    c.add_argument("--zone", help="calibrate this zone only, from the weight resting on it now")
+    c.add_argument("--kg", "--weight-kg", dest="weight_kg", type=float, help="known weight, kg")
+    add_wizard_flags(c)
     c.set_defaults(func=run_calibrate)
 
 
@@ -59,19 +64,58 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def run_tare(args: argparse.Namespace, clock: Clock | None = None) -> int:
     clock = clock or SystemClock()
-    return _with_boards(
+    return with_boards(
         args, clock, lambda cfg, reader: tare_zones(cfg, reader, args, sys.stdout, clock)
     )
 
 
-def run_calibrate(args: argparse.Namespace, clock: Clock | None = None) -> int:
+def run_calibrate(args: argparse.Namespace, clock: Clock | None = None, ask: Ask = input) -> int:
     clock = clock or SystemClock()
-    return _with_boards(
+    if args.zone is None:
+        return run_wizard(args, clock, ask)
+    if args.weight_kg is None:
+        print("acumat: --zone needs --kg (the known weight)", file=sys.stderr)
+        return 2
+    return with_boards(
         args, clock, lambda cfg, reader: calibrate_zone(cfg, reader, args, sys.stdout, clock)
     )
 
 
-def _with_boards(args: argparse.Namespace, clock: Clock, action: Any) -> int:
+def run_wizard(args: argparse.Namespace, clock: Clock, ask: Ask = input) -> int:
+    term = Terminal(sys.stdout, sys.stderr, ask, args.yes)
+    return with_boards(
+        args, clock, lambda cfg, reader: wizard_session(cfg, reader, args, term, clock)
+    )
+
+
+def wizard_session(
+    config: AppConfig,
+    reader: CountsReader,
+    args: argparse.Namespace,
+    term: Terminal,
+    clock: Clock,
+) -> int:
+    """Tare, each zone, verify; saves unless the run failed or verification was off."""
+    path, current = _paths(config)
+    wizard = build_wizard(args, config.mat.layout().names, current, term.ask)
+    signs = _signs(config)
+    new = drive(wizard, lambda: collect(reader, 1, signs)[0], clock, term)
+    verified = term.verified
+    if new is None:
+        print("nothing saved", file=term.out)
+        return 1
+    if args.verify:
+        return 0 if verified is not None and verified.ok else 1
+    if verified is not None and not verified.ok and not term.confirm("Save it anyway?"):
+        limit_pct = wizard.settings.verify_tolerance_pct
+        print(f"nothing saved (off by more than {limit_pct:g} %)", file=term.out)
+        return 1
+    save_calibration(path, new, clock.wall())
+    print(f"saved {path}", file=term.out)
+    return 0
+
+
+def with_boards(args: argparse.Namespace, clock: Clock, action: Any) -> int:
     try:
         config = load_config(args.config)
         reader = open_boards(config, clock)
@@ -153,7 +197,8 @@ def calibrate_zone(
     column = names.index(args.zone)
     rows = collect(reader, args.samples, _signs(config))
     offset = current.zone(args.zone).offset_counts
-    scale = scale_from_known_weight(args.zone, [row[column] for row in rows], offset, args.kg)
+    known_kg = args.weight_kg
+    scale = scale_from_known_weight(args.zone, [row[column] for row in rows], offset, known_kg)
     new = current.with_zone(args.zone, checked_zone(args.zone, offset, scale))
     save_calibration(path, new, clock.wall())
     print(f"{args.zone}: scale_counts_per_kg {scale:.2f} (offset {offset:.1f})", file=out)
