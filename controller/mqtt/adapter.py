@@ -11,19 +11,22 @@ bad ones at once, republishes discovery and state on every connect and on HA's b
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
 from collections.abc import Sequence
+from datetime import tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from controller.commands import CommandResult
-from controller.events import Event
+from controller.events import Event, SessionEnded
 from controller.mqtt import client as mq
 from controller.mqtt.commandwire import parse_command, result_payload
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.discovery import discovery_payload, discovery_topic
+from controller.mqtt.history import HISTORY_FILE, history_payload, next_midnight_wall_s
 from controller.mqtt.outbox import Outbox, outbox_path
 from controller.mqtt.payloads import (
     StateThrottle,
@@ -73,6 +76,9 @@ class MqttAdapter:
         self._inflight: dict[int, int] = {}  # paho mid -> seq; worker thread only
         self._sent_upto = 0
         self._last_state: str | None = None
+        self._history_path = state_dir / HISTORY_FILE
+        self.history_tz: tzinfo | None = None  # None: the machine's local time
+        self._history_next_s = math.inf  # the next local midnight, once published
         self._client = mq.make_client(
             config, config.client_id or f"acumat-{mat_id}", self.topic("availability")
         )
@@ -92,6 +98,8 @@ class MqttAdapter:
         wall_s = self._clock.wall()
         if events:
             self.outbox.add((e.type, event_body(e, self.mat_id, wall_s)) for e in events)
+            if any(isinstance(e, SessionEnded) for e in events):
+                self._jobs.put(("history", None))  # read by the worker, off this thread
             self._drained.clear()
             self._wake.set()
         if self._throttle.state_due(state):
@@ -163,6 +171,8 @@ class MqttAdapter:
             try:
                 self._run_jobs()
                 self._pump()
+                if self.connected.is_set() and self._clock.wall() >= self._history_next_s:
+                    self._publish_history()
             except Exception:  # the worker must outlive any one bad message
                 log.exception("mqtt worker step failed")
 
@@ -175,6 +185,9 @@ class MqttAdapter:
                 break
             if kind == "ack":
                 self._on_ack(data, acked)
+            elif kind == "history":
+                if self.connected.is_set():  # else the next connect publishes it
+                    self._publish_history()
             else:
                 self._handle(kind, data)
         self.outbox.ack(acked)
@@ -216,6 +229,14 @@ class MqttAdapter:
             self._client.publish(*self._discovery, qos=1, retain=True)
         if self._last_state is not None:
             self._client.publish(self.topic("state"), self._last_state, qos=1, retain=True)
+        self._publish_history()
+
+    def _publish_history(self) -> None:
+        """Habit figures from the history database, retained (worker thread only)."""
+        now_s = self._clock.wall()
+        payload = history_payload(self._history_path, self.mat_id, now_s, self.history_tz)
+        self._client.publish(self.topic("history"), payload, qos=1, retain=True)
+        self._history_next_s = next_midnight_wall_s(now_s, self.history_tz)
 
     def _on_message(self, topic: str, payload: bytes) -> None:
         if topic == f"{self.config.discovery_prefix}/status":

@@ -67,6 +67,32 @@ def _sensors() -> dict[str, dict[str, Any]]:
     }  # fmt: skip
 
 
+def _habit_sensors(base: str) -> dict[str, dict[str, Any]]:
+    """Read from the retained ``<base>/history`` topic (controller/mqtt/history.py)."""
+    measure = {"p": "sensor", "state_class": "measurement", "state_topic": f"{base}/history"}
+    last = "value_json.last_session"
+    return {
+        "streak": {**measure, "name": "Streak", "unit_of_measurement": "d", "icon": "mdi:fire",
+                   "value_template": "{{ value_json.streak_days }}"},
+        "minutes_today": {**measure, "name": "Minutes today", "device_class": "duration",
+                          "unit_of_measurement": "min",
+                          "value_template": "{{ value_json.minutes_today }}"},
+        "minutes_week": {**measure, "name": "Minutes this week", "device_class": "duration",
+                         "unit_of_measurement": "min",
+                         "value_template": "{{ value_json.minutes_week }}"},
+        "sessions_total": {**measure, "state_class": "total_increasing", "name": "Sessions",
+                           "icon": "mdi:counter",
+                           "value_template": "{{ value_json.sessions_total }}"},
+        # The newest session's last breathing estimate; its other figures as attributes.
+        "last_breathing": {**measure, "name": "Last session breathing", "icon": "mdi:lungs",
+                           "unit_of_measurement": "bpm",
+                           "value_template": f"{{{{ {last}.breathing_end_bpm if {last} and "
+                           f"{last}.breathing_end_bpm is not none else None }}}}",
+                           "json_attributes_topic": f"{base}/history",
+                           "json_attributes_template": f"{{{{ {last} | tojson }}}}"},
+    }  # fmt: skip
+
+
 def _binary_sensors() -> dict[str, dict[str, Any]]:
     return {
         "occupancy": {"p": "binary_sensor", "name": "Occupancy", "device_class": "occupancy",
@@ -122,7 +148,12 @@ def discovery_payload(
     base: str, mat_id: str, mat_name: str, programs: Sequence[str]
 ) -> dict[str, Any]:
     """``base`` is the mat's topic root (``acumat/<mat_id>``)."""
-    components = {**_binary_sensors(), **_sensors(), **_controls(base, programs)}
+    components = {
+        **_binary_sensors(),
+        **_sensors(),
+        **_habit_sensors(base),
+        **_controls(base, programs),
+    }
     if not programs:
         components.pop("program")
     components["events"] = _event(base)

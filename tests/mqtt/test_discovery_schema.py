@@ -7,11 +7,16 @@ its device-discovery schema (schemas.py: ``dev`` with an identifier, ``o`` with 
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 from controller.events import POSTURES
+from controller.history import History, SessionRow
 from controller.mqtt.discovery import discovery_payload, discovery_topic, event_types
+from controller.mqtt.history import history_payload
 from controller.mqtt.payloads import state_payload
 from controller.state import SESSION_STATES
 from tests.mqtt.conftest import mat_state
@@ -99,19 +104,45 @@ def test_event_types_are_every_event_the_controller_emits() -> None:
     )
 
 
-def test_templates_only_read_fields_the_state_has() -> None:
-    import json
+def _history_json(tmp_path: Path) -> dict[str, Any]:
+    """A real history payload, from a database with one finished session."""
+    history = History(tmp_path / "history.sqlite")
+    history.add(SessionRow("m:1", "mat1", "relax", 0.0, 600.0, 600.0, 600.0, True, "left_mat",
+                           3.0, 0.1, 14.0, 11.5, -0.4, 0.9))  # fmt: skip
+    history.close()
+    return dict(json.loads(history_payload(tmp_path / "history.sqlite", "mat1", 900.0, UTC)))
 
+
+def _paths_exist(key: str, template: str, data: dict[str, Any]) -> None:
+    for path in re.findall(r"value_json\.([a-z_.]+)", template):
+        node: Any = data
+        for part in path.split("."):
+            assert part in node, (key, path)
+            node = node[part]
+
+
+def test_templates_only_read_fields_their_topic_has(tmp_path: Path) -> None:
     state = json.loads(state_payload(mat_state(posture="lying", load_kg=50.0), "mat1", 0.0))
+    history = _history_json(tmp_path)
     for key, c in _payload()["cmps"].items():
         if c["p"] == "event":
             continue
+        own = c.get("state_topic", "acumat/mat1/state")
+        assert own in {"acumat/mat1/state", "acumat/mat1/history"}
+        data = history if own.endswith("/history") else state
+        assert c.get("json_attributes_topic", own) == own
         for template in (c.get("value_template", ""), c.get("json_attributes_template", "")):
-            for path in re.findall(r"value_json\.([a-z_.]+)", template):
-                node: Any = state
-                for part in path.split("."):
-                    assert part in node, (key, path)
-                    node = node[part]
+            _paths_exist(key, template, data)
+
+
+def test_habit_sensors_read_the_history_topic() -> None:
+    c = _payload()["cmps"]
+    assert c["streak"]["unit_of_measurement"] == "d"
+    for key in ("minutes_today", "minutes_week"):
+        assert (c[key]["device_class"], c[key]["unit_of_measurement"]) == ("duration", "min")
+    assert c["last_breathing"]["unit_of_measurement"] == "bpm"
+    for key in ("streak", "minutes_today", "minutes_week", "sessions_total", "last_breathing"):
+        assert c[key]["state_topic"] == "acumat/mat1/history"
 
 
 def test_two_mats_never_share_an_id() -> None:
