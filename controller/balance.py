@@ -52,7 +52,9 @@ def _straddling_shift(geometry: Geometry, loads_kg: list[float]) -> float:
         right_kg = sum(max(0.0, loads_kg[j]) for j in right)
         if kg > 0.0 and left_kg + right_kg > 0.0:
             lean = (right_kg - left_kg) / (right_kg + left_kg)
-            shift += kg * (lean - geometry.side_weight[i]) * (1.0 - abs(geometry.side_weight[i]))
+            shift += (
+                0.5 * kg * (lean - geometry.side_weight[i]) * (1.0 - abs(geometry.side_weight[i]))
+            )
     return shift
 
 
