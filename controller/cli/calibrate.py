@@ -1,8 +1,10 @@
 """``acumat tare`` and ``acumat calibrate``: per-zone zero and scale from the real boards.
 
+``acumat calibrate --config FILE`` is the wizard (tare, the known weight on each zone in
+turn, verify; ``controller.calibration_wizard`` decides, ``calibrate_wizard`` talks);
 ``acumat tare --config FILE`` averages readings of the empty, still mat into each zone's
 offset; ``acumat calibrate --config FILE --zone NAME --kg 10`` turns readings with a known
-weight on one zone into that zone's counts per kg. Both read the boards named in
+weight on one zone into that zone's counts per kg. All read the boards named in
 ``[source.hardware]`` (the service must not be running: the pins are not shared), validate
 the result (firmware.calibration) and write ``calibration.json`` in the state directory,
 which a running service would pick up by itself. Not pure: reads pins, writes a file.
