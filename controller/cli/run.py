@@ -22,6 +22,7 @@ from controller.journal import SessionJournal
 from controller.journal import load as load_journal
 from controller.logs import EventLog, configure_logging
 from controller.ports import Adapter
+from controller.recorder import SessionRecorder
 from controller.service import Lifecycle, Service
 from controller.settings import CoreSettings
 from controller.sources import open_source
@@ -139,7 +140,10 @@ def _adapters(
     config: AppConfig, clock: Clock, layout: MatLayout, wall_at: WallAt, quiet: bool
 ) -> list[Adapter]:
     history = History(config.storage.dir / "history.sqlite")
-    adapters: list[Adapter] = [HistoryAdapter(history, config.mat.id, wall_at)]
+    adapters: list[Adapter] = [
+        HistoryAdapter(history, config.mat.id, wall_at),
+        SessionRecorder(config.storage.dir, config.mat.id, layout, wall_at),
+    ]
     if quiet:  # as a service: events go to the journal, one line each
         adapters.append(EventLog())
     else:
