@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 
+from controller.calibration_steps import Progress, Prompt
 from controller.cli import build_parser
 from controller.cli.calibrate import run_calibrate
+from controller.cli.calibrate_wizard import Terminal
 from tests.calibrate.conftest import NAMES, SCALES, ZEROS, Mat, ScheduledClock, write_config
 
 KG = 10.0
@@ -85,3 +88,17 @@ def _prompted_zone(out: str) -> str | None:
     if not prompts or prompts[-1].startswith("Step 1"):
         return None
     return "upper_left" if prompts[-1].startswith("Step 3") else prompts[-1].split()[-1][:-1]
+
+
+def test_on_a_terminal_the_progress_bar_is_redrawn_in_place() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Tty()
+    term = Terminal(out, io.StringIO(), input, yes=True)
+    term.show([Progress("weigh", "upper_left", n, 4, "measuring", 2e5, None) for n in (1, 2)])
+    term.show([Prompt("Take the weight off upper_left.", confirm=False)])
+    lines = out.getvalue().split("\r")
+    assert lines[1].startswith("[#####...............]   1/4 measuring  upper_left  +200000")
+    assert lines[2].endswith("\x1b[K\nTake the weight off upper_left.\n")
