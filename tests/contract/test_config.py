@@ -95,3 +95,12 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_one() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "./dev simulate" in readme and "./dev test" in readme
     assert "./dev test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_document_the_readme_links_exists() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(((?:docs|scripts)/[^)#]+)\)", readme)
+    assert len(links) >= 10
+    assert [link for link in links if not (ROOT / link).exists()] == []
