@@ -13,11 +13,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from controller import cautions
 from controller.breathing import BreathingEstimator
 from controller.config import AppConfig, ConfigError, load_config
 from controller.console import ConsoleAdapter
 from controller.core import MatController
-from controller.history import History, HistoryAdapter, WallAt
+from controller.habits import beginner_target_s
+from controller.history import History, HistoryAdapter, SessionRow, WallAt
 from controller.journal import SessionJournal
 from controller.journal import load as load_journal
 from controller.logs import EventLog, configure_logging
@@ -28,7 +30,6 @@ from controller.settings import CoreSettings
 from controller.sources import open_source
 from firmware.clock import Clock, SystemClock
 from firmware.frame import ZoneFrame
-from firmware.layout import MatLayout
 
 log = logging.getLogger("acumat")
 DEFAULT_SCENARIO = "relax_session"
@@ -84,6 +85,8 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         print(f"acumat: cannot open the {config.source.kind} source: {exc}", file=sys.stderr)
         return 2
     layout = source.layout
+    if not quiet:  # the first time this mat runs, the person should read the cautions
+        cautions.show_once(config.storage.dir, sys.stdout)
     wall_at = WallAt()
     core = MatController(layout, _core_settings(config), breathing=BreathingEstimator(layout))
     journal = SessionJournal(config.storage.dir, core, wall_at)
@@ -98,7 +101,7 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
             core.restore_session(saved, frame.t)
 
     try:
-        adapters = _adapters(config, clock, layout, wall_at, quiet)
+        adapters = _adapters(config, clock, core, wall_at, quiet)
     except (ValueError, OSError) as exc:  # an unreadable password or TLS file, a bad state dir
         print(f"acumat: {exc}", file=sys.stderr)
         source.close()
@@ -137,11 +140,17 @@ def _core_settings(config: AppConfig) -> CoreSettings:
 
 
 def _adapters(
-    config: AppConfig, clock: Clock, layout: MatLayout, wall_at: WallAt, quiet: bool
+    config: AppConfig, clock: Clock, core: MatController, wall_at: WallAt, quiet: bool
 ) -> list[Adapter]:
+    layout = core.layout
+
+    def grow_beginner(rows: list[SessionRow]) -> None:
+        if "beginner" in core.settings.session.programs:
+            core.sessions.set_target("beginner", beginner_target_s(rows))
+
     history = History(config.storage.dir / "history.sqlite")
     adapters: list[Adapter] = [
-        HistoryAdapter(history, config.mat.id, wall_at),
+        HistoryAdapter(history, config.mat.id, wall_at, on_history_changed=grow_beginner),
         SessionRecorder(config.storage.dir, config.mat.id, layout, wall_at),
     ]
     if quiet:  # as a service: events go to the journal, one line each

@@ -8,7 +8,8 @@ import pytest
 
 from controller.cli.run import serve
 from controller.config import ConfigError, parse_config
-from controller.history import History
+from controller.habits import beginner_target_s
+from controller.history import History, SessionRow
 from firmware.clock import FakeClock
 
 
@@ -78,3 +79,53 @@ def test_an_unreadable_password_file_is_one_clear_line(
     assert serve(config, FakeClock()) == 2
     err = capsys.readouterr().err
     assert "secret" in err and "Traceback" not in err
+
+
+def test_cautions_come_on_the_first_run_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = parse_config(
+        {
+            "source": {"kind": "simulate", "scenario": "bag_left", "speed": 50},
+            "storage": {"dir": str(tmp_path)},
+        }
+    )
+    serve(config, FakeClock())
+    assert "Before you use the mat" in capsys.readouterr().out
+    serve(config, FakeClock())
+    assert "Before you use the mat" not in capsys.readouterr().out
+
+
+def test_the_beginner_target_grows_from_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = History(tmp_path / "history.sqlite")
+    for day in range(6):
+        history.add(
+            SessionRow(
+                uid=f"mat1:{day}",
+                mat_id="mat1",
+                program="beginner",
+                started_wall_s=day * 86400.0,
+                ended_wall_s=day * 86400.0 + 400,
+                duration_s=400.0,
+                target_s=300.0,
+                completed=True,
+                reason="left_mat",
+                uneven_s=0.0,
+                mean_imbalance=0.0,
+            )
+        )
+    rows = history.sessions()
+    history.close()
+    expected = beginner_target_s(rows)
+    assert expected > 300  # grown past the first 5 minutes
+    config = parse_config(
+        {
+            "source": {"kind": "simulate", "scenario": "relax_session"},
+            "session": {"program": "beginner"},
+            "storage": {"dir": str(tmp_path)},
+        }
+    )
+    assert serve(config, FakeClock()) == 0
+    assert f"program=beginner trigger=lie_down target_s={expected:g}" in capsys.readouterr().out
