@@ -10,17 +10,14 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from controller.events import Event
+from controller.logs import event_fields
 from controller.ports import CommandRequest
 from controller.state import MatState
 from firmware.frame import ZoneFrame
 
 
 def format_event(event: Event) -> str:
-    data = event.to_dict()
-    t = data.pop("t")
-    kind = data.pop("type")
-    fields = " ".join(f"{k}={_value(v)}" for k, v in data.items() if v is not None)
-    return f"{_clock(t):>9}  {kind:<22} {fields}".rstrip()
+    return f"{_clock(event.t):>9}  {event.type:<22} {event_fields(event)}".rstrip()
 
 
 def format_status(state: MatState) -> str:
@@ -46,12 +43,6 @@ def format_status(state: MatState) -> str:
 def _clock(seconds: float) -> str:
     whole = int(seconds)
     return f"{whole // 60:02d}:{whole % 60:02d}.{int((seconds - whole) * 10)}"
-
-
-def _value(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 class ConsoleAdapter:

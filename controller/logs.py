@@ -138,16 +138,19 @@ def event_level(event: Event) -> int:
 
 
 def event_line(event: Event) -> str:
+    return f"{event.type} t={event.t:.1f} {event_fields(event)}".rstrip()
+
+
+def event_fields(event: Event) -> str:
+    """An event's own fields as ``key=value`` words (``t`` and ``type`` left out)."""
     data = event.to_dict()
-    kind = data.pop("type")
-    t = data.pop("t")
-    fields = " ".join(f"{k}={_value(v)}" for k, v in data.items() if v is not None)
-    return f"{kind} t={t:.1f} {fields}".rstrip()
+    del data["type"], data["t"]
+    return " ".join(f"{k}={_value(v)}" for k, v in data.items() if v is not None)
 
 
 def _value(value: object) -> str:
     if isinstance(value, float):
-        return f"{value:.3g}"
+        return f"{value:.6g}"
     if isinstance(value, dict):
         return ",".join(f"{k}:{_value(v)}" for k, v in value.items())
     return str(value).replace(" ", "_")

@@ -148,7 +148,8 @@ def test_event_log_writes_one_line_per_event_with_levels() -> None:
     EventLog().on_frame(frame, events, state)
     lines = out.getvalue().splitlines()
     assert len(lines) == 4
-    assert lines[0] == "<6>INFO acumat.events: occupancy t=12.5 occupied=True load_kg=48.2"
+    assert lines[0] == "<6>INFO acumat.events: occupancy t=12.5 occupied=True load_kg=48.25"
+    assert "target_s=1200 " in lines[3]  # plain numbers, never 1.2e+03
     assert lines[1].startswith("<4>WARNING acumat.events: sensor_fault")
     assert "zone=head_left" in lines[1]
     assert lines[2].startswith("<6>")
