@@ -93,7 +93,7 @@ def _habit_sensors(base: str) -> dict[str, dict[str, Any]]:
     }  # fmt: skip
 
 
-def _binary_sensors() -> dict[str, dict[str, Any]]:
+def _binary_sensors(base: str) -> dict[str, dict[str, Any]]:
     return {
         "occupancy": {"p": "binary_sensor", "name": "Occupancy", "device_class": "occupancy",
                       "value_template": "{{ 'ON' if value_json.occupied else 'OFF' }}"},
@@ -102,6 +102,8 @@ def _binary_sensors() -> dict[str, dict[str, Any]]:
         "fault": {"p": "binary_sensor", "name": "Sensor fault", "device_class": "problem",
                   "entity_category": "diagnostic",
                   "value_template": "{{ 'ON' if value_json.fault else 'OFF' }}",
+                  # HA applies the template only to messages on this topic: name it.
+                  "json_attributes_topic": f"{base}/state",
                   "json_attributes_template": "{{ value_json.faults | tojson }}"},
     }  # fmt: skip
 
@@ -149,7 +151,7 @@ def discovery_payload(
 ) -> dict[str, Any]:
     """``base`` is the mat's topic root (``acumat/<mat_id>``)."""
     components = {
-        **_binary_sensors(),
+        **_binary_sensors(base),
         **_sensors(),
         **_habit_sensors(base),
         **_controls(base, programs),

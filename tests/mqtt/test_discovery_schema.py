@@ -150,3 +150,10 @@ def test_two_mats_never_share_an_id() -> None:
     assert a["dev"]["identifiers"] != b["dev"]["identifiers"]
     ids_a = {c["unique_id"] for c in a["cmps"].values()}
     assert not ids_a & {c["unique_id"] for c in b["cmps"].values()}
+
+
+def test_attribute_templates_name_their_topic() -> None:
+    # HA applies json_attributes_template only to messages on json_attributes_topic.
+    for key, component in _payload()["cmps"].items():
+        if "json_attributes_template" in component:
+            assert component.get("json_attributes_topic"), key
