@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from controller.breathing import BreathingEstimator
 from controller.core import MatController
 from controller.evaluation import Score, score
-from controller.settings import CoreSettings, SessionSettings
+from controller.settings import CoreSettings
 from firmware.sim.scenarios import SCENARIOS, build
 
 
 def run_scenario(name: str, seed: int | None = None) -> Score:
     run = build(name, seed=seed)
     program = str(run.truth.get("program", "relax"))
-    settings = CoreSettings(session=SessionSettings(program=program))
+    settings = CoreSettings().with_program(program)
     core = MatController(run.layout, settings, breathing=BreathingEstimator(run.layout))
     events = [event for frame in run.frames() for event in core.feed(frame)]
     return score(run.truth, events)

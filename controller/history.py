@@ -173,7 +173,7 @@ class HistoryAdapter:
     def _row(self, e: SessionEnded) -> SessionRow:
         started = self._wall_at(e.started_t)
         return SessionRow(
-            uid=f"{self._mat_id}:{started:.3f}",
+            uid=session_uid(self._mat_id, started),
             mat_id=self._mat_id,
             program=e.program,
             started_wall_s=started,
@@ -195,6 +195,11 @@ class HistoryAdapter:
 
     def close(self) -> None:
         self._history.close()
+
+
+def session_uid(mat_id: str, started_wall_s: float) -> str:
+    """A session's id in history, recordings and the journal: its mat and wall start time."""
+    return f"{mat_id}:{started_wall_s:.3f}"
 
 
 class WallAt:

@@ -91,7 +91,7 @@ class PostureClassifier:
             c: float(distances[s].min())
             for c, s in zip(CLASSES, self._templates.class_slices, strict=True)
         }
-        self.fits = dict(fits)
+        self.fits = fits
         return self._decide(fits, sway_ratio, still)
 
     def _decide(self, fits: dict[Posture, float], sway_ratio: float, still: bool) -> Posture:

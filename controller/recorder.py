@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from controller.events import Event, SessionEnded, SessionStarted
-from controller.history import WallAt
+from controller.history import WallAt, session_uid
 from controller.ports import CommandRequest
 from controller.state import MatState
 from firmware.frame import ZoneFrame
@@ -30,11 +30,6 @@ from firmware.layout import MatLayout
 log = logging.getLogger("acumat.recorder")
 SESSIONS_DIR = "sessions"
 EVENTS_SUFFIX = ".events.jsonl"
-
-
-def recording_uid(mat_id: str, started_wall_s: float) -> str:
-    """The same uid HistoryAdapter stores for the session."""
-    return f"{mat_id}:{started_wall_s:.3f}"
 
 
 def recordings(state_dir: Path) -> list[Path]:
@@ -149,7 +144,7 @@ class SessionRecorder:
 
     def _begin(self, started_t: float, session: int | None, program: str) -> None:
         started_wall = self._wall_at(started_t)
-        uid = recording_uid(self._mat_id, started_wall)
+        uid = session_uid(self._mat_id, started_wall)
         path = self.folder / f"{uid}.jsonl"
         self.folder.mkdir(parents=True, exist_ok=True)
         self._open = _Open(path, 0.0, append=False)
@@ -185,7 +180,7 @@ class SessionRecorder:
         rec.close()
         self._open = None
         self._looked_for_restored = True
-        final = self.folder / f"{recording_uid(self._mat_id, self._wall_at(event.started_t))}.jsonl"
+        final = self.folder / f"{session_uid(self._mat_id, self._wall_at(event.started_t))}.jsonl"
         if final != rec.path and not final.exists():
             # The start of a restored session was guessed; the end event knows it exactly.
             rec.path.rename(final)

@@ -164,3 +164,8 @@ class CoreSettings(_Frozen):
     session: SessionSettings = Field(default_factory=SessionSettings, description="")
     balance: BalanceSettings = Field(default_factory=BalanceSettings, description="")
     faults: FaultSettings = Field(default_factory=FaultSettings, description="")
+
+    def with_program(self, program: str) -> CoreSettings:
+        """The same settings with ``program`` selected at start-up (validated)."""
+        session = SessionSettings.model_validate({**self.session.model_dump(), "program": program})
+        return self.model_copy(update={"session": session})

@@ -53,9 +53,7 @@ def run(args: argparse.Namespace) -> int:
 def replay(path: Path, settings: CoreSettings, program: str | None, as_json: bool) -> int:
     header, frames = open_frames(path)
     if program is not None:
-        settings = settings.model_copy(
-            update={"session": settings.session.model_copy(update={"program": program})}
-        )
+        settings = settings.with_program(program)
     core = MatController(header.layout, settings, breathing=BreathingEstimator(header.layout))
     emit = _json_line if as_json else _text_line
     out = sys.stdout

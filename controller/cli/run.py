@@ -135,8 +135,7 @@ def _core_settings(config: AppConfig) -> CoreSettings:
     spec = SCENARIOS.get(config.source.scenario)
     if spec is None or spec.program not in settings.session.programs:
         return settings
-    session = settings.session.model_copy(update={"program": spec.program})
-    return settings.model_copy(update={"session": session})
+    return settings.with_program(spec.program)
 
 
 def _adapters(
