@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from controller.breathing import BreathingEstimator
-from controller.core import MatController
-from controller.events import Breathing
+from controller.core.breathing import BreathingEstimator
+from controller.core.controller import MatController
+from controller.core.events import Breathing
 from firmware.layout import DEFAULT_LAYOUT
 from firmware.sim.scenarios import SCENARIOS, build
 from tests.breathing.helpers import run, truth_bpm

@@ -13,8 +13,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from controller.breathing import BreathingEstimator
-from controller.core import MatController
+from controller.core.breathing import BreathingEstimator
+from controller.core.controller import MatController
 from firmware.frame import ZoneFrame
 from firmware.framefile import open_frames, write_frames
 from firmware.sim.scenarios import build

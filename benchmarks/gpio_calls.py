@@ -19,8 +19,8 @@ import time
 from typing import Any
 
 from firmware.clock import FakeClock, SystemClock
-from firmware.hx711 import HX711Array
-from firmware.hx711_emulator import CountingMockFactory, FakeLgpio, HX711Chip, emulated_array
+from firmware.hx711.driver import HX711Array
+from firmware.hx711.emulator import CountingMockFactory, FakeLgpio, HX711Chip, emulated_array
 
 PULSES = 25
 CLOCK_PIN = 2

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from controller.events import PostureChanged
+from controller.core.events import PostureChanged
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
 from firmware.clock import SystemClock

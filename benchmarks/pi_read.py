@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from firmware.hx711 import HX711Array
+from firmware.hx711.driver import HX711Array
 
 
 def parse_pins(spec: str) -> tuple[int, list[int]]:

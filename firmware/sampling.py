@@ -21,7 +21,7 @@ from firmware.errors import FirmwareError
 from firmware.filters import FilterSettings, FrameFilter
 from firmware.frame import ZoneFrame
 from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig
-from firmware.hx711 import NOT_READY, Reading
+from firmware.hx711.driver import NOT_READY, Reading
 from firmware.layout import MatLayout
 from firmware.source import FrameSource
 
@@ -202,14 +202,14 @@ def open_reader(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock) 
 def _open_backend(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock) -> CountsReader:
     zones = [hw.zones[n] for n in layout.names]
     if kind == "iio":
-        from firmware.iio import IioReader
+        from firmware.backends.iio import IioReader
 
         devices = [z.iio_device for z in zones]
         return IioReader(
             hw.iio_root, [d for d in devices if d is not None], hw.gain, hw.ready_timeout_s
         )
     if kind == "adafruit":
-        from firmware.adafruit_backend import AdafruitReader
+        from firmware.backends.adafruit import AdafruitReader
 
         pins = [(hw.zone_clock_pin(n), hw.zones[n].data_pin or 0) for n in layout.names]
         return AdafruitReader(pins, hw.gain, clock=clock, ready_timeout_s=hw.ready_timeout_s)
@@ -217,7 +217,7 @@ def _open_backend(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock
 
 
 def _hx711_reader(hw: HardwareConfig, data_pins: list[int], clock: Clock) -> CountsReader:
-    from firmware.hx711 import HX711Array
+    from firmware.hx711.driver import HX711Array
 
     lgpio = _load_lgpio() if hw.group_read else None
     assert hw.clock_pin is not None  # check_zones made sure

@@ -24,7 +24,9 @@ ACUMAT = [sys.executable, "-m", "controller"]
 
 
 def scenario_names() -> list[str]:
-    out = subprocess.run([*ACUMAT, "simulate", "--list"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [*ACUMAT, "simulate", "--list"], capture_output=True, text=True, check=True
+    )
     return [line.split()[0] for line in out.stdout.splitlines() if line.strip()]
 
 

@@ -1,7 +1,7 @@
 """``acumat tare`` and ``acumat calibrate``: per-zone zero and scale from the real boards.
 
 ``acumat calibrate --config FILE`` is the wizard (tare, the known weight on each zone in
-turn, verify; ``controller.calibration_wizard`` decides, ``calibrate_wizard`` talks);
+turn, verify; ``controller.calibration.wizard`` decides, ``calibrate_wizard`` talks);
 ``acumat tare --config FILE`` averages readings of the empty, still mat into each zone's
 offset; ``acumat calibrate --config FILE --zone NAME --kg 10`` turns readings with a known
 weight on one zone into that zone's counts per kg. All read the boards named in
@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from controller.config import AppConfig, ConfigError, load_config
+from controller.calibration.shell import Ask, Terminal, add_wizard_flags, build_wizard, drive
+from controller.service.config import AppConfig, ConfigError, load_config
 from firmware.calibration import (
     FILENAME,
     Calibration,
@@ -32,8 +33,6 @@ from firmware.calibration import (
 from firmware.clock import Clock, SystemClock
 from firmware.hwconfig import HARDWARE_KINDS
 from firmware.sampling import CountsReader, HardwareSetupError, open_reader
-
-from .calibrate_wizard import Ask, Terminal, add_wizard_flags, build_wizard, drive
 
 Rows = list[list[int | None]]
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from controller.config import AppConfig, ConfigError, load_config
+from controller.service.config import AppConfig, ConfigError, load_config
 
 # Filled in by systemd from LoadCredential= only while the service runs: nothing to check.
 _CREDENTIALS_PREFIX = "/run/credentials/"

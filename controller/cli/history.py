@@ -2,7 +2,7 @@
 
 Reads the history database in the state directory read-only (never creates or migrates it, so
 it is safe while ``acumat run`` writes). Times are shown in the machine's local time; the
-streak and the minutes today / this week follow controller.habits.
+streak and the minutes today / this week follow controller.storage.habits.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
-from controller.config import ConfigError, load_config
-from controller.habits import habits, habits_payload
-from controller.history import History, SessionRow
+from controller.service.config import ConfigError, load_config
+from controller.storage.habits import habits, habits_payload
+from controller.storage.history import History, SessionRow
 from firmware.clock import SystemClock
 
 HISTORY_FILE = "history.sqlite"

@@ -16,13 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from controller.breathing import BreathingEstimator
-from controller.config import AppConfig, ConfigError, load_config
-from controller.core import MatController
-from controller.monitor import render
-from controller.monitor_feed import MqttWatch, infer_layout, local_states
+from controller.core.breathing import BreathingEstimator
+from controller.core.controller import MatController
+from controller.core.state import MatState
 from controller.mqtt.config import MqttConfig
-from controller.state import MatState
+from controller.service.config import AppConfig, ConfigError, load_config
+from controller.views.monitor import render
+from controller.views.monitor_feed import MqttWatch, infer_layout, local_states
 from firmware.clock import Clock, SystemClock
 from firmware.layout import MatLayout
 from firmware.source import FrameSource

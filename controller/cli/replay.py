@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from controller.breathing import BreathingEstimator
-from controller.config import ConfigError, load_config
-from controller.console import format_event
-from controller.core import MatController
-from controller.events import Event
-from controller.settings import CoreSettings
+from controller.core.breathing import BreathingEstimator
+from controller.core.controller import MatController
+from controller.core.events import Event
+from controller.core.settings import CoreSettings
+from controller.service.config import ConfigError, load_config
+from controller.service.console import format_event
 from firmware.framefile import FrameFileError, open_frames
 
 

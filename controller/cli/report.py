@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from controller.config import ConfigError, default_state_dir, load_config
-from controller.report import SessionNotFoundError, find_session, load_trace
-from controller.report_plot import ReportError, render
-from controller.settings import CoreSettings
+from controller.core.settings import CoreSettings
+from controller.service.config import ConfigError, default_state_dir, load_config
+from controller.views.report import SessionNotFoundError, find_session, load_trace
+from controller.views.report_plot import ReportError, render
 from firmware.framefile import FrameFileError
 
 

@@ -13,21 +13,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from controller import cautions
-from controller.breathing import BreathingEstimator
-from controller.config import AppConfig, ConfigError, load_config
-from controller.console import ConsoleAdapter
-from controller.core import MatController
-from controller.habits import beginner_target_s
-from controller.history import History, HistoryAdapter, SessionRow, WallAt
-from controller.journal import SessionJournal
-from controller.journal import load as load_journal
-from controller.logs import EventLog, configure_logging
-from controller.ports import Adapter
-from controller.recorder import SessionRecorder
-from controller.service import Lifecycle, Service
-from controller.settings import CoreSettings
-from controller.sources import open_source
+from controller.core.breathing import BreathingEstimator
+from controller.core.controller import MatController
+from controller.core.settings import CoreSettings
+from controller.service import cautions
+from controller.service.config import AppConfig, ConfigError, load_config
+from controller.service.console import ConsoleAdapter
+from controller.service.journal import SessionJournal
+from controller.service.journal import load as load_journal
+from controller.service.logs import EventLog, configure_logging
+from controller.service.loop import Lifecycle, Service
+from controller.service.ports import Adapter
+from controller.service.sources import open_source
+from controller.storage.habits import beginner_target_s
+from controller.storage.history import History, HistoryAdapter, SessionRow, WallAt
+from controller.storage.recorder import SessionRecorder
 from firmware.clock import Clock, SystemClock
 from firmware.frame import ZoneFrame
 
@@ -175,7 +175,7 @@ def _adapters(
 
 def _lifecycle(clock: Clock) -> Lifecycle:
     try:
-        from controller.sdnotify import Notifier
+        from controller.service.sdnotify import Notifier
     except ImportError:
         return Lifecycle()
     notifier: Lifecycle = Notifier(clock)

@@ -20,8 +20,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from controller.commands import CommandResult
-from controller.events import Event, SessionEnded
+from controller.core.commands import CommandResult
+from controller.core.events import Event, SessionEnded
+from controller.core.state import MatState
 from controller.mqtt import client as mq
 from controller.mqtt.commandwire import parse_command, result_payload
 from controller.mqtt.config import MqttConfig
@@ -36,8 +37,7 @@ from controller.mqtt.payloads import (
     with_seq,
     zones_payload,
 )
-from controller.ports import CommandRequest
-from controller.state import MatState
+from controller.service.ports import CommandRequest
 from firmware.clock import Clock
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout

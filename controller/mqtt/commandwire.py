@@ -1,4 +1,4 @@
-"""Commands off the wire: ``cmd/<name>`` JSON payloads into ``controller.commands`` (pure).
+"""Commands off the wire: ``cmd/<name>`` JSON payloads into ``controller.core.commands`` (pure).
 
 Whatever a client sends becomes either a command or an error text, never an exception: bad
 UTF-8, bad JSON, a non-object, an unknown name or field, a wrong type. An empty payload is an
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from controller.commands import (
+from controller.core.commands import (
     COMMAND_NAMES,
     Command,
     CommandResult,

@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
 
-from controller import events as ev
-from controller.events import POSTURES
-from controller.state import SESSION_STATES
+from controller.core import events as ev
+from controller.core.events import POSTURES
+from controller.core.state import SESSION_STATES
 
 
 def event_types() -> list[str]:
-    """The ``type`` of every event class in controller.events, in definition order."""
+    """The ``type`` of every event class in controller.core.events, in definition order."""
     found: list[str] = []
     for value in vars(ev).values():
         if isinstance(value, type) and issubclass(value, ev.Event) and value is not ev.Event:

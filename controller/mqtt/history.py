@@ -4,7 +4,7 @@ thread, so a slow disk never delays a frame).
 
 Republished after each ``session_ended``, on every connect and HA birth, and at local midnight
 (when "today" and maybe the streak change without a session). The figures are those of
-controller.habits; ``last_session`` carries the relaxation insight of the newest session.
+controller.storage.habits; ``last_session`` carries the relaxation insight of the newest session.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import sqlite3
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
-from controller.habits import habits, habits_payload
-from controller.history import History
 from controller.mqtt.payloads import SCHEMA_VERSION, dumps
+from controller.storage.habits import habits, habits_payload
+from controller.storage.history import History
 from firmware.clock import iso_utc
 
 log = logging.getLogger("acumat.mqtt")

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from controller.events import Event
-from controller.state import MatState
+from controller.core.events import Event
+from controller.core.state import MatState
 from firmware.clock import iso_utc
 
 SCHEMA_VERSION = 1

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from controller.breathing import BreathingEstimator, BreathingSettings
-from controller.events import Breathing
+from controller.core.breathing import BreathingEstimator, BreathingSettings
+from controller.core.events import Breathing
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
 from tests.breathing.synth import Subject, synthesise

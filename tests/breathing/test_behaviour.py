@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from controller.breathing import BreathingEstimator, BreathingSettings
-from controller.events import Breathing
+from controller.core.breathing import BreathingEstimator, BreathingSettings
+from controller.core.events import Breathing
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT
 from tests.breathing.helpers import estimates, run

@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from controller.breathing import BreathingEstimator, BreathingSettings
-from controller.events import Breathing
+from controller.core.breathing import BreathingEstimator, BreathingSettings
+from controller.core.events import Breathing
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
 

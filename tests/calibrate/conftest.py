@@ -15,7 +15,7 @@ import pytest
 from gpiozero import Device
 
 from firmware.clock import FakeClock
-from firmware.hx711_emulator import CountingMockFactory, HX711Chip, emulated_array
+from firmware.hx711.emulator import CountingMockFactory, HX711Chip, emulated_array
 from firmware.layout import DEFAULT_LAYOUT
 
 CLK = 5

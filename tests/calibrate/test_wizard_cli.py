@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from controller.calibration_steps import Progress, Prompt
+from controller.calibration.shell import Terminal
+from controller.calibration.steps import Progress, Prompt
 from controller.cli import build_parser
 from controller.cli.calibrate import run_calibrate
-from controller.cli.calibrate_wizard import Terminal
 from tests.calibrate.conftest import NAMES, SCALES, ZEROS, Mat, ScheduledClock, write_config
 
 KG = 10.0

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from controller.calibration_steps import (
+from controller.calibration.steps import (
     Failed,
     Finished,
     Output,
@@ -20,7 +20,7 @@ from controller.calibration_steps import (
     WizardSettings,
     ZoneScaled,
 )
-from controller.calibration_wizard import CalibrationWizard
+from controller.calibration.wizard import CalibrationWizard
 from firmware.calibration import Calibration, CalibrationError
 
 NAMES = ("a", "b", "c")

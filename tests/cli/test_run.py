@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from controller.cli.run import serve
-from controller.config import ConfigError, parse_config
-from controller.habits import beginner_target_s
-from controller.history import History, SessionRow
+from controller.service.config import ConfigError, parse_config
+from controller.storage.habits import beginner_target_s
+from controller.storage.history import History, SessionRow
 from firmware.clock import FakeClock
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from controller.config import ConfigError, load_config, parse_config
-from controller.configdoc import render
+from controller.service.config import ConfigError, load_config, parse_config
+from controller.service.configdoc import render
 from firmware.layout import DEFAULT_LAYOUT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +88,7 @@ def test_unreadable_and_invalid_toml_say_so(tmp_path: Path) -> None:
 
 def test_configuration_doc_matches_the_models() -> None:
     doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
-    assert doc == render(), "run: python -m controller.configdoc > docs/configuration.md"
+    assert doc == render(), "run: python -m controller.service.configdoc > docs/configuration.md"
 
 
 def test_readme_names_the_two_commands_and_ci_runs_the_test_one() -> None:

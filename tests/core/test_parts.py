@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 import pytest
 
-from controller.balance import BalanceMonitor, measure
-from controller.events import SensorFault, UnevenLoad
-from controller.faults import ZoneConditioner
-from controller.geometry import build_geometry
-from controller.occupancy import Presence, ZeroTracker
-from controller.posture import PostureClassifier
-from controller.settings import BalanceSettings, DetectionSettings, FaultSettings
+from controller.core.balance import BalanceMonitor, measure
+from controller.core.events import SensorFault, UnevenLoad
+from controller.core.faults import ZoneConditioner
+from controller.core.geometry import build_geometry
+from controller.core.occupancy import Presence, ZeroTracker
+from controller.core.posture import PostureClassifier
+from controller.core.settings import BalanceSettings, DetectionSettings, FaultSettings
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
 

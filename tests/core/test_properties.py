@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from controller.commands import (
+from controller.core.commands import (
     Command,
     PauseSession,
     ResumeSession,
@@ -15,8 +15,8 @@ from controller.commands import (
     StopSession,
     Tare,
 )
-from controller.core import MatController
-from controller.events import Event, SessionEnded, SessionStarted
+from controller.core.controller import MatController
+from controller.core.events import Event, SessionEnded, SessionStarted
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT
 

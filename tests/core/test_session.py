@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from controller.events import (
+from controller.core.events import (
     Event,
     SessionEnded,
     SessionPaused,
@@ -13,8 +13,8 @@ from controller.events import (
     SessionTargetReached,
     SessionWarning,
 )
-from controller.session import Inputs, SessionMachine
-from controller.settings import SessionSettings
+from controller.core.session import Inputs, SessionMachine
+from controller.core.settings import SessionSettings
 
 
 def feed(  # noqa: PLR0917 - table rows read best positionally

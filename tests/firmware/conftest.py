@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from firmware.clock import FakeClock
-from firmware.hx711_emulator import CountingMockFactory
+from firmware.hx711.emulator import CountingMockFactory
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from firmware.adafruit_backend import (
+from firmware.backends.adafruit import (
     VERIFIED_VERSION,
     AdafruitBackendError,
     AdafruitReader,
@@ -16,8 +16,8 @@ from firmware.adafruit_backend import (
 )
 from firmware.clock import FakeClock
 from firmware.hwconfig import HardwareConfig
-from firmware.hx711 import NOT_READY, OK, SATURATED, Reading
-from firmware.hx711_emulator import CountingMockFactory, HX711Chip
+from firmware.hx711.driver import NOT_READY, OK, SATURATED, Reading
+from firmware.hx711.emulator import CountingMockFactory, HX711Chip
 from firmware.layout import MatLayout, Zone
 from firmware.sampling import HardwareSetupError, open_hardware_source
 

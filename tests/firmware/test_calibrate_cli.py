@@ -12,7 +12,7 @@ from gpiozero import Device
 from controller.cli import build_parser, main
 from controller.cli.calibrate import run_calibrate, run_tare
 from firmware.clock import FakeClock
-from firmware.hx711_emulator import CountingMockFactory, HX711Chip, emulated_array
+from firmware.hx711.emulator import CountingMockFactory, HX711Chip, emulated_array
 from firmware.layout import DEFAULT_LAYOUT
 
 CLK = 5

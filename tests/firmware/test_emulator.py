@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from firmware.clock import FakeClock
-from firmware.hx711_emulator import CountingMockFactory, FakeLgpio, HX711Chip
+from firmware.hx711.emulator import CountingMockFactory, FakeLgpio, HX711Chip
 
 CLK, DOUT = 5, 6
 

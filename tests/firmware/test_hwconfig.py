@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from controller.config import ConfigError, parse_config
+from controller.service.config import ConfigError, parse_config
 from firmware.hwconfig import HardwareConfig
 
 ZONES = ["upper_left", "upper_right", "middle_left", "middle_right", "lower_left", "lower_right"]

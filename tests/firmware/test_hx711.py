@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from firmware.clock import FakeClock
-from firmware.hx711 import (
+from firmware.hx711.driver import (
     NOT_READY,
     OK,
     SATURATED,
@@ -18,7 +18,7 @@ from firmware.hx711 import (
     decode_24bit,
     encode_24bit,
 )
-from firmware.hx711_emulator import (
+from firmware.hx711.emulator import (
     CountingMockFactory,
     EmulatedClockPin,
     FakeLgpio,

@@ -19,8 +19,8 @@ from firmware.calibration import (
 from firmware.clock import FakeClock
 from firmware.frame import ZoneFrame
 from firmware.hwconfig import HardwareConfig
-from firmware.hx711 import NOT_READY, HX711Array, Reading
-from firmware.hx711_emulator import CountingMockFactory, HX711Chip, emulated_array
+from firmware.hx711.driver import NOT_READY, HX711Array, Reading
+from firmware.hx711.emulator import CountingMockFactory, HX711Chip, emulated_array
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
 from firmware.sampling import (
     IO_ERROR,

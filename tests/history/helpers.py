@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from controller.history import SessionRow
+from controller.storage.history import SessionRow
 
 
 def wall(local: str, tz: tzinfo) -> float:

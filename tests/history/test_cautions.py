@@ -6,7 +6,7 @@ import io
 import re
 from pathlib import Path
 
-from controller.cautions import CAUTIONS, MARKER, show_once, text
+from controller.service.cautions import CAUTIONS, MARKER, show_once, text
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from controller.cli import history as cli
-from controller.history import History
+from controller.storage.history import History
 from tests.history.helpers import row, wall
 from tests.history.test_store import old_db
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controller.habits import (
+from controller.storage.habits import (
     BEGINNER_MAX_S,
     BEGINNER_START_S,
     beginner_target_s,

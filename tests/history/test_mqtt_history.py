@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from controller.history import History
 from controller.mqtt.history import next_midnight_wall_s
+from controller.storage.history import History
 from tests.history.helpers import row, wall
 from tests.history.test_store import _ended
 from tests.mqtt.broker import Broker, Recorder

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controller.breathing import BreathingEstimator
-from controller.core import MatController
-from controller.events import SessionEnded
-from controller.relaxation import BreathingTrack, trend_bpm_per_min
-from controller.session import Inputs, SessionMachine
-from controller.settings import CoreSettings, SessionSettings
+from controller.core.breathing import BreathingEstimator
+from controller.core.controller import MatController
+from controller.core.events import SessionEnded
+from controller.core.relaxation import BreathingTrack, trend_bpm_per_min
+from controller.core.session import Inputs, SessionMachine
+from controller.core.settings import CoreSettings, SessionSettings
 from firmware.sim.scenarios import build
 
 

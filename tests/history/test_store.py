@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from controller.events import SessionEnded, SessionStarted
-from controller.habits import beginner_target_s
-from controller.history import History, HistoryAdapter, SessionRow, WallAt
-from controller.session import Inputs, SessionMachine
-from controller.settings import SessionSettings
+from controller.core.events import SessionEnded, SessionStarted
+from controller.core.session import Inputs, SessionMachine
+from controller.core.settings import SessionSettings
+from controller.storage.habits import beginner_target_s
+from controller.storage.history import History, HistoryAdapter, SessionRow, WallAt
 from tests.history.helpers import row
 from tests.mqtt.conftest import frame, mat_state
 

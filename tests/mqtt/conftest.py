@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from controller.core.state import MatState, SessionSnapshot
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
-from controller.state import MatState, SessionSnapshot
 from firmware.clock import FakeClock
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from controller.commands import COMMAND_NAMES, CommandResult, SelectProgram, StartSession, Tare
+from controller.core.commands import COMMAND_NAMES, CommandResult, SelectProgram, StartSession, Tare
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.commandwire import ParsedCommand, parse_command, result_payload
 from tests.mqtt.broker import Recorder, wait_until

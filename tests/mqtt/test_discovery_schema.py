@@ -13,12 +13,12 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from controller.events import POSTURES
-from controller.history import History, SessionRow
+from controller.core.events import POSTURES
+from controller.core.state import SESSION_STATES
 from controller.mqtt.discovery import discovery_payload, discovery_topic, event_types
 from controller.mqtt.history import history_payload
 from controller.mqtt.payloads import state_payload
-from controller.state import SESSION_STATES
+from controller.storage.history import History, SessionRow
 from tests.mqtt.conftest import mat_state
 
 COMMON = {"p", "name", "unique_id", "icon", "value_template", "state_topic", "entity_category",

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from controller.config import MatConfig
 from controller.mqtt.discovery import discovery_payload, event_types
+from controller.service.config import MatConfig
 
 HA_DOCS = Path(__file__).parents[2] / "docs" / "ha"
 PROGRAMS = ("energy", "relax", "sleep")

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from controller.events import PostureChanged
+from controller.core.events import PostureChanged
 from controller.mqtt.outbox import Outbox
 from controller.mqtt.payloads import StateThrottle, event_body, with_seq
 from tests.mqtt.conftest import mat_state

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from controller.commands import COMMAND_NAMES
+from controller.core.commands import COMMAND_NAMES
 from tests.mqtt.broker import Broker, Recorder, free_port, wait_until
 from tests.mqtt.process import Mat, last_seq, outbox_rows
 

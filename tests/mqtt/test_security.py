@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from controller.events import Tared
+from controller.core.events import Tared
 from controller.mqtt.config import PASSWORD_ENV, MqttConfig
 from tests.mqtt.broker import Broker, Recorder, wait_until
 from tests.mqtt.conftest import AdapterFactory, frame, mat_state, started

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from controller.config import ConfigError, load_config
+from controller.service.config import ConfigError, load_config
 from firmware.layout import DEFAULT_LAYOUT
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from controller.config import load_config
+from controller.service.config import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 WANTS = "etc/systemd/system/multi-user.target.wants/acumat.service"

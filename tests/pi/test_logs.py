@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controller.core import MatController
-from controller.events import OccupancyChanged, SensorFault, SessionEnded, UnevenLoad
-from controller.logs import (
+from controller.core.controller import MatController
+from controller.core.events import OccupancyChanged, SensorFault, SessionEnded, UnevenLoad
+from controller.core.settings import CoreSettings
+from controller.service.logs import (
     EventLog,
     configure_logging,
     event_line,
     mask_secrets,
     under_journald,
 )
-from controller.settings import CoreSettings
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT
 

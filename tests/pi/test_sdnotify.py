@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from controller.sdnotify import Notifier, notify_address, watchdog_interval_s
+from controller.service.sdnotify import Notifier, notify_address, watchdog_interval_s
 from firmware.clock import FakeClock
 
 

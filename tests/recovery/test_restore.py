@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from controller.core import MatController
-from controller.events import Event, SessionEnded, SessionResumed, SessionStarted
-from controller.history import History
+from controller.core.controller import MatController
+from controller.core.events import Event, SessionEnded, SessionResumed, SessionStarted
+from controller.storage.history import History
 from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileHeader, write_frames
 from firmware.layout import DEFAULT_LAYOUT

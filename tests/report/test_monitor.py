@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from controller.core import MatController
-from controller.monitor import COP_MARK, canvas_for, render, state_from_payload, zone_map
-from controller.monitor_feed import MqttWatch, infer_layout, local_states
+from controller.core.controller import MatController
+from controller.core.state import MatState, SessionSnapshot
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.payloads import state_payload
-from controller.state import MatState, SessionSnapshot
+from controller.views.monitor import COP_MARK, canvas_for, render, state_from_payload, zone_map
+from controller.views.monitor_feed import MqttWatch, infer_layout, local_states
 from firmware.clock import FakeClock
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout

@@ -6,12 +6,12 @@ import itertools
 import json
 from pathlib import Path
 
-from controller.breathing import BreathingEstimator
-from controller.core import MatController
-from controller.events import SessionEnded, SessionStarted
-from controller.history import History, HistoryAdapter, WallAt
-from controller.recorder import SessionRecorder, events_path, recordings
-from controller.state import MatState, SessionSnapshot
+from controller.core.breathing import BreathingEstimator
+from controller.core.controller import MatController
+from controller.core.events import SessionEnded, SessionStarted
+from controller.core.state import MatState, SessionSnapshot
+from controller.storage.history import History, HistoryAdapter, WallAt
+from controller.storage.recorder import SessionRecorder, events_path, recordings
 from firmware.frame import ZoneFrame
 from firmware.framefile import open_frames
 from firmware.layout import DEFAULT_LAYOUT

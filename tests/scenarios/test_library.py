@@ -6,9 +6,9 @@ import statistics
 
 import pytest
 
-from controller.core import MatController
-from controller.detection_report import run_scenario
-from controller.evaluation import score
+from controller.core.controller import MatController
+from evaluation.detection_report import run_scenario
+from evaluation.scoring import score
 from firmware.sim.scenarios import SCENARIOS, build
 
 

@@ -1,0 +1,105 @@
+"""Left/right balance and the centre of pressure; the uneven-load alert (pure).
+
+Imbalance is ``(R − L) / (R + L)`` of the load, with each zone's load split between the user's
+left and right by how much of its tile lies on each side of the centre line (a tile across the
+line is split like its neighbours in the same rows: a body is one mass); negative loads
+(noise on an unloaded tile) count as zero, so it stays in [−1, 1]. It is smoothed over
+``smooth_s`` so breathing and fidgets do not count. The alert starts when the smoothed value
+stays above ``alert_imbalance`` for ``dwell_s`` and clears when it stays below
+``clear_imbalance`` for ``dwell_s``: two thresholds and a dwell, so it never flaps.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from controller.core.events import Side, UnevenLoad
+from controller.core.geometry import Geometry
+from controller.core.settings import BalanceSettings
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceReading:
+    imbalance: float | None
+    cop_x_m: float | None
+    cop_y_m: float | None
+
+
+def measure(geometry: Geometry, loads_kg: list[float]) -> BalanceReading:
+    total = side = x_sum = y_sum = 0.0
+    for kg, weight, x, y in zip(
+        loads_kg, geometry.side_weight, geometry.x_m, geometry.y_m, strict=True
+    ):
+        if kg > 0.0:
+            total += kg
+            side += kg * weight
+            x_sum += kg * x
+            y_sum += kg * y
+    if total <= 0.0:
+        return BalanceReading(None, None, None)
+    side += _straddling_shift(geometry, loads_kg)
+    return BalanceReading(max(-1.0, min(1.0, side / total)), x_sum / total, y_sum / total)
+
+
+def _straddling_shift(geometry: Geometry, loads_kg: list[float]) -> float:
+    """A tile across the centre line is split like its neighbours: one body is one mass, so
+    the half of the tile next to the heavier side carries more of it."""
+    shift = 0.0
+    for i, left, right in geometry.straddlers:
+        kg = loads_kg[i]
+        left_kg = sum(max(0.0, loads_kg[j]) for j in left)
+        right_kg = sum(max(0.0, loads_kg[j]) for j in right)
+        if kg > 0.0 and left_kg + right_kg > 0.0:
+            lean = (right_kg - left_kg) / (right_kg + left_kg)
+            shift += (
+                0.5 * kg * (lean - geometry.side_weight[i]) * (1.0 - abs(geometry.side_weight[i]))
+            )
+    return shift
+
+
+class BalanceMonitor:
+    def __init__(self, settings: BalanceSettings) -> None:
+        self._s = settings
+        self.smoothed: float | None = None
+        self.active = False
+        self.side: Side = "right"
+        self._since: float | None = None
+        self._last_t: float | None = None
+
+    def update(self, t: float, imbalance: float | None, evaluate: bool) -> UnevenLoad | None:
+        """Feeds one reading; ``evaluate`` is false when nobody is lying (or in a session)."""
+        if not evaluate or imbalance is None:
+            self.smoothed, self._since, self._last_t = None, None, None
+            return self._clear(t, 0.0) if self.active else None
+        value = self._smooth(t, imbalance)
+        beyond = (
+            abs(value) < self._s.clear_imbalance
+            if self.active
+            else abs(value) > self._s.alert_imbalance
+        )
+        if not beyond:
+            self._since = None
+            return None
+        if self._since is None:
+            self._since = t
+        if t - self._since < self._s.dwell_s:
+            return None
+        self._since = None
+        if self.active:
+            return self._clear(t, value)
+        self.active, self.side = True, "right" if value > 0 else "left"
+        return UnevenLoad(t=t, active=True, side=self.side, imbalance=round(value, 4))
+
+    def _smooth(self, t: float, imbalance: float) -> float:
+        if self.smoothed is None or self._last_t is None or self._s.smooth_s == 0:
+            self.smoothed = imbalance
+        else:
+            alpha = 1.0 - math.exp(-max(0.0, t - self._last_t) / self._s.smooth_s)
+            self.smoothed += alpha * (imbalance - self.smoothed)
+        self._last_t = t
+        return self.smoothed
+
+    def _clear(self, t: float, value: float) -> UnevenLoad:
+        self.active = False
+        return UnevenLoad(t=t, active=False, side=self.side, imbalance=round(value, 4))

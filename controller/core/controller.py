@@ -1,0 +1,234 @@
+"""The controller's functional core: a frame or a command in, events out (pure).
+
+``MatController`` owns no I/O, reads no clock and logs nothing; time comes on the frames and
+commands. Per frame: condition the zones (spikes, faults), remove the empty mat's drift, decide
+presence, posture and stillness, watch balance, run the session machine and, when given one,
+the breathing estimator. Deterministic: the same frames give the same events.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from controller.core.balance import BalanceMonitor, measure
+from controller.core.commands import (
+    Command,
+    CommandResult,
+    PauseSession,
+    ResumeSession,
+    SelectProgram,
+    StartSession,
+    StopSession,
+    Tare,
+)
+from controller.core.events import Breathing, Event, OccupancyChanged, Tared
+from controller.core.faults import ZoneConditioner
+from controller.core.geometry import build_geometry
+from controller.core.motion import MotionMeter
+from controller.core.occupancy import Presence, ZeroTracker
+from controller.core.posture import PostureClassifier
+from controller.core.session import Inputs, SavedSession, SessionMachine
+from controller.core.settings import CoreSettings
+from controller.core.state import MatState
+from firmware.frame import ZoneFrame
+from firmware.layout import MatLayout
+
+
+class BreathingPort(Protocol):
+    """What the core needs of a breathing estimator (controller.core.breathing)."""
+
+    def feed(self, frame: ZoneFrame, lying_still: bool) -> Breathing | None: ...
+
+    def reset(self) -> None: ...
+
+
+class MatController:
+    def __init__(
+        self,
+        layout: MatLayout,
+        settings: CoreSettings | None = None,
+        breathing: BreathingPort | None = None,
+    ) -> None:
+        self.layout = layout
+        self.settings = settings or CoreSettings()
+        s = self.settings
+        self._geometry = build_geometry(layout)
+        self._zones = ZoneConditioner(layout.names, s.faults)
+        self._zero = ZeroTracker(len(layout.zones), s.detection)
+        self._presence = Presence(s.detection)
+        self._motion = MotionMeter(len(layout.zones))
+        self._posture = PostureClassifier(self._geometry, s.detection)
+        self._balance = BalanceMonitor(s.balance)
+        self.sessions = SessionMachine(s.session)
+        self._breathing = breathing
+        self._t = 0.0
+        self._loads: list[float] = [0.0] * len(layout.zones)
+        self._total = 0.0
+        self._still_since: float | None = None
+        self._imbalance: float | None = None
+        self._cop: tuple[float | None, float | None] = (None, None)
+        self._bpm: float | None = None
+        self._last_occupied_t = 0.0
+
+    # -- frames -----------------------------------------------------------------------
+    def feed(self, frame: ZoneFrame) -> list[Event]:
+        t = self._t = frame.t
+        events: list[Event] = []
+        events.extend(self._zones.update(frame, self._moving()))
+        raw = self._zones.loads_kg
+        loads = self._loads = self._zero.correct(raw)
+        total = self._total = sum(loads)
+        motion = self._motion.update(t, loads)
+        left_at = self._occupancy(t, total, events)
+        occupied = self._presence.occupied
+        if occupied:
+            self._last_occupied_t = t
+        self._zero.track(t, raw, self._may_zero(total, motion, occupied))
+        self._stillness(t, motion, total, occupied)
+        sway_ratio = self._motion.sway_kg / total if total > 0 else 0.0
+        still = self._still_since is not None
+        changed = self._posture.update(t, loads, occupied, sway_ratio, still)
+        if changed is not None:
+            events.append(changed)
+        events.extend(self._balance_events(t, loads, occupied))
+        events.extend(self.sessions.on_frame(self._session_inputs(t, occupied, left_at)))
+        self._breathe(frame, events)
+        return events
+
+    def _occupancy(self, t: float, total: float, events: list[Event]) -> float | None:
+        edge = self._presence.update(t, total)
+        if edge is None:
+            return None
+        occupied, when = edge
+        events.append(OccupancyChanged(t=t, occupied=occupied, load_kg=round(total, 2)))
+        return None if occupied else when
+
+    def _may_zero(self, total: float, motion: float, occupied: bool) -> bool:
+        d = self.settings.detection
+        return not occupied and abs(total) < d.zero_band_kg and motion < d.still_ratio * d.person_kg
+
+    def _moving(self) -> bool:
+        return self._motion.motion_kg > 0.0
+
+    def _stillness(self, t: float, motion: float, total: float, occupied: bool) -> None:
+        still = occupied and motion < self.settings.detection.still_ratio * max(total, 1.0)
+        if not still:
+            self._still_since = None
+        elif self._still_since is None:
+            self._still_since = t
+
+    def _settled(self, t: float, posture: str) -> bool:
+        d = self.settings.detection
+        if self._posture.posture != posture:
+            return False
+        if self._posture.held_s(t) >= d.settle_max_s:
+            return True
+        return self._still_since is not None and t - self._still_since >= d.settle_s
+
+    def _balance_events(self, t: float, loads: list[float], occupied: bool) -> list[Event]:
+        reading = measure(self._geometry, loads)
+        self._cop = (reading.cop_x_m, reading.cop_y_m)
+        self._imbalance = reading.imbalance if occupied else None
+        # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
+        evaluate = occupied and self._posture.posture == "lying"
+        alert = self._balance.update(t, reading.imbalance, evaluate)
+        return [alert] if alert is not None else []
+
+    def _session_inputs(self, t: float, occupied: bool, left_at: float | None) -> Inputs:
+        return Inputs(
+            t=t,
+            occupied=occupied,
+            left_at=left_at,
+            ready_lie=self._settled(t, "lying"),
+            ready_stand=self._settled(t, "standing"),
+            uneven=self._balance.active,
+            imbalance=self._imbalance,
+            still=self._still_since is not None,
+        )
+
+    def _breathe(self, frame: ZoneFrame, events: list[Event]) -> None:
+        if self._breathing is None:
+            return
+        if self._posture.posture != "lying":
+            if self._bpm is not None:
+                self._breathing.reset()
+                self._bpm = None
+            return
+        lying_still = self._still_since is not None
+        found = self._breathing.feed(frame, lying_still)
+        if found is not None:
+            # quality 0 says "no estimate now": show none rather than 0 per minute
+            self._bpm = found.bpm if found.quality > 0 else None
+            if found.quality > 0:
+                self.sessions.note_breathing(found.t, found.bpm)
+            events.append(found)
+
+    def save_session(self) -> SavedSession | None:
+        """The running or paused session, to be restored after a restart (or None)."""
+        return self.sessions.save(self._t, self._last_occupied_t)
+
+    def restore_session(self, saved: SavedSession, t: float) -> None:
+        """Takes back a saved session whose times were moved onto this run's frame time;
+        ``t`` is the first frame's time."""
+        self.sessions.restore(saved, t)
+
+    def finish(self) -> list[Event]:
+        """No more frames will come (end of a file or a simulation)."""
+        return self.sessions.finish(self._t)
+
+    # -- commands ---------------------------------------------------------------------
+    def command(self, command: Command, t: float) -> tuple[CommandResult, list[Event]]:
+        """Applies a command at time ``t`` (the latest frame's time is a good ``t``)."""
+        occupied = self._presence.occupied
+        match command:
+            case StartSession(program=program):
+                return self.sessions.start(t, program, occupied)
+            case StopSession():
+                return self.sessions.stop(t)
+            case PauseSession():
+                return self.sessions.pause(t)
+            case ResumeSession():
+                return self.sessions.resume(t, occupied)
+            case SelectProgram(program=program):
+                return self.sessions.select(t, program)
+            case Tare():
+                return self._tare(t)
+
+    def _tare(self, t: float) -> tuple[CommandResult, list[Event]]:
+        if self._presence.occupied:
+            return CommandResult.failure("someone is on the mat; tare needs it empty"), []
+        raw = self._zones.loads_kg
+        self._zero.tare(raw)
+        offsets = {n: round(kg, 3) for n, kg in zip(self.layout.names, raw, strict=True)}
+        return CommandResult.success(), [Tared(t=t, offsets_kg=offsets)]
+
+    # -- state ------------------------------------------------------------------------
+    @property
+    def t(self) -> float:
+        return self._t
+
+    def snapshot(self) -> MatState:
+        names = self.layout.names
+        faults = self._zones.faults
+        return MatState(
+            t=self._t,
+            posture=self._posture.posture,
+            occupied=self._presence.occupied,
+            load_kg=round(self._total, 2),
+            zones_kg={
+                n: (None if n in faults else round(kg, 2))
+                for n, kg in zip(names, self._loads, strict=True)
+            },
+            imbalance=None if self._imbalance is None else round(self._imbalance, 3),
+            cop_x_m=_r(self._cop[0]),
+            cop_y_m=_r(self._cop[1]),
+            session=self.sessions.snapshot(self._t),
+            uneven=self._balance.active,
+            uneven_side=self._balance.side if self._balance.active else None,
+            faults=dict(faults),
+            breathing_bpm=self._bpm,
+        )
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)

@@ -1,0 +1,147 @@
+"""The event vocabulary: a contract other tools read (pure data).
+
+Every event has ``t`` (the time of the frame that caused it, seconds) and ``type``;
+``to_dict`` gives the JSON object. Fields may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Literal
+
+Posture = Literal["empty", "standing", "sitting", "lying"]
+POSTURES: tuple[Posture, ...] = ("empty", "standing", "sitting", "lying")
+Trigger = Literal["lie_down", "stand", "command"]
+EndReason = Literal["left_mat", "command", "max_duration"]
+Side = Literal["left", "right"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    t: float
+    type: ClassVar[str] = "event"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {"type": self.type, **data}
+
+
+@dataclass(frozen=True, slots=True)
+class PostureChanged(Event):
+    posture: Posture
+    previous: Posture
+    type: ClassVar[str] = "posture"
+
+
+@dataclass(frozen=True, slots=True)
+class OccupancyChanged(Event):
+    """A person arrived on or left the mat (objects such as a bag or a cat do not count)."""
+
+    occupied: bool
+    load_kg: float
+    type: ClassVar[str] = "occupancy"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStarted(Event):
+    session: int
+    program: str
+    trigger: Trigger
+    target_s: float | None
+    type: ClassVar[str] = "session_started"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPaused(Event):
+    session: int
+    program: str
+    elapsed_s: float
+    type: ClassVar[str] = "session_paused"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionResumed(Event):
+    session: int
+    program: str
+    elapsed_s: float
+    away_s: float
+    type: ClassVar[str] = "session_resumed"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionTargetReached(Event):
+    session: int
+    program: str
+    elapsed_s: float
+    target_s: float
+    type: ClassVar[str] = "session_target_reached"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionWarning(Event):
+    """A program's advice was passed (``energy`` past 20 min)."""
+
+    session: int
+    program: str
+    elapsed_s: float
+    limit_s: float
+    message: str
+    type: ClassVar[str] = "session_warning"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEnded(Event):
+    session: int
+    program: str
+    duration_s: float
+    completed: bool
+    reason: EndReason
+    started_t: float
+    target_s: float | None
+    uneven_s: float
+    mean_imbalance: float | None
+    # Relaxation insight (controller/core/relaxation.py): None when there was nothing to measure.
+    breathing_start_bpm: float | None = None
+    breathing_end_bpm: float | None = None
+    breathing_trend_bpm_per_min: float | None = None
+    still_fraction: float | None = None
+    type: ClassVar[str] = "session_ended"
+
+
+@dataclass(frozen=True, slots=True)
+class UnevenLoad(Event):
+    active: bool
+    side: Side
+    imbalance: float
+    type: ClassVar[str] = "uneven_load"
+
+
+@dataclass(frozen=True, slots=True)
+class SensorFault(Event):
+    zone: str
+    active: bool
+    fault: str
+    type: ClassVar[str] = "sensor_fault"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramSelected(Event):
+    program: str
+    type: ClassVar[str] = "program_selected"
+
+
+@dataclass(frozen=True, slots=True)
+class Tared(Event):
+    """The empty mat's readings became the new zero (``offsets_kg`` per zone)."""
+
+    offsets_kg: dict[str, float]
+    type: ClassVar[str] = "tared"
+
+
+@dataclass(frozen=True, slots=True)
+class Breathing(Event):
+    """Breathing rate estimate (filled by the breathing estimator)."""
+
+    bpm: float
+    quality: float
+    type: ClassVar[str] = "breathing"

@@ -1,0 +1,78 @@
+"""Is a person on the mat, and what does the empty mat read? (pure)
+
+Auto-zero as scales do it: while the mat holds no person and the load is small and still, each
+zone's zero follows its reading with time constant ``zero_tau_s``, so slow drift (temperature,
+creep) and light objects left lying (a bag, a sleeping cat) fade into the zero. Never while a
+person is on the mat, and never a fast change. Presence uses hysteresis (``person_kg`` to
+arrive, ``leave_kg`` to leave) and a dwell on both edges; the moment of leaving is dated back to
+when the load first fell below ``leave_kg``, so session time ends when the person left.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from controller.core.settings import DetectionSettings
+
+
+class ZeroTracker:
+    """Per-zone zero offsets; ``corrected`` = reading − zero."""
+
+    def __init__(self, zones: int, settings: DetectionSettings) -> None:
+        self._s = settings
+        self.offsets_kg = [0.0] * zones
+        self._last_t: float | None = None
+        self._primed = False
+
+    def correct(self, loads_kg: list[float]) -> list[float]:
+        offsets = self.offsets_kg
+        return [kg - off for kg, off in zip(loads_kg, offsets, strict=True)]
+
+    def track(self, t: float, loads_kg: list[float], may_track: bool) -> None:
+        """Moves the zeros towards the readings when the mat is empty and still."""
+        dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
+        self._last_t = t
+        if not self._primed:
+            self._prime(loads_kg)
+            return
+        if not may_track or dt == 0.0:
+            return
+        alpha = 1.0 - math.exp(-dt / self._s.zero_tau_s)
+        for i, kg in enumerate(loads_kg):
+            self.offsets_kg[i] += alpha * (kg - self.offsets_kg[i])
+
+    def _prime(self, loads_kg: list[float]) -> None:
+        # A mat that starts with a small load is an empty mat with an offset: zero it at once.
+        if abs(sum(loads_kg)) < self._s.zero_band_kg:
+            self.offsets_kg = list(loads_kg)
+        self._primed = True
+
+    def tare(self, loads_kg: list[float]) -> None:
+        self.offsets_kg = list(loads_kg)
+        self._primed = True
+
+
+@dataclass(slots=True)
+class Presence:
+    """Hysteresis and dwell on the total corrected load."""
+
+    settings: DetectionSettings
+    occupied: bool = False
+    _edge_since: float | None = None
+
+    def update(self, t: float, total_kg: float) -> tuple[bool, float] | None:
+        """Returns ``(occupied, when)`` when presence changes; ``when`` is the edge's start."""
+        s = self.settings
+        crossing = total_kg < s.leave_kg if self.occupied else total_kg >= s.person_kg
+        if not crossing:
+            self._edge_since = None
+            return None
+        if self._edge_since is None:
+            self._edge_since = t
+        dwell_s = s.leave_s if self.occupied else s.presence_s
+        if t - self._edge_since < dwell_s:
+            return None
+        self.occupied = not self.occupied
+        when, self._edge_since = self._edge_since, None
+        return self.occupied, when

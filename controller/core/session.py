@@ -1,0 +1,372 @@
+"""Sessions: started by lying down (or standing, for ``feet``) or by command; paused when the
+person leaves; resumed when they return within ``grace_s``; ended otherwise (pure).
+
+Session time counts only while running, from the start to the moment the person left (the
+occupancy edge, dated back to when the load fell), pauses excluded. The target is announced
+once and the session goes on until the person gets up. After a session ends while the person
+is still on the mat (stop command, safety limit), no new one starts until they have left.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from controller.core.commands import CommandResult
+from controller.core.events import (
+    EndReason,
+    Event,
+    ProgramSelected,
+    SessionEnded,
+    SessionPaused,
+    SessionResumed,
+    SessionStarted,
+    SessionTargetReached,
+    SessionWarning,
+    Trigger,
+)
+from controller.core.relaxation import BreathingTrack
+from controller.core.settings import ProgramSettings, SessionSettings
+from controller.core.state import SessionSnapshot
+
+
+@dataclass(slots=True)
+class Inputs:
+    """What the session needs to know about this frame."""
+
+    t: float
+    occupied: bool
+    left_at: float | None  # when the person left, on the frame presence fell
+    ready_lie: bool  # lying and settled
+    ready_stand: bool  # standing and settled
+    uneven: bool
+    imbalance: float | None
+    still: bool = False  # lying or standing still (for the session's stillness figure)
+
+
+_RESTORE_LOOK_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSession:
+    """A session as it stood, to survive a restart (times in the saving process's frame time)."""
+
+    number: int
+    program: str
+    trigger: Trigger
+    started_t: float
+    elapsed_s: float
+    last_seen_t: float  # the last moment the person was on the mat
+    target_reached: bool = False
+    warned: bool = False
+    uneven_s: float = 0.0
+
+
+@dataclass(slots=True)
+class _Session:
+    number: int
+    program: str
+    spec: ProgramSettings
+    trigger: Trigger
+    started_t: float
+    banked_s: float = 0.0  # running time before the current run
+    running_since: float | None = None
+    paused_at: float | None = None
+    manual: bool = False
+    target_reached: bool = False
+    warned: bool = False
+    uneven_s: float = 0.0
+    imbalance_sum: float = 0.0
+    imbalance_n: int = 0
+    last_t: float = 0.0
+    breathing: BreathingTrack = field(default_factory=BreathingTrack)
+
+    def elapsed(self, t: float) -> float:
+        if self.running_since is None:
+            return self.banked_s
+        return self.banked_s + max(0.0, t - self.running_since)
+
+
+class SessionMachine:
+    def __init__(self, settings: SessionSettings) -> None:
+        self._s = settings
+        self.selected = settings.program
+        self._programs = dict(settings.programs)
+        self.current: _Session | None = None
+        self._count = 0
+        self._rearm = False  # a session ended under the person: wait until they leave
+        self._away_since: float | None = None
+        self._observe_until = -math.inf
+
+    # -- frames ---------------------------------------------------------------------
+    def on_frame(self, x: Inputs) -> list[Event]:
+        if not x.occupied:
+            self._rearm = False
+            if self._away_since is None:
+                self._away_since = x.left_at if x.left_at is not None else x.t
+        else:
+            self._away_since = None
+        session = self.current
+        if session is None:
+            return self._maybe_start(x)
+        self._accumulate(session, x)
+        if session.running_since is not None:
+            return self._while_running(session, x)
+        return self._while_paused(session, x)
+
+    def _maybe_start(self, x: Inputs) -> list[Event]:
+        if not x.occupied or self._rearm:
+            return []
+        spec = self._programs[self.selected]
+        if spec.trigger == "lie" and x.ready_lie:
+            return [self._start(x.t, "lie_down")]
+        if spec.trigger == "stand" and x.ready_stand:
+            return [self._start(x.t, "stand")]
+        return []
+
+    def _while_running(self, session: _Session, x: Inputs) -> list[Event]:
+        if not x.occupied:
+            left = x.left_at if x.left_at is not None else x.t
+            return [self._pause(session, x.t, min(left, x.t), manual=False)]
+        return self._milestones(session, x.t)
+
+    def _while_paused(self, session: _Session, x: Inputs) -> list[Event]:
+        if x.occupied and not session.manual:
+            return [self._resume(session, x.t)]
+        away = self._away_since
+        if x.t < self._observe_until:
+            return []
+        if away is not None and x.t - away >= self._s.grace_s:
+            return [self._end(x.t, "left_mat")]
+        return []
+
+    def _milestones(self, session: _Session, t: float) -> list[Event]:
+        events: list[Event] = []
+        elapsed, spec = session.elapsed(t), session.spec
+        if spec.target_s is not None and not session.target_reached and elapsed >= spec.target_s:
+            session.target_reached = True
+            events.append(
+                SessionTargetReached(
+                    t=t,
+                    session=session.number,
+                    program=session.program,
+                    elapsed_s=round(elapsed, 3),
+                    target_s=spec.target_s,
+                )
+            )
+        if spec.warn_s is not None and not session.warned and elapsed >= spec.warn_s:
+            session.warned = True
+            events.append(
+                SessionWarning(
+                    t=t,
+                    session=session.number,
+                    program=session.program,
+                    elapsed_s=round(elapsed, 3),
+                    limit_s=spec.warn_s,
+                    message=f"{session.program}: better not past {spec.warn_s / 60:.0f} min",
+                )
+            )
+        limit = min(spec.max_s or self._s.max_session_s, self._s.max_session_s)
+        if elapsed >= limit:
+            events.append(self._end(t, "max_duration"))
+        return events
+
+    def _accumulate(self, session: _Session, x: Inputs) -> None:
+        dt = max(0.0, x.t - session.last_t)
+        session.last_t = x.t
+        if session.running_since is None:
+            return
+        if x.uneven:
+            session.uneven_s += dt
+        if x.still:
+            session.breathing.still_s += dt
+        if x.imbalance is not None:
+            session.imbalance_sum += x.imbalance
+            session.imbalance_n += 1
+
+    # -- transitions ----------------------------------------------------------------
+    def _start(self, t: float, trigger: Trigger) -> SessionStarted:
+        self._count += 1
+        spec = self._programs[self.selected]
+        self.current = _Session(
+            number=self._count,
+            program=self.selected,
+            spec=spec,
+            trigger=trigger,
+            started_t=t,
+            running_since=t,
+            last_t=t,
+        )
+        return SessionStarted(
+            t=t, session=self._count, program=self.selected, trigger=trigger, target_s=spec.target_s
+        )
+
+    def _pause(self, session: _Session, t: float, at: float, manual: bool) -> SessionPaused:
+        session.banked_s = session.elapsed(at)
+        session.running_since, session.paused_at, session.manual = None, at, manual
+        return SessionPaused(
+            t=t,
+            session=session.number,
+            program=session.program,
+            elapsed_s=round(session.banked_s, 3),
+        )
+
+    def _resume(self, session: _Session, t: float) -> SessionResumed:
+        away = t - (session.paused_at if session.paused_at is not None else t)
+        session.running_since, session.paused_at, session.manual = t, None, False
+        return SessionResumed(
+            t=t,
+            session=session.number,
+            program=session.program,
+            elapsed_s=round(session.banked_s, 3),
+            away_s=round(away, 3),
+        )
+
+    def _end(self, t: float, reason: EndReason) -> SessionEnded:
+        session = self.current
+        assert session is not None
+        duration = session.elapsed(t)
+        target = session.spec.target_s
+        self.current = None
+        self._rearm = self._away_since is None
+        mean = session.imbalance_sum / session.imbalance_n if session.imbalance_n else None
+        relax = session.breathing.summary(duration)
+        return SessionEnded(
+            t=t,
+            session=session.number,
+            program=session.program,
+            duration_s=round(duration, 3),
+            completed=target is None or duration >= target,
+            reason=reason,
+            started_t=session.started_t,
+            target_s=target,
+            uneven_s=round(session.uneven_s, 3),
+            mean_imbalance=None if mean is None else round(mean, 4),
+            breathing_start_bpm=relax.breathing_start_bpm,
+            breathing_end_bpm=relax.breathing_end_bpm,
+            breathing_trend_bpm_per_min=relax.breathing_trend_bpm_per_min,
+            still_fraction=relax.still_fraction,
+        )
+
+    def save(self, t: float, last_seen_t: float) -> SavedSession | None:
+        session = self.current
+        if session is None:
+            return None
+        return SavedSession(
+            number=session.number,
+            program=session.program,
+            trigger=session.trigger,
+            started_t=session.started_t,
+            elapsed_s=session.elapsed(t),
+            last_seen_t=min(last_seen_t, t),
+            target_reached=session.target_reached,
+            warned=session.warned,
+            uneven_s=session.uneven_s,
+        )
+
+    def restore(self, saved: SavedSession, t: float) -> None:
+        """Takes a saved session back as paused since the person was last seen: the next
+        frames resume it if they are on the mat, or end it (``left_mat``, the time counted up
+        to when they were last seen) once ``grace_s`` has passed since then."""
+        if saved.program not in self._programs or self.current is not None:
+            return
+        self._count = max(self._count, saved.number)
+        self.current = _Session(
+            number=saved.number,
+            program=saved.program,
+            spec=self._programs[saved.program],
+            trigger=saved.trigger,
+            started_t=saved.started_t,
+            banked_s=saved.elapsed_s,
+            paused_at=saved.last_seen_t,
+            target_reached=saved.target_reached,
+            warned=saved.warned,
+            uneven_s=saved.uneven_s,
+            last_t=saved.last_seen_t,
+        )
+        self._away_since = saved.last_seen_t
+        # Look before ending: presence needs a moment to see the person still lying there.
+        self._observe_until = t + _RESTORE_LOOK_S
+
+    def set_target(self, program: str, target_s: float | None) -> None:
+        """Changes a program's target for the sessions that start from now on (``beginner``
+        grows it from history); a running session keeps the target it started with."""
+        if program not in self._programs:
+            raise KeyError(program)
+        self._programs[program] = self._programs[program].model_copy(update={"target_s": target_s})
+
+    def note_breathing(self, t: float, bpm: float) -> None:
+        """A real breathing estimate (quality > 0), kept for the running session's summary."""
+        session = self.current
+        if session is not None and session.running_since is not None:
+            session.breathing.note(t, bpm)
+
+    def finish(self, t: float) -> list[Event]:
+        """The frames ended: a session whose person had left ends as ``left_mat``."""
+        session = self.current
+        if session is None or session.running_since is not None or self._away_since is None:
+            return []
+        return [self._end(t, "left_mat")]
+
+    # -- commands -------------------------------------------------------------------
+    def start(
+        self, t: float, program: str | None, occupied: bool
+    ) -> tuple[CommandResult, list[Event]]:
+        name = program or self.selected
+        if name not in self._programs:
+            return _unknown(name, self._programs), []
+        if self.current is not None:
+            return CommandResult.failure(
+                f"a {self.current.program} session is already running; stop it first"
+            ), []
+        self.selected = name
+        events: list[Event] = [self._start(t, "command")]
+        if not occupied:
+            assert self.current is not None
+            events.append(self._pause(self.current, t, t, manual=False))
+        return CommandResult.success(), events
+
+    def stop(self, t: float) -> tuple[CommandResult, list[Event]]:
+        if self.current is None:
+            return CommandResult.failure("no session is running"), []
+        return CommandResult.success(), [self._end(t, "command")]
+
+    def pause(self, t: float) -> tuple[CommandResult, list[Event]]:
+        session = self.current
+        if session is None or session.running_since is None:
+            return CommandResult.failure("no running session to pause"), []
+        return CommandResult.success(), [self._pause(session, t, t, manual=True)]
+
+    def resume(self, t: float, occupied: bool) -> tuple[CommandResult, list[Event]]:
+        session = self.current
+        if session is None or session.running_since is not None:
+            return CommandResult.failure("no paused session to resume"), []
+        if not occupied:
+            return CommandResult.failure("nobody is on the mat; it resumes when you return"), []
+        return CommandResult.success(), [self._resume(session, t)]
+
+    def select(self, t: float, program: str) -> tuple[CommandResult, list[Event]]:
+        if program not in self._programs:
+            return _unknown(program, self._programs), []
+        changed = program != self.selected
+        self.selected = program
+        return CommandResult.success(), [ProgramSelected(t=t, program=program)] if changed else []
+
+    def snapshot(self, t: float) -> SessionSnapshot:
+        session = self.current
+        if session is None:
+            return SessionSnapshot(state="idle", program=self.selected)
+        elapsed, target = session.elapsed(t), session.spec.target_s
+        return SessionSnapshot(
+            state="running" if session.running_since is not None else "paused",
+            program=session.program,
+            session=session.number,
+            elapsed_s=round(elapsed, 1),
+            target_s=target,
+            remaining_s=None if target is None else round(max(0.0, target - elapsed), 1),
+            target_reached=session.target_reached,
+        )
+
+
+def _unknown(name: str, programs: dict[str, ProgramSettings]) -> CommandResult:
+    return CommandResult.failure(f"unknown program {name!r}; one of {', '.join(sorted(programs))}")

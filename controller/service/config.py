@@ -1,0 +1,164 @@
+"""The configuration file (TOML): sections, defaults and one readable line per problem.
+
+Loaded in ``main()``, never at import time. ``load_config`` raises ``ConfigError`` whose
+``problems`` are lines like ``session.grace_s: Input should be greater than or equal to 0``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from controller.core.settings import (
+    BalanceSettings,
+    CoreSettings,
+    DetectionSettings,
+    FaultSettings,
+    SessionSettings,
+)
+from controller.errors import ConfigError
+from controller.mqtt.config import MqttConfig
+from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig
+from firmware.layout import DEFAULT_LAYOUT, LayoutError, MatLayout
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ZoneConfig(_Section):
+    name: str = Field(description="Zone name, as in frame files and MQTT.")
+    x_m: float = Field(description="Centre across the mat from the user's left, m.")
+    y_m: float = Field(description="Centre along the mat from the head end, m.")
+    width_m: float = Field(gt=0, description="Size across, m.")
+    length_m: float = Field(gt=0, description="Size along, m.")
+
+
+class MatConfig(_Section):
+    id: str = Field(
+        "mat1", pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Mat id, used in MQTT topics."
+    )
+    name: str = Field("Acupressure mat", description="Name shown in dashboards.")
+    width_m: float = Field(DEFAULT_LAYOUT.width_m, gt=0, description="Platform width, m.")
+    length_m: float = Field(DEFAULT_LAYOUT.length_m, gt=0, description="Platform length, m.")
+    columns: int | None = Field(None, ge=1, le=16, description="Grid of equal tiles: columns.")
+    rows: int | None = Field(None, ge=1, le=16, description="Grid of equal tiles: rows.")
+    zones: list[ZoneConfig] | None = Field(None, description="Or any set of rectangles.")
+
+    @model_validator(mode="after")
+    def _one_layout(self) -> MatConfig:
+        if self.zones is not None and (self.columns or self.rows):
+            raise ValueError("give either columns/rows or zones, not both")
+        self.layout()  # raises LayoutError (a ValueError) with the reason
+        return self
+
+    def layout(self) -> MatLayout:
+        if self.zones is not None:
+            return MatLayout.from_dict(
+                {
+                    "width_m": self.width_m,
+                    "length_m": self.length_m,
+                    "zones": [z.model_dump() for z in self.zones],
+                }
+            )
+        if (
+            self.columns is None
+            and self.rows is None
+            and ((self.width_m, self.length_m) == (DEFAULT_LAYOUT.width_m, DEFAULT_LAYOUT.length_m))
+        ):
+            return DEFAULT_LAYOUT
+        return MatLayout.grid(self.columns or 2, self.rows or 3, self.width_m, self.length_m)
+
+
+SourceKind = Literal["simulate", "file", "hx711", "iio", "adafruit"]
+
+
+class SourceConfig(_Section):
+    kind: SourceKind = Field("simulate", description="Where frames come from.")
+    scenario: str = Field("relax_session", description="Simulator scenario (kind=simulate).")
+    speed: float = Field(1.0, gt=0, description="Simulator / file speed-up factor.")
+    file: Path | None = Field(None, description="Frame file to play (kind=file).")
+    rate_hz: float = Field(10.0, gt=0, le=100, description="Frames per second.")
+    hardware: HardwareConfig | None = Field(
+        None, description="Boards, pins and calibration (kind = hx711, iio or adafruit)."
+    )
+
+    @model_validator(mode="after")
+    def _file_given(self) -> SourceConfig:
+        if self.kind == "file" and self.file is None:
+            raise ValueError("kind = 'file' needs file = '<path to an acumat-frames/1 file>'")
+        if self.kind in HARDWARE_KINDS:
+            if self.hardware is None:
+                raise ValueError(f"kind = {self.kind!r} needs a [source.hardware] table")
+            problems = self.hardware.problems_for(self.kind)
+            if problems:
+                raise ValueError("hardware: " + "; ".join(problems))
+        return self
+
+
+def default_state_dir() -> Path:
+    """systemd's $STATE_DIRECTORY, else $XDG_STATE_HOME/acumat, else ~/.local/state/acumat."""
+    if os.environ.get("STATE_DIRECTORY"):
+        return Path(os.environ["STATE_DIRECTORY"].split(":")[0])
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "acumat"
+
+
+class StorageConfig(_Section):
+    dir: Path = Field(default_factory=default_state_dir, description="State directory.")
+
+
+class AppConfig(_Section):
+    mat: MatConfig = Field(default_factory=MatConfig, description="The mat and its zones.")
+    source: SourceConfig = Field(default_factory=SourceConfig, description="Frame source.")
+    storage: StorageConfig = Field(default_factory=StorageConfig, description="State.")
+    detection: DetectionSettings = Field(default_factory=DetectionSettings, description="")
+    session: SessionSettings = Field(default_factory=SessionSettings, description="")
+    balance: BalanceSettings = Field(default_factory=BalanceSettings, description="")
+    faults: FaultSettings = Field(default_factory=FaultSettings, description="")
+    mqtt: MqttConfig | None = Field(None, description="Broker; leave out to run without one.")
+
+    def core(self) -> CoreSettings:
+        return CoreSettings(
+            detection=self.detection,
+            session=self.session,
+            balance=self.balance,
+            faults=self.faults,
+        )
+
+
+def parse_config(data: dict[str, Any]) -> AppConfig:
+    try:
+        return AppConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError([_problem_line(err) for err in exc.errors()]) from None
+
+
+def load_config(path: Path | None) -> AppConfig:
+    """Reads and validates a TOML file; ``None`` gives the defaults."""
+    if path is None:
+        return parse_config({})
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read ({exc.strerror})"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML ({exc})"]) from None
+    return parse_config(data)
+
+
+def _problem_line(err: Any) -> str:
+    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field (check the spelling)"
+    return f"{where}: {msg}"
+
+
+__all__ = ["AppConfig", "ConfigError", "LayoutError", "load_config", "parse_config"]

@@ -1,0 +1,110 @@
+"""Renders docs/configuration.md from the configuration models, so the doc cannot drift.
+
+``python -m controller.service.configdoc > docs/configuration.md`` rewrites it; a test compares.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from controller.core.settings import (
+    BalanceSettings,
+    DetectionSettings,
+    FaultSettings,
+    ProgramSettings,
+    SessionSettings,
+)
+from controller.mqtt.config import MqttConfig
+from controller.service.config import AppConfig, MatConfig, SourceConfig, StorageConfig
+
+_INTRO = """# Configuration
+
+`acumat run --config FILE` reads a TOML file; every section and field is optional and has the
+default shown. A bad file stops acumat with one line per problem, naming the field, e.g.
+`acumat: config: session.grace_s: Input should be greater than or equal to 0`. Leave out
+`[mqtt]` to run without a broker (console and history only).
+
+```toml
+[mat]
+id = "bedroom"
+
+[session]
+program = "relax"
+grace_s = 60
+
+[session.programs.relax]
+target_s = 900          # 15 minutes instead of 20
+
+[mqtt]
+host = "homeassistant.local"
+```
+
+This page is generated from the models (`python -m controller.service.configdoc`); a test checks
+that it matches them.
+"""
+
+
+def _sections() -> list[tuple[str, type[BaseModel]]]:
+    sections: list[tuple[str, type[BaseModel]]] = [
+        ("mat", MatConfig),
+        ("source", SourceConfig),
+        ("storage", StorageConfig),
+        ("detection", DetectionSettings),
+        ("session", SessionSettings),
+        ("session.programs.NAME", ProgramSettings),
+        ("balance", BalanceSettings),
+        ("faults", FaultSettings),
+        ("mqtt", MqttConfig),
+    ]
+    known = {name.split(".")[0] for name, _ in sections}
+    extra = [n for n in AppConfig.model_fields if n not in known]
+    sections += [(n, _model_of(n)) for n in extra]
+    return sections
+
+
+def _model_of(name: str) -> type[BaseModel]:
+    annotation = AppConfig.model_fields[name].annotation
+    for candidate in getattr(annotation, "__args__", (annotation,)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    raise TypeError(f"section {name} is not a model")
+
+
+def _default(field: object) -> str:
+    if getattr(field, "default_factory", None) is not None:
+        return "(see below)" if "programs" in repr(field) else "(computed)"
+    value = getattr(field, "default", PydanticUndefined)
+    return "required" if value is PydanticUndefined else f"`{value}`"
+
+
+def render() -> str:
+    parts = [_INTRO]
+    for name, model in _sections():
+        parts.append(f"\n## [{name}]\n\n| field | default | meaning |\n| --- | --- | --- |\n")
+        for field_name, field in model.model_fields.items():
+            meaning = (field.description or "").replace("|", "/")
+            parts.append(f"| `{field_name}` | {_default(field)} | {meaning} |\n")
+    parts.append(_programs())
+    return "".join(parts)
+
+
+def _programs() -> str:
+    rows = [
+        "\n## Programs (defaults)\n\n| program | target | starts on | warn | max |\n",
+        "| --- | --- | --- | --- | --- |\n",
+    ]
+    for name, p in SessionSettings().programs.items():
+        rows.append(
+            f"| `{name}` | {_minutes(p.target_s)} | {p.trigger} | {_minutes(p.warn_s)}"
+            f" | {_minutes(p.max_s)} |\n"
+        )
+    return "".join(rows)
+
+
+def _minutes(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds / 60:g} min"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(render(), end="")

@@ -1,0 +1,83 @@
+"""The console: one line per event and a live status line (an ``Adapter``; does I/O).
+
+On a terminal the status line is redrawn in place; into a pipe or a log it is printed every
+``status_every_s`` of frame time instead, so logs stay readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from controller.core.events import Event
+from controller.core.state import MatState
+from controller.service.logs import event_fields
+from controller.service.ports import CommandRequest
+from firmware.frame import ZoneFrame
+
+
+def format_event(event: Event) -> str:
+    return f"{_clock(event.t):>9}  {event.type:<22} {event_fields(event)}".rstrip()
+
+
+def format_status(state: MatState) -> str:
+    balance = "   -  " if state.imbalance is None else f"{state.imbalance:+.2f}"
+    s = state.session
+    timer = "no session"
+    if s.state != "idle":
+        target = "open" if s.target_s is None else _clock(s.target_s)
+        timer = f"{s.program} {s.state} {_clock(s.elapsed_s)} / {target}"
+    alerts = []
+    if state.uneven:
+        alerts.append(f"UNEVEN ({state.uneven_side} heavy)")
+    if state.faults:
+        alerts.append("FAULT " + ",".join(sorted(state.faults)))
+    if state.breathing_bpm is not None:
+        alerts.append(f"{state.breathing_bpm:.1f}/min")
+    return (
+        f"{_clock(state.t):>9}  {state.posture:<8} {state.load_kg:6.1f} kg  "
+        f"balance {balance}  {timer}  {' '.join(alerts)}"
+    ).rstrip()
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60:02d}:{whole % 60:02d}.{int((seconds - whole) * 10)}"
+
+
+class ConsoleAdapter:
+    def __init__(self, out: TextIO, live: bool, status_every_s: float = 10.0) -> None:
+        self._out = out
+        self._live = live
+        self._every_s = status_every_s
+        self._next_status_t: float | None = None
+        self._status_shown = False
+
+    def start(self) -> None:
+        return None
+
+    def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
+        for event in events:
+            self._line(format_event(event))
+        if self._live:
+            self._out.write("\r\x1b[2K" + format_status(state))
+            self._status_shown = True
+            self._out.flush()
+        elif self._next_status_t is None or frame.t >= self._next_status_t:
+            self._line(format_status(state))
+            self._next_status_t = frame.t + self._every_s
+
+    def _line(self, text: str) -> None:
+        if self._status_shown:
+            self._out.write("\r\x1b[2K")
+            self._status_shown = False
+        self._out.write(text + "\n")
+        self._out.flush()
+
+    def take_commands(self) -> list[CommandRequest]:
+        return []
+
+    def close(self) -> None:
+        if self._status_shown:
+            self._out.write("\n")
+        self._out.flush()

@@ -1,0 +1,1 @@
+"""Storage adapters: the session history (SQLite), habits derived from it, and recordings."""

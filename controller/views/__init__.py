@@ -1,0 +1,1 @@
+"""Renderings for people: the terminal monitor and the session report."""

@@ -1,0 +1,249 @@
+"""The live terminal view of a mat, as text: ``render(layout, state)`` gives lines (pure).
+
+Tiles are drawn where the layout puts them, in the mat's proportions (a terminal cell is about
+twice as tall as wide), coloured by load with 256-colour ANSI backgrounds, or shaded with
+block characters when colour is off. Each tile shows its load; ``◉`` marks the centre of
+pressure. Below the mat: posture, total load, balance, session timer, breathing, alerts and
+faults. ``state_from_payload`` turns the MQTT ``state`` JSON back into a ``MatState``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from controller.core.state import MatState, SessionSnapshot
+from firmware.layout import MatLayout
+
+# Blue (light) through green and yellow to red (heavy): xterm-256 colour numbers.
+_RAMP = (17, 19, 25, 31, 37, 43, 79, 114, 148, 184, 220, 214, 208, 202, 196)
+_SHADES = " ░▒▓█"
+_FAULT_BG = 90
+_RESET = "\x1b[0m"
+COP_MARK = "◉"
+
+
+@dataclass(frozen=True, slots=True)
+class Canvas:
+    """The mat's size in terminal cells."""
+
+    cols: int
+    rows: int
+
+
+def canvas_for(layout: MatLayout, max_cols: int = 60, max_rows: int = 24) -> Canvas:
+    """The largest canvas in the mat's proportions (cells are ~2:1 tall) that fits."""
+    aspect = 2.0 * layout.width_m / layout.length_m  # columns per row
+    rows = max_rows
+    if rows * aspect > max_cols:
+        rows = max(len(layout.zones) and 3, int(max_cols / aspect))
+    return Canvas(cols=max(8, round(rows * aspect)), rows=rows)
+
+
+def _cell_of(layout: MatLayout, canvas: Canvas, x_m: float, y_m: float) -> tuple[int, int]:
+    col = min(canvas.cols - 1, max(0, int(x_m / layout.width_m * canvas.cols)))
+    row = min(canvas.rows - 1, max(0, int(y_m / layout.length_m * canvas.rows)))
+    return col, row
+
+
+def zone_map(layout: MatLayout, canvas: Canvas) -> list[list[int | None]]:
+    """For every cell, the index of the zone whose tile covers its centre (or None)."""
+    grid: list[list[int | None]] = [[None] * canvas.cols for _ in range(canvas.rows)]
+    for r in range(canvas.rows):
+        y = (r + 0.5) / canvas.rows * layout.length_m
+        for c in range(canvas.cols):
+            x = (c + 0.5) / canvas.cols * layout.width_m
+            for i, z in enumerate(layout.zones):
+                if z.x0_m <= x < z.x1_m and z.y0_m <= y < z.y1_m:
+                    grid[r][c] = i
+                    break
+    return grid
+
+
+def level(kg: float | None, scale_kg: float) -> float:
+    """0..1: the tile's share of the scale (the heaviest tile, at least 10 kg)."""
+    if kg is None or kg <= 0:
+        return 0.0
+    return min(1.0, kg / scale_kg)
+
+
+def _labels(
+    layout: MatLayout, canvas: Canvas, state: MatState | None
+) -> dict[tuple[int, int], str]:
+    """Text to print over each tile's centre: its load in kg (or ``fault``), as fits."""
+    out: dict[tuple[int, int], str] = {}
+    for z in layout.zones:
+        col, row = _cell_of(layout, canvas, z.x_m, z.y_m)
+        first, _ = _cell_of(layout, canvas, z.x0_m + 1e-9, z.y_m)
+        room = max(1, int(z.width_m / layout.width_m * canvas.cols) - 1)  # less the edge
+        text = _fit(_label(z.name, state), room)
+        start = min(max(first, col - len(text) // 2), first + room - len(text))
+        out[(max(0, start), row)] = text
+    return out
+
+
+def _label(name: str, state: MatState | None) -> list[str]:
+    """Longest first; the first that fits is shown."""
+    if state is None:
+        return ["—"]
+    kg = state.zones_kg.get(name)
+    if name in state.faults or kg is None:
+        return ["fault", "!"]
+    kg = 0.0 if abs(kg) < 0.05 else kg  # no "-0.0" from an empty tile's noise
+    return [f"{kg:.1f}", f"{kg:.0f}"]
+
+
+def _fit(texts: list[str], room: int) -> str:
+    for text in texts:
+        if len(text) <= room:
+            return text
+    return texts[-1][:room]
+
+
+def mat_lines(
+    layout: MatLayout, state: MatState | None, canvas: Canvas, colour: bool = True
+) -> list[str]:
+    """The tiles alone: ``canvas.rows`` lines of ``canvas.cols`` visible cells each."""
+    grid = zone_map(layout, canvas)
+    loads = [None if state is None else state.zones_kg.get(z.name) for z in layout.zones]
+    scale_kg = max([10.0, *(kg for kg in loads if kg is not None)])
+    cop = None
+    if state and state.occupied and state.cop_x_m is not None and state.cop_y_m is not None:
+        cop = _cell_of(layout, canvas, state.cop_x_m, state.cop_y_m)
+    labels = _labels(layout, canvas, state)
+    faulty = set(state.faults) if state is not None else set()
+    lines = []
+    for r in range(canvas.rows):
+        cells = []
+        for c in range(canvas.cols):
+            index = grid[r][c]
+            char = _edge(grid, r, c)
+            kg_level = 0.0 if index is None else level(loads[index], scale_kg)
+            if char == " " and not colour:
+                char = _SHADES[min(len(_SHADES) - 1, round(kg_level * (len(_SHADES) - 1)))]
+            fault = index is not None and layout.zones[index].name in faulty
+            cells.append((char, index, kg_level, fault))
+        lines.append(_paint(cells, r, labels, cop, colour))
+    return lines
+
+
+def _edge(grid: list[list[int | None]], r: int, c: int) -> str:
+    """A thin line where the next cell right or below belongs to another tile."""
+    here = grid[r][c]
+    right = grid[r][c + 1] if c + 1 < len(grid[r]) else here
+    below = grid[r + 1][c] if r + 1 < len(grid) else here
+    if here not in (right, below):
+        return "┘"
+    if right != here:
+        return "│"
+    if below != here:
+        return "─"
+    return " "
+
+
+def _paint(
+    cells: list[tuple[str, int | None, float, bool]],
+    r: int,
+    labels: dict[tuple[int, int], str],
+    cop: tuple[int, int] | None,
+    colour: bool,
+) -> str:
+    chars = [cell[0] for cell in cells]
+    for (col, row), text in labels.items():
+        if row == r:
+            chars[col : col + len(text)] = list(text)
+    if cop is not None and cop[1] == r:
+        chars[cop[0]] = COP_MARK
+    if not colour:
+        return "".join(chars)
+    out, current = [], ""
+    for char, (_, index, kg_level, fault) in zip(chars, cells, strict=True):
+        code = _RESET if index is None else _colour(kg_level, fault)
+        if code != current:  # one escape per run of equal colour, not per cell
+            out.append(code)
+            current = code
+        out.append(char)
+    return "".join(out) + _RESET
+
+
+def _colour(kg_level: float, fault: bool) -> str:
+    bg = _FAULT_BG if fault else _RAMP[round(kg_level * (len(_RAMP) - 1))]
+    fg = 16 if kg_level > 0.55 and not fault else 231  # dark text on the bright half
+    return f"\x1b[38;5;{fg};48;5;{bg}m"
+
+
+def status_lines(state: MatState | None, source: str = "") -> list[str]:
+    """Posture, load, balance, session, breathing, alerts: one short line each."""
+    if state is None:
+        return [f"waiting for data{f' from {source}' if source else ''} …"]
+    s = state.session
+    lines = [
+        f"posture   {state.posture:<9} load {state.load_kg:6.1f} kg",
+        f"balance   {_balance(state.imbalance)}",
+        f"session   {_timer(s)}",
+        f"breathing {'—' if state.breathing_bpm is None else f'{state.breathing_bpm:.1f} /min'}",
+    ]
+    alerts = [f"UNEVEN LOAD ({state.uneven_side})"] if state.uneven else []
+    alerts += [f"FAULT {zone}: {why}" for zone, why in sorted(state.faults.items())]
+    lines.append("alerts    " + (", ".join(alerts) if alerts else "none"))
+    return lines
+
+
+def _balance(imbalance: float | None, width: int = 21) -> str:
+    """``L [----|---•-] R +0.12``: a bar with the centre line in the middle."""
+    if imbalance is None:
+        return "—"
+    half = width // 2
+    pos = half + round(max(-1.0, min(1.0, imbalance)) * half)
+    bar = ["-"] * width
+    bar[half] = "|"
+    bar[pos] = "•"
+    return f"L [{''.join(bar)}] R {imbalance:+.2f}"
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def _timer(s: SessionSnapshot) -> str:
+    if s.state == "idle":
+        return f"idle ({s.program})"
+    target = "" if s.target_s is None else f" of {_clock(s.target_s)}"
+    done = "  target reached" if s.target_reached else ""
+    return f"{s.state} {s.program} {_clock(s.elapsed_s)}{target}{done}"
+
+
+def render(
+    layout: MatLayout,
+    state: MatState | None,
+    *,
+    title: str = "acumat monitor",
+    source: str = "",
+    colour: bool = True,
+    max_cols: int = 60,
+    max_rows: int = 24,
+) -> list[str]:
+    """The whole screen: a title, the head end, the tiles, the foot end, the status."""
+    canvas = canvas_for(layout, max_cols, max_rows)
+    head = f"{title}{f' — {source}' if source else ''}"
+    return [
+        head,
+        "head".center(canvas.cols),
+        *mat_lines(layout, state, canvas, colour),
+        "feet".center(canvas.cols),
+        *status_lines(state, source),
+    ]
+
+
+def state_from_payload(data: dict[str, Any]) -> MatState:
+    """The MQTT ``state`` JSON (see controller/mqtt/payloads.py) back as a ``MatState``;
+    keys it does not know (added later, or ``alerts``) are ignored."""
+    session_keys = {f.name for f in fields(SessionSnapshot)}
+    session = SessionSnapshot(
+        **{k: v for k, v in data.get("session", {}).items() if k in session_keys}
+    )
+    keys = {f.name for f in fields(MatState)} - {"session"}
+    values = {k: v for k, v in data.items() if k in keys}
+    values.setdefault("faults", {})
+    return MatState(session=session, **values)

@@ -1,0 +1,3 @@
+"""Evaluation of the controller against the simulator's ground truth (not part of the
+installed product): scoring and the detection report.
+"""

@@ -1,0 +1,80 @@
+"""The detection report: every library scenario through the core, scored against its truth.
+
+``python -m evaluation.detection_report`` (or ``./dev bench``) prints a row per scenario and
+the totals: start latency median and max, false and missed sessions, alert precision and
+recall, faults raised and cleared.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from collections.abc import Iterable
+
+from controller.core.breathing import BreathingEstimator
+from controller.core.controller import MatController
+from controller.core.settings import CoreSettings
+from evaluation.scoring import Score, score
+from firmware.sim.scenarios import SCENARIOS, build
+
+
+def run_scenario(name: str, seed: int | None = None) -> Score:
+    run = build(name, seed=seed)
+    program = str(run.truth.get("program", "relax"))
+    settings = CoreSettings().with_program(program)
+    core = MatController(run.layout, settings, breathing=BreathingEstimator(run.layout))
+    events = [event for frame in run.frames() for event in core.feed(frame)]
+    return score(run.truth, events)
+
+
+def _false_lying(scores: list[Score]) -> int:
+    return sum(s.lying_reported and not s.lying_expected for s in scores)
+
+
+def summary(scores: Iterable[Score]) -> list[str]:
+    scores = list(scores)
+    latencies = [lat for s in scores for lat in s.latencies_s]
+    tp = sum(s.alerts_true for s in scores)
+    fp = sum(s.alerts_false for s in scores)
+    fn = sum(s.alerts_missed for s in scores)
+    expected = sum(s.expected_sessions for s in scores)
+    return [
+        f"scenarios: {len(scores)}",
+        f"scenarios_passing: {sum(s.ok for s in scores)}",
+        f"sessions: {sum(s.sessions for s in scores)} (expected {expected})",
+        f"start_latency_median_s: {_fmt(statistics.median(latencies) if latencies else None)}",
+        f"start_latency_max_s: {_fmt(max(latencies) if latencies else None)}",
+        f"start_latency_min_s: {_fmt(min(latencies) if latencies else None)}",
+        f"false_sessions: {sum(s.false_sessions for s in scores)}",
+        f"missed_sessions: {sum(max(0, s.expected_sessions - s.sessions) for s in scores)}",
+        f"lying_reported_where_nobody_lay: {_false_lying(scores)}",
+        f"alert_precision: {_fmt(tp / (tp + fp) if tp + fp else None)}",
+        f"alert_recall: {_fmt(tp / (tp + fn) if tp + fn else None)}",
+        f"faults_raised_and_cleared: {sum(s.faults_detected for s in scores)} of "
+        f"{sum(s.faults_detected + s.faults_missed for s in scores)}",
+    ]
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def main() -> int:
+    scores = []
+    print(f"{'scenario':<28} {'sessions':>8} {'latency_s':>10}  problems")
+    for name in SCENARIOS:
+        result = run_scenario(name)
+        scores.append(result)
+        latency = ",".join(f"{x:.1f}" for x in result.latencies_s) or "-"
+        print(
+            f"{name:<28} {result.sessions:>3}/{result.expected_sessions:<4} {latency:>10}  "
+            f"{'; '.join(result.problems) or 'ok'}"
+        )
+    print()
+    for line in summary(scores):
+        print(line)
+    return 0 if all(s.ok for s in scores) else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

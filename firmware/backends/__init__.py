@@ -1,0 +1,1 @@
+"""Other ways to read the boards: the Linux IIO driver and the Adafruit package."""
