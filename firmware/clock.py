@@ -62,3 +62,21 @@ def iso_utc(wall_s: float) -> str:
     """ISO 8601 UTC with milliseconds, e.g. ``2026-11-21T10:00:00.000Z``."""
     stamp = datetime.fromtimestamp(wall_s, tz=UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+class WallAt:
+    """Maps frame time to wall time: ``wall = frame_t + offset``, anchored at the first frame.
+
+    The one mapping: history, recordings, the journal and MQTT all date an event by the time
+    of the frame that caused it, so one event carries one timestamp everywhere, at any speed.
+    """
+
+    def __init__(self) -> None:
+        self.offset_s: float | None = None
+
+    def anchor(self, frame_t: float, wall_s: float) -> None:
+        if self.offset_s is None:
+            self.offset_s = wall_s - frame_t
+
+    def __call__(self, frame_t: float) -> float:
+        return frame_t + (self.offset_s or 0.0)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from firmware.calibration import FILENAME, CalibrationStore
+from firmware.calibration import CalibrationStore
 from firmware.clock import Clock
 from firmware.errors import FirmwareError
 from firmware.filters import FilterSettings, FrameFilter
@@ -162,12 +162,12 @@ def check_zones(hw: HardwareConfig, layout: MatLayout, kind: str) -> None:
 
 
 def open_hardware_source(
-    kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock, state_dir: Path
+    kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock, calibration_path: Path
 ) -> FrameSource:
     """The sampling loop over the ``hx711``, ``iio`` or ``adafruit`` backend."""
     check_zones(hw, layout, kind)
     reader = open_reader(kind, hw, layout, clock)
-    store = CalibrationStore(state_dir / FILENAME, hw.calibration(), clock)
+    store = CalibrationStore(calibration_path, hw.calibration(), clock)
     if store.last_error:
         log.warning("calibration: %s", store.last_error)
     uncalibrated = [n for n in layout.names if store.current.zone(n).scale_counts_per_kg is None]

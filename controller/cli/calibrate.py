@@ -20,8 +20,8 @@ from typing import Any, TextIO
 
 from controller.calibration.shell import Ask, Terminal, add_wizard_flags, build_wizard, drive
 from controller.service.config import AppConfig, ConfigError, load_config
+from controller.service.paths import StatePaths
 from firmware.calibration import (
-    FILENAME,
     Calibration,
     CalibrationError,
     checked_zone,
@@ -169,7 +169,7 @@ def _signs(config: AppConfig) -> list[int]:
 def _paths(config: AppConfig) -> tuple[Path, Calibration]:
     hw = config.source.hardware
     assert hw is not None
-    path = config.storage.dir / FILENAME
+    path = StatePaths(config.storage.dir).calibration
     return path, load_calibration(path).over(hw.calibration())
 
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from controller.service.config import ConfigError, load_config
+from controller.service.paths import StatePaths
 from controller.storage.habits import habits, habits_payload
 from controller.storage.history import History, SessionRow
 from firmware.clock import SystemClock
 
-HISTORY_FILE = "history.sqlite"
 _HEADER = ("date", "program", "min", "done", "reason", "breathing bpm", "uneven")
 
 
@@ -52,9 +52,10 @@ def run(args: argparse.Namespace) -> int:
         print("acumat: history: --limit must be 0 or more", file=sys.stderr)
         return 2
     try:
-        rows, total = read_rows(state_dir / HISTORY_FILE, args.limit)
+        rows, total = read_rows(StatePaths(state_dir).history, args.limit)
     except sqlite3.DatabaseError as exc:
-        print(f"acumat: history: cannot read {state_dir / HISTORY_FILE}: {exc}", file=sys.stderr)
+        where = StatePaths(state_dir).history
+        print(f"acumat: history: cannot read {where}: {exc}", file=sys.stderr)
         return 1
     fmt = "json" if args.json else "csv" if args.csv else "table"
     show(fmt, rows, total, SystemClock().wall(), tz=None, out=sys.stdout)

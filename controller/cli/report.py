@@ -14,6 +14,7 @@ from typing import Any
 
 from controller.core.settings import CoreSettings
 from controller.service.config import ConfigError, default_state_dir, load_config
+from controller.service.paths import StatePaths
 from controller.views.report import SessionNotFoundError, find_session, load_trace
 from controller.views.report_plot import ReportError, render
 from firmware.framefile import FrameFileError
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     state_dir = args.state_dir or (config.storage.dir if config else default_state_dir())
     settings = config.core() if config else CoreSettings()
     try:
-        path = find_session(args.session, state_dir)
+        path = find_session(args.session, StatePaths(state_dir).recordings)
         trace = load_trace(path, settings)
         out = args.out or Path(_default_name(path))
         render(trace, out)

@@ -23,12 +23,13 @@ from controller.service.journal import SessionJournal
 from controller.service.journal import load as load_journal
 from controller.service.logs import EventLog, configure_logging
 from controller.service.loop import Lifecycle, Service
+from controller.service.paths import StatePaths
 from controller.service.ports import Adapter
 from controller.service.sources import open_source
 from controller.storage.habits import beginner_target_s
-from controller.storage.history import History, HistoryAdapter, SessionRow, WallAt
+from controller.storage.history import History, HistoryAdapter, SessionRow
 from controller.storage.recorder import SessionRecorder
-from firmware.clock import Clock, SystemClock
+from firmware.clock import Clock, SystemClock, WallAt
 from firmware.frame import ZoneFrame
 
 log = logging.getLogger("acumat")
@@ -85,15 +86,16 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         print(f"acumat: cannot open the {config.source.kind} source: {exc}", file=sys.stderr)
         return 2
     layout = source.layout
+    paths = StatePaths(config.storage.dir)
     if not quiet:  # the first time this mat runs, the person should read the cautions
-        cautions.show_once(config.storage.dir, sys.stdout)
+        cautions.show_once(paths.cautions_marker, sys.stdout)
     wall_at = WallAt()
     core = MatController(layout, _core_settings(config), breathing=BreathingEstimator(layout))
-    journal = SessionJournal(config.storage.dir, core, wall_at)
+    journal = SessionJournal(paths.journal, core, wall_at)
 
     def first_frame(frame: ZoneFrame) -> None:
         wall_at.anchor(frame.t, clock.wall())
-        saved = load_journal(config.storage.dir, frame.t, clock.wall())
+        saved = load_journal(paths.journal, frame.t, clock.wall())
         if saved is not None:
             log.info(
                 "resuming session %d (%s) saved before the restart", saved.number, saved.program
@@ -147,10 +149,11 @@ def _adapters(
         if "beginner" in core.settings.session.programs:
             core.sessions.set_target("beginner", beginner_target_s(rows))
 
-    history = History(config.storage.dir / "history.sqlite")
+    paths = StatePaths(config.storage.dir)
+    history = History(paths.history)
     adapters: list[Adapter] = [
         HistoryAdapter(history, config.mat.id, wall_at, on_history_changed=grow_beginner),
-        SessionRecorder(config.storage.dir, config.mat.id, layout, wall_at),
+        SessionRecorder(paths.recordings, config.mat.id, layout, wall_at),
     ]
     if quiet:  # as a service: events go to the journal, one line each
         adapters.append(EventLog())

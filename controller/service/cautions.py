@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-MARKER = "cautions_shown"
-
 CAUTIONS: tuple[str, ...] = (
     "Start with short sessions (5-15 min); lie down and get up gently.",
     "Keep your weight evenly spread so the pressure does not gather on a small area.",
@@ -31,16 +29,15 @@ def text() -> str:
     return "\n".join(["Before you use the mat:", *(f"  {line}" for line in CAUTIONS)]) + "\n"
 
 
-def show_once(state_dir: Path, out: TextIO) -> bool:
+def show_once(marker: Path, out: TextIO) -> bool:
     """Writes the cautions to ``out`` unless the marker says they were shown; true if shown.
 
     The marker is written only after the text, so a crash in between shows them again.
     """
-    marker = state_dir / MARKER
     if marker.exists():
         return False
     out.write(text())
     out.flush()
-    state_dir.mkdir(parents=True, exist_ok=True)
+    marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text("the cautions were shown on this machine; delete to show them again\n")
     return True

@@ -1,6 +1,6 @@
 """The running session on disk, so a crash, a power cut or a restart loses none of it (I/O).
 
-An ``Adapter`` that rewrites ``<state_dir>/session.json`` (write, fsync, rename: a power cut
+An ``Adapter`` that rewrites ``StatePaths.journal`` (write, fsync, rename: a power cut
 leaves the old or the new file, never half of one) whenever a session event happens and every
 ``every_s`` of frame time while a session is open, and removes it when the session ends.
 Times are stored as wall time; on start ``load`` moves them onto the new run's frame time.
@@ -21,19 +21,18 @@ from controller.core.events import Event, SessionEnded
 from controller.core.session import SavedSession
 from controller.core.state import MatState
 from controller.service.ports import CommandRequest
-from controller.storage.history import WallAt
+from firmware.clock import WallAt
 from firmware.frame import ZoneFrame
 
 log = logging.getLogger("acumat.journal")
-FILE_NAME = "session.json"
 _VERSION = 1
 
 
 class SessionJournal:
     def __init__(
-        self, state_dir: Path, core: MatController, wall_at: WallAt, every_s: float = 5.0
+        self, path: Path, core: MatController, wall_at: WallAt, every_s: float = 5.0
     ) -> None:
-        self.path = state_dir / FILE_NAME
+        self.path = path
         self._core = core
         self._wall_at = wall_at
         self._every_s = every_s
@@ -77,9 +76,8 @@ class SessionJournal:
         self.path.unlink(missing_ok=True)
 
 
-def load(state_dir: Path, first_t: float, now_wall_s: float) -> SavedSession | None:
+def load(path: Path, first_t: float, now_wall_s: float) -> SavedSession | None:
     """The saved session with its times moved onto this run's frame time, or None."""
-    path = state_dir / FILE_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.pop("version") != _VERSION:

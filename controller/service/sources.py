@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from controller.service.config import AppConfig
+from controller.service.paths import StatePaths
 from firmware.clock import Clock
 from firmware.filesource import FileSource
 from firmware.layout import MatLayout
@@ -46,6 +47,6 @@ def _hardware(config: AppConfig, clock: Clock, layout: MatLayout) -> FrameSource
     if hardware is None:
         raise ValueError(f"source.kind = {config.source.kind!r} needs a [source.hardware] table")
     source: FrameSource = open_hardware_source(
-        config.source.kind, hardware, layout, clock, config.storage.dir
+        config.source.kind, hardware, layout, clock, StatePaths(config.storage.dir).calibration
     )
     return source

@@ -17,6 +17,7 @@ from typing import Any
 from controller.core.events import Event, SessionEnded
 from controller.core.state import MatState
 from controller.service.ports import CommandRequest
+from firmware.clock import WallAt
 from firmware.frame import ZoneFrame
 
 _SCHEMA = """
@@ -200,17 +201,3 @@ class HistoryAdapter:
 def session_uid(mat_id: str, started_wall_s: float) -> str:
     """A session's id in history, recordings and the journal: its mat and wall start time."""
     return f"{mat_id}:{started_wall_s:.3f}"
-
-
-class WallAt:
-    """Maps frame time to wall time: ``wall = frame_t + offset`` (set at the first frame)."""
-
-    def __init__(self) -> None:
-        self.offset_s: float | None = None
-
-    def anchor(self, frame_t: float, wall_s: float) -> None:
-        if self.offset_s is None:
-            self.offset_s = wall_s - frame_t
-
-    def __call__(self, frame_t: float) -> float:
-        return frame_t + (self.offset_s or 0.0)

@@ -1,7 +1,7 @@
 """Session recordings on disk: the frames and events of each session, for ``acumat report`` (I/O).
 
 An ``Adapter``. Between ``session_started`` and ``session_ended`` it appends the frames to
-``<state_dir>/sessions/<uid>.jsonl`` in acumat-frames/1 (the header carries the layout and a
+``<recordings>/<uid>.jsonl`` in acumat-frames/1 (the header carries the layout and a
 ``recording`` object; each frame line also carries the core's ``imbalance``, ``cop_x_m``,
 ``cop_y_m``, ``posture`` and ``bpm``, extra keys every reader ignores) and the events to
 ``<uid>.events.jsonl``. ``uid`` is ``mat_id:started_wall`` as in history.py, so a history row
@@ -22,19 +22,18 @@ from typing import IO, Any
 from controller.core.events import Event, SessionEnded, SessionStarted
 from controller.core.state import MatState
 from controller.service.ports import CommandRequest
-from controller.storage.history import WallAt, session_uid
+from controller.storage.history import session_uid
+from firmware.clock import WallAt
 from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileHeader, frame_to_dict, parse_header
 from firmware.layout import MatLayout
 
 log = logging.getLogger("acumat.recorder")
-SESSIONS_DIR = "sessions"
 EVENTS_SUFFIX = ".events.jsonl"
 
 
-def recordings(state_dir: Path) -> list[Path]:
-    """Frame files of the recordings, oldest first (by modification time)."""
-    folder = state_dir / SESSIONS_DIR
+def recordings(folder: Path) -> list[Path]:
+    """Frame files of the recordings in ``folder``, oldest first (by modification time)."""
     if not folder.is_dir():
         return []
     found = [p for p in folder.glob("*.jsonl") if not p.name.endswith(EVENTS_SUFFIX)]
@@ -84,7 +83,7 @@ class SessionRecorder:
 
     def __init__(
         self,
-        state_dir: Path,
+        folder: Path,
         mat_id: str,
         layout: MatLayout,
         wall_at: WallAt,
@@ -93,7 +92,7 @@ class SessionRecorder:
         max_rate_hz: float = 10.0,
         flush_every_s: float = 1.0,
     ) -> None:
-        self.folder = state_dir / SESSIONS_DIR
+        self.folder = folder
         self._mat_id = mat_id
         self._layout = layout
         self._wall_at = wall_at
@@ -190,7 +189,7 @@ class SessionRecorder:
     def rotate(self) -> list[Path]:
         """Deletes all but the newest ``keep`` recordings; returns the deleted frame files."""
         current = None if self._open is None else self._open.path
-        old = [p for p in recordings(self.folder.parent) if p != current]
+        old = [p for p in recordings(self.folder) if p != current]
         gone = old[: max(0, len(old) - self._keep + (current is not None))]
         for path in gone:
             path.unlink(missing_ok=True)
@@ -209,7 +208,7 @@ class SessionRecorder:
 
 def _unfinished(folder: Path, session: int | None) -> tuple[Path, float] | None:
     """The newest recording, with its wall offset, if it is of ``session`` and unfinished."""
-    newest = recordings(folder.parent)[-1:]
+    newest = recordings(folder)[-1:]
     if not newest:
         return None
     path = newest[0]

@@ -20,7 +20,7 @@ from controller.core.breathing import BreathingEstimator
 from controller.core.controller import MatController
 from controller.core.settings import CoreSettings
 from controller.errors import ControllerError
-from controller.storage.recorder import SESSIONS_DIR, events_path, recordings
+from controller.storage.recorder import events_path, recordings
 from firmware.framefile import FrameParser, open_frames, parse_header
 from firmware.layout import MatLayout
 
@@ -96,14 +96,14 @@ def mark_label(event: dict[str, Any]) -> str:
     return label
 
 
-def find_session(session: str, state_dir: Path) -> Path:
-    """``last`` (the newest recording), a recording uid, or a path to a frame file."""
+def find_session(session: str, folder: Path) -> Path:
+    """``last`` (the newest recording in ``folder``), a recording uid, or a frame file's path."""
     if session == "last":
-        found = recordings(state_dir)
+        found = recordings(folder)
         if not found:
-            raise SessionNotFoundError(f"no recordings in {state_dir / SESSIONS_DIR}")
+            raise SessionNotFoundError(f"no recordings in {folder}")
         return found[-1]
-    by_uid = state_dir / SESSIONS_DIR / f"{session}.jsonl"
+    by_uid = folder / f"{session}.jsonl"
     if by_uid.is_file():
         return by_uid
     path = Path(session)

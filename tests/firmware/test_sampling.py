@@ -174,7 +174,9 @@ def test_open_hardware_source_reads_the_boards_named_in_the_config(
     default_factory: CountingMockFactory, clock: FakeClock, tmp_path: Path
 ) -> None:
     chips = _chips(default_factory, clock, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
-    source = open_hardware_source("hx711", _hw(list(LAYOUT.names)), LAYOUT, clock, tmp_path)
+    source = open_hardware_source(
+        "hx711", _hw(list(LAYOUT.names)), LAYOUT, clock, tmp_path / "calibration.json"
+    )
     frame = next(source.frames())
     assert frame.load_kg == pytest.approx([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], abs=0.01)
     assert all(chip.power_downs == 1 for chip in chips)  # aligned by one power cycle
@@ -185,7 +187,11 @@ def test_open_hardware_source_refuses_zones_that_do_not_match(
     clock: FakeClock, tmp_path: Path
 ) -> None:
     with pytest.raises(HardwareSetupError, match="zone lower_right has no board"):
-        open_hardware_source("hx711", _hw(list(LAYOUT.names)[:5]), LAYOUT, clock, tmp_path)
+        open_hardware_source(
+            "hx711", _hw(list(LAYOUT.names)[:5]), LAYOUT, clock, tmp_path / "calibration.json"
+        )
     small = MatLayout.grid(1, 1, 0.5, 0.5)
     with pytest.raises(HardwareSetupError, match="is not a zone of the mat"):
-        open_hardware_source("hx711", _hw(list(LAYOUT.names)), small, clock, tmp_path)
+        open_hardware_source(
+            "hx711", _hw(list(LAYOUT.names)), small, clock, tmp_path / "calibration.json"
+        )

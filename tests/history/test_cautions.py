@@ -6,20 +6,21 @@ import io
 import re
 from pathlib import Path
 
-from controller.service.cautions import CAUTIONS, MARKER, show_once, text
+from controller.service.cautions import CAUTIONS, show_once, text
+from controller.service.paths import StatePaths
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_shown_on_the_first_run_only(tmp_path: Path) -> None:
-    state = tmp_path / "state"
+    marker = StatePaths(tmp_path / "state").cautions_marker
     first, second = io.StringIO(), io.StringIO()
-    assert show_once(state, first)
-    assert first.getvalue() == text() and (state / MARKER).exists()
-    assert not show_once(state, second)
+    assert show_once(marker, first)
+    assert first.getvalue() == text() and marker.exists()
+    assert not show_once(marker, second)
     assert second.getvalue() == ""
-    (state / MARKER).unlink()
-    assert show_once(state, io.StringIO())
+    marker.unlink()
+    assert show_once(marker, io.StringIO())
 
 
 def test_every_caution_of_the_facts_is_there_and_in_the_readme() -> None:

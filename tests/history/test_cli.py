@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from controller.cli import history as cli
+from controller.service.paths import StatePaths
 from controller.storage.history import History
 from tests.history.helpers import row, wall
 from tests.history.test_store import old_db
 
 
 def _db(state: Path) -> list[float]:
-    history = History(state / cli.HISTORY_FILE)
+    history = History(StatePaths(state).history)
     starts = [wall("2026-03-08 07:00", UTC), wall("2026-03-09 21:15", UTC)]
     history.add(row(starts[0], 12, bpm=(14.2, 11.0)))
     history.add(row(starts[1], 4.5, completed=False, program="beginner"))
@@ -35,7 +36,7 @@ def _main(argv: list[str]) -> int:
 
 
 def _show(fmt: str, state: Path, limit: int | None = None) -> str:
-    rows, every = cli.read_rows(state / cli.HISTORY_FILE, limit)
+    rows, every = cli.read_rows(StatePaths(state).history, limit)
     out = io.StringIO()
     cli.show(fmt, rows, every, wall("2026-03-09 22:00", UTC), tz=UTC, out=out)
     return out.getvalue()
@@ -74,7 +75,7 @@ def test_json_export_and_limit(tmp_path: Path) -> None:
 def test_the_command_reads_an_old_database_and_leaves_it_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = old_db(tmp_path / cli.HISTORY_FILE)
+    path = old_db(StatePaths(tmp_path).history)
     before = path.read_bytes()
     assert _main(["--state-dir", str(tmp_path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -92,7 +93,7 @@ def test_no_database_yet_is_no_sessions_not_an_error(
 
 def test_bad_input_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _main(["--state-dir", str(tmp_path), "--limit", "-1"]) == 2
-    (tmp_path / cli.HISTORY_FILE).write_text("not a database, not at all" * 10)
+    (StatePaths(tmp_path).history).write_text("not a database, not at all" * 10)
     assert _main(["--state-dir", str(tmp_path)]) == 1
     bad = tmp_path / "bad.toml"
     bad.write_text("[storage]\nnope = 1\n")

@@ -12,7 +12,8 @@ from controller.core.events import SessionEnded, SessionStarted
 from controller.core.session import Inputs, SessionMachine
 from controller.core.settings import SessionSettings
 from controller.storage.habits import beginner_target_s
-from controller.storage.history import History, HistoryAdapter, SessionRow, WallAt
+from controller.storage.history import History, HistoryAdapter, SessionRow
+from firmware.clock import WallAt
 from tests.history.helpers import row
 from tests.mqtt.conftest import frame, mat_state
 

@@ -10,8 +10,9 @@ from controller.core.breathing import BreathingEstimator
 from controller.core.controller import MatController
 from controller.core.events import SessionEnded, SessionStarted
 from controller.core.state import MatState, SessionSnapshot
-from controller.storage.history import History, HistoryAdapter, WallAt
+from controller.storage.history import History, HistoryAdapter
 from controller.storage.recorder import SessionRecorder, events_path, recordings
+from firmware.clock import WallAt
 from firmware.frame import ZoneFrame
 from firmware.framefile import open_frames
 from firmware.layout import DEFAULT_LAYOUT
@@ -122,7 +123,7 @@ def test_only_the_newest_recordings_are_kept(tmp_path: Path) -> None:
     kept = recordings(tmp_path)
     assert [p.name for p in kept] == [f"mat1:{WALL0 + 100.0 * n:.3f}.jsonl" for n in (3, 4, 5)]
     assert all(events_path(p).is_file() for p in kept)
-    assert len(list((tmp_path / "sessions").iterdir())) == 6  # 3 frame files + 3 sidecars
+    assert len(list(tmp_path.iterdir())) == 6  # 3 frame files + 3 sidecars
 
 
 def test_a_session_restored_after_a_restart_continues_its_recording(tmp_path: Path) -> None:

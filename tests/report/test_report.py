@@ -9,10 +9,10 @@ import pytest
 from matplotlib.image import imread
 
 from controller.cli import main
-from controller.storage.history import WallAt
 from controller.storage.recorder import SessionRecorder, recordings
 from controller.views.report import SessionNotFoundError, find_session, load_trace
 from controller.views.report_plot import PANEL_TITLES, ReportError, render
+from firmware.clock import WallAt
 from firmware.layout import DEFAULT_LAYOUT
 from tests.report.test_recorder import play_session, run_file
 

@@ -1,0 +1,49 @@
+"""Every file in the state directory, named once (pure: paths, no I/O).
+
+The service and every command given the same config resolve the same files through
+``StatePaths``; adapters and views receive the ``Path`` they need, never the directory, so no
+other module spells a file name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from firmware.calibration import FILENAME as CALIBRATION_FILE
+
+
+@dataclass(frozen=True, slots=True)
+class StatePaths:
+    """The state directory's layout (``[storage] dir`` in the config)."""
+
+    root: Path
+
+    @property
+    def history(self) -> Path:
+        """Finished sessions (SQLite, WAL)."""
+        return self.root / "history.sqlite"
+
+    @property
+    def journal(self) -> Path:
+        """The open session, rewritten atomically while it runs."""
+        return self.root / "session.json"
+
+    @property
+    def recordings(self) -> Path:
+        """Folder of session recordings (frames and events per session)."""
+        return self.root / "sessions"
+
+    @property
+    def calibration(self) -> Path:
+        """Per-zone zero and scale written by ``acumat calibrate``."""
+        return self.root / CALIBRATION_FILE
+
+    @property
+    def cautions_marker(self) -> Path:
+        """Says the cautions were shown on the first run."""
+        return self.root / "cautions_shown"
+
+    def outbox(self, mat_id: str) -> Path:
+        """The durable MQTT outbox of one mat (several mats may share a state directory)."""
+        return self.root / f"mqtt-outbox-{mat_id}.sqlite"
