@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 
 from controller.core.breathing import BreathingEstimator
-from controller.core.controller import MatController
 from controller.core.events import Breathing
+from controller.core.factory import build_controller
 from firmware.layout import DEFAULT_LAYOUT
 from firmware.sim.scenarios import SCENARIOS, build
 from tests.breathing.helpers import run, truth_bpm
@@ -98,7 +98,7 @@ def cost_us_per_frame(rate_hz: float) -> float:
 
 def scenario_errors(name: str) -> tuple[list[float], int]:
     sim = build(name)
-    core = MatController(sim.layout, breathing=BreathingEstimator(sim.layout))
+    core = build_controller(sim.layout)
     errors: list[float] = []
     none = 0
     for frame in sim.frames():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from controller.core.breathing import BreathingEstimator
 from controller.core.controller import MatController
+from controller.core.factory import build_controller
 from firmware.frame import ZoneFrame
 from firmware.framefile import open_frames, write_frames
 from firmware.sim.scenarios import build
@@ -51,7 +52,7 @@ def make_file(directory: Path) -> Path:
 def end_to_end(path: Path) -> tuple[float, int]:
     start = time.perf_counter()
     header, frames = open_frames(path)
-    core = MatController(header.layout, breathing=BreathingEstimator(header.layout))
+    core = build_controller(header.layout)
     count = 0
     for frame in frames:
         core.feed(frame)

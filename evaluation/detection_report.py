@@ -11,8 +11,7 @@ import statistics
 import sys
 from collections.abc import Iterable
 
-from controller.core.breathing import BreathingEstimator
-from controller.core.controller import MatController
+from controller.core.factory import build_controller
 from controller.core.settings import CoreSettings
 from evaluation.scoring import Score, score
 from firmware.sim.scenarios import SCENARIOS, build
@@ -22,7 +21,7 @@ def run_scenario(name: str, seed: int | None = None) -> Score:
     run = build(name, seed=seed)
     program = str(run.truth.get("program", "relax"))
     settings = CoreSettings().with_program(program)
-    core = MatController(run.layout, settings, breathing=BreathingEstimator(run.layout))
+    core = build_controller(run.layout, settings)
     events = [event for frame in run.frames() for event in core.feed(frame)]
     return score(run.truth, events)
 

@@ -16,8 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from controller.core.breathing import BreathingEstimator
-from controller.core.controller import MatController
+from controller.core.factory import build_controller
 from controller.core.state import MatState
 from controller.mqtt.config import MqttConfig
 from controller.service.config import AppConfig, ConfigError, load_config
@@ -100,7 +99,7 @@ def _local(
 ) -> int:
     source = _source(args, clock)
     layout = source.layout
-    core = MatController(layout, config.core(), breathing=BreathingEstimator(layout))
+    core = build_controller(layout, config.core())
     label = args.simulate or args.file.name
     try:
         states: Iterator[MatState] = local_states(core, source.frames())

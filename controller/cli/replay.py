@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from controller.core.breathing import BreathingEstimator
-from controller.core.controller import MatController
 from controller.core.events import Event
+from controller.core.factory import build_controller
 from controller.core.settings import CoreSettings
 from controller.service.config import ConfigError, load_config
 from controller.service.console import format_event
@@ -54,7 +53,7 @@ def replay(path: Path, settings: CoreSettings, program: str | None, as_json: boo
     header, frames = open_frames(path)
     if program is not None:
         settings = settings.with_program(program)
-    core = MatController(header.layout, settings, breathing=BreathingEstimator(header.layout))
+    core = build_controller(header.layout, settings)
     emit = _json_line if as_json else _text_line
     out = sys.stdout
     count = 0

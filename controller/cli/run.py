@@ -13,11 +13,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from controller.core.breathing import BreathingEstimator
 from controller.core.controller import MatController
+from controller.core.factory import build_controller
 from controller.core.settings import CoreSettings
 from controller.service import cautions
-from controller.service.config import AppConfig, ConfigError, load_config
+from controller.service.config import (
+    AppConfig,
+    ConfigError,
+    SourceConfig,
+    StorageConfig,
+    load_config,
+    parse_section,
+)
 from controller.service.console import ConsoleAdapter
 from controller.service.journal import SessionJournal
 from controller.service.journal import load as load_journal
@@ -72,11 +79,13 @@ def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
         source.update(kind="file", file=args.file)
     if args.speed is not None:
         source["speed"] = args.speed
-    data = config.model_dump(exclude_unset=True)
-    data.setdefault("source", {}).update(source)
+    update: dict[str, Any] = {}
+    if source:  # validated as the file's [source] would be
+        merged = {**config.source.model_dump(exclude_unset=True), **source}
+        update["source"] = parse_section(SourceConfig, merged, "source")
     if args.state_dir is not None:
-        data["storage"] = {"dir": args.state_dir}
-    return AppConfig.model_validate(data) if source or args.state_dir else config
+        update["storage"] = StorageConfig(dir=args.state_dir)
+    return config.model_copy(update=update) if update else config
 
 
 def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
@@ -90,7 +99,7 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
     if not quiet:  # the first time this mat runs, the person should read the cautions
         cautions.show_once(paths.cautions_marker, sys.stdout)
     wall_at = WallAt()
-    core = MatController(layout, _core_settings(config), breathing=BreathingEstimator(layout))
+    core = build_controller(layout, _core_settings(config))
     journal = SessionJournal(paths.journal, core, wall_at)
 
     def first_frame(frame: ZoneFrame) -> None:
@@ -130,7 +139,7 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
 def _core_settings(config: AppConfig) -> CoreSettings:
     """A simulated scenario made for a program (``feet``) selects it unless the config does."""
     settings = config.core()
-    if config.source.kind != "simulate" or "program" in config.session.model_fields_set:
+    if config.source.kind != "simulate" or config.program_given:
         return settings
     from firmware.sim.scenarios import SCENARIOS
 

@@ -1,11 +1,12 @@
 """Breathing rate from the head-to-foot shift of load while a person lies still (pure).
 
-Owns ``BreathingSettings`` and ``BreathingEstimator``. Breathing moves load between the head
-end and the foot end of the mat (anti-phase, ~30–120 g per cell, FACTS.md), so the signal is
-the load moment about the window's centre of pressure, ``Σ (y_i − cop_y) · load_i``, built
-from zone geometry only. Each frame is appended to a ring buffer (a few µs); every
-``emit_every_s`` of frame time the window is analysed with numpy (``controller.core.breathing_dsp``)
-and a ``Breathing`` event comes out. No I/O, no clock: time comes on the frames.
+Owns ``BreathingEstimator``; its settings are ``BreathingSettings`` (controller.core.settings).
+Breathing moves load between the head end and the foot end of the mat (anti-phase, ~30–120 g
+per cell, FACTS.md), so the signal is the load moment about the window's centre of pressure,
+``Σ (y_i − cop_y) · load_i``, built from zone geometry only. Each frame is appended to a ring
+buffer (a few µs); every ``emit_every_s`` of frame time the window is analysed with numpy
+(``controller.core.breathing_dsp``) and a ``Breathing`` event comes out. No I/O, no clock:
+time comes on the frames.
 
 Quality 0 with bpm 0 means "no estimate" (signal too weak, too little data, or a rate that
 the frame rate cannot tell from its alias); a real estimate has ``quality >= min_quality``.
@@ -15,68 +16,13 @@ from __future__ import annotations
 
 from collections import deque
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
 from controller.core.breathing_dsp import Estimate, Window, estimate
 from controller.core.events import Breathing
+from controller.core.settings import BreathingSettings
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
 
 NO_ESTIMATE_BPM = 0.0
-
-
-class BreathingSettings(BaseModel):
-    """How the breathing estimator listens: window, cadence, band and what counts as sure."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    window_s: float = Field(
-        60.0,
-        ge=20.0,
-        le=300.0,
-        description="Sliding window analysed per estimate; 60 s holds four breaths at 4/min.",
-    )
-    min_span_s: float = Field(
-        20.0,
-        ge=5.0,
-        description="Still data needed before the first estimate after lying down or moving.",
-    )
-    emit_every_s: float = Field(
-        15.0,
-        gt=0.0,
-        le=30.0,
-        description="Frame time between estimates while the person lies still (at most 30 s).",
-    )
-    min_quality: float = Field(
-        0.5,
-        gt=0.0,
-        le=1.0,
-        description="Quality (0–1) below which an estimate is reported as none (bpm 0).",
-    )
-    band_bpm: tuple[float, float] = Field(
-        (4.0, 40.0),
-        description="Breathing rates to support, per minute (adults: 4–40, FACTS.md).",
-    )
-    spike_kg: float = Field(
-        0.5,
-        gt=0.0,
-        description="A single reading this far from its neighbours is a spike, not breathing "
-        "(breathing moves a cell by at most ~0.2 kg).",
-    )
-    gap_s: float = Field(
-        5.0,
-        gt=0.0,
-        description="A pause in frames longer than this starts the window again.",
-    )
-
-    @model_validator(mode="after")
-    def _consistent(self) -> BreathingSettings:
-        low, high = self.band_bpm
-        if not 0.0 < low < high:
-            raise ValueError("band_bpm must be (low, high) with 0 < low < high")
-        if self.min_span_s > self.window_s:
-            raise ValueError("min_span_s must not exceed window_s")
-        return self
 
 
 class BreathingEstimator:

@@ -10,7 +10,7 @@ is still on the mat (stop command, safety limit), no new one starts until they h
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from controller.core.commands import CommandResult
 from controller.core.events import (
@@ -293,7 +293,7 @@ class SessionMachine:
         grows it from history); a running session keeps the target it started with."""
         if program not in self._programs:
             raise KeyError(program)
-        self._programs[program] = self._programs[program].model_copy(update={"target_s": target_s})
+        self._programs[program] = replace(self._programs[program], target_s=target_s)
 
     def note_breathing(self, t: float, bpm: float) -> None:
         """A real breathing estimate (quality > 0), kept for the running session's summary."""

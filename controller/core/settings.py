@@ -1,89 +1,148 @@
-"""Settings of the pure core: detection, programs, balance and fault thresholds (pure data).
+"""Settings of the pure core: detection, programs, balance, faults and breathing (pure data).
 
-Frozen pydantic models with units in the names; every field says what it is for. The core
-reads them once when it is built.
+Frozen, slotted stdlib dataclasses with units in the names. Each field's bounds are written
+once, as ``annotated_types`` markers in its annotation, and its meaning once, as the field's
+``description``. Two readers use them: the config file's validation (pydantic validates these
+dataclasses as parts of ``AppConfig``, with the field path in every message) and
+``__post_init__`` here, so a setting built in code is checked against the same bounds. The
+core imports neither pydantic nor anything that does I/O.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+import functools
+import typing
+from dataclasses import dataclass, field, replace
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Ge, Gt, Le, Lt
+
+# Unknown keys in a config section are errors (pydantic reads this off the dataclass).
+_FORBID_EXTRA: dict[str, Any] = {"extra": "forbid"}
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+def doc(default: Any, description: str) -> Any:
+    """A field with its default and the sentence the config docs show for it."""
+    return field(default=default, metadata={"description": description})
 
 
-class DetectionSettings(_Frozen):
-    person_kg: float = Field(
+def doc_factory(factory: Any, description: str) -> Any:
+    return field(default_factory=factory, metadata={"description": description})
+
+
+@functools.cache
+def _bounds(cls: Any) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    hints = typing.get_type_hints(cls, include_extras=True)
+    found = []
+    for f in dataclasses.fields(cls):
+        marks = tuple(m for m in _metadata(hints[f.name]) if _is_bound(m))
+        if marks:
+            found.append((f.name, marks))
+    return tuple(found)
+
+
+def _metadata(hint: Any) -> tuple[Any, ...]:
+    """The ``Annotated`` marks of a hint, looking inside ``X | None``."""
+    own: tuple[Any, ...] = getattr(hint, "__metadata__", ())
+    return own + tuple(m for arg in typing.get_args(hint) for m in getattr(arg, "__metadata__", ()))
+
+
+def _is_bound(mark: Any) -> bool:
+    return isinstance(mark, Gt | Ge | Lt | Le)
+
+
+def check_bounds(settings: Any) -> None:
+    """Raises ``ValueError`` naming the field when a value breaks its annotated bound."""
+    for name, marks in _bounds(type(settings)):  # type: ignore[arg-type]  # classes hash
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        for mark in marks:
+            if not _within(value, mark):
+                raise ValueError(f"{name} = {value!r} breaks its bound {mark!r}")
+
+
+def _within(value: Any, mark: Any) -> bool:
+    if isinstance(mark, Gt):
+        return bool(value > mark.gt)
+    if isinstance(mark, Ge):
+        return bool(value >= mark.ge)
+    if isinstance(mark, Lt):
+        return bool(value < mark.lt)
+    return bool(value <= mark.le)
+
+
+Seconds = Annotated[float, Ge(0)]
+PositiveSeconds = Annotated[float, Gt(0)]
+PositiveKg = Annotated[float, Gt(0)]
+Fraction = Annotated[float, Gt(0), Lt(1)]
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionSettings:
+    __pydantic_config__ = _FORBID_EXTRA
+
+    person_kg: PositiveKg = doc(
         20.0,
-        gt=0,
-        description="Load above which a person is on the mat (a back-sized mat "
-        "carries ~69 % of a lying 40 kg adult; cats and bags weigh less).",
+        "Load above which a person is on the mat (a back-sized mat carries ~69 % of a "
+        "lying 40 kg adult; cats and bags weigh less).",
     )
-    leave_kg: float = Field(
-        12.0, gt=0, description="Load below which the person has left (hysteresis)."
+    leave_kg: PositiveKg = doc(12.0, "Load below which the person has left (hysteresis).")
+    presence_s: Seconds = doc(
+        0.6, "How long the load must stay above person_kg to count as arrived."
     )
-    presence_s: float = Field(
-        0.6, ge=0, description="How long the load must stay above person_kg to count as arrived."
+    leave_s: Seconds = doc(1.5, "How long the load must stay below leave_kg to count as gone.")
+    posture_s: Seconds = doc(1.5, "How long a new posture must hold before it is reported.")
+    settle_s: Seconds = doc(
+        1.0, "Lying still this long (after lying is reported) starts a session."
     )
-    leave_s: float = Field(
-        1.5, ge=0, description="How long the load must stay below leave_kg to count as gone."
-    )
-    posture_s: float = Field(
-        1.5, ge=0, description="How long a new posture must hold before it is reported."
-    )
-    settle_s: float = Field(
-        1.0, ge=0, description="Lying still this long (after lying is reported) starts a session."
-    )
-    still_ratio: float = Field(
+    still_ratio: Annotated[float, Gt(0)] = doc(
         0.03,
-        gt=0,
-        description="Load in motion (kg moving between zones) over the total load "
-        "below which the person is still: breathing moves under 1 %, shifting tens of %.",
+        "Load in motion (kg moving between zones) over the total load below which the "
+        "person is still: breathing moves under 1 %, shifting tens of %.",
     )
-    settle_max_s: float = Field(
-        10.0, gt=0, description="Lying this long starts a session even if never quite still."
+    settle_max_s: PositiveSeconds = doc(
+        10.0, "Lying this long starts a session even if never quite still."
     )
-    stand_sway_ratio: float = Field(
+    stand_sway_ratio: Annotated[float, Gt(0)] = doc(
         0.012,
-        gt=0,
-        description="Sway (motion averaged over 3 s) over the total load above "
-        "which an upright person whose footprint fits both is standing rather than sitting.",
+        "Sway (motion averaged over 3 s) over the total load above which an upright "
+        "person whose footprint fits both is standing rather than sitting.",
     )
-    zero_tau_s: float = Field(
-        120.0, gt=0, description="Time constant with which the empty mat's drift is zeroed."
+    zero_tau_s: PositiveSeconds = doc(
+        120.0, "Time constant with which the empty mat's drift is zeroed."
     )
-    zero_band_kg: float = Field(
-        15.0, gt=0, description="Only a small, still load on an empty mat is zeroed away."
-    )
+    zero_band_kg: PositiveKg = doc(15.0, "Only a small, still load on an empty mat is zeroed away.")
 
-    @model_validator(mode="after")
-    def _hysteresis(self) -> DetectionSettings:
+    def __post_init__(self) -> None:
+        check_bounds(self)
         if self.leave_kg >= self.person_kg:
             raise ValueError("leave_kg must be below person_kg (hysteresis)")
-        return self
 
 
 ProgramTrigger = Literal["lie", "stand"]
 
 
-class ProgramSettings(_Frozen):
-    target_s: float | None = Field(
-        description="Session length to announce as reached; none for open-ended programs."
-    )
-    trigger: ProgramTrigger = Field("lie", description="The posture that starts a session.")
-    warn_s: float | None = Field(None, gt=0, description="Warn once past this time.")
-    max_s: float | None = Field(None, gt=0, description="End the session at this time.")
+@dataclass(frozen=True, slots=True)
+class ProgramSettings:
+    __pydantic_config__ = _FORBID_EXTRA
 
-    @model_validator(mode="after")
-    def _order(self) -> ProgramSettings:
+    target_s: Annotated[float, Gt(0)] | None = field(
+        metadata={
+            "description": "Session length to announce as reached; none for open-ended programs."
+        }
+    )
+    trigger: ProgramTrigger = doc("lie", "The posture that starts a session.")
+    warn_s: Annotated[float, Gt(0)] | None = doc(None, "Warn once past this time.")
+    max_s: Annotated[float, Gt(0)] | None = doc(None, "End the session at this time.")
+
+    def __post_init__(self) -> None:
         if self.target_s is not None and self.target_s <= 0:
             raise ValueError("target_s must be positive (or left out for open-ended)")
+        check_bounds(self)
         if self.max_s is not None and self.target_s is not None and self.max_s < self.target_s:
             raise ValueError("max_s must not be below target_s")
-        return self
 
 
 def default_programs() -> dict[str, ProgramSettings]:
@@ -97,75 +156,109 @@ def default_programs() -> dict[str, ProgramSettings]:
         "sleep": ProgramSettings(target_s=None),
         "feet": ProgramSettings(target_s=5 * 60, trigger="stand"),
         # Start slowly (source documents): 5 min, growing to 20 over completed sessions; the
-        # shell sets each session's target from history (controller.storage.habits).
+        # history adapter sends each new target as a command (controller.storage.habits).
         "beginner": ProgramSettings(target_s=5 * 60),
     }
 
 
-class SessionSettings(_Frozen):
-    program: str = Field("relax", description="The program selected at start-up.")
-    grace_s: float = Field(
-        60.0, ge=0, description="Coming back within this time resumes the same session."
-    )
-    max_session_s: float = Field(
-        4 * 3600.0, gt=0, description="Safety limit for any session, open-ended ones included."
-    )
-    programs: dict[str, ProgramSettings] = Field(
-        default_factory=default_programs, description="Programs by name."
-    )
+@dataclass(frozen=True, slots=True)
+class SessionSettings:
+    __pydantic_config__ = _FORBID_EXTRA
 
-    @model_validator(mode="after")
-    def _known_program(self) -> SessionSettings:
+    program: str = doc("relax", "The program selected at start-up.")
+    grace_s: Seconds = doc(60.0, "Coming back within this time resumes the same session.")
+    max_session_s: PositiveSeconds = doc(
+        4 * 3600.0, "Safety limit for any session, open-ended ones included."
+    )
+    programs: dict[str, ProgramSettings] = doc_factory(default_programs, "Programs by name.")
+
+    def __post_init__(self) -> None:
+        check_bounds(self)
         if self.program not in self.programs:
             raise ValueError(f"program {self.program!r} is not one of {sorted(self.programs)}")
-        return self
 
 
-class BalanceSettings(_Frozen):
-    alert_imbalance: float = Field(
-        0.20, gt=0, lt=1, description="|(R - L) / (R + L)| above which load is uneven."
-    )
-    clear_imbalance: float = Field(
-        0.12, gt=0, lt=1, description="Below this the uneven-load alert clears."
-    )
-    dwell_s: float = Field(5.0, ge=0, description="How long either condition must hold.")
-    smooth_s: float = Field(
-        2.0, ge=0, description="Averaging time of the imbalance (hides breathing and fidgets)."
-    )
+@dataclass(frozen=True, slots=True)
+class BalanceSettings:
+    __pydantic_config__ = _FORBID_EXTRA
 
-    @model_validator(mode="after")
-    def _hysteresis(self) -> BalanceSettings:
+    alert_imbalance: Fraction = doc(0.20, "|(R - L) / (R + L)| above which load is uneven.")
+    clear_imbalance: Fraction = doc(0.12, "Below this the uneven-load alert clears.")
+    dwell_s: Seconds = doc(5.0, "How long either condition must hold.")
+    smooth_s: Seconds = doc(2.0, "Averaging time of the imbalance (hides breathing and fidgets).")
+
+    def __post_init__(self) -> None:
+        check_bounds(self)
         if self.clear_imbalance >= self.alert_imbalance:
             raise ValueError("clear_imbalance must be below alert_imbalance")
-        return self
 
 
-class FaultSettings(_Frozen):
-    max_zone_kg: float = Field(
-        200.0, gt=0, description="A zone reading above this is out of range."
-    )
-    min_zone_kg: float = Field(
-        -20.0, lt=0, description="A zone reading below this is out of range."
-    )
-    missing_s: float = Field(
-        1.0, ge=0, description="A zone with no reading this long raises a fault."
-    )
-    stuck_s: float = Field(
+@dataclass(frozen=True, slots=True)
+class FaultSettings:
+    __pydantic_config__ = _FORBID_EXTRA
+
+    max_zone_kg: PositiveKg = doc(200.0, "A zone reading above this is out of range.")
+    min_zone_kg: Annotated[float, Lt(0)] = doc(-20.0, "A zone reading below this is out of range.")
+    missing_s: Seconds = doc(1.0, "A zone with no reading this long raises a fault.")
+    stuck_s: PositiveSeconds = doc(
         30.0,
-        gt=0,
-        description="A loaded zone whose reading does not change at all this long "
-        "is stuck (real cells always show noise).",
+        "A loaded zone whose reading does not change at all this long is stuck "
+        "(real cells always show noise).",
     )
-    recover_s: float = Field(2.0, ge=0, description="Good readings this long clear a fault.")
+    recover_s: Seconds = doc(2.0, "Good readings this long clear a fault.")
+
+    def __post_init__(self) -> None:
+        check_bounds(self)
 
 
-class CoreSettings(_Frozen):
-    detection: DetectionSettings = Field(default_factory=DetectionSettings, description="")
-    session: SessionSettings = Field(default_factory=SessionSettings, description="")
-    balance: BalanceSettings = Field(default_factory=BalanceSettings, description="")
-    faults: FaultSettings = Field(default_factory=FaultSettings, description="")
+@dataclass(frozen=True, slots=True)
+class BreathingSettings:
+    """How the breathing estimator listens: window, cadence, band and what counts as sure."""
+
+    __pydantic_config__ = _FORBID_EXTRA
+
+    enabled: bool = doc(True, "Estimate the breathing rate while the person lies still.")
+    window_s: Annotated[float, Ge(20.0), Le(300.0)] = doc(
+        60.0, "Sliding window analysed per estimate; 60 s holds four breaths at 4/min."
+    )
+    min_span_s: Annotated[float, Ge(5.0)] = doc(
+        20.0, "Still data needed before the first estimate after lying down or moving."
+    )
+    emit_every_s: Annotated[float, Gt(0.0), Le(30.0)] = doc(
+        15.0, "Frame time between estimates while the person lies still (at most 30 s)."
+    )
+    min_quality: Annotated[float, Gt(0.0), Le(1.0)] = doc(
+        0.5, "Quality (0–1) below which an estimate is reported as none (bpm 0)."
+    )
+    band_bpm: tuple[float, float] = doc(
+        (4.0, 40.0), "Breathing rates to support, per minute (adults: 4–40, FACTS.md)."
+    )
+    spike_kg: Annotated[float, Gt(0.0)] = doc(
+        0.5,
+        "A single reading this far from its neighbours is a spike, not breathing "
+        "(breathing moves a cell by at most ~0.2 kg).",
+    )
+    gap_s: Annotated[float, Gt(0.0)] = doc(
+        5.0, "A pause in frames longer than this starts the window again."
+    )
+
+    def __post_init__(self) -> None:
+        check_bounds(self)
+        low, high = self.band_bpm
+        if not 0.0 < low < high:
+            raise ValueError("band_bpm must be (low, high) with 0 < low < high")
+        if self.min_span_s > self.window_s:
+            raise ValueError("min_span_s must not exceed window_s")
+
+
+@dataclass(frozen=True, slots=True)
+class CoreSettings:
+    detection: DetectionSettings = field(default_factory=DetectionSettings)
+    session: SessionSettings = field(default_factory=SessionSettings)
+    balance: BalanceSettings = field(default_factory=BalanceSettings)
+    faults: FaultSettings = field(default_factory=FaultSettings)
+    breathing: BreathingSettings = field(default_factory=BreathingSettings)
 
     def with_program(self, program: str) -> CoreSettings:
         """The same settings with ``program`` selected at start-up (validated)."""
-        session = SessionSettings.model_validate({**self.session.model_dump(), "program": program})
-        return self.model_copy(update={"session": session})
+        return replace(self, session=replace(self.session, program=program))

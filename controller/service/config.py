@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from controller.core.settings import (
     BalanceSettings,
+    BreathingSettings,
     CoreSettings,
     DetectionSettings,
     FaultSettings,
@@ -24,6 +25,8 @@ from controller.errors import ConfigError
 from controller.mqtt.config import MqttConfig
 from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig
 from firmware.layout import DEFAULT_LAYOUT, LayoutError, MatLayout
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class _Section(BaseModel):
@@ -120,7 +123,24 @@ class AppConfig(_Section):
     session: SessionSettings = Field(default_factory=SessionSettings, description="")
     balance: BalanceSettings = Field(default_factory=BalanceSettings, description="")
     faults: FaultSettings = Field(default_factory=FaultSettings, description="")
+    breathing: BreathingSettings = Field(default_factory=BreathingSettings, description="")
     mqtt: MqttConfig | None = Field(None, description="Broker; leave out to run without one.")
+    # Whether the file chose [session] program (a simulated scenario's own program yields).
+    _program_given: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_program(cls, data: Any, handler: Any) -> AppConfig:
+        config: AppConfig = handler(data)
+        session = data.get("session") if isinstance(data, dict) else None
+        given = isinstance(session, dict) and "program" in session
+        config._program_given = given or (isinstance(data, AppConfig) and data.program_given)
+        return config
+
+    @property
+    def program_given(self) -> bool:
+        """True when the config file names the start-up program itself."""
+        return self._program_given
 
     def core(self) -> CoreSettings:
         return CoreSettings(
@@ -128,14 +148,20 @@ class AppConfig(_Section):
             session=self.session,
             balance=self.balance,
             faults=self.faults,
+            breathing=self.breathing,
         )
 
 
 def parse_config(data: dict[str, Any]) -> AppConfig:
+    return parse_section(AppConfig, data)
+
+
+def parse_section(model: type[_M], data: dict[str, Any], where: str = "") -> _M:
+    """Validates ``data`` as ``model``; ``ConfigError`` lines are prefixed with ``where``."""
     try:
-        return AppConfig.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError([_problem_line(err) for err in exc.errors()]) from None
+        raise ConfigError([_problem_line(err, where) for err in exc.errors()]) from None
 
 
 def load_config(path: Path | None) -> AppConfig:
@@ -153,10 +179,12 @@ def load_config(path: Path | None) -> AppConfig:
     return parse_config(data)
 
 
-def _problem_line(err: Any) -> str:
-    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+def _problem_line(err: Any, prefix: str = "") -> str:
+    where = ".".join([prefix, *(str(p) for p in err["loc"])] if prefix else
+                     [str(p) for p in err["loc"]]) or "(top level)"  # fmt: skip
     msg = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
+    # pydantic says "extra_forbidden" for models, "unexpected_keyword_argument" for dataclasses
+    if err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         msg = "unknown field (check the spelling)"
     return f"{where}: {msg}"
 

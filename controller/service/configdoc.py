@@ -5,11 +5,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from controller.core.settings import (
     BalanceSettings,
+    BreathingSettings,
     DetectionSettings,
     FaultSettings,
     ProgramSettings,
@@ -45,8 +49,11 @@ that it matches them.
 """
 
 
-def _sections() -> list[tuple[str, type[BaseModel]]]:
-    sections: list[tuple[str, type[BaseModel]]] = [
+Section = type[BaseModel] | type[Any]  # a pydantic model or a settings dataclass
+
+
+def _sections() -> list[tuple[str, Section]]:
+    sections: list[tuple[str, Section]] = [
         ("mat", MatConfig),
         ("source", SourceConfig),
         ("storage", StorageConfig),
@@ -55,6 +62,7 @@ def _sections() -> list[tuple[str, type[BaseModel]]]:
         ("session.programs.NAME", ProgramSettings),
         ("balance", BalanceSettings),
         ("faults", FaultSettings),
+        ("breathing", BreathingSettings),
         ("mqtt", MqttConfig),
     ]
     known = {name.split(".")[0] for name, _ in sections}
@@ -63,12 +71,34 @@ def _sections() -> list[tuple[str, type[BaseModel]]]:
     return sections
 
 
-def _model_of(name: str) -> type[BaseModel]:
+def _model_of(name: str) -> Section:
     annotation = AppConfig.model_fields[name].annotation
     for candidate in getattr(annotation, "__args__", (annotation,)):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+        if isinstance(candidate, type) and (
+            issubclass(candidate, BaseModel) or dataclasses.is_dataclass(candidate)
+        ):
             return candidate
     raise TypeError(f"section {name} is not a model")
+
+
+def _rows(model: Section) -> list[tuple[str, str, str]]:
+    """(field, default, meaning) for a pydantic model or a settings dataclass."""
+    if dataclasses.is_dataclass(model):
+        return [
+            (f.name, _dataclass_default(f), str(f.metadata.get("description", "")))
+            for f in dataclasses.fields(model)
+        ]
+    assert issubclass(model, BaseModel)
+    return [
+        (name, _default(field), field.description or "")
+        for name, field in model.model_fields.items()
+    ]
+
+
+def _dataclass_default(f: dataclasses.Field[Any]) -> str:
+    if f.default_factory is not dataclasses.MISSING:
+        return "(see below)" if f.name == "programs" else "(computed)"
+    return "required" if f.default is dataclasses.MISSING else f"`{f.default}`"
 
 
 def _default(field: object) -> str:
@@ -82,9 +112,8 @@ def render() -> str:
     parts = [_INTRO]
     for name, model in _sections():
         parts.append(f"\n## [{name}]\n\n| field | default | meaning |\n| --- | --- | --- |\n")
-        for field_name, field in model.model_fields.items():
-            meaning = (field.description or "").replace("|", "/")
-            parts.append(f"| `{field_name}` | {_default(field)} | {meaning} |\n")
+        for field_name, default, meaning in _rows(model):
+            parts.append(f"| `{field_name}` | {default} | {meaning.replace('|', '/')} |\n")
     parts.append(_programs())
     return "".join(parts)
 

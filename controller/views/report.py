@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from controller.core.breathing import BreathingEstimator
-from controller.core.controller import MatController
+from controller.core.factory import build_controller
 from controller.core.settings import CoreSettings
 from controller.errors import ControllerError
 from controller.storage.recorder import events_path, recordings
@@ -153,7 +152,7 @@ def _from_recording(path: Path, layout: MatLayout, info: dict[str, Any]) -> Sess
 def _replayed(path: Path, settings: CoreSettings) -> SessionTrace:
     header, frames = open_frames(path)
     layout = header.layout
-    core = MatController(layout, settings, breathing=BreathingEstimator(layout))
+    core = build_controller(layout, settings)
     trace = SessionTrace(title=f"replay of {path.name}", layout=layout)
     t0: float | None = None
     for frame in frames:

@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from controller.core.breathing import BreathingEstimator, BreathingSettings
+from controller.core.breathing import BreathingEstimator
 from controller.core.events import Breathing
+from controller.core.settings import BreathingSettings
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
 from tests.breathing.synth import Subject, synthesise

@@ -8,8 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from controller.core.breathing import BreathingEstimator, BreathingSettings
+from controller.core.breathing import BreathingEstimator
 from controller.core.events import Breathing
+from controller.core.settings import BreathingSettings
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
 

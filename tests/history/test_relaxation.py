@@ -7,9 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controller.core.breathing import BreathingEstimator
-from controller.core.controller import MatController
 from controller.core.events import SessionEnded
+from controller.core.factory import build_controller
 from controller.core.relaxation import BreathingTrack, trend_bpm_per_min
 from controller.core.session import Inputs, SessionMachine
 from controller.core.settings import CoreSettings, SessionSettings
@@ -60,7 +59,7 @@ def test_the_session_keeps_estimates_only_while_running_and_counts_still_time() 
 @pytest.mark.parametrize("name", ["relax_2x4", "breathing_slow"])
 def test_a_simulated_session_ends_with_its_breathing_figures(name: str) -> None:
     sim = build(name)
-    core = MatController(sim.layout, CoreSettings(), breathing=BreathingEstimator(sim.layout))
+    core = build_controller(sim.layout, CoreSettings())
     ended = [e for f in sim.frames() for e in core.feed(f) if isinstance(e, SessionEnded)]
     [end] = ended + [e for e in core.finish() if isinstance(e, SessionEnded)]
     first, last = sim.truth["breathing_bpm"], sim.truth["breathing_bpm_end"]

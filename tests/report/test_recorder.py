@@ -6,9 +6,8 @@ import itertools
 import json
 from pathlib import Path
 
-from controller.core.breathing import BreathingEstimator
-from controller.core.controller import MatController
 from controller.core.events import SessionEnded, SessionStarted
+from controller.core.factory import build_controller
 from controller.core.state import MatState, SessionSnapshot
 from controller.storage.history import History, HistoryAdapter
 from controller.storage.recorder import SessionRecorder, events_path, recordings
@@ -23,7 +22,7 @@ WALL0 = 1_767_000_000.0
 def run_file(path: Path, state_dir: Path, **kw: float) -> tuple[SessionRecorder, History]:
     """The real core over a frame file, with the recorder and the history side by side."""
     header, frames = open_frames(path)
-    core = MatController(header.layout, breathing=BreathingEstimator(header.layout))
+    core = build_controller(header.layout)
     wall_at = WallAt()
     recorder = SessionRecorder(state_dir, "mat1", header.layout, wall_at, **kw)  # type: ignore[arg-type]
     history = History(state_dir / "history.sqlite")

@@ -1,0 +1,44 @@
+"""``acumat run`` flags on top of a config: validated like the file, chosen program kept."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from controller.cli import main
+from controller.cli.run import _core_settings, _with_flags
+from controller.service.config import parse_config
+
+
+def flags(**given: object) -> argparse.Namespace:
+    base: dict[str, object] = {"simulate": None, "file": None, "speed": None, "state_dir": None}
+    return argparse.Namespace(**{**base, **given})
+
+
+@pytest.mark.parametrize("speed", ["0", "-1", "nan"])
+def test_a_bad_speed_is_one_line_naming_the_field(
+    speed: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["run", "--simulate", "--speed", speed, "--state-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("acumat: config: source.speed: ")
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_scenario_program_yields_to_one_the_file_chose() -> None:
+    chosen = parse_config({"session": {"program": "relax"}})
+    other = parse_config({"session": {"grace_s": 30.0}})
+    for config, program in ((chosen, "relax"), (other, "feet")):
+        with_flags = _with_flags(config, flags(simulate="feet"))
+        assert with_flags.source.scenario == "feet"
+        assert _core_settings(with_flags).session.program == program
+
+
+def test_flags_keep_the_rest_of_the_file() -> None:
+    config = parse_config({"session": {"grace_s": 30.0}, "mat": {"id": "bedroom"}})
+    with_flags = _with_flags(config, flags(simulate="sitting", speed=5.0))
+    assert with_flags.session.grace_s == 30.0 and with_flags.mat.id == "bedroom"
+    assert with_flags.source.speed == 5.0 and with_flags.source.kind == "simulate"
