@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -56,3 +57,15 @@ class CommandResult:
     @classmethod
     def failure(cls, error: str) -> CommandResult:
         return cls(ok=False, error=error)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRequest:
+    """A parsed command and where its result goes (called on the service loop's thread).
+
+    Adapters build these from what they receive (an MQTT message, a history change) and the
+    service applies them between frames: the one way into the core from outside.
+    """
+
+    command: Command
+    reply: Callable[[CommandResult], None]

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from controller.core.commands import CommandResult
+from controller.core.commands import CommandRequest, CommandResult
 from controller.core.events import Event, SessionEnded
 from controller.core.state import MatState
 from controller.mqtt import client as mq
@@ -37,7 +37,6 @@ from controller.mqtt.payloads import (
     with_seq,
     zones_payload,
 )
-from controller.service.ports import CommandRequest
 from firmware.clock import Clock
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
+from controller.core.commands import CommandRequest
 from controller.core.events import Event
 from controller.core.state import MatState
 from controller.service.logs import event_fields
-from controller.service.ports import CommandRequest
 from firmware.frame import ZoneFrame
 
 

@@ -16,11 +16,11 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+from controller.core.commands import CommandRequest
 from controller.core.controller import MatController
 from controller.core.events import Event, SessionEnded
 from controller.core.session import SavedSession
 from controller.core.state import MatState
-from controller.service.ports import CommandRequest
 from firmware.clock import WallAt
 from firmware.frame import ZoneFrame
 

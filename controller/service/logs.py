@@ -16,9 +16,9 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
+from controller.core.commands import CommandRequest
 from controller.core.events import Event
 from controller.core.state import MatState
-from controller.service.ports import CommandRequest
 from firmware.frame import ZoneFrame
 
 MASK = "***"

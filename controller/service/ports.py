@@ -6,22 +6,13 @@ fakes that implement it too (so mypy checks them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Protocol
 
-from controller.core.commands import Command, CommandResult
+from controller.core.commands import CommandRequest
 from controller.core.events import Event
 from controller.core.state import MatState
 from firmware.frame import ZoneFrame
-
-
-@dataclass(frozen=True, slots=True)
-class CommandRequest:
-    """A parsed command and where its result goes (called on the service loop's thread)."""
-
-    command: Command
-    reply: Callable[[CommandResult], None]
 
 
 class Adapter(Protocol):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from controller.core.commands import CommandRequest
 from controller.core.events import Event, SessionEnded
 from controller.core.state import MatState
-from controller.service.ports import CommandRequest
 from firmware.clock import WallAt
 from firmware.frame import ZoneFrame
 

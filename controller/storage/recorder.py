@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from controller.core.commands import CommandRequest
 from controller.core.events import Event, SessionEnded, SessionStarted
 from controller.core.state import MatState
-from controller.service.ports import CommandRequest
 from controller.storage.history import session_uid
 from firmware.clock import WallAt
 from firmware.frame import ZoneFrame

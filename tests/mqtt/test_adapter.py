@@ -8,10 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from controller.core.commands import CommandResult, SelectProgram, StartSession, StopSession
+from controller.core.commands import (
+    CommandRequest,
+    CommandResult,
+    SelectProgram,
+    StartSession,
+    StopSession,
+)
 from controller.core.events import PostureChanged, SessionEnded, SessionStarted, Tared
 from controller.mqtt.adapter import MqttAdapter
-from controller.service.ports import CommandRequest
 from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, Recorder, wait_until
 from tests.mqtt.conftest import AdapterFactory, frame, mat_state, started
