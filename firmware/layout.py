@@ -173,6 +173,21 @@ def _check_layout(layout: MatLayout) -> None:
             raise LayoutError(f"zone name {zone.name!r} is used twice")
         seen.add(zone.name)
         _check_zone(layout, zone)
+    _check_overlaps(layout.zones)
+
+
+def _check_overlaps(zones: tuple[Zone, ...]) -> None:
+    """Two zones that share area would count the load on it twice."""
+    tol = _EDGE_TOLERANCE_M
+    for i, a in enumerate(zones):
+        for b in zones[i + 1 :]:
+            across = min(a.x1_m, b.x1_m) - max(a.x0_m, b.x0_m)
+            along = min(a.y1_m, b.y1_m) - max(a.y0_m, b.y0_m)
+            if across > tol and along > tol:
+                raise LayoutError(
+                    f"zones {a.name!r} and {b.name!r} overlap ({across * 100:.0f} x "
+                    f"{along * 100:.0f} cm): load there would be counted twice"
+                )
 
 
 def _check_zone(layout: MatLayout, zone: Zone) -> None:

@@ -42,8 +42,8 @@ def check(path: Path, out: TextIO, err: TextIO) -> int:
         if not problems:
             print(f"{path}: ok ({summary(config)})", file=out)
             return 0
-    for line in problems:
-        print(f"{path}: {line}", file=err)
+    for line in problems:  # file-level problems already start with the path
+        print(f"{path}: {line.removeprefix(f'{path}: ')}", file=err)
     print(f"{path}: {len(problems)} problem(s)", file=err)
     return 1
 

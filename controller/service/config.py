@@ -168,15 +168,32 @@ def load_config(path: Path | None) -> AppConfig:
     """Reads and validates a TOML file; ``None`` gives the defaults."""
     if path is None:
         return parse_config({})
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError([f"{path}: cannot read ({exc.strerror})"]) from None
+    text = _read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{path}: not valid TOML ({exc})"]) from None
     return parse_config(data)
+
+
+# A real config is a few kB; reading stops here (so /dev/zero or a huge file cannot hang us).
+MAX_CONFIG_BYTES = 1 << 20
+
+
+def _read_text(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read ({exc.strerror})"]) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError([f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB, not a config"])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            [f"{path}: not UTF-8 text (byte {exc.start}: {data[exc.start]:#04x}); save it as UTF-8"]
+        ) from None
 
 
 def _problem_line(err: Any, prefix: str = "") -> str:

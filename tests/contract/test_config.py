@@ -86,6 +86,31 @@ def test_unreadable_and_invalid_toml_say_so(tmp_path: Path) -> None:
         load_config(broken)
 
 
+def test_a_config_that_is_not_utf8_or_is_huge_is_one_line(tmp_path: Path) -> None:
+    latin = tmp_path / "latin1.toml"
+    latin.write_bytes('[mat]\nname = "Schlafzimmer \u00fc"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8 text") as caught:
+        load_config(latin)
+    assert len(caught.value.problems) == 1
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"# " + b"x" * (2 << 20) + b"\n")
+    with pytest.raises(ConfigError, match="larger than 1024 KiB"):
+        load_config(huge)
+    with pytest.raises(ConfigError, match="larger than"):  # a device that never ends
+        load_config(Path("/dev/zero"))
+
+
+def test_overlapping_zones_in_a_config_name_the_field() -> None:
+    zones = [
+        {"name": "a", "x_m": 0.125, "y_m": 0.2, "width_m": 0.25, "length_m": 0.4},
+        {"name": "b", "x_m": 0.2, "y_m": 0.2, "width_m": 0.25, "length_m": 0.4},
+    ]
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"mat": {"zones": zones}})
+    (line,) = caught.value.problems
+    assert line.startswith("mat: zones 'a' and 'b' overlap (18 x 40 cm)")
+
+
 def test_configuration_doc_matches_the_models() -> None:
     doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     assert doc == render(), "run: python -m controller.service.configdoc > docs/configuration.md"

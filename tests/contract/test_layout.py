@@ -77,3 +77,17 @@ def test_bad_layouts_say_why(data: dict[str, object], message: str) -> None:
 def test_zone_edges() -> None:
     zone = Zone("z", x_m=0.25, y_m=0.5, width_m=0.1, length_m=0.2)
     assert (zone.x0_m, zone.x1_m, zone.y0_m, zone.y1_m) == pytest.approx((0.2, 0.3, 0.4, 0.6))
+
+
+def _zone(name: str, x_m: float, y_m: float) -> dict[str, object]:
+    return {"name": name, "x_m": x_m, "y_m": y_m, "width_m": 0.25, "length_m": 0.4}
+
+
+def test_overlapping_zones_are_refused_touching_ones_are_not() -> None:
+    mat = {"width_m": 0.5, "length_m": 1.3}
+    with pytest.raises(LayoutError, match=r"'a' and 'b' overlap \(5 x 40 cm\)"):
+        MatLayout.from_dict({**mat, "zones": [_zone("a", 0.125, 0.2), _zone("b", 0.325, 0.2)]})
+    touching = MatLayout.from_dict(
+        {**mat, "zones": [_zone("a", 0.125, 0.2), _zone("b", 0.375, 0.2), _zone("c", 0.125, 0.6)]}
+    )
+    assert touching.names == ("a", "b", "c")
