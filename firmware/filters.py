@@ -1,39 +1,52 @@
-"""Signal quality per zone: saturated, stuck and spiky readings become fault flags (pure).
+"""Single-sample signal judgements per zone: a word that is not a weight becomes a fault (pure).
 
-A reading reaches the controller as weight only when it is believable. Saturated words
-(``0x7FFFFF``/``0x800000``) are rails, not load. A word repeated ``stuck_samples`` times in a
-row is stuck: a live 24-bit ADC never repeats that often (noise is tens of counts), but a
-DOUT wire shorted low reads 0 forever. A spike is a sample that leaves the median of the
-recent window by more than ``max_step_kg``; a real step (someone sits down) fills the window
-and is accepted after ``window // 2`` samples, a single glitch never is. No I/O, no clock.
+Only the firmware sees the ADC's words, so only it judges them. A read that failed (the
+backend's ``not_ready``, ``interrupted``, ``io_error``) or sat on a rail (``saturated``) is
+not a weight. A word repeated ``stuck_samples`` times in a row is ``stuck``: a live 24-bit ADC
+never repeats that often (its noise is tens of counts), but a DOUT wire shorted low reads 0
+forever, and only the counts show it (in kg an unloaded, thresholded source may rightly read
+0.0 for ever). A zone with counts but no scale is ``uncalibrated``. Each verdict looks at one
+sample (the stuck count aside, which is a run of identical words, not a trend).
+
+Judgements over time are the pure core's (``controller/core/faults.py``): the median that
+rejects spikes, out of range, the ``missing_s`` debounce and the ``recover_s`` hysteresis.
+There used to be a second, 5-sample median with a step limit here; the core's median does
+that job for every source (simulator and frame files included), so it was removed. No I/O,
+no clock.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass
-from statistics import median
+from dataclasses import dataclass, field
+from typing import Annotated, ClassVar
 
-NOT_READY = "not_ready"
-SATURATED = "saturated"
-STUCK = "stuck"
-SPIKE = "spike"
-UNCALIBRATED = "uncalibrated"
+import annotated_types
+
+from firmware.faults import NOT_READY, STUCK, UNCALIBRATED, FaultReason, ReadStatus
+
+# A single repeat happens by chance (1–2 % of samples with tens of counts of noise);
+# two in a row, very seldom. The bound is defined once, for pydantic and for Python callers.
+MIN_STUCK_SAMPLES = 2
 
 
 @dataclass(frozen=True, slots=True)
 class FilterSettings:
-    """How a zone's readings are judged; defaults suit 10 SPS and 50 kg load cells."""
+    """How a zone's words are judged (``[source.hardware.filters]``); defaults suit 10 SPS."""
 
-    median_window: int = 5
-    max_step_kg: float = 25.0
-    stuck_samples: int = 20
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
+
+    stuck_samples: Annotated[int, annotated_types.Ge(MIN_STUCK_SAMPLES)] = field(
+        default=20,
+        metadata={
+            "description": "Identical 24-bit words in a row that mean a stuck board "
+            "(20 = 2 s at 10 SPS)."
+        },
+    )
 
     def __post_init__(self) -> None:
-        if self.median_window < 1 or self.median_window % 2 == 0:
-            raise ValueError("median_window must be an odd number >= 1")
-        if self.max_step_kg <= 0 or self.stuck_samples < 2:
-            raise ValueError("max_step_kg must be > 0 and stuck_samples >= 2")
+        # pydantic checks the Annotated bound with the field's path; this covers Python callers.
+        if self.stuck_samples < MIN_STUCK_SAMPLES:
+            raise ValueError(f"stuck_samples must be >= {MIN_STUCK_SAMPLES}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,29 +54,28 @@ class Judged:
     """A zone's verdict for one sample: kg, or ``None`` with the fault that hid it."""
 
     load_kg: float | None
-    fault: str | None = None
+    fault: FaultReason | None = None
 
 
 class ZoneFilter:
-    """One zone's recent history. Feed it raw counts with their kg; it returns a verdict."""
+    """One zone's run of identical words. Feed it a reading with its kg; it returns a verdict."""
 
     def __init__(self, settings: FilterSettings | None = None) -> None:
         self.settings = settings or FilterSettings()
-        self._window: deque[float] = deque(maxlen=self.settings.median_window)
         self._last_counts: int | None = None
         self._repeats = 0
 
-    def update(self, counts: int | None, status: str, load_kg: float | None) -> Judged:
-        """``status`` is the backend's (``ok``/``not_ready``/``saturated``/...)."""
+    def update(self, counts: int | None, status: ReadStatus, load_kg: float | None) -> Judged:
+        """``status`` is the backend's; ``load_kg`` is ``None`` when the zone has no scale."""
         if status != "ok" or counts is None:
             self._repeats = 0
             self._last_counts = None
-            return Judged(None, status if status != "ok" else NOT_READY)
+            return Judged(None, NOT_READY if status == "ok" else status)
         if self._is_stuck(counts):
             return Judged(None, STUCK)
         if load_kg is None:
             return Judged(None, UNCALIBRATED)
-        return self._despike(load_kg)
+        return Judged(load_kg)
 
     def _is_stuck(self, counts: int) -> bool:
         if counts == self._last_counts:
@@ -71,15 +83,6 @@ class ZoneFilter:
         else:
             self._last_counts, self._repeats = counts, 1
         return self._repeats >= self.settings.stuck_samples
-
-    def _despike(self, load_kg: float) -> Judged:
-        # The window keeps rejected samples too, so a real, lasting step wins the median.
-        self._window.append(load_kg)
-        if len(self._window) < 3:  # a median of fewer than three is no reference yet
-            return Judged(load_kg)
-        if abs(load_kg - median(self._window)) > self.settings.max_step_kg:
-            return Judged(None, SPIKE)
-        return Judged(load_kg)
 
 
 class FrameFilter:
@@ -91,7 +94,7 @@ class FrameFilter:
     def update(
         self,
         counts: list[int | None],
-        statuses: list[str],
+        statuses: list[ReadStatus],
         loads_kg: list[float | None],
     ) -> list[Judged]:
         return [

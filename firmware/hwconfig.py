@@ -55,20 +55,21 @@ class ZoneHardware(_Model):
     _pins = field_validator("data_pin", "clock_pin")(_check_gpio)
 
 
-class FilterConfig(_Model):
-    median_window: int = Field(5, ge=1, le=31, description="Samples in the spike median (odd).")
-    max_step_kg: float = Field(25.0, gt=0, description="Largest believable jump from the median.")
-    stuck_samples: int = Field(20, ge=2, description="Identical words in a row that mean stuck.")
+# Keys that [source.hardware.filters] no longer takes, and why (refused with this reason,
+# rather than ignored: a setting that silently does nothing misleads whoever tuned it).
+REMOVED_FILTER_KEYS = {
+    "median_window": "spikes are rejected by the controller's median now",
+    "max_step_kg": "spikes are rejected by the controller's median now",
+}
 
-    @field_validator("median_window")
-    @classmethod
-    def _odd(cls, value: int) -> int:
-        if value % 2 == 0:
-            raise ValueError("median_window must be odd")
-        return value
 
-    def settings(self) -> FilterSettings:
-        return FilterSettings(self.median_window, self.max_step_kg, self.stuck_samples)
+def _no_removed_keys(value: object) -> object:
+    if isinstance(value, dict):
+        removed = [k for k in REMOVED_FILTER_KEYS if k in value]
+        if removed:
+            why = "; ".join(f"{k} was removed ({REMOVED_FILTER_KEYS[k]})" for k in removed)
+            raise ValueError(f"{why}: delete the line")
+    return value
 
 
 class HardwareConfig(_Model):
@@ -81,12 +82,16 @@ class HardwareConfig(_Model):
     group_read: bool = Field(True, description="Use lgpio group_read when lgpio is installed.")
     gpiochip: int = Field(0, ge=0, description="gpiochip for lgpio (0 on every Pi model).")
     iio_root: Path = Field(Path("/sys/bus/iio/devices"), description="IIO devices (iio only).")
-    filters: FilterConfig = Field(default_factory=FilterConfig, description="Signal checks.")
+    filters: FilterSettings = Field(
+        default_factory=FilterSettings,
+        description="Single-sample signal checks: [source.hardware.filters].",
+    )
     zones: dict[str, ZoneHardware] = Field(
         min_length=1, description="Per zone (layout names): its board and calibration."
     )
 
     _pin = field_validator("clock_pin")(_check_gpio)
+    _filters = field_validator("filters", mode="before")(_no_removed_keys)
 
     @model_validator(mode="after")
     def _consistent(self) -> HardwareConfig:

@@ -2,9 +2,11 @@
 
 A ``SamplingSource`` is a ``FrameSource``: each frame is one read of every board, so frames
 come at the ADC's own rate (10 or 80 SPS); its ``t`` is the injected clock's. A board that
-stops answering, saturates, sticks or spikes becomes ``None`` with a reason in ``faults``
-for its zone only; a backend that raises becomes ``"io_error"`` for every zone for that
-frame, and the loop goes on. ``open_hardware_source`` builds it from the TOML's
+stops answering, saturates or sticks, or has no scale, becomes ``None`` with a reason from
+the fault vocabulary (``firmware/faults.py``) in ``faults`` for its zone only (the
+single-sample judgements of ``firmware/filters.py``); a backend that raises becomes
+``io_error`` for every zone for that frame, and the loop goes on. Spikes pass through as
+weights: the core's median rejects them. ``open_hardware_source`` builds it from the TOML's
 ``[source.hardware]`` for the ``hx711``, ``iio`` and ``adafruit`` kinds.
 """
 
@@ -18,15 +20,15 @@ from typing import Any, Protocol
 from firmware.calibration import CalibrationStore
 from firmware.clock import Clock
 from firmware.errors import FirmwareError
+from firmware.faults import IO_ERROR, NOT_READY
 from firmware.filters import FilterSettings, FrameFilter
 from firmware.frame import ZoneFrame
 from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig
-from firmware.hx711.driver import NOT_READY, Reading
+from firmware.hx711.driver import Reading
 from firmware.layout import MatLayout
 from firmware.source import FrameSource
 
 log = logging.getLogger(__name__)
-IO_ERROR = "io_error"
 
 
 class HardwareSetupError(FirmwareError, ValueError):
@@ -180,7 +182,7 @@ def open_hardware_source(
         clock,
         rate_sps=hw.rate_sps,
         invert=[hw.zones[n].invert for n in layout.names],
-        filters=hw.filters.settings(),
+        filters=hw.filters,
     )
 
 

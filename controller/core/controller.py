@@ -74,7 +74,7 @@ class MatController:
     def feed(self, frame: ZoneFrame) -> list[Event]:
         t = self._t = frame.t
         events: list[Event] = []
-        events.extend(self._zones.update(frame, self._moving()))
+        events.extend(self._zones.update(frame))
         raw = self._zones.loads_kg
         loads = self._loads = self._zero.correct(raw)
         total = self._total = sum(loads)
@@ -106,9 +106,6 @@ class MatController:
     def _may_zero(self, total: float, motion: float, occupied: bool) -> bool:
         d = self.settings.detection
         return not occupied and abs(total) < d.zero_band_kg and motion < d.still_ratio * d.person_kg
-
-    def _moving(self) -> bool:
-        return self._motion.motion_kg > 0.0
 
     def _stillness(self, t: float, motion: float, total: float, occupied: bool) -> None:
         still = occupied and motion < self.settings.detection.still_ratio * max(total, 1.0)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Literal
 
+from firmware.faults import FaultReason
+
 Posture = Literal["empty", "standing", "sitting", "lying"]
 POSTURES: tuple[Posture, ...] = ("empty", "standing", "sitting", "lying")
 Trigger = Literal["lie_down", "stand", "command"]
@@ -120,7 +122,7 @@ class UnevenLoad(Event):
 class SensorFault(Event):
     zone: str
     active: bool
-    fault: str
+    fault: FaultReason  # the vocabulary of firmware/faults.py
     type: ClassVar[str] = "sensor_fault"
 
 

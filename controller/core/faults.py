@@ -1,11 +1,26 @@
-"""Per-zone signal conditioning and sensor faults (pure).
+"""Per-zone signal conditioning over time, and sensor faults (pure).
 
-Every zone passes a median of three (a single-sample spike changes nothing, for one frame of
-delay). A zone with no reading, a reading out of range, a source-reported fault (saturated,
-not ready) or a stuck value (real cells always show some noise) becomes a ``sensor_fault``
-event after ``missing_s``; while it lasts the zone's last good value stands in, so the rest
-of the mat keeps working and a running session is not ended by one bad board. Good readings
-for ``recover_s`` clear the fault.
+The judgements that need more than one sample, for every source alike (hardware, simulator,
+frame files). Every zone passes a median of three good values, so a single-sample spike
+changes nothing (for one frame of delay); the three are kept across a bad sample, so a spike
+right after a missed read is caught too. A zone with no reading, or a reading outside
+``[min_zone_kg, max_zone_kg]``, is bad; bad for ``missing_s`` (the debounce) it becomes a
+``sensor_fault`` event with the reason it first went bad: the source's (``frame.faults``),
+``out_of_range``, or ``no_reading`` when the source gave none. While it lasts the zone's
+last good value stands in, so the rest of the mat keeps working and a running session is not
+ended by one bad board. Good readings for ``recover_s`` clear the fault (the hysteresis).
+Reasons are the vocabulary of ``firmware/faults.py``.
+
+Stuck boards are not judged here. A stuck board repeats one 24-bit word, and only the
+firmware sees words: its check (``stuck_samples`` identical words, 2 s at 10 SPS) covers every
+hardware backend and hands the core ``None`` with ``stuck``, so the core's former
+stuck-by-time check (a loaded kg value frozen for 30 s while other zones moved) never fired on
+hardware. In kg a frozen value is ambiguous (a thresholded or rounded source may rightly
+repeat it), which is why that check needed its load and movement heuristics. The simulator
+puts noise on every sample and models a failed board as a dropout (``not_ready``); frame
+files written by acumat come from the simulator or from the sampling loop, where a stuck
+board was already a ``null`` (replayed as ``no_reading``). A source that reports kg without
+counts (a foreign frame file) gets no stuck check: it must judge its own words.
 """
 
 from __future__ import annotations
@@ -14,23 +29,21 @@ from dataclasses import dataclass, field
 
 from controller.core.events import SensorFault
 from controller.core.settings import FaultSettings
+from firmware.faults import NO_READING, OUT_OF_RANGE, FaultReason
 from firmware.frame import ZoneFrame
 
-_STUCK_EPS_KG = 1e-9
-_STUCK_MIN_KG = 0.05  # an unloaded zone reading exactly 0 is not stuck (thresholded sources)
+_MEDIAN_OF = 3
 
 
 @dataclass(slots=True)
 class _ZoneHealth:
     name: str
-    history: list[float] = field(default_factory=list)  # last three good raw values
+    history: list[float] = field(default_factory=list)  # the last three good raw values
     held_kg: float = 0.0
     bad_since: float | None = None
-    bad_reason: str = "no_reading"
+    bad_reason: FaultReason = NO_READING
     good_since: float | None = None
-    fault: str | None = None
-    same_since: float | None = None
-    last_raw: float | None = None
+    fault: FaultReason | None = None
 
 
 class ZoneConditioner:
@@ -43,55 +56,30 @@ class ZoneConditioner:
         self.ever_valid = False
 
     @property
-    def faults(self) -> dict[str, str]:
+    def faults(self) -> dict[str, FaultReason]:
         return {z.name: z.fault for z in self._zones if z.fault is not None}
 
-    def update(self, frame: ZoneFrame, others_moving: bool) -> list[SensorFault]:
+    def update(self, frame: ZoneFrame) -> list[SensorFault]:
         events: list[SensorFault] = []
         t = frame.t
         for i, zone in enumerate(self._zones):
             raw = frame.load_kg[i]
-            reason = self._bad_reason(zone, raw, frame.fault(i), t, others_moving)
-            if reason is None and raw is not None:
-                self._good(zone, raw, t, events)
+            if raw is None:
+                self._bad(zone, frame.fault(i) or NO_READING, t, events)
+            elif not self._s.min_zone_kg <= raw <= self._s.max_zone_kg:
+                self._bad(zone, OUT_OF_RANGE, t, events)
             else:
-                self._bad(zone, reason or "no_reading", t, events)
+                self._good(zone, raw, t, events)
             self.loads_kg[i] = zone.held_kg
         return events
-
-    def _bad_reason(
-        self,
-        zone: _ZoneHealth,
-        raw: float | None,
-        source_fault: str | None,
-        t: float,
-        others_moving: bool,
-    ) -> str | None:
-        if raw is None:
-            return source_fault or "no_reading"
-        if not self._s.min_zone_kg <= raw <= self._s.max_zone_kg:
-            return "out_of_range"
-        return self._stuck(zone, raw, t, others_moving)
-
-    def _stuck(self, zone: _ZoneHealth, raw: float, t: float, others_moving: bool) -> str | None:
-        last, zone.last_raw = zone.last_raw, raw
-        if last is None or abs(raw - last) > _STUCK_EPS_KG or abs(raw) < _STUCK_MIN_KG:
-            zone.same_since = None
-            return None
-        if zone.same_since is None:
-            zone.same_since = t
-        # Frozen while the rest of the mat moves: a board that keeps repeating one word.
-        if others_moving and t - zone.same_since >= self._s.stuck_s:
-            return "stuck"
-        return "stuck" if zone.fault == "stuck" else None
 
     def _good(self, zone: _ZoneHealth, raw: float, t: float, events: list[SensorFault]) -> None:
         zone.bad_since = None
         hist = zone.history
         hist.append(raw)
-        if len(hist) > 3:
+        if len(hist) > _MEDIAN_OF:
             del hist[0]
-        zone.held_kg = sorted(hist)[len(hist) // 2] if len(hist) == 3 else raw
+        zone.held_kg = sorted(hist)[len(hist) // 2] if len(hist) == _MEDIAN_OF else raw
         self.ever_valid = True
         if zone.fault is None:
             return
@@ -102,9 +90,10 @@ class ZoneConditioner:
             zone.fault = None
             zone.good_since = None
 
-    def _bad(self, zone: _ZoneHealth, reason: str, t: float, events: list[SensorFault]) -> None:
+    def _bad(
+        self, zone: _ZoneHealth, reason: FaultReason, t: float, events: list[SensorFault]
+    ) -> None:
         zone.good_since = None
-        zone.history.clear()
         if zone.bad_since is None:
             zone.bad_since, zone.bad_reason = t, reason
         if zone.fault is None and t - zone.bad_since >= self._s.missing_s:

@@ -200,11 +200,6 @@ class FaultSettings:
     max_zone_kg: PositiveKg = doc(200.0, "A zone reading above this is out of range.")
     min_zone_kg: Annotated[float, Lt(0)] = doc(-20.0, "A zone reading below this is out of range.")
     missing_s: Seconds = doc(1.0, "A zone with no reading this long raises a fault.")
-    stuck_s: PositiveSeconds = doc(
-        30.0,
-        "A loaded zone whose reading does not change at all this long is stuck "
-        "(real cells always show noise).",
-    )
     recover_s: Seconds = doc(2.0, "Good readings this long clear a fault.")
 
     def __post_init__(self) -> None:

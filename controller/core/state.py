@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from controller.core.events import Posture
+from firmware.faults import FaultReason
 
 SessionStateName = Literal["idle", "running", "paused"]
 SESSION_STATES: tuple[SessionStateName, ...] = ("idle", "running", "paused")
@@ -35,7 +36,7 @@ class MatState:
     session: SessionSnapshot
     uneven: bool = False
     uneven_side: str | None = None
-    faults: dict[str, str] = field(default_factory=dict)
+    faults: dict[str, FaultReason] = field(default_factory=dict)  # zone → reason
     breathing_bpm: float | None = None
 
     def to_dict(self) -> dict[str, Any]:

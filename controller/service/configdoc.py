@@ -21,6 +21,8 @@ from controller.core.settings import (
 )
 from controller.mqtt.config import MqttConfig
 from controller.service.config import AppConfig, MatConfig, SourceConfig, StorageConfig
+from firmware.filters import FilterSettings
+from firmware.hwconfig import HardwareConfig, ZoneHardware
 
 _INTRO = """# Configuration
 
@@ -56,6 +58,9 @@ def _sections() -> list[tuple[str, Section]]:
     sections: list[tuple[str, Section]] = [
         ("mat", MatConfig),
         ("source", SourceConfig),
+        ("source.hardware", HardwareConfig),
+        ("source.hardware.zones.NAME", ZoneHardware),
+        ("source.hardware.filters", FilterSettings),
         ("storage", StorageConfig),
         ("detection", DetectionSettings),
         ("session", SessionSettings),
@@ -103,7 +108,8 @@ def _dataclass_default(f: dataclasses.Field[Any]) -> str:
 
 def _default(field: object) -> str:
     if getattr(field, "default_factory", None) is not None:
-        return "(see below)" if "programs" in repr(field) else "(computed)"
+        nested = dataclasses.is_dataclass(getattr(field, "annotation", None))
+        return "(see below)" if nested or "programs" in repr(field) else "(computed)"
     value = getattr(field, "default", PydanticUndefined)
     return "required" if value is PydanticUndefined else f"`{value}`"
 

@@ -22,7 +22,8 @@ from typing import Any
 
 from firmware.clock import Clock, SystemClock
 from firmware.errors import FirmwareError
-from firmware.hx711.driver import NOT_READY, PULSES_FOR_GAIN, Reading, decode_24bit
+from firmware.faults import NOT_READY, SATURATED
+from firmware.hx711.driver import OK, PULSES_FOR_GAIN, Reading, decode_24bit
 
 VERIFIED_VERSION = "1.1.2"
 _POLL_S = 0.0005
@@ -128,7 +129,7 @@ class AdafruitReader:
             return Reading(None, NOT_READY)
         raw = self._chips[i]._read_channel_raw(self._pulses)
         value = decode_24bit(int(raw) & 0xFFFFFF)  # undo the package's 32-bit sign step
-        return Reading(value, "saturated" if value in (0x7FFFFF, -0x800000) else "ok")
+        return Reading(value, SATURATED if value in (0x7FFFFF, -0x800000) else OK)
 
     def _wait_ready(self, data: _DigitalPin) -> bool:
         deadline = self._clock.monotonic() + self._timeout_s

@@ -16,11 +16,11 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from firmware.errors import FirmwareError
-from firmware.hx711.driver import NOT_READY, OK, SATURATED, Reading
+from firmware.faults import IO_ERROR, NOT_READY, SATURATED
+from firmware.hx711.driver import OK, Reading
 
 OFFSET_BINARY_ZERO = 0x800000
 _FULL_SCALE_RAW = 0xFFFFFF
-IO_ERROR = "io_error"
 _ATTRIBUTE_FOR_GAIN = {128: "in_voltage0_raw", 32: "in_voltage1_raw"}
 
 
@@ -32,8 +32,7 @@ def counts_from_raw(raw: int) -> Reading:
     """Offset binary → signed counts; the two ends of the range are the rails (saturated)."""
     if not 0 <= raw <= _FULL_SCALE_RAW:
         return Reading(None, IO_ERROR)
-    status = SATURATED if raw in (0, _FULL_SCALE_RAW) else OK
-    return Reading(raw - OFFSET_BINARY_ZERO, status)
+    return Reading(raw - OFFSET_BINARY_ZERO, SATURATED if raw in (0, _FULL_SCALE_RAW) else OK)
 
 
 def read_raw(path: Path) -> int:

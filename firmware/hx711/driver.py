@@ -19,15 +19,13 @@ from typing import Any, Final
 
 from firmware.clock import Clock, SystemClock
 from firmware.errors import FirmwareError
+from firmware.faults import INTERRUPTED, NOT_READY, SATURATED, ReadStatus
 from firmware.hx711.lines import GpiozeroLines, LgpioLines, Lines
 
 PULSES_FOR_GAIN: Final = {128: 25, 32: 26, 64: 27}
 SATURATED_HIGH: Final = 0x7FFFFF
 SATURATED_LOW: Final = -0x800000
-OK: Final = "ok"
-NOT_READY: Final = "not_ready"
-SATURATED: Final = "saturated"
-INTERRUPTED: Final = "interrupted"
+OK: Final[ReadStatus] = "ok"
 _POWER_DOWN_AFTER_S: Final = 60e-6
 _MAX_CYCLES: Final = 3  # an interrupted train, then the discarded re-settle, then the read
 _POWER_DOWN_HOLD_S: Final = 100e-6  # datasheet: clock high > 60 µs powers the chip down
@@ -53,10 +51,10 @@ class Reading:
     """One channel of one read: signed counts (``None`` when not ready) and a status."""
 
     counts: int | None
-    status: str  # "ok", "not_ready" or "saturated"
+    status: ReadStatus
 
 
-def _status_of(value: int) -> str:
+def _status_of(value: int) -> ReadStatus:
     return SATURATED if value in (SATURATED_HIGH, SATURATED_LOW) else OK
 
 
@@ -89,7 +87,7 @@ class HX711Array:
             else GpiozeroLines(clock_pin, data_pins, pin_factory)
         )
         self._discard = [True] * len(data_pins)  # the first conversion is from power-up
-        self.last_status: tuple[str, ...] = ()
+        self.last_status: tuple[ReadStatus, ...] = ()
         self.interrupted_reads = 0  # trains in which the clock may have stayed high > 60 µs
         self.dropped_words = 0  # words from such trains that may come from a reset board
         self.longest_high_s = 0.0  # widest window around one high phase, on the injected clock

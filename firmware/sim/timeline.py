@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from firmware.faults import NOT_READY, FaultReason
 from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileHeader
 from firmware.layout import MatLayout
@@ -105,14 +106,11 @@ class SimRun:
     loads_kg: FloatArray
 
     def frames(self) -> Iterator[ZoneFrame]:
-        faulted = ("not_ready",) * len(self.layout.zones)
         for i, row in enumerate(self.loads_kg.tolist()):
             loads = tuple(None if math.isnan(v) else v for v in row)
-            faults: tuple[str | None, ...] = ()
-            if None in loads:
-                faults = tuple(
-                    f if v is None else None for f, v in zip(faulted, loads, strict=True)
-                )
+            faults: tuple[FaultReason | None, ...] = ()
+            if None in loads:  # a simulated dropout is a board that stopped answering
+                faults = tuple(NOT_READY if v is None else None for v in loads)
             yield ZoneFrame(t=round(i / self.rate_hz, 6), load_kg=loads, faults=faults)
 
     def header(self) -> FrameFileHeader:

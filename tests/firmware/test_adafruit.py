@@ -15,8 +15,9 @@ from firmware.backends.adafruit import (
     load_module,
 )
 from firmware.clock import FakeClock
+from firmware.faults import NOT_READY, SATURATED
 from firmware.hwconfig import HardwareConfig
-from firmware.hx711.driver import NOT_READY, OK, SATURATED, Reading
+from firmware.hx711.driver import OK, Reading
 from firmware.hx711.emulator import CountingMockFactory, HX711Chip
 from firmware.layout import MatLayout, Zone
 from firmware.sampling import HardwareSetupError, open_hardware_source

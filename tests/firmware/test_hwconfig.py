@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from controller.service.config import ConfigError, parse_config
+from controller.service.configdoc import render
+from firmware.filters import FilterSettings
 from firmware.hwconfig import HardwareConfig
 
 ZONES = ["upper_left", "upper_right", "middle_left", "middle_right", "lower_left", "lower_right"]
@@ -103,5 +105,34 @@ def test_typos_and_bad_choices_are_refused() -> None:
         "source.hardware.gian: unknown field (check the spelling)"
     ]
     assert _problems("hx711", _hw(rate_sps=40))[0].startswith("source.hardware.rate_sps:")
-    filters = {"median_window": 4}
-    assert "median_window must be odd" in _problems("hx711", _hw(filters=filters))[0]
+    assert _problems("hx711", _hw(filters={"stuck_samples": 1})) == [
+        "source.hardware.filters.stuck_samples: Input should be greater than or equal to 2"
+    ]
+    assert _problems("hx711", _hw(filters={"stuk_samples": 5})) == [
+        "source.hardware.filters.stuk_samples: unknown field (check the spelling)"
+    ]
+
+
+def test_the_filter_settings_are_the_firmware_dataclass() -> None:
+    hw = _hw(filters={"stuck_samples": 40})
+    config = parse_config({"source": {"kind": "hx711", "hardware": hw}})
+    assert isinstance(config.source.hardware, HardwareConfig)
+    assert config.source.hardware.filters == FilterSettings(stuck_samples=40)
+    assert HardwareConfig.model_validate(_hw()).filters == FilterSettings()
+
+
+@pytest.mark.parametrize("key", ["median_window", "max_step_kg"])
+def test_removed_filter_keys_are_refused_with_the_reason(key: str) -> None:
+    (line,) = _problems("hx711", _hw(filters={key: 5, "stuck_samples": 20}))
+    assert line == (
+        f"source.hardware.filters: {key} was removed (spikes are rejected by the"
+        " controller's median now): delete the line"
+    )
+
+
+def test_the_configuration_doc_shows_the_filter_dataclass_with_its_description() -> None:
+    doc = render()
+    section = doc[doc.index("## [source.hardware.filters]") :]
+    assert "| `stuck_samples` | `20` | Identical 24-bit words in a row" in section
+    assert "| `filters` | (see below) |" in doc
+    assert "median_window" not in doc and "stuck_s`" not in doc

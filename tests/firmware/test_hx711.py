@@ -9,10 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from firmware.clock import FakeClock
+from firmware.faults import NOT_READY, SATURATED
 from firmware.hx711.driver import (
-    NOT_READY,
     OK,
-    SATURATED,
     HX711Array,
     HX711ConfigError,
     decode_24bit,

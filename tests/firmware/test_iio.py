@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from firmware.backends.iio import OFFSET_BINARY_ZERO, IioReader, IioSetupError, counts_from_raw
-from firmware.hx711.driver import NOT_READY, OK, SATURATED, Reading
+from firmware.faults import NOT_READY, SATURATED
+from firmware.hx711.driver import OK, Reading
 
 
 def _device(root: Path, n: int, raw: int | None = None, attribute: str = "in_voltage0_raw") -> Path:

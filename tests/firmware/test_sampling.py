@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from gpiozero import Device
 
+from controller.core.controller import MatController
+from controller.core.events import Event, SensorFault
 from firmware.calibration import (
     FILENAME,
     Calibration,
@@ -17,13 +19,13 @@ from firmware.calibration import (
     save_calibration,
 )
 from firmware.clock import FakeClock
+from firmware.faults import IO_ERROR, NOT_READY, SATURATED, STUCK
 from firmware.frame import ZoneFrame
 from firmware.hwconfig import HardwareConfig
-from firmware.hx711.driver import NOT_READY, HX711Array, Reading
+from firmware.hx711.driver import HX711Array, Reading
 from firmware.hx711.emulator import CountingMockFactory, HX711Chip, emulated_array
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
 from firmware.sampling import (
-    IO_ERROR,
     HardwareSetupError,
     SamplingSource,
     ShortWaitAfterMiss,
@@ -91,7 +93,7 @@ def test_one_dead_board_is_one_faulty_zone_and_the_rate_holds(
     assert [f.load_kg[2] for f in back] == pytest.approx([5.0, 5.0], abs=0.01)
 
 
-def test_saturated_and_spiking_boards_are_faults_not_weight(
+def test_a_saturated_board_is_a_fault_and_a_glitch_passes_as_weight(
     factory: CountingMockFactory, clock: FakeClock, tmp_path: Path
 ) -> None:
     chips = _chips(factory, clock, [5.0] * 6)
@@ -100,8 +102,54 @@ def test_saturated_and_spiking_boards_are_faults_not_weight(
     chips[0].counts_a = 50_000_000  # beyond the rail
     chips[1].queue.append(round(1000 + 400 * SCALE))  # one glitch of 400 kg
     frame = next(source.frames())
-    assert frame.faults[:2] == ("saturated", "spike")
-    assert frame.load_kg[:2] == (None, None)
+    assert frame.faults[:2] == (SATURATED, None)
+    assert frame.load_kg[0] is None
+    # Spikes are a judgement over time: the core's median rejects them (next test).
+    assert frame.load_kg[1] == pytest.approx(400.0, abs=0.01)
+
+
+def _controller_run(
+    controller: MatController, source: SamplingSource, frames: int
+) -> tuple[list[ZoneFrame], list[dict[str, float | None]], list[Event]]:
+    """Feeds ``frames`` frames; returns them, the controller's zone loads after each, events."""
+    fed = list(islice(source.frames(), frames))
+    zones: list[dict[str, float | None]] = []
+    events: list[Event] = []
+    for frame in fed:
+        events += controller.feed(frame)
+        zones.append(controller.snapshot().zones_kg)
+    return fed, zones, events
+
+
+@pytest.mark.parametrize("glitch_kg", [400.0, 30.0, -15.0])
+def test_a_glitch_from_a_board_never_reaches_the_controllers_loads(
+    factory: CountingMockFactory, clock: FakeClock, tmp_path: Path, glitch_kg: float
+) -> None:
+    # End to end: emulated boards → sampling loop → MatController. 400 kg is out of range,
+    # 30 and -15 kg are in range and left to the median; none may show as load.
+    chips = _chips(factory, clock, [5.0] * 6)
+    source, controller = _source(factory, clock, tmp_path), MatController(LAYOUT)
+    _controller_run(controller, source, 10)
+    chips[1].queue.append(round(1000 + glitch_kg * SCALE))
+    fed, zones, events = _controller_run(controller, source, 20)
+    assert any(f.load_kg[1] == pytest.approx(glitch_kg, abs=0.01) for f in fed)
+    upper_right = [z["upper_right"] for z in zones]
+    assert upper_right == pytest.approx([5.0] * 20, abs=0.01)
+    assert not [e for e in events if isinstance(e, SensorFault)]
+
+
+def test_a_stuck_board_is_judged_by_firmware_and_reported_by_the_core(
+    factory: CountingMockFactory, clock: FakeClock, tmp_path: Path
+) -> None:
+    chips = _chips(factory, clock, [5.0] * 6)
+    chips[2].noise_counts = 0.0  # one word, over and over: a DOUT shorted or a frozen ADC
+    source = _source(factory, clock, tmp_path)
+    fed, zones, events = _controller_run(MatController(LAYOUT), source, 40)
+    faults = [e for e in events if isinstance(e, SensorFault)]
+    assert [(e.zone, e.active, e.fault) for e in faults] == [("middle_left", True, STUCK)]
+    # The 20th identical word (index 19) is the first stuck one; then missing_s = 1 s.
+    assert faults[0].t == pytest.approx(fed[19].t + 1.0, abs=0.01)
+    assert zones[-1]["middle_left"] is None
 
 
 class _Flaky:

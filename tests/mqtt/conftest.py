@@ -13,6 +13,7 @@ from controller.core.state import MatState, SessionSnapshot
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
 from firmware.clock import FakeClock
+from firmware.faults import FaultReason
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, Recorder, wait_until
@@ -42,7 +43,7 @@ def mat_state(
     elapsed_s: float = 0.0,
     load_kg: float = 0.0,
     uneven: bool = False,
-    faults: dict[str, str] | None = None,
+    faults: dict[str, FaultReason] | None = None,
 ) -> MatState:
     names = DEFAULT_LAYOUT.names
     return MatState(
