@@ -1,0 +1,50 @@
+"""The two test lanes: marks slow tests by what they start, so ``./dev test --fast`` can skip them.
+
+``./dev test --fast`` runs ``pytest -m "not slow"``: the unit tests, in-process on fakes, in
+well under a minute. A test is ``slow`` when it starts something real, judged here rather than
+by hand so that a new test lands in the right lane by itself:
+
+* a real mosquitto: the ``broker`` marker, or the ``broker`` fixture;
+* a child process (acumat itself, pip, the install script, systemd-analyze, openssl): its test
+  module imports ``subprocess``;
+* the whole scenario library, replayed and scored: everything under ``tests/scenarios/``.
+
+``./dev test`` (CI) runs both lanes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCENARIO_LIBRARY = Path(__file__).parent / "scenarios"
+
+
+def _imports_subprocess(module: ModuleType | None) -> bool:
+    if module is None:
+        return False
+    return any(
+        value is subprocess or getattr(value, "__module__", None) == "subprocess"
+        for value in vars(module).values()
+    )
+
+
+def slow_reason(item: pytest.Item) -> str | None:
+    """Why a test belongs to the slow lane, or None for a unit test."""
+    if item.get_closest_marker("broker") or "broker" in getattr(item, "fixturenames", ()):
+        return "starts a mosquitto"
+    if _imports_subprocess(getattr(item, "module", None)):
+        return "starts processes"
+    if item.path.is_relative_to(SCENARIO_LIBRARY):
+        return "replays the scenario library"
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        reason = slow_reason(item)
+        if reason is not None:
+            item.add_marker(pytest.mark.slow(reason=reason))
