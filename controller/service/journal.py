@@ -78,6 +78,8 @@ def load(path: Path, first_t: float, now_wall_s: float) -> SavedSession | None:
         started_wall, seen_wall = data.pop("started_wall_s"), data.pop("last_seen_wall_s")
         tally = _tally(data.pop("tally"))
         saved = SavedSession(**data, tally=tally)
+        if not _number_or_none(saved.target_s):  # the program's rules compare it on restore
+            raise ValueError(f"target_s {saved.target_s!r}")
     except FileNotFoundError:
         return None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -88,6 +90,10 @@ def load(path: Path, first_t: float, now_wall_s: float) -> SavedSession | None:
         started_t=first_t - (now_wall_s - float(started_wall)),
         last_seen_t=first_t - max(0.0, now_wall_s - float(seen_wall)),
     )
+
+
+def _number_or_none(value: object) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
 def _tally(data: dict[str, Any]) -> Tally:

@@ -155,7 +155,8 @@ class History:
         self, path: Path, *, read_only: bool = False, table: SessionTable | None = None
     ) -> None:
         """``read_only`` (``acumat history``, the MQTT summary) neither creates nor migrates;
-        the file must exist (``sqlite3.OperationalError`` otherwise)."""
+        the file must exist (``sqlite3.OperationalError`` otherwise). ``table``: the default
+        derives from ``SessionSummary``; tests open a file with a wider summary."""
         self._table = table or SessionTable()
         if read_only:
             self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,

@@ -132,4 +132,8 @@ def test_the_beginner_target_grows_from_history(
         }
     )
     assert serve(config, FakeClock()) == 0
-    assert f"program=beginner trigger=lie_down target_s={expected:g}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # By command, with its event, before the first session starts.
+    changed = out.index(f"program_target_changed program=beginner target_s={expected:g}")
+    started = out.index(f"program=beginner trigger=lie_down target_s={expected:g}")
+    assert changed < started

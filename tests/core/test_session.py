@@ -186,14 +186,17 @@ def test_a_program_target_changes_for_the_next_session_only() -> None:
 @pytest.mark.parametrize(
     ("program", "target_s", "error"),
     [("nap", 60.0, "unknown program"), ("relax", 0.0, "positive"),
-     ("relax", float("nan"), "positive"), ("relax", -5.0, "positive")],
+     ("relax", float("nan"), "positive"), ("relax", -5.0, "positive"),
+     ("cellulite", 3600.0, "max_s")],  # cellulite ends at 30 min: no 60-min target
 )  # fmt: skip
 def test_a_bad_program_target_changes_nothing(program: str, target_s: float, error: str) -> None:
-    m = SessionMachine(SessionSettings())
+    selected = program if program in ("relax", "cellulite") else "relax"
+    m = SessionMachine(SessionSettings(program=selected))
     result, events = m.change_target(0, program, target_s)
     assert not result.ok and error in (result.error or "") and events == []
     started = feed(m, 0, 5)[0]
-    assert isinstance(started, SessionStarted) and started.target_s == 1200
+    assert isinstance(started, SessionStarted)
+    assert started.target_s == {"relax": 1200, "cellulite": 1800}[selected]
 
 
 def test_no_target_is_a_target_too() -> None:
