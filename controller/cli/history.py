@@ -12,7 +12,6 @@ import csv
 import json
 import sqlite3
 import sys
-from dataclasses import asdict, fields
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
@@ -20,7 +19,7 @@ from typing import Any, TextIO
 from controller.service.config import ConfigError, load_config
 from controller.service.paths import StatePaths
 from controller.storage.habits import habits, habits_payload
-from controller.storage.history import History, SessionRow
+from controller.storage.history import History, SessionRow, column_names
 from firmware.clock import SystemClock
 
 _HEADER = ("date", "program", "min", "done", "reason", "breathing bpm", "uneven")
@@ -106,12 +105,12 @@ def _local(wall_s: float, tz: tzinfo | None) -> datetime:
 def _record(r: SessionRow, tz: tzinfo | None) -> dict[str, Any]:
     return {
         "started_local": _local(r.started_wall_s, tz).isoformat(timespec="seconds"),
-        **asdict(r),
+        **r.to_dict(),
     }
 
 
 def write_csv(rows: list[SessionRow], tz: tzinfo | None, out: TextIO) -> None:
-    names = ["started_local", *(f.name for f in fields(SessionRow))]
+    names = ["started_local", *column_names()]
     writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     for r in rows:
@@ -119,16 +118,17 @@ def write_csv(rows: list[SessionRow], tz: tzinfo | None, out: TextIO) -> None:
 
 
 def _cells(r: SessionRow, tz: tzinfo | None) -> tuple[str, ...]:
-    start, end = r.breathing_start_bpm, r.breathing_end_bpm
+    s = r.summary
+    start, end = s.breathing_start_bpm, s.breathing_end_bpm
     breathing = "-" if start is None or end is None else f"{start:.1f} → {end:.1f}"
     return (
         _local(r.started_wall_s, tz).strftime("%Y-%m-%d %H:%M"),
-        r.program,
-        f"{r.duration_s / 60:.1f}",
-        "yes" if r.completed else "no",
-        r.reason,
+        s.program,
+        f"{s.duration_s / 60:.1f}",
+        "yes" if s.completed else "no",
+        s.reason,
         breathing,
-        f"{r.uneven_s:.0f} s",
+        f"{s.uneven_s:.0f} s",
     )
 
 

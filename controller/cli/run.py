@@ -33,8 +33,8 @@ from controller.service.loop import Lifecycle, Service
 from controller.service.paths import StatePaths
 from controller.service.ports import Adapter
 from controller.service.sources import open_source
-from controller.storage.habits import beginner_target_s
-from controller.storage.history import History, HistoryAdapter, SessionRow
+from controller.storage.habits import BEGINNER
+from controller.storage.history import History, HistoryAdapter
 from controller.storage.recorder import SessionRecorder
 from firmware.clock import Clock, SystemClock, WallAt
 from firmware.frame import ZoneFrame
@@ -100,7 +100,7 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         cautions.show_once(paths.cautions_marker, sys.stdout)
     wall_at = WallAt()
     core = build_controller(layout, _core_settings(config))
-    journal = SessionJournal(paths.journal, core, wall_at)
+    journal = SessionJournal(paths.journal, wall_at)
 
     def first_frame(frame: ZoneFrame) -> None:
         wall_at.anchor(frame.t, clock.wall())
@@ -120,8 +120,8 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
     service = Service(
         core=core,
         source=source,
-        # history before the journal: a finished session is stored before its file goes
-        adapters=[*adapters, journal],
+        adapters=adapters,
+        journal=journal,  # after the adapters: a finished session is stored before its file goes
         lifecycle=_lifecycle(clock),
         on_first_frame=first_frame,
     )
@@ -153,15 +153,12 @@ def _adapters(
     config: AppConfig, clock: Clock, core: MatController, wall_at: WallAt, quiet: bool
 ) -> list[Adapter]:
     layout = core.layout
-
-    def grow_beginner(rows: list[SessionRow]) -> None:
-        if "beginner" in core.settings.session.programs:
-            core.sessions.set_target("beginner", beginner_target_s(rows))
-
     paths = StatePaths(config.storage.dir)
     history = History(paths.history)
+    # The history grows the beginner target by command, when that program exists.
+    beginner = BEGINNER in core.settings.session.programs
     adapters: list[Adapter] = [
-        HistoryAdapter(history, config.mat.id, wall_at, on_history_changed=grow_beginner),
+        HistoryAdapter(history, config.mat.id, wall_at, beginner=beginner),
         SessionRecorder(paths.recordings, config.mat.id, layout, wall_at),
     ]
     if quiet:  # as a service: events go to the journal, one line each

@@ -39,7 +39,22 @@ class Tare:
     name: Literal["tare"] = "tare"
 
 
-Command = StartSession | StopSession | PauseSession | ResumeSession | SelectProgram | Tare
+@dataclass(frozen=True, slots=True)
+class SetProgramTarget:
+    """Sets a program's target for the sessions that start from now on (None: no target); a
+    running session keeps the target it started with. The history adapter sends it to grow
+    ``beginner``; it is not offered on the wire."""
+
+    program: str
+    target_s: float | None
+    name: Literal["set_program_target"] = "set_program_target"
+
+
+Command = (
+    StartSession | StopSession | PauseSession | ResumeSession | SelectProgram | Tare
+    | SetProgramTarget
+)  # fmt: skip
+# The commands a client may send (controller/mqtt/commandwire.py).
 COMMAND_NAMES = ("start", "stop", "pause", "resume", "select_program", "tare")
 
 

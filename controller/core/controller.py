@@ -17,6 +17,7 @@ from controller.core.commands import (
     PauseSession,
     ResumeSession,
     SelectProgram,
+    SetProgramTarget,
     StartSession,
     StopSession,
     Tare,
@@ -188,6 +189,8 @@ class MatController:
                 return self.sessions.resume(t, occupied)
             case SelectProgram(program=program):
                 return self.sessions.select(t, program)
+            case SetProgramTarget(program=program, target_s=target_s):
+                return self.sessions.change_target(t, program, target_s)
             case Tare():
                 return self._tare(t)
 

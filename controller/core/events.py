@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Literal
 
+from controller.core.summary import SessionSummary
 from firmware.faults import FaultReason
 
 Posture = Literal["empty", "standing", "sitting", "lying"]
 POSTURES: tuple[Posture, ...] = ("empty", "standing", "sitting", "lying")
 Trigger = Literal["lie_down", "stand", "command"]
-EndReason = Literal["left_mat", "command", "max_duration"]
 Side = Literal["left", "right"]
 
 
@@ -93,21 +93,21 @@ class SessionWarning(Event):
 
 @dataclass(frozen=True, slots=True)
 class SessionEnded(Event):
-    session: int
-    program: str
-    duration_s: float
-    completed: bool
-    reason: EndReason
+    """A session finished: its summary, and when it started (frame time)."""
+
     started_t: float
-    target_s: float | None
-    uneven_s: float
-    mean_imbalance: float | None
-    # Relaxation insight (controller/core/relaxation.py): None when there was nothing to measure.
-    breathing_start_bpm: float | None = None
-    breathing_end_bpm: float | None = None
-    breathing_trend_bpm_per_min: float | None = None
-    still_fraction: float | None = None
+    summary: SessionSummary
     type: ClassVar[str] = "session_ended"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The flat object ``session_ended`` has always been: the summary's fields beside
+        ``t``, with ``started_t`` where it always stood (after ``reason``)."""
+        data: dict[str, Any] = {"type": self.type, "t": self.t}
+        for name, value in asdict(self.summary).items():
+            data[name] = value
+            if name == "reason":
+                data["started_t"] = self.started_t
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +130,16 @@ class SensorFault(Event):
 class ProgramSelected(Event):
     program: str
     type: ClassVar[str] = "program_selected"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramTargetChanged(Event):
+    """A program's target for the sessions that start from now on (``beginner`` grows it from
+    the history); ``target_s`` None: no target."""
+
+    program: str
+    target_s: float | None
+    type: ClassVar[str] = "program_target_changed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,15 @@ is still on the mat (stop command, safety limit), no new one starts until they h
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field, replace
 
 from controller.core.commands import CommandResult
 from controller.core.events import (
-    EndReason,
     Event,
     ProgramSelected,
+    ProgramTargetChanged,
     SessionEnded,
     SessionPaused,
     SessionResumed,
@@ -25,9 +26,9 @@ from controller.core.events import (
     SessionWarning,
     Trigger,
 )
-from controller.core.relaxation import BreathingTrack
 from controller.core.settings import ProgramSettings, SessionSettings
 from controller.core.state import SessionSnapshot
+from controller.core.summary import EndReason, Tally
 
 
 @dataclass(slots=True)
@@ -49,7 +50,8 @@ _RESTORE_LOOK_S = 5.0
 
 @dataclass(frozen=True, slots=True)
 class SavedSession:
-    """A session as it stood, to survive a restart (times in the saving process's frame time)."""
+    """A session as it stood, to survive a restart (times in the saving process's frame time):
+    what its summary will be computed from (the tally) and what the machine needs to go on."""
 
     number: int
     program: str
@@ -57,9 +59,10 @@ class SavedSession:
     started_t: float
     elapsed_s: float
     last_seen_t: float  # the last moment the person was on the mat
+    target_s: float | None  # the target it started with, kept across the restart
     target_reached: bool = False
     warned: bool = False
-    uneven_s: float = 0.0
+    tally: Tally = field(default_factory=Tally)
 
 
 @dataclass(slots=True)
@@ -75,11 +78,8 @@ class _Session:
     manual: bool = False
     target_reached: bool = False
     warned: bool = False
-    uneven_s: float = 0.0
-    imbalance_sum: float = 0.0
-    imbalance_n: int = 0
+    tally: Tally = field(default_factory=Tally)
     last_t: float = 0.0
-    breathing: BreathingTrack = field(default_factory=BreathingTrack)
 
     def elapsed(self, t: float) -> float:
         if self.running_since is None:
@@ -176,13 +176,7 @@ class SessionMachine:
         session.last_t = x.t
         if session.running_since is None:
             return
-        if x.uneven:
-            session.uneven_s += dt
-        if x.still:
-            session.breathing.still_s += dt
-        if x.imbalance is not None:
-            session.imbalance_sum += x.imbalance
-            session.imbalance_n += 1
+        session.tally = session.tally.add_frame(dt, x.uneven, x.still, x.imbalance)
 
     # -- transitions ----------------------------------------------------------------
     def _start(self, t: float, trigger: Trigger) -> SessionStarted:
@@ -225,28 +219,16 @@ class SessionMachine:
     def _end(self, t: float, reason: EndReason) -> SessionEnded:
         session = self.current
         assert session is not None
-        duration = session.elapsed(t)
-        target = session.spec.target_s
         self.current = None
         self._rearm = self._away_since is None
-        mean = session.imbalance_sum / session.imbalance_n if session.imbalance_n else None
-        relax = session.breathing.summary(duration)
-        return SessionEnded(
-            t=t,
+        summary = session.tally.summary(
             session=session.number,
             program=session.program,
-            duration_s=round(duration, 3),
-            completed=target is None or duration >= target,
+            duration_s=session.elapsed(t),
+            target_s=session.spec.target_s,
             reason=reason,
-            started_t=session.started_t,
-            target_s=target,
-            uneven_s=round(session.uneven_s, 3),
-            mean_imbalance=None if mean is None else round(mean, 4),
-            breathing_start_bpm=relax.breathing_start_bpm,
-            breathing_end_bpm=relax.breathing_end_bpm,
-            breathing_trend_bpm_per_min=relax.breathing_trend_bpm_per_min,
-            still_fraction=relax.still_fraction,
         )
+        return SessionEnded(t=t, started_t=session.started_t, summary=summary)
 
     def save(self, t: float, last_seen_t: float) -> SavedSession | None:
         session = self.current
@@ -259,47 +241,45 @@ class SessionMachine:
             started_t=session.started_t,
             elapsed_s=session.elapsed(t),
             last_seen_t=min(last_seen_t, t),
+            target_s=session.spec.target_s,
             target_reached=session.target_reached,
             warned=session.warned,
-            uneven_s=session.uneven_s,
+            tally=session.tally,
         )
 
     def restore(self, saved: SavedSession, t: float) -> None:
         """Takes a saved session back as paused since the person was last seen: the next
         frames resume it if they are on the mat, or end it (``left_mat``, the time counted up
-        to when they were last seen) once ``grace_s`` has passed since then."""
+        to when they were last seen) once ``grace_s`` has passed since then. The session keeps
+        its target and the figures measured before the restart."""
         if saved.program not in self._programs or self.current is not None:
             return
         self._count = max(self._count, saved.number)
+        spec = self._programs[saved.program]
+        with contextlib.suppress(ValueError):  # a target the program no longer allows
+            spec = replace(spec, target_s=saved.target_s)
         self.current = _Session(
             number=saved.number,
             program=saved.program,
-            spec=self._programs[saved.program],
+            spec=spec,
             trigger=saved.trigger,
             started_t=saved.started_t,
             banked_s=saved.elapsed_s,
             paused_at=saved.last_seen_t,
             target_reached=saved.target_reached,
             warned=saved.warned,
-            uneven_s=saved.uneven_s,
+            tally=saved.tally,
             last_t=saved.last_seen_t,
         )
         self._away_since = saved.last_seen_t
         # Look before ending: presence needs a moment to see the person still lying there.
         self._observe_until = t + _RESTORE_LOOK_S
 
-    def set_target(self, program: str, target_s: float | None) -> None:
-        """Changes a program's target for the sessions that start from now on (``beginner``
-        grows it from history); a running session keeps the target it started with."""
-        if program not in self._programs:
-            raise KeyError(program)
-        self._programs[program] = replace(self._programs[program], target_s=target_s)
-
     def note_breathing(self, t: float, bpm: float) -> None:
         """A real breathing estimate (quality > 0), kept for the running session's summary."""
         session = self.current
         if session is not None and session.running_since is not None:
-            session.breathing.note(t, bpm)
+            session.tally = session.tally.add_breath(t - session.started_t, bpm)
 
     def finish(self, t: float) -> list[Event]:
         """The frames ended: a session whose person had left ends as ``left_mat``."""
@@ -351,6 +331,27 @@ class SessionMachine:
         changed = program != self.selected
         self.selected = program
         return CommandResult.success(), [ProgramSelected(t=t, program=program)] if changed else []
+
+    def change_target(
+        self, t: float, program: str, target_s: float | None
+    ) -> tuple[CommandResult, list[Event]]:
+        """The ``SetProgramTarget`` command: a running session keeps the target it started with."""
+        if program not in self._programs:
+            return _unknown(program, self._programs), []
+        if target_s is not None and not (0.0 < target_s < math.inf):
+            return CommandResult.failure(
+                f"a target must be a positive number of seconds, not {target_s}"
+            ), []
+        spec = self._programs[program]
+        if spec.target_s == target_s:
+            return CommandResult.success(), []
+        try:
+            self._programs[program] = replace(spec, target_s=target_s)
+        except ValueError as exc:  # the program's own rules (not past its max_s)
+            return CommandResult.failure(f"{program}: {exc}"), []
+        return CommandResult.success(), [
+            ProgramTargetChanged(t=t, program=program, target_s=target_s)
+        ]
 
     def snapshot(self, t: float) -> SessionSnapshot:
         session = self.current

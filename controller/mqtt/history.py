@@ -4,7 +4,8 @@ thread, so a slow disk never delays a frame).
 
 Republished after each ``session_ended``, on every connect and HA birth, and at local midnight
 (when "today" and maybe the streak change without a session). The figures are those of
-controller.storage.habits; ``last_session`` carries the relaxation insight of the newest session.
+controller.storage.habits; ``last_session`` is the newest row's ``SessionSummary`` (every field,
+none listed here) with its start and minutes.
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 The same loop runs on the Pi (HX711 source), in simulation and on a recorded file. Per frame:
 the core's events and a snapshot go to every adapter (console, history, MQTT); commands the
-adapters received are applied between frames, on this thread, and answered. ``stop()`` (from
-a signal handler) ends the loop after the current frame; adapters are always closed.
+adapters received are applied between frames, on this thread, and answered. The journal, if
+any, gets the core's saved session after the adapters (so history stores a finished session
+before its journal file goes). ``stop()`` (from a signal handler) ends the loop after the
+current frame; adapters are always closed.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from controller.core.controller import MatController
 from controller.core.events import Event
+from controller.core.session import SavedSession
 from controller.service.ports import Adapter
 from firmware.frame import ZoneFrame
 from firmware.source import FrameSource
@@ -34,6 +38,14 @@ class Lifecycle:
         return None
 
 
+class Journal(Protocol):
+    """Keeps the open session across a restart (controller.service.journal)."""
+
+    def keep(self, t: float, events: Sequence[Event], saved: SavedSession | None) -> None: ...
+
+    def close(self, saved: SavedSession | None) -> None: ...
+
+
 @dataclass
 class Service:
     core: MatController
@@ -41,6 +53,7 @@ class Service:
     adapters: Sequence[Adapter]
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     on_first_frame: Callable[[ZoneFrame], None] | None = None
+    journal: Journal | None = None
     frames_seen: int = 0
     _stopping: bool = False
 
@@ -85,6 +98,11 @@ class Service:
                 adapter.on_frame(frame, events, state)
             except Exception:  # one broken adapter must not stop the mat
                 log.exception("adapter %s failed on a frame", type(adapter).__name__)
+        if self.journal is not None:
+            try:
+                self.journal.keep(frame.t, events, self.core.save_session())
+            except Exception:  # a full disk loses the journal, not the mat
+                log.exception("the session journal failed")
 
     def _commands(self, frame: ZoneFrame) -> None:
         for adapter in self.adapters:
@@ -100,4 +118,9 @@ class Service:
                 adapter.close()
             except Exception:
                 log.exception("adapter %s failed to close", type(adapter).__name__)
+        if self.journal is not None:
+            try:
+                self.journal.close(self.core.save_session())
+            except Exception:
+                log.exception("the session journal failed to save the open session")
         self.source.close()

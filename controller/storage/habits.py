@@ -15,11 +15,12 @@ up to 20 min (reached after 15).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from controller.storage.history import SessionRow
+if TYPE_CHECKING:  # history imports this module: the beginner target grows as it stores
+    from controller.storage.history import SessionRow
 
 BEGINNER = "beginner"
 BEGINNER_START_S = 5 * 60.0
@@ -34,7 +35,7 @@ def local_day(wall_s: float, tz: tzinfo | None) -> date:
 
 def streak_days(rows: Iterable[SessionRow], now_wall_s: float, tz: tzinfo | None) -> int:
     today = local_day(now_wall_s, tz)
-    done = {local_day(r.started_wall_s, tz) for r in rows if r.completed}
+    done = {local_day(r.started_wall_s, tz) for r in rows if r.summary.completed}
     day = today if today in done else today - timedelta(days=1)
     count = 0
     while day in done:
@@ -55,12 +56,12 @@ def minutes_week(rows: Iterable[SessionRow], now_wall_s: float, tz: tzinfo | Non
 
 
 def _minutes(rows: Iterable[SessionRow]) -> float:
-    return round(sum(r.duration_s for r in rows) / 60.0, 1)
+    return round(sum(r.summary.duration_s for r in rows) / 60.0, 1)
 
 
 def beginner_target_s(rows: Iterable[SessionRow]) -> float:
     """The next ``beginner`` session's target from the completed beginner sessions so far."""
-    done = sum(1 for r in rows if r.program == BEGINNER and r.completed)
+    done = sum(1 for r in rows if r.summary.program == BEGINNER and r.summary.completed)
     return min(BEGINNER_MAX_S, BEGINNER_START_S + BEGINNER_STEP_S * done)
 
 
@@ -99,15 +100,9 @@ def habits_payload(h: Habits) -> dict[str, Any]:
 
 
 def _last(r: SessionRow) -> dict[str, Any]:
+    """The newest session: its summary's fields, its start and its minutes."""
     return {
-        "program": r.program,
+        **asdict(r.summary),
         "started_wall_s": round(r.started_wall_s, 3),
-        "minutes": round(r.duration_s / 60.0, 1),
-        "completed": r.completed,
-        "reason": r.reason,
-        "uneven_s": r.uneven_s,
-        "breathing_start_bpm": r.breathing_start_bpm,
-        "breathing_end_bpm": r.breathing_end_bpm,
-        "breathing_trend_bpm_per_min": r.breathing_trend_bpm_per_min,
-        "still_fraction": r.still_fraction,
+        "minutes": round(r.summary.duration_s / 60.0, 1),
     }

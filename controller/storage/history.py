@@ -2,87 +2,162 @@
 
 One row per ``session_ended`` event, written in its own transaction (WAL mode, so a power cut
 loses at most the row being written). ``uid`` is unique, so replaying the same event twice
-(after a crash) stores it once. Columns added later (the relaxation figures) are added to an
-older database when it is opened for writing; read-only readers see them as NULL.
+(after a crash) stores it once.
+
+The table is derived from ``SessionRow``: its own columns (uid, mat, wall times) and one per
+field of ``SessionSummary`` (controller/core/summary.py), the SQL type from the Python type,
+NOT NULL unless the field may be None. A database made before a field existed gains its
+column when opened for writing (``ALTER TABLE ... ADD COLUMN``, the old rows holding the
+field's default); read-only readers see the default without changing the file.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import types
+from collections.abc import Sequence
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from controller.core.commands import CommandRequest
+from controller.core.commands import CommandRequest, CommandResult, SetProgramTarget
 from controller.core.events import Event, SessionEnded
 from controller.core.state import MatState
+from controller.core.summary import SessionSummary
+from controller.storage.habits import BEGINNER, beginner_target_s
 from firmware.clock import WallAt
 from firmware.frame import ZoneFrame
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    uid TEXT NOT NULL UNIQUE,
-    mat_id TEXT NOT NULL,
-    program TEXT NOT NULL,
-    started_wall_s REAL NOT NULL,
-    ended_wall_s REAL NOT NULL,
-    duration_s REAL NOT NULL,
-    target_s REAL,
-    completed INTEGER NOT NULL,
-    reason TEXT NOT NULL,
-    uneven_s REAL NOT NULL,
-    mean_imbalance REAL
-);
-"""
-# Columns added after the first release: a database made before them gains them on open
-# (``ALTER TABLE ... ADD COLUMN``, NULL in the old rows) and stays readable read-only without.
-_ADDED_COLUMNS: tuple[str, ...] = (
-    "breathing_start_bpm",
-    "breathing_end_bpm",
-    "breathing_trend_bpm_per_min",
-    "still_fraction",
-)
-_COLUMNS: tuple[str, ...] = (
-    "uid",
-    "mat_id",
-    "program",
-    "started_wall_s",
-    "ended_wall_s",
-    "duration_s",
-    "target_s",
-    "completed",
-    "reason",
-    "uneven_s",
-    "mean_imbalance",
-    *_ADDED_COLUMNS,
-)
+log = logging.getLogger("acumat.history")
 
 
 @dataclass(frozen=True, slots=True)
 class SessionRow:
+    """A stored session: its summary, and which mat and when (wall time, Unix seconds)."""
+
     uid: str
     mat_id: str
-    program: str
     started_wall_s: float
     ended_wall_s: float
-    duration_s: float
-    target_s: float | None
-    completed: bool
-    reason: str
-    uneven_s: float
-    mean_imbalance: float | None
-    breathing_start_bpm: float | None = None
-    breathing_end_bpm: float | None = None
-    breathing_trend_bpm_per_min: float | None = None
-    still_fraction: float | None = None
+    summary: SessionSummary
+
+    def to_dict(self) -> dict[str, Any]:
+        """One flat object, a key per column (the CSV and JSON exports)."""
+        return {**{c: getattr(self, c) for c in _OWN_COLUMNS}, **asdict(self.summary)}
+
+
+# The row's own columns: every field but the summary, whose fields are columns of their own.
+_OWN_COLUMNS = tuple(f.name for f in fields(SessionRow) if f.name != "summary")
+_SQL_TYPES: dict[type, str] = {str: "TEXT", float: "REAL", int: "INTEGER", bool: "INTEGER"}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    kind: type  # str, float, int or bool
+    nullable: bool
+    default: Any = MISSING  # what a row stored before the column existed holds
+
+    def definition(self) -> str:
+        sql = f"{self.name} {_SQL_TYPES[self.kind]}"
+        if not self.nullable:
+            sql += " NOT NULL"
+        if self.default is not MISSING and self.default is not None:
+            sql += f" DEFAULT {_literal(self.default)}"
+        return sql
+
+    def read(self, value: Any) -> Any:
+        return bool(value) if self.kind is bool and value is not None else value
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return str(int(value) if isinstance(value, bool) else value)
+
+
+def columns_of(cls: type[Any], names: Sequence[str] | None = None) -> tuple[Column, ...]:
+    """A column per dataclass field (or per field in ``names``): the SQL type from the Python
+    type (``X | None``: nullable; a ``Literal`` of strings: TEXT); the field's default is the
+    old rows' value."""
+    hints = get_type_hints(cls)
+    picked = [f for f in fields(cls) if names is None or f.name in names]
+    return tuple(Column(f.name, *_kind(hints[f.name]), default=f.default) for f in picked)
+
+
+def _kind(hint: Any) -> tuple[type, bool]:
+    args = get_args(hint)
+    if get_origin(hint) in (Union, types.UnionType) and type(None) in args:
+        [inner] = [a for a in args if a is not type(None)]
+        return _kind(inner)[0], True
+    if get_origin(hint) is Literal:
+        return type(args[0]), False
+    if hint not in _SQL_TYPES:
+        raise TypeError(f"no SQL type for {hint!r}")
+    return hint, False
+
+
+class SessionTable:
+    """The ``sessions`` table of a summary type (``SessionSummary``; tests pass a wider one)."""
+
+    def __init__(self, summary_type: type[SessionSummary] = SessionSummary) -> None:
+        self.summary_type = summary_type
+        self.own = columns_of(SessionRow, _OWN_COLUMNS)
+        self.figures = columns_of(summary_type)
+        self.columns = (*self.own, *self.figures)
+
+    def create_sql(self) -> str:
+        lines = ["id INTEGER PRIMARY KEY AUTOINCREMENT"]
+        # The uid is the replay guard: the same session stored twice is one row.
+        lines += [c.definition() + (" UNIQUE" if c.name == "uid" else "") for c in self.columns]
+        return "CREATE TABLE IF NOT EXISTS sessions (\n    " + ",\n    ".join(lines) + "\n)"
+
+    def added_sql(self, present: set[str]) -> list[str]:
+        """``ALTER TABLE`` for every column the table lacks (a field added since it was made)."""
+        missing = [c for c in self.columns if c.name not in present]
+        for column in missing:
+            if column.default is MISSING:
+                raise TypeError(f"{column.name} was added without a default for the old rows")
+        return [f"ALTER TABLE sessions ADD COLUMN {c.definition()}" for c in missing]
+
+    def values(self, row: SessionRow) -> tuple[Any, ...]:
+        data = row.to_dict()
+        return tuple(
+            int(v) if isinstance(v, bool) else v for v in (data[c.name] for c in self.columns)
+        )
+
+    def readable(self, present: set[str]) -> list[str]:
+        """The columns to read from a table that has ``present``; a column it lacks reads as
+        its default, and one without a default means this is not a history table."""
+        for column in self.columns:
+            if column.name not in present and column.default is MISSING:
+                raise sqlite3.DatabaseError(f"the sessions table has no column {column.name}")
+        return [c.name for c in self.columns if c.name in present]
+
+    def row(self, present: Sequence[str], record: Sequence[Any]) -> SessionRow:
+        """A row from the ``present`` columns' values (the others: their defaults)."""
+        stored = dict(zip(present, record, strict=True))
+        data = {
+            c.name: c.read(stored[c.name]) if c.name in stored else c.default for c in self.columns
+        }
+        summary = self.summary_type(**{c.name: data[c.name] for c in self.figures})
+        return SessionRow(**{c: data[c] for c in _OWN_COLUMNS}, summary=summary)
+
+
+def column_names() -> list[str]:
+    """The history's columns, in table order (the keys of ``SessionRow.to_dict``)."""
+    return [c.name for c in SessionTable().columns]
 
 
 class History:
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path, *, read_only: bool = False, table: SessionTable | None = None
+    ) -> None:
         """``read_only`` (``acumat history``, the MQTT summary) neither creates nor migrates;
-        the file must exist (``sqlite3.OperationalError`` otherwise)."""
+        the file must exist (``sqlite3.OperationalError`` otherwise). ``table``: the default
+        derives from ``SessionSummary``; tests open a file with a wider summary."""
+        self._table = table or SessionTable()
         if read_only:
             self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                        check_same_thread=False)  # fmt: skip
@@ -90,74 +165,65 @@ class History:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+            self._db.execute(self._table.create_sql())
             self._migrate()
-        self._present = self._columns()
+        try:
+            self._present = self._table.readable(self._columns())
+        except sqlite3.DatabaseError:
+            self._db.close()
+            raise
 
     def _columns(self) -> set[str]:
         return {r[1] for r in self._db.execute("PRAGMA table_info(sessions)").fetchall()}
 
     def _migrate(self) -> None:
-        present = self._columns()
         with self._db:
-            for name in _ADDED_COLUMNS:
-                if name not in present:
-                    self._db.execute(f"ALTER TABLE sessions ADD COLUMN {name} REAL")
+            for statement in self._table.added_sql(self._columns()):
+                self._db.execute(statement)
 
     def add(self, row: SessionRow) -> bool:
         """Stores a row; false when a row with the same uid was already there."""
-        values = tuple(getattr(row, c) for c in _COLUMNS)
-        marks = ", ".join("?" for _ in _COLUMNS)
+        names = [c.name for c in self._table.columns]
+        marks = ", ".join("?" for _ in names)
         with self._db:
             cur = self._db.execute(
-                f"INSERT OR IGNORE INTO sessions ({', '.join(_COLUMNS)}) VALUES ({marks})",
-                tuple(int(v) if isinstance(v, bool) else v for v in values),
+                f"INSERT OR IGNORE INTO sessions ({', '.join(names)}) VALUES ({marks})",
+                self._table.values(row),
             )
         return cur.rowcount == 1
 
     def sessions(self, limit: int | None = None) -> list[SessionRow]:
         """Oldest first; ``limit`` keeps the newest ``limit`` rows."""
-        # A column an old read-only database lacks reads as NULL.
-        picked = ", ".join(c if c in self._present else "NULL" for c in _COLUMNS)
-        query = f"SELECT {picked} FROM sessions ORDER BY id DESC"
+        query = f"SELECT {', '.join(self._present)} FROM sessions ORDER BY id DESC"
         if limit is not None:
             query += f" LIMIT {max(0, int(limit))}"
-        return [_row(r) for r in reversed(self._db.execute(query).fetchall())]
+        records = self._db.execute(query).fetchall()
+        return [self._table.row(self._present, r) for r in reversed(records)]
 
     def close(self) -> None:
         self._db.close()
 
 
-def _row(r: Any) -> SessionRow:
-    data = dict(zip(_COLUMNS, r, strict=True))
-    data["completed"] = bool(data["completed"])
-    return SessionRow(**data)
-
-
-HistoryListener = Callable[[list[SessionRow]], None]
-
-
 class HistoryAdapter:
-    """Stores every ``session_ended`` the core emits (an ``Adapter``, without commands).
+    """Stores every ``session_ended`` the core emits (an ``Adapter``).
 
-    ``on_history_changed`` gets every row, oldest first, at ``start`` and after each stored
-    session: the shell uses it to grow the ``beginner`` target (controller.storage.habits).
+    With ``beginner``, it also grows the ``beginner`` program's target from the stored sessions
+    (controller.storage.habits): at start and after each stored session it queues a
+    ``SetProgramTarget`` command, which the service applies between frames.
     """
 
     def __init__(
-        self,
-        history: History,
-        mat_id: str,
-        wall_at: WallAt,
-        on_history_changed: HistoryListener | None = None,
+        self, history: History, mat_id: str, wall_at: WallAt, *, beginner: bool = False
     ) -> None:
         self._history = history
         self._mat_id = mat_id
         self._wall_at = wall_at
-        self._listener = on_history_changed
+        self._beginner = beginner
+        # Filled and taken on the service loop's thread only (start, on_frame, take_commands).
+        self._commands: list[CommandRequest] = []
 
     def start(self) -> None:
-        self._tell()
+        self._grow_beginner()
 
     def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
         stored = False
@@ -165,37 +231,35 @@ class HistoryAdapter:
             if isinstance(event, SessionEnded):
                 stored = self._history.add(self._row(event)) or stored
         if stored:
-            self._tell()
+            self._grow_beginner()
 
-    def _tell(self) -> None:
-        if self._listener is not None:
-            self._listener(self._history.sessions())
+    def _grow_beginner(self) -> None:
+        if self._beginner:
+            target_s = beginner_target_s(self._history.sessions())
+            command = SetProgramTarget(program=BEGINNER, target_s=target_s)
+            self._commands.append(CommandRequest(command, _refused))
 
     def _row(self, e: SessionEnded) -> SessionRow:
         started = self._wall_at(e.started_t)
         return SessionRow(
             uid=session_uid(self._mat_id, started),
             mat_id=self._mat_id,
-            program=e.program,
             started_wall_s=started,
             ended_wall_s=self._wall_at(e.t),
-            duration_s=e.duration_s,
-            target_s=e.target_s,
-            completed=e.completed,
-            reason=e.reason,
-            uneven_s=e.uneven_s,
-            mean_imbalance=e.mean_imbalance,
-            breathing_start_bpm=e.breathing_start_bpm,
-            breathing_end_bpm=e.breathing_end_bpm,
-            breathing_trend_bpm_per_min=e.breathing_trend_bpm_per_min,
-            still_fraction=e.still_fraction,
+            summary=e.summary,
         )
 
     def take_commands(self) -> list[CommandRequest]:
-        return []
+        taken, self._commands = self._commands, []
+        return taken
 
     def close(self) -> None:
         self._history.close()
+
+
+def _refused(result: CommandResult) -> None:
+    if not result.ok:
+        log.warning("the beginner target was not changed: %s", result.error)
 
 
 def session_uid(mat_id: str, started_wall_s: float) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from controller.cli.run import serve
+from controller.core.summary import SessionSummary
 from controller.service.config import ConfigError, parse_config
 from controller.storage.habits import beginner_target_s
 from controller.storage.history import History, SessionRow
@@ -30,8 +31,8 @@ def test_the_main_job_runs_a_scenario_and_stores_the_session(
     assert clock.monotonic() > 600  # paced in (fake) real time: the scenario's length
     rows = History(tmp_path / "history.sqlite").sessions()
     assert len(rows) == 1
-    assert rows[0].program == "relax" and rows[0].reason == "left_mat"
-    assert 500 < rows[0].duration_s < 700
+    assert rows[0].summary.program == "relax" and rows[0].summary.reason == "left_mat"
+    assert 500 < rows[0].summary.duration_s < 700
 
 
 def test_a_scenario_made_for_the_feet_program_selects_it(
@@ -105,15 +106,18 @@ def test_the_beginner_target_grows_from_history(
             SessionRow(
                 uid=f"mat1:{day}",
                 mat_id="mat1",
-                program="beginner",
                 started_wall_s=day * 86400.0,
                 ended_wall_s=day * 86400.0 + 400,
-                duration_s=400.0,
-                target_s=300.0,
-                completed=True,
-                reason="left_mat",
-                uneven_s=0.0,
-                mean_imbalance=0.0,
+                summary=SessionSummary(
+                    session=1,
+                    program="beginner",
+                    duration_s=400.0,
+                    completed=True,
+                    reason="left_mat",
+                    target_s=300.0,
+                    uneven_s=0.0,
+                    mean_imbalance=0.0,
+                ),
             )
         )
     rows = history.sessions()
@@ -128,4 +132,8 @@ def test_the_beginner_target_grows_from_history(
         }
     )
     assert serve(config, FakeClock()) == 0
-    assert f"program=beginner trigger=lie_down target_s={expected:g}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # By command, with its event, before the first session starts.
+    changed = out.index(f"program_target_changed program=beginner target_s={expected:g}")
+    started = out.index(f"program=beginner trigger=lie_down target_s={expected:g}")
+    assert changed < started

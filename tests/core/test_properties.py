@@ -61,9 +61,10 @@ class SessionInvariants:
                 assert event.session not in self.ended
                 self.open = event.session
             elif isinstance(event, SessionEnded):
-                assert self.open == event.session, "ended a session that was not started"
-                assert event.duration_s >= 0 and event.uneven_s >= 0
-                self.ended.add(event.session)
+                summary = event.summary
+                assert self.open == summary.session, "ended a session that was not started"
+                assert summary.duration_s >= 0 and summary.uneven_s >= 0
+                self.ended.add(summary.session)
                 self.open = None
             elif event.type in ("session_paused", "session_resumed", "session_target_reached"):
                 assert self.open is not None

@@ -6,6 +6,7 @@ import pytest
 
 from controller.core.events import (
     Event,
+    ProgramTargetChanged,
     SessionEnded,
     SessionPaused,
     SessionResumed,
@@ -78,9 +79,9 @@ def test_short_absence_pauses_and_resumes_the_same_session() -> None:
     assert isinstance(paused, SessionPaused) and paused.elapsed_s == pytest.approx(99)
     assert isinstance(resumed, SessionResumed) and resumed.away_s == pytest.approx(31)
     assert isinstance(ended, SessionEnded)
-    assert ended.reason == "left_mat" and not ended.completed
+    assert ended.summary.reason == "left_mat" and not ended.summary.completed
     # 99 s before the absence + 69 s after it (130 → 199): pauses excluded.
-    assert ended.duration_s == pytest.approx(99 + 69)
+    assert ended.summary.duration_s == pytest.approx(99 + 69)
     assert ended.t == pytest.approx(199 + 60)
 
 
@@ -124,7 +125,8 @@ def test_energy_warns_past_twenty_minutes_and_cellulite_stops_at_thirty() -> Non
     events = feed(cellulite, 0, 2000, dt=1.0)
     assert types(events)[-1] == "session_ended"
     end = events[-1]
-    assert isinstance(end, SessionEnded) and end.reason == "max_duration" and end.completed
+    assert isinstance(end, SessionEnded) and end.summary.reason == "max_duration"
+    assert end.summary.completed
     assert types(events).count("session_started") == 1  # no restart under the person
 
 
@@ -142,8 +144,8 @@ def test_commands_change_state_or_say_why_not() -> None:
     assert types(m.resume(20, occupied=True)[1]) == ["session_resumed"]
     result, events = m.stop(30)
     end = events[0]
-    assert isinstance(end, SessionEnded) and end.reason == "command"
-    assert end.duration_s == pytest.approx(5 + 10)
+    assert isinstance(end, SessionEnded) and end.summary.reason == "command"
+    assert end.summary.duration_s == pytest.approx(5 + 10)
     assert types(feed(m, 30, 60)) == []  # still lying after stop: no new session
 
 
@@ -153,7 +155,7 @@ def test_start_on_an_empty_mat_waits_for_the_person_then_gives_up() -> None:
     assert types(events) == ["session_started", "session_paused"]
     events = feed(m, 0, 70, occupied=False, ready_lie=False)
     assert types(events) == ["session_ended"]
-    assert isinstance(events[0], SessionEnded) and events[0].duration_s == 0
+    assert isinstance(events[0], SessionEnded) and events[0].summary.duration_s == 0
 
 
 def test_select_program_reports_a_change_only() -> None:
@@ -163,3 +165,43 @@ def test_select_program_reports_a_change_only() -> None:
     started = feed(m, 0, 5)[0]
     assert isinstance(started, SessionStarted) and started.target_s is None
     assert m.snapshot(100).remaining_s is None and m.snapshot(100).state == "running"
+
+
+def test_a_program_target_changes_for_the_next_session_only() -> None:
+    m = SessionMachine(SessionSettings(program="beginner"))
+    started = feed(m, 0, 5)[0]
+    assert isinstance(started, SessionStarted) and started.target_s == 300
+    result, events = m.change_target(5, "beginner", 360.0)
+    assert result.ok and events == [ProgramTargetChanged(t=5, program="beginner", target_s=360.0)]
+    assert m.change_target(6, "beginner", 360.0) == (result, [])  # unchanged: no event
+    assert m.snapshot(10).target_s == 300  # the running session keeps its target
+    _, [ended] = m.stop(400)
+    assert isinstance(ended, SessionEnded) and ended.summary.target_s == 300
+    assert ended.summary.completed
+    feed(m, 400, 420, occupied=False, ready_lie=False, left_at=400.0)
+    started = feed(m, 420, 425)[0]
+    assert isinstance(started, SessionStarted) and started.target_s == 360
+
+
+@pytest.mark.parametrize(
+    ("program", "target_s", "error"),
+    [("nap", 60.0, "unknown program"), ("relax", 0.0, "positive"),
+     ("relax", float("nan"), "positive"), ("relax", -5.0, "positive"),
+     ("cellulite", 3600.0, "max_s")],  # cellulite ends at 30 min: no 60-min target
+)  # fmt: skip
+def test_a_bad_program_target_changes_nothing(program: str, target_s: float, error: str) -> None:
+    selected = program if program in ("relax", "cellulite") else "relax"
+    m = SessionMachine(SessionSettings(program=selected))
+    result, events = m.change_target(0, program, target_s)
+    assert not result.ok and error in (result.error or "") and events == []
+    started = feed(m, 0, 5)[0]
+    assert isinstance(started, SessionStarted)
+    assert started.target_s == {"relax": 1200, "cellulite": 1800}[selected]
+
+
+def test_no_target_is_a_target_too() -> None:
+    m = SessionMachine(SessionSettings())
+    _, events = m.change_target(0, "relax", None)
+    assert events == [ProgramTargetChanged(t=0, program="relax", target_s=None)]
+    started = feed(m, 0, 5)[0]
+    assert isinstance(started, SessionStarted) and started.target_s is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from controller.core.summary import SessionSummary
 from controller.storage.history import SessionRow
 
 
@@ -24,17 +25,20 @@ def row(
     return SessionRow(
         uid=f"mat1:{start_wall_s:.3f}",
         mat_id="mat1",
-        program=program,
         started_wall_s=start_wall_s,
         ended_wall_s=start_wall_s + duration_s,
-        duration_s=duration_s,
-        target_s=600.0,
-        completed=completed,
-        reason="left_mat" if completed else "command",
-        uneven_s=12.0,
-        mean_imbalance=0.05,
-        breathing_start_bpm=None if bpm is None else bpm[0],
-        breathing_end_bpm=None if bpm is None else bpm[1],
-        breathing_trend_bpm_per_min=None if bpm is None else (bpm[1] - bpm[0]) / minutes,
-        still_fraction=None if bpm is None else 0.9,
+        summary=SessionSummary(
+            session=1,
+            program=program,
+            duration_s=duration_s,
+            completed=completed,
+            reason="left_mat" if completed else "command",
+            target_s=600.0,
+            uneven_s=12.0,
+            mean_imbalance=0.05,
+            breathing_start_bpm=None if bpm is None else bpm[0],
+            breathing_end_bpm=None if bpm is None else bpm[1],
+            breathing_trend_bpm_per_min=None if bpm is None else (bpm[1] - bpm[0]) / minutes,
+            still_fraction=None if bpm is None else 0.9,
+        ),
     )

@@ -16,6 +16,7 @@ from controller.core.commands import (
     StopSession,
 )
 from controller.core.events import PostureChanged, SessionEnded, SessionStarted, Tared
+from controller.core.summary import SessionSummary
 from controller.mqtt.adapter import MqttAdapter
 from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, Recorder, wait_until
@@ -173,9 +174,9 @@ def test_broker_restart_mid_session_loses_nothing(
     for i in range(1, 21):  # events while the broker is down go to the outbox
         adapter.on_frame(frame(i), [PostureChanged(t=i, posture="lying", previous="sitting")],
                          mat_state(t=i, session_state="running"))  # fmt: skip
-    end = SessionEnded(t=30, session=1, program="relax", duration_s=30.0, completed=False,
-                       reason="left_mat", started_t=0, target_s=600.0, uneven_s=0.0,
-                       mean_imbalance=None)  # fmt: skip
+    end = SessionEnded(t=30, started_t=0, summary=SessionSummary(
+        session=1, program="relax", duration_s=30.0, completed=False, reason="left_mat",
+        target_s=600.0, uneven_s=0.0, mean_imbalance=None))  # fmt: skip
     adapter.on_frame(frame(30), [end], mat_state(t=30))
     assert len(adapter.outbox) == 21
     broker.start()

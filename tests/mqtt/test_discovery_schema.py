@@ -15,6 +15,7 @@ from typing import Any
 
 from controller.core.events import POSTURES
 from controller.core.state import SESSION_STATES
+from controller.core.summary import SessionSummary
 from controller.mqtt.discovery import discovery_payload, discovery_topic, event_types
 from controller.mqtt.history import history_payload
 from controller.mqtt.payloads import state_payload
@@ -107,8 +108,11 @@ def test_event_types_are_every_event_the_controller_emits() -> None:
 def _history_json(tmp_path: Path) -> dict[str, Any]:
     """A real history payload, from a database with one finished session."""
     history = History(tmp_path / "history.sqlite")
-    history.add(SessionRow("m:1", "mat1", "relax", 0.0, 600.0, 600.0, 600.0, True, "left_mat",
-                           3.0, 0.1, 14.0, 11.5, -0.4, 0.9))  # fmt: skip
+    summary = SessionSummary(session=1, program="relax", duration_s=600.0, completed=True,
+                             reason="left_mat", target_s=600.0, uneven_s=3.0, mean_imbalance=0.1,
+                             breathing_start_bpm=14.0, breathing_end_bpm=11.5,
+                             breathing_trend_bpm_per_min=-0.4, still_fraction=0.9)  # fmt: skip
+    history.add(SessionRow("m:1", "mat1", 0.0, 600.0, summary))
     history.close()
     return dict(json.loads(history_payload(tmp_path / "history.sqlite", "mat1", 900.0, UTC)))
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from controller.core.controller import MatController
 from controller.core.events import OccupancyChanged, SensorFault, SessionEnded, UnevenLoad
 from controller.core.settings import CoreSettings
+from controller.core.summary import SessionSummary
 from controller.service.logs import (
     EventLog,
     configure_logging,
@@ -134,15 +135,17 @@ def test_event_log_writes_one_line_per_event_with_levels() -> None:
         UnevenLoad(t=12.5, active=False, side="left", imbalance=0.1),
         SessionEnded(
             t=12.5,
-            session=3,
-            program="relax",
-            duration_s=1200.0,
-            completed=True,
-            reason="left_mat",
             started_t=0.0,
-            target_s=1200.0,
-            uneven_s=0.0,
-            mean_imbalance=None,
+            summary=SessionSummary(
+                session=3,
+                program="relax",
+                duration_s=1200.0,
+                completed=True,
+                reason="left_mat",
+                target_s=1200.0,
+                uneven_s=0.0,
+                mean_imbalance=None,
+            ),
         ),
     ]
     EventLog().on_frame(frame, events, state)

@@ -65,9 +65,9 @@ def test_a_restored_session_nobody_returns_to_ends_with_the_time_last_seen(down_
     core.restore_session(moved, 5000.0)
     events = feed(core, frames(EMPTY, 70, t0=5000))
     ended = [e for e in events if isinstance(e, SessionEnded)]
-    assert len(ended) == 1 and ended[0].reason == "left_mat"
-    assert ended[0].duration_s == pytest.approx(saved.elapsed_s)
-    assert ended[0].session == saved.number
+    assert len(ended) == 1 and ended[0].summary.reason == "left_mat"
+    assert ended[0].summary.duration_s == pytest.approx(saved.elapsed_s)
+    assert ended[0].summary.session == saved.number
     assert not any(e.type == "session_started" for e in events)
 
 
@@ -134,6 +134,6 @@ def test_sigkill_mid_session_then_restart_counts_the_session_once(tmp_path: Path
     third = start(state, empty, speed=50)
     assert third.wait(30) == 0
     rows = History(state / "history.sqlite").sessions()
-    assert len(rows) == 1 and rows[0].reason == "left_mat"
-    assert rows[0].duration_s >= saved["elapsed_s"] - 0.01  # stored rounded to ms
+    assert len(rows) == 1 and rows[0].summary.reason == "left_mat"
+    assert rows[0].summary.duration_s >= saved["elapsed_s"] - 0.01  # stored rounded to ms
     assert not (state / "session.json").exists()

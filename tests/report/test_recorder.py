@@ -9,6 +9,7 @@ from pathlib import Path
 from controller.core.events import SessionEnded, SessionStarted
 from controller.core.factory import build_controller
 from controller.core.state import MatState, SessionSnapshot
+from controller.core.summary import SessionSummary
 from controller.storage.history import History, HistoryAdapter
 from controller.storage.recorder import SessionRecorder, events_path, recordings
 from firmware.clock import WallAt
@@ -97,10 +98,11 @@ def frame(t: float) -> ZoneFrame:
 
 
 def ended(t: float, number: int, started_t: float) -> SessionEnded:
-    return SessionEnded(
-        t=t, session=number, program="relax", duration_s=t - started_t, completed=False,
-        reason="left_mat", started_t=started_t, target_s=None, uneven_s=0.0, mean_imbalance=0.0,
+    summary = SessionSummary(
+        session=number, program="relax", duration_s=t - started_t, completed=False,
+        reason="left_mat", target_s=None, uneven_s=0.0, mean_imbalance=0.0,
     )  # fmt: skip
+    return SessionEnded(t=t, started_t=started_t, summary=summary)
 
 
 def play_session(rec: SessionRecorder, number: int, t0: float, frames_n: int = 20) -> None:

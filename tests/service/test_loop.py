@@ -253,7 +253,7 @@ def test_the_end_of_the_frames_settles_the_session_of_someone_who_left() -> None
     assert len(ended) == 1
     t, event = ended[0]
     assert t == event.t == frames[-1].t
-    assert event.reason == "left_mat"
+    assert event.summary.reason == "left_mat"
     assert a.deliveries[-1].state.session.state == "idle"
 
 
