@@ -12,6 +12,7 @@ import pytest
 from controller.core.state import MatState, SessionSnapshot
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
+from controller.mqtt.topics import MatTopics
 from firmware.clock import FakeClock
 from firmware.faults import FaultReason
 from firmware.frame import ZoneFrame
@@ -19,6 +20,7 @@ from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, Recorder, wait_until
 
 PROGRAMS = ("energy", "relax", "sleep")
+MAT1 = MatTopics("acumat", "mat1")
 
 
 @pytest.fixture
@@ -99,6 +101,22 @@ def started(adapter: MqttAdapter) -> MqttAdapter:
     adapter.start()
     assert wait_until(adapter.connected.is_set), "adapter did not connect"
     return adapter
+
+
+def with_users(broker: Broker, tmp_path: Path) -> None:
+    """Restarts ``broker`` with passwords and an ACL: user ``mat`` (``s3cret pass``) owns
+    ``acumat/mat1/#``; user ``ha`` (``hapass``) reads ``acumat/#``."""
+    passwd, acl = tmp_path / "passwd", tmp_path / "acl"
+    passwd.touch()
+    for user, password in (("mat", "s3cret pass"), ("ha", "hapass")):
+        subprocess.run(["mosquitto_passwd", "-b", str(passwd), user, password], check=True)
+    acl.write_text(
+        "user mat\ntopic readwrite acumat/mat1/#\ntopic readwrite homeassistant/#\n"
+        "user ha\ntopic read acumat/#\ntopic readwrite homeassistant/#\n"
+    )
+    broker.stop()
+    broker.extra_conf = f"allow_anonymous false\npassword_file {passwd}\nacl_file {acl}\n"
+    broker.start()
 
 
 def _openssl(*args: str, cwd: Path) -> None:

@@ -13,9 +13,10 @@ from controller.core.controller import MatController
 from controller.core.state import MatState, SessionSnapshot
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
-from controller.mqtt.payloads import state_payload
-from controller.views.monitor import COP_MARK, canvas_for, render, state_from_payload, zone_map
-from controller.views.monitor_feed import MqttWatch, infer_layout, local_states
+from controller.mqtt.payloads import state_from_payload, state_payload
+from controller.mqtt.watch import MqttWatch
+from controller.views.monitor import COP_MARK, canvas_for, render, zone_map
+from controller.views.monitor_feed import infer_layout, local_states
 from firmware.clock import FakeClock
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
