@@ -8,6 +8,10 @@ publishes the outbox in ``seq`` order (at most ``max_inflight`` unacknowledged),
 once acked, parses commands, answers bad ones at once, republishes discovery and state on every
 connect and on HA's birth message.
 
+Every payload is dated by the frame that caused it, through the service's one ``WallAt``: an
+event by its ``t``, state and zones by the frame's. So MQTT, the history, the recordings and
+the journal give one event one wall time, at any ``--speed``. Only the habit figures' "today"
+(and their midnight refresh) reads the clock: it is about the real day.
 """
 
 from __future__ import annotations
@@ -41,8 +45,8 @@ from controller.mqtt.client import (
 from controller.mqtt.commandwire import parse_command, result_payload
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.discovery import discovery_payload
-from controller.mqtt.history import HISTORY_FILE, history_payload, next_midnight_wall_s
-from controller.mqtt.outbox import Outbox, outbox_path
+from controller.mqtt.history import history_payload, next_midnight_wall_s
+from controller.mqtt.outbox import Outbox
 from controller.mqtt.payloads import (
     StateThrottle,
     dumps,
@@ -52,7 +56,7 @@ from controller.mqtt.payloads import (
     zones_payload,
 )
 from controller.mqtt.topics import MatTopics
-from firmware.clock import Clock
+from firmware.clock import Clock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
 
@@ -80,23 +84,26 @@ Job = Publish | RefreshHistory | Note
 
 
 class MqttAdapter:
-    def __init__(  # noqa: PLR0917 (the signature the service loop was promised)
+    def __init__(
         self,
         config: MqttConfig,
+        *,
         mat_id: str,
         mat_name: str,
         layout: MatLayout,
         programs: Sequence[str],
         clock: Clock,
-        state_dir: Path,
+        wall_at: WallAt,
+        outbox_path: Path,
+        history_path: Path,
     ) -> None:
         self.config, self.mat_id = config, mat_id
-        self._clock = clock
+        self._clock, self._wall_at = clock, wall_at
         self._names = layout.names
         self.topics = MatTopics.of(config, mat_id)
         self._discovery = dumps(discovery_payload(self.topics, mat_name, programs))
-        self.outbox = Outbox(outbox_path(state_dir, mat_id), config.outbox_max_events)
-        self._history_path = state_dir / HISTORY_FILE
+        self.outbox = Outbox(outbox_path, config.outbox_max_events)
+        self._history_path = history_path
         self._throttle = StateThrottle(config.heartbeat_s, config.zones_rate_hz)
         self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self._wake = threading.Event()
@@ -126,13 +133,13 @@ class MqttAdapter:
         self._client.start()
 
     def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
-        wall_s = self._clock.wall()
         if events:
-            self.outbox.add((e.type, self._event_body(e, wall_s)) for e in events)
+            self.outbox.add((e.type, self._event_body(e)) for e in events)
             if any(isinstance(e, SessionEnded) for e in events):
                 self._jobs.put(RefreshHistory())
             self._drained.clear()
             self._wake.set()
+        wall_s = self._wall_at(frame.t)
         if self._throttle.state_due(state):
             self._last_state = state_payload(state, self.mat_id, wall_s)
             self._put(Publish(self.topics.state, self._last_state, qos=1, retain=True))
@@ -140,9 +147,9 @@ class MqttAdapter:
             zones = zones_payload(state, self._names, wall_s)
             self._put(Publish(self.topics.zones, zones, qos=0, retain=False))
 
-    def _event_body(self, event: Event, wall_s: float) -> str:
+    def _event_body(self, event: Event) -> str:
         # The id is drawn once, here, and stored with the body: a redelivery repeats it.
-        return event_body(event, self.mat_id, wall_s, uuid.uuid4().hex)
+        return event_body(event, self.mat_id, self._wall_at(event.t), uuid.uuid4().hex)
 
     def take_commands(self) -> list[CommandRequest]:
         with self._commands_lock:

@@ -17,6 +17,7 @@ from controller.core.commands import (
 )
 from controller.core.events import PostureChanged, SessionEnded, SessionStarted, Tared
 from controller.mqtt.adapter import MqttAdapter
+from firmware.clock import WallAt, iso_utc
 from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, Recorder, wait_until
 from tests.mqtt.conftest import MAT1, AdapterFactory, frame, mat_state, started
@@ -76,6 +77,21 @@ def test_state_and_availability_are_retained_and_offline_on_close(
     adapter.close()
     late.wait_for(lambda ms: ms[-1].payload == b"offline")
     late.close()
+
+
+def test_payloads_are_dated_by_their_frame_not_by_the_clock(
+    make_adapter: AdapterFactory, recorder: Recorder
+) -> None:
+    wall_at = WallAt()  # the service's one mapping: frame 0 was at 1.8e9 s
+    wall_at.anchor(0.0, 1_800_000_000.0)
+    adapter = started(make_adapter(wall_at=wall_at))
+    adapter.on_frame(frame(600.0), [Tared(t=600.0, offsets_kg={})], mat_state(t=600.0))
+    topics = (MAT1.event, MAT1.state, MAT1.zones)
+    recorder.wait_for(lambda ms: {m.topic for m in ms} >= set(topics))
+    # The adapter's clock stands still at another time: only the frame can give this one.
+    assert adapter._clock.wall() != 1_800_000_600.0
+    for topic in topics:
+        assert json.loads(recorder.on(topic)[-1].payload)["ts"] == iso_utc(1_800_000_600.0)
 
 
 def test_state_is_published_on_change_and_throttled_otherwise(

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from controller.core.commands import COMMAND_NAMES
 from controller.mqtt.topics import MatTopics
+from controller.storage.history import History
+from firmware.clock import iso_utc
 from tests.mqtt.broker import Broker, Recorder, free_port, wait_until
 from tests.mqtt.process import Mat, last_seq, outbox_rows
 
@@ -100,6 +102,31 @@ def test_events_pending_at_a_sigkill_are_delivered_after_the_restart(
         # The second run goes on counting where the first stopped.
         recorder.wait_for(lambda ms: max(_seqs(recorder, "procmat")) > len(pending))
         assert mat.stop() == 0
+    finally:
+        recorder.close()
+        broker.stop()
+
+
+def test_at_400x_an_event_has_the_wall_time_the_history_gives_it(mat: Mat, tmp_path: Path) -> None:
+    # Frame time runs 400 times faster than the clock: dated at delivery, session_ended would
+    # be minutes earlier on MQTT than in the history. One WallAt dates both by the frame.
+    broker = Broker(tmp_path / "broker", port=mat.port).start()
+    mat.speed = 400.0
+    recorder = Recorder(broker.port, [PROCMAT.event])
+    try:
+        mat.start()
+        assert mat.wait(60) == 0, mat.log()
+        recorder.wait_for(lambda ms: any(b'"session_ended"' in m.payload for m in ms))
+        events = [json.loads(m.payload) for m in recorder.on(PROCMAT.event)]
+        history = History(mat.paths.history, read_only=True)
+        rows = history.sessions()
+        history.close()
+        ended = [e for e in events if e["type"] == "session_ended"]
+        started = [e for e in events if e["type"] == "session_started"]
+        assert len(rows) == len(ended) == len(started) >= 1
+        assert [e["ts"] for e in ended] == [iso_utc(r.ended_wall_s) for r in rows]
+        assert [e["ts"] for e in started] == [iso_utc(r.started_wall_s) for r in rows]
+        assert ended[0]["duration_s"] > 60  # minutes of frame time: the clocks did diverge
     finally:
         recorder.close()
         broker.stop()
