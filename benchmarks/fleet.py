@@ -22,12 +22,10 @@ import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
 from controller.core.events import PostureChanged
-from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
 from firmware.clock import SystemClock
-from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, wait_until
-from tests.mqtt.conftest import frame, mat_state
+from tests.mqtt.conftest import adapter_for, frame, mat_state
 
 
 class Counter:
@@ -52,8 +50,9 @@ def run(mats: int, rate_hz: float, seconds: float, port: int, state: Path) -> No
     sub.subscribe("acumat/#", qos=1)
     sub.loop_start()
     config = MqttConfig(host="127.0.0.1", port=port, discovery=False)
-    fleet = [MqttAdapter(config, f"mat{i:03d}", f"Mat {i}", DEFAULT_LAYOUT, ["relax"],
-                         SystemClock(), state) for i in range(mats)]  # fmt: skip
+    clock = SystemClock()
+    fleet = [adapter_for(config, f"mat{i:03d}", state, clock, programs=["relax"])
+             for i in range(mats)]  # fmt: skip
     for adapter in fleet:
         adapter.start()
     wait_until(lambda: all(a.connected.is_set() for a in fleet), 30)

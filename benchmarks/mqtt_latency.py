@@ -20,12 +20,10 @@ import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
 from controller.core.events import PostureChanged
-from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
 from firmware.clock import SystemClock
-from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, wait_until
-from tests.mqtt.conftest import frame, mat_state
+from tests.mqtt.conftest import adapter_for, frame, mat_state
 
 N = 1000
 
@@ -51,8 +49,7 @@ def main() -> None:
         sub.subscribe("acumat/bench/event", qos=1)
         sub.loop_start()
         config = MqttConfig(host="127.0.0.1", port=broker.port, discovery=False)
-        adapter = MqttAdapter(config, "bench", "Bench", DEFAULT_LAYOUT, ["relax"], SystemClock(),
-                              Path(d) / "state")  # fmt: skip
+        adapter = adapter_for(config, "bench", Path(d) / "state", SystemClock(), programs=["relax"])
         adapter.start()
         wait_until(adapter.connected.is_set)
         latencies = []

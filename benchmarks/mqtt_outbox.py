@@ -20,12 +20,10 @@ import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
 from controller.core.events import PostureChanged
-from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
 from firmware.clock import SystemClock
-from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, wait_until
-from tests.mqtt.conftest import frame, mat_state
+from tests.mqtt.conftest import adapter_for, frame, mat_state
 
 EVENTS = 20_000
 PER_FRAME = 10
@@ -36,8 +34,7 @@ def main() -> None:
         broker = Broker(Path(d) / "broker", "allow_anonymous true\nset_tcp_nodelay true\n")
         config = MqttConfig(host="127.0.0.1", port=broker.port, discovery=False,
                             reconnect_min_s=1, reconnect_max_s=1)  # fmt: skip
-        adapter = MqttAdapter(config, "bench", "Bench", DEFAULT_LAYOUT, ["relax"], SystemClock(),
-                              Path(d) / "state")  # fmt: skip
+        adapter = adapter_for(config, "bench", Path(d) / "state", SystemClock(), programs=["relax"])
         adapter.start()  # no broker yet: everything goes to the outbox
         t0 = time.perf_counter()
         for i in range(EVENTS // PER_FRAME):

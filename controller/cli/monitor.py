@@ -18,10 +18,12 @@ from typing import Any, TextIO
 
 from controller.core.factory import build_controller
 from controller.core.state import MatState
+from controller.mqtt.client import MqttSetupError
 from controller.mqtt.config import MqttConfig
+from controller.mqtt.watch import MqttWatch
 from controller.service.config import AppConfig, ConfigError, load_config
 from controller.views.monitor import render
-from controller.views.monitor_feed import MqttWatch, infer_layout, local_states
+from controller.views.monitor_feed import infer_layout, local_states
 from firmware.clock import Clock, SystemClock
 from firmware.layout import MatLayout
 from firmware.source import FrameSource
@@ -139,7 +141,11 @@ def watch(
 ) -> int:
     """Redraws the watched mat twice a second until interrupted (or once, with ``--once``)."""
     feed = MqttWatch(mqtt, mat_id)
-    feed.start()
+    try:
+        feed.start()
+    except MqttSetupError as exc:
+        print(f"acumat monitor: {exc}", file=sys.stderr)
+        return 2
     label = f"{mat_id} via {mqtt.host}:{mqtt.port}"
     described = args.config is not None
     waited_s = 0.0
@@ -147,7 +153,7 @@ def watch(
         while True:
             state = feed.state
             layout = _layout(config, feed.zone_names, described)
-            note = "" if feed.availability != "offline" else " (mat offline)"
+            note = _note(feed)
             if not args.once or state is not None or waited_s >= args.timeout:
                 screen.show(render(layout, state, source=label + note, colour=colour))
             if args.once and (state is not None or waited_s >= args.timeout):
@@ -157,6 +163,14 @@ def watch(
     finally:
         feed.close()
         screen.close()
+
+
+def _note(feed: MqttWatch) -> str:
+    """What is wrong, after the source's name: the broker connection first, then the mat."""
+    problem = feed.problem
+    if problem is not None:
+        return f" ({problem})"
+    return " (mat offline)" if feed.availability == "offline" else ""
 
 
 def _layout(config: AppConfig, names: list[str], described: bool) -> MatLayout:

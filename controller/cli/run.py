@@ -176,7 +176,9 @@ def _adapters(
                 layout=layout,
                 programs=sorted(config.session.programs),
                 clock=clock,
-                state_dir=config.storage.dir,
+                wall_at=wall_at,
+                outbox_path=paths.outbox(config.mat.id),
+                history_path=paths.history,
             )
         )
     return adapters

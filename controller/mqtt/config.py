@@ -84,6 +84,3 @@ class MqttConfig(BaseModel):
             text = self.password_file.read_text(encoding="utf-8")
             return text.splitlines()[0] if text else ""
         return os.environ.get(PASSWORD_ENV)
-
-    def topic(self, mat_id: str, leaf: str) -> str:
-        return f"{self.topic_prefix}/{mat_id}/{leaf}"

@@ -2,7 +2,8 @@
 
 One retained message at ``<prefix>/device/<mat_id>/config`` (HA >= 2024.11) carrying the
 device (``dev``), the origin (``o``) and every entity in ``cmps`` (the key HA's code reads;
-the docs once said ``cmp``). Availability and the state topic sit at the root and are inherited.
+the docs once said ``cmp``). Availability and the state topic sit at the root and are inherited;
+every topic comes from ``MatTopics`` (controller/mqtt/topics.py).
 Rules HA enforces silently, kept here: a unit must match its device class exactly, an
 ``enum`` sensor has ``options`` and neither unit nor state class, sensors may only be
 ``diagnostic`` (never ``config``), an ``event`` entity needs ``event_types``. The
@@ -18,6 +19,7 @@ from typing import Any
 from controller.core import events as ev
 from controller.core.events import POSTURES
 from controller.core.state import SESSION_STATES
+from controller.mqtt.topics import MatTopics
 
 
 def event_types() -> list[str]:
@@ -67,9 +69,9 @@ def _sensors() -> dict[str, dict[str, Any]]:
     }  # fmt: skip
 
 
-def _habit_sensors(base: str) -> dict[str, dict[str, Any]]:
-    """Read from the retained ``<base>/history`` topic (controller/mqtt/history.py)."""
-    measure = {"p": "sensor", "state_class": "measurement", "state_topic": f"{base}/history"}
+def _habit_sensors(topics: MatTopics) -> dict[str, dict[str, Any]]:
+    """Read from the retained ``history`` topic (controller/mqtt/history.py)."""
+    measure = {"p": "sensor", "state_class": "measurement", "state_topic": topics.history}
     last = "value_json.last_session"
     return {
         "streak": {**measure, "name": "Streak", "unit_of_measurement": "d", "icon": "mdi:fire",
@@ -88,12 +90,12 @@ def _habit_sensors(base: str) -> dict[str, dict[str, Any]]:
                            "unit_of_measurement": "bpm",
                            "value_template": f"{{{{ {last}.breathing_end_bpm if {last} and "
                            f"{last}.breathing_end_bpm is not none else None }}}}",
-                           "json_attributes_topic": f"{base}/history",
+                           "json_attributes_topic": topics.history,
                            "json_attributes_template": f"{{{{ {last} | tojson }}}}"},
     }  # fmt: skip
 
 
-def _binary_sensors(base: str) -> dict[str, dict[str, Any]]:
+def _binary_sensors(topics: MatTopics) -> dict[str, dict[str, Any]]:
     return {
         "occupancy": {"p": "binary_sensor", "name": "Occupancy", "device_class": "occupancy",
                       "value_template": "{{ 'ON' if value_json.occupied else 'OFF' }}"},
@@ -103,14 +105,14 @@ def _binary_sensors(base: str) -> dict[str, dict[str, Any]]:
                   "entity_category": "diagnostic",
                   "value_template": "{{ 'ON' if value_json.fault else 'OFF' }}",
                   # HA applies the template only to messages on this topic: name it.
-                  "json_attributes_topic": f"{base}/state",
+                  "json_attributes_topic": topics.state,
                   "json_attributes_template": "{{ value_json.faults | tojson }}"},
     }  # fmt: skip
 
 
-def _controls(base: str, programs: Sequence[str]) -> dict[str, dict[str, Any]]:
+def _controls(topics: MatTopics, programs: Sequence[str]) -> dict[str, dict[str, Any]]:
     buttons = {
-        name: {"p": "button", "name": label, "command_topic": f"{base}/cmd/{name}",
+        name: {"p": "button", "name": label, "command_topic": topics.command(name),
                "payload_press": "{}", "icon": icon}
         for name, label, icon in (
             ("start", "Start session", "mdi:play"),
@@ -124,7 +126,7 @@ def _controls(base: str, programs: Sequence[str]) -> dict[str, dict[str, Any]]:
         "p": "select",
         "name": "Program",
         "options": list(programs),
-        "command_topic": f"{base}/cmd/select_program",
+        "command_topic": topics.command("select_program"),
         "command_template": '{"program": "{{ value }}"}',
         "value_template": "{{ value_json.session.program }}",
         "icon": "mdi:format-list-bulleted",
@@ -132,33 +134,28 @@ def _controls(base: str, programs: Sequence[str]) -> dict[str, dict[str, Any]]:
     return {**buttons, "program": program}
 
 
-def _event(base: str) -> dict[str, Any]:
+def _event(topics: MatTopics) -> dict[str, Any]:
     return {
         "p": "event",
         "name": "Session events",
-        "state_topic": f"{base}/event",
+        "state_topic": topics.event,
         "event_types": event_types(),
         "value_template": "{{ {'event_type': value_json.type, 'seq': value_json.seq} | tojson }}",
     }
 
 
-def discovery_topic(prefix: str, mat_id: str) -> str:
-    return f"{prefix}/device/{mat_id}/config"
-
-
-def discovery_payload(
-    base: str, mat_id: str, mat_name: str, programs: Sequence[str]
-) -> dict[str, Any]:
-    """``base`` is the mat's topic root (``acumat/<mat_id>``)."""
+def discovery_payload(topics: MatTopics, mat_name: str, programs: Sequence[str]) -> dict[str, Any]:
+    """The config published retained at ``topics.discovery``."""
+    mat_id = topics.mat_id
     components = {
-        **_binary_sensors(base),
+        **_binary_sensors(topics),
         **_sensors(),
-        **_habit_sensors(base),
-        **_controls(base, programs),
+        **_habit_sensors(topics),
+        **_controls(topics, programs),
     }
     if not programs:
         components.pop("program")
-    components["events"] = _event(base)
+    components["events"] = _event(topics)
     for key, component in components.items():
         component["unique_id"] = f"acumat_{mat_id}_{key}"
     return {
@@ -170,8 +167,8 @@ def discovery_payload(
             "sw_version": _version(),
         },
         "o": {"name": "acumat", "sw_version": _version()},
-        "availability_topic": f"{base}/availability",
-        "state_topic": f"{base}/state",
+        "availability_topic": topics.availability,
+        "state_topic": topics.state,
         "qos": 1,
         "cmps": components,
     }

@@ -1,12 +1,13 @@
 """The durable event outbox: SQLite in WAL mode, one row per event until the broker acked it.
 
-I/O (a file in the state directory), thread-safe behind one lock. ``seq`` is SQLite's
-AUTOINCREMENT rowid, so it is monotonic per mat and never reused, across restarts and after
-the outbox emptied. ``synchronous=FULL``: a committed event survives a SIGKILL and a power cut.
+I/O (one file per mat, ``StatePaths.outbox``: two mats never share ``seq``), thread-safe
+behind one lock. ``seq`` is SQLite's AUTOINCREMENT rowid, so it is monotonic per mat and never
+reused, across restarts and after the outbox emptied. ``synchronous=FULL``: a committed event
+survives a SIGKILL and a power cut.
 
 Bound: at most ``max_events`` rows. Beyond it the oldest events that are *not* session
-records are deleted, each deletion counted in ``dropped`` (persisted, published in the state,
-logged). Session records (``payloads.SESSION_TYPES``) are never dropped: if only they are
+records are deleted, each deletion counted in ``dropped`` (persisted in the file) and
+logged. Session records (``payloads.SESSION_TYPES``) are never dropped: if only they are
 left, the outbox grows past the bound (a session record every few minutes is years of
 outage) and a warning is logged.
 """
@@ -32,11 +33,6 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
-
-
-def outbox_path(state_dir: Path, mat_id: str) -> Path:
-    """Where mat ``mat_id`` keeps its outbox (one file per mat: two mats never share ``seq``)."""
-    return state_dir / f"mqtt-outbox-{mat_id}.sqlite"
 
 
 class Outbox:

@@ -1,22 +1,24 @@
 """What acumat puts on the wire, and when the retained state is worth republishing (pure).
 
-Builds the JSON of ``event`` (minus ``seq``, which the outbox assigns), ``state`` and
-``zones``, and decides from frame times alone whether the state changed enough to publish:
-posture, occupancy, session state or program, alerts and faults at once; elapsed seconds at
-most once per second; everything else only with the heartbeat.
+Builds the JSON of ``event`` (minus ``schema_version`` and ``seq``, added when the outbox
+sends it), ``state`` and ``zones``, and reads a ``state`` back (``acumat monitor``). Every
+value arrives as an argument: the wall time and the event's ``id`` are the caller's (the
+adapter dates by the frame, draws the id), so the same inputs give the same text. Decides from
+frame times alone whether the state changed enough to publish: posture, occupancy, session
+state, program and number, "target reached", alerts and faults at once; elapsed seconds of a
+running session at most once per second; everything else only with the heartbeat.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from controller.core.events import Event
-from controller.core.state import MatState
+from controller.core.state import MatState, SessionSnapshot
 from firmware.clock import iso_utc
 
 SCHEMA_VERSION = 1
@@ -48,9 +50,11 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def event_body(event: Event, mat_id: str, wall_s: float) -> str:
-    """The event's JSON without ``schema_version`` and ``seq`` (``with_seq`` adds them)."""
-    head = {"id": uuid.uuid4().hex, "ts": iso_utc(wall_s), "mat": mat_id}
+def event_body(event: Event, mat_id: str, wall_s: float, event_id: str) -> str:
+    """The event's JSON without ``schema_version`` and ``seq`` (``with_seq`` adds them).
+
+    ``event_id`` stays with the stored body, so a redelivery carries the same id."""
+    head = {"id": event_id, "ts": iso_utc(wall_s), "mat": mat_id}
     return dumps({**head, **_clean(event.to_dict())})
 
 
@@ -69,6 +73,19 @@ def state_payload(state: MatState, mat_id: str, wall_s: float) -> str:
     data["fault"] = bool(state.faults)
     head = {"schema_version": SCHEMA_VERSION, "ts": iso_utc(wall_s), "mat": mat_id}
     return dumps({**head, **data})
+
+
+def state_from_payload(data: dict[str, Any]) -> MatState:
+    """A ``state`` JSON back as a ``MatState``; keys it does not know (added later, or
+    ``alerts``) are ignored."""
+    session_keys = {f.name for f in fields(SessionSnapshot)}
+    session = SessionSnapshot(
+        **{k: v for k, v in data.get("session", {}).items() if k in session_keys}
+    )
+    keys = {f.name for f in fields(MatState)} - {"session"}
+    values = {k: v for k, v in data.items() if k in keys}
+    values.setdefault("faults", {})
+    return MatState(session=session, **values)
 
 
 def zones_payload(state: MatState, names: Sequence[str], wall_s: float) -> str:
@@ -119,7 +136,3 @@ class StateThrottle:
             self._zones_t = t
             return True
         return False
-
-    def force_state(self) -> None:
-        """The next ``state_due`` says yes (after a reconnect or HA's birth message)."""
-        self._key = None

@@ -4,13 +4,12 @@ Tiles are drawn where the layout puts them, in the mat's proportions (a terminal
 twice as tall as wide), coloured by load with 256-colour ANSI backgrounds, or shaded with
 block characters when colour is off. Each tile shows its load; ``◉`` marks the centre of
 pressure. Below the mat: posture, total load, balance, session timer, breathing, alerts and
-faults. ``state_from_payload`` turns the MQTT ``state`` JSON back into a ``MatState``.
+faults. (controller.mqtt.payloads.state_from_payload reads a ``MatState`` off the wire.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 from controller.core.state import MatState, SessionSnapshot
 from firmware.layout import MatLayout
@@ -234,16 +233,3 @@ def render(
         "feet".center(canvas.cols),
         *status_lines(state, source),
     ]
-
-
-def state_from_payload(data: dict[str, Any]) -> MatState:
-    """The MQTT ``state`` JSON (see controller/mqtt/payloads.py) back as a ``MatState``;
-    keys it does not know (added later, or ``alerts``) are ignored."""
-    session_keys = {f.name for f in fields(SessionSnapshot)}
-    session = SessionSnapshot(
-        **{k: v for k, v in data.get("session", {}).items() if k in session_keys}
-    )
-    keys = {f.name for f in fields(MatState)} - {"session"}
-    values = {k: v for k, v in data.items() if k in keys}
-    values.setdefault("faults", {})
-    return MatState(session=session, **values)

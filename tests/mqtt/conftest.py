@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +12,16 @@ import pytest
 from controller.core.state import MatState, SessionSnapshot
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
-from firmware.clock import FakeClock
+from controller.mqtt.topics import MatTopics
+from controller.service.paths import StatePaths
+from firmware.clock import Clock, FakeClock, WallAt
 from firmware.faults import FaultReason
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, Recorder, wait_until
 
 PROGRAMS = ("energy", "relax", "sleep")
+MAT1 = MatTopics("acumat", "mat1")
 
 
 @pytest.fixture
@@ -69,23 +72,50 @@ def frame(t: float) -> ZoneFrame:
 AdapterFactory = Callable[..., MqttAdapter]
 
 
+def adapter_for(
+    config: MqttConfig,
+    mat_id: str,
+    state_dir: Path,
+    clock: Clock,
+    *,
+    wall_at: WallAt | None = None,
+    programs: Sequence[str] = PROGRAMS,
+) -> MqttAdapter:
+    """An adapter as ``acumat run`` builds one; frames here start at ``t`` 0, so without a
+    ``wall_at`` frame time 0 is anchored at the clock's now (the service anchors at its first
+    frame)."""
+    if wall_at is None:
+        wall_at = WallAt()
+        wall_at.anchor(0.0, clock.wall())
+    paths = StatePaths(state_dir)
+    return MqttAdapter(
+        config,
+        mat_id=mat_id,
+        mat_name=f"Mat {mat_id}",
+        layout=DEFAULT_LAYOUT,
+        programs=programs,
+        clock=clock,
+        wall_at=wall_at,
+        outbox_path=paths.outbox(mat_id),
+        history_path=paths.history,
+    )
+
+
 @pytest.fixture
 def make_adapter(broker: Broker, tmp_path: Path) -> Iterator[AdapterFactory]:
     made: list[MqttAdapter] = []
 
-    def make(mat_id: str = "mat1", state_dir: Path | None = None, **cfg: Any) -> MqttAdapter:
+    def make(
+        mat_id: str = "mat1",
+        state_dir: Path | None = None,
+        wall_at: WallAt | None = None,
+        **cfg: Any,
+    ) -> MqttAdapter:
         config = MqttConfig.model_validate(
             {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0, **cfg}
         )
-        adapter = MqttAdapter(
-            config,
-            mat_id=mat_id,
-            mat_name=f"Mat {mat_id}",
-            layout=DEFAULT_LAYOUT,
-            programs=PROGRAMS,
-            clock=FakeClock(),
-            state_dir=state_dir or tmp_path / f"state-{mat_id}",
-        )
+        state_dir = state_dir or tmp_path / f"state-{mat_id}"
+        adapter = adapter_for(config, mat_id, state_dir, FakeClock(), wall_at=wall_at)
         made.append(adapter)
         return adapter
 
@@ -99,6 +129,22 @@ def started(adapter: MqttAdapter) -> MqttAdapter:
     adapter.start()
     assert wait_until(adapter.connected.is_set), "adapter did not connect"
     return adapter
+
+
+def with_users(broker: Broker, tmp_path: Path) -> None:
+    """Restarts ``broker`` with passwords and an ACL: user ``mat`` (``s3cret pass``) owns
+    ``acumat/mat1/#``; user ``ha`` (``hapass``) reads ``acumat/#``."""
+    passwd, acl = tmp_path / "passwd", tmp_path / "acl"
+    passwd.touch()
+    for user, password in (("mat", "s3cret pass"), ("ha", "hapass")):
+        subprocess.run(["mosquitto_passwd", "-b", str(passwd), user, password], check=True)
+    acl.write_text(
+        "user mat\ntopic readwrite acumat/mat1/#\ntopic readwrite homeassistant/#\n"
+        "user ha\ntopic read acumat/#\ntopic readwrite homeassistant/#\n"
+    )
+    broker.stop()
+    broker.extra_conf = f"allow_anonymous false\npassword_file {passwd}\nacl_file {acl}\n"
+    broker.start()
 
 
 def _openssl(*args: str, cwd: Path) -> None:

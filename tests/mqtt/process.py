@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from controller.mqtt.outbox import outbox_path
+from controller.service.paths import StatePaths
 
 
 def _toml(mat_id: str, port: int, state_dir: Path) -> str:
@@ -42,8 +42,12 @@ class Mat:
         return self.workdir / "state"
 
     @property
+    def paths(self) -> StatePaths:
+        return StatePaths(self.state_dir)
+
+    @property
     def outbox(self) -> Path:
-        return outbox_path(self.state_dir, self.mat_id)
+        return self.paths.outbox(self.mat_id)
 
     def start(self) -> Mat:
         self.workdir.mkdir(parents=True, exist_ok=True)

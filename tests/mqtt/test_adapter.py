@@ -18,14 +18,15 @@ from controller.core.commands import (
 from controller.core.events import PostureChanged, SessionEnded, SessionStarted, Tared
 from controller.core.summary import SessionSummary
 from controller.mqtt.adapter import MqttAdapter
+from firmware.clock import WallAt, iso_utc
 from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, Recorder, wait_until
-from tests.mqtt.conftest import AdapterFactory, frame, mat_state, started
+from tests.mqtt.conftest import MAT1, AdapterFactory, frame, mat_state, started
 
 pytestmark = pytest.mark.broker
 
 
-def _events(recorder: Recorder, topic: str = "acumat/mat1/event") -> list[dict[str, object]]:
+def _events(recorder: Recorder, topic: str = MAT1.event) -> list[dict[str, object]]:
     return [json.loads(m.payload) for m in recorder.on(topic)]
 
 
@@ -50,7 +51,7 @@ def test_events_arrive_with_qos1_in_order_and_complete(
     recorder.wait_for(lambda ms: sum(m.topic.endswith("/event") for m in ms) >= 50)
     got = _events(recorder)
     assert [e["seq"] for e in got] == list(range(1, 51))
-    assert all(m.qos == 1 for m in recorder.on("acumat/mat1/event"))
+    assert all(m.qos == 1 for m in recorder.on(MAT1.event))
     first = got[0]
     assert first["schema_version"] == 1 and first["mat"] == "mat1"
     assert first["type"] == "posture" and first["posture"] == "lying"
@@ -65,18 +66,33 @@ def test_state_and_availability_are_retained_and_offline_on_close(
     adapter = started(make_adapter())
     adapter.on_frame(frame(0.0), [], mat_state(posture="lying", load_kg=48.0))
     assert wait_until(adapter._jobs.empty)
-    late = Recorder(broker.port, ["acumat/mat1/state", "acumat/mat1/availability"])
+    late = Recorder(broker.port, [MAT1.state, MAT1.availability])
     msgs = late.wait_for(lambda ms: len(ms) >= 2)
     by_topic = {m.topic: m for m in msgs}
-    assert by_topic["acumat/mat1/availability"].payload == b"online"
-    assert by_topic["acumat/mat1/availability"].retain
-    state = json.loads(by_topic["acumat/mat1/state"].payload)
-    assert by_topic["acumat/mat1/state"].retain
+    assert by_topic[MAT1.availability].payload == b"online"
+    assert by_topic[MAT1.availability].retain
+    state = json.loads(by_topic[MAT1.state].payload)
+    assert by_topic[MAT1.state].retain
     assert state["posture"] == "lying" and state["load_kg"] == 48.0
     assert state["schema_version"] == 1 and state["session"]["state"] == "idle"
     adapter.close()
     late.wait_for(lambda ms: ms[-1].payload == b"offline")
     late.close()
+
+
+def test_payloads_are_dated_by_their_frame_not_by_the_clock(
+    make_adapter: AdapterFactory, recorder: Recorder
+) -> None:
+    wall_at = WallAt()  # the service's one mapping: frame 0 was at 1.8e9 s
+    wall_at.anchor(0.0, 1_800_000_000.0)
+    adapter = started(make_adapter(wall_at=wall_at))
+    adapter.on_frame(frame(600.0), [Tared(t=600.0, offsets_kg={})], mat_state(t=600.0))
+    topics = (MAT1.event, MAT1.state, MAT1.zones)
+    recorder.wait_for(lambda ms: {m.topic for m in ms} >= set(topics))
+    # The adapter's clock stands still at another time: only the frame can give this one.
+    assert adapter._clock.wall() != 1_800_000_600.0
+    for topic in topics:
+        assert json.loads(recorder.on(topic)[-1].payload)["ts"] == iso_utc(1_800_000_600.0)
 
 
 def test_state_is_published_on_change_and_throttled_otherwise(
@@ -87,10 +103,10 @@ def test_state_is_published_on_change_and_throttled_otherwise(
         adapter.on_frame(frame(i / 10), [], mat_state(t=i / 10))
     adapter.on_frame(frame(2.0), [], mat_state(t=2.0, posture="standing", load_kg=70.0))
     recorder.wait_for(lambda ms: any(b"standing" in m.payload for m in ms))
-    assert wait_until(lambda: len(recorder.on("acumat/mat1/zones")) >= 5)
-    states = [json.loads(m.payload) for m in recorder.on("acumat/mat1/state")]
+    assert wait_until(lambda: len(recorder.on(MAT1.zones)) >= 5)
+    states = [json.loads(m.payload) for m in recorder.on(MAT1.state)]
     assert [s["posture"] for s in states] == ["empty", "standing"]
-    zones = recorder.on("acumat/mat1/zones")
+    zones = recorder.on(MAT1.zones)
     assert len(zones) == 5 and all(m.qos == 0 and not m.retain for m in zones)
     assert tuple(json.loads(zones[0].payload)["zones"]) == DEFAULT_LAYOUT.names
 
@@ -99,23 +115,23 @@ def test_commands_are_queued_answered_and_bad_ones_rejected_at_once(
     make_adapter: AdapterFactory, recorder: Recorder
 ) -> None:
     adapter = started(make_adapter())
-    recorder.publish("acumat/mat1/cmd/start", '{"program": "relax", "transaction": 7}')
-    recorder.publish("acumat/mat1/cmd/stop", "")
-    recorder.publish("acumat/mat1/cmd/launch", '{"transaction": "x"}')
-    recorder.publish("acumat/mat1/cmd/select_program", b"\xff\xfe")
+    recorder.publish(MAT1.command("start"), '{"program": "relax", "transaction": 7}')
+    recorder.publish(MAT1.command("stop"), "")
+    recorder.publish(MAT1.command("launch"), '{"transaction": "x"}')
+    recorder.publish(MAT1.command("select_program"), b"\xff\xfe")
     recorder.wait_for(lambda ms: sum(m.topic.endswith("/result") for m in ms) >= 2)
     taken = _take(adapter, 2)
     assert [r.command for r in taken] == [StartSession(program="relax"), StopSession()]
-    launch = json.loads(recorder.on("acumat/mat1/cmd/launch/result")[0].payload)
+    launch = json.loads(recorder.on(MAT1.result("launch"))[0].payload)
     assert launch == {"status": "error", "error": "unknown command 'launch'", "transaction": "x"}
-    bad = json.loads(recorder.on("acumat/mat1/cmd/select_program/result")[0].payload)
+    bad = json.loads(recorder.on(MAT1.result("select_program"))[0].payload)
     assert bad["status"] == "error" and bad["error"].startswith("malformed payload")
     taken[0].reply(CommandResult.success())
     taken[1].reply(CommandResult.failure("no session"))
     recorder.wait_for(lambda ms: sum(m.topic.endswith("/result") for m in ms) >= 4)
-    ok = json.loads(recorder.on("acumat/mat1/cmd/start/result")[0].payload)
+    ok = json.loads(recorder.on(MAT1.result("start"))[0].payload)
     assert ok == {"status": "ok", "error": None, "transaction": 7}
-    stop = json.loads(recorder.on("acumat/mat1/cmd/stop/result")[0].payload)
+    stop = json.loads(recorder.on(MAT1.result("stop"))[0].payload)
     assert stop == {"status": "error", "error": "no session", "transaction": None}
 
 
@@ -123,9 +139,9 @@ def test_discovery_is_republished_when_home_assistant_comes_online(
     make_adapter: AdapterFactory, recorder: Recorder
 ) -> None:
     started(make_adapter())
-    topic = "homeassistant/device/mat1/config"
+    topic = MAT1.discovery
     recorder.wait_for(lambda ms: any(m.topic == topic for m in ms))
-    recorder.publish("homeassistant/status", "online")
+    recorder.publish(MAT1.ha_status, "online")
     recorder.wait_for(lambda ms: sum(m.topic == topic for m in ms) >= 2)
     config = json.loads(recorder.on(topic)[-1].payload)
     assert config["dev"]["identifiers"] == ["acumat_mat1"]
@@ -164,7 +180,7 @@ def test_broker_restart_mid_session_loses_nothing(
     broker.stop()
     broker.persistent = True
     broker.start()
-    consumer = Recorder(broker.port, ["acumat/mat1/event"], v5=False, client_id="consumer")
+    consumer = Recorder(broker.port, [MAT1.event], v5=False, client_id="consumer")
     adapter = started(make_adapter(reconnect_min_s=1, reconnect_max_s=1))
     start = SessionStarted(t=0, session=1, program="relax", trigger="lie_down", target_s=600.0)
     adapter.on_frame(frame(0), [start], mat_state(session_state="running"))
@@ -181,10 +197,10 @@ def test_broker_restart_mid_session_loses_nothing(
     assert len(adapter.outbox) == 21
     broker.start()
     consumer.wait_for(lambda ms: len({json.loads(m.payload)["seq"] for m in ms}) >= 22, 10)
-    seqs = [json.loads(m.payload)["seq"] for m in consumer.on("acumat/mat1/event")]
+    seqs = [json.loads(m.payload)["seq"] for m in consumer.on(MAT1.event)]
     first_seen = list(dict.fromkeys(seqs))
     assert first_seen == list(range(1, 23))
-    assert json.loads(consumer.on("acumat/mat1/event")[-1].payload)["seq"] in seqs
+    assert json.loads(consumer.on(MAT1.event)[-1].payload)["seq"] in seqs
     assert wait_until(lambda: len(adapter.outbox) == 0)
     consumer.close()
 
@@ -208,7 +224,7 @@ def test_an_acl_denial_is_logged_not_fatal(
     assert adapter._worker.is_alive() and adapter.connected.is_set()
     assert len(adapter.outbox) == 1  # kept for the next start
     adapter.close()
-    assert not watcher.on("acumat/mat1/event")
+    assert not watcher.on(MAT1.event)
     watcher.close()
 
 
@@ -216,6 +232,6 @@ def test_select_program_payload_from_home_assistant_parses(
     make_adapter: AdapterFactory, recorder: Recorder
 ) -> None:
     adapter = started(make_adapter())
-    recorder.publish("acumat/mat1/cmd/select_program", '{"program": "sleep"}')
+    recorder.publish(MAT1.command("select_program"), '{"program": "sleep"}')
     taken = _take(adapter, 1)
     assert [r.command for r in taken] == [SelectProgram(program="sleep")]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.mqtt.broker import Broker, Recorder
+from tests.mqtt.conftest import MAT1
 
 pytestmark = pytest.mark.broker
 
@@ -53,14 +54,14 @@ def test_the_documented_bridge_carries_events_out_and_commands_in(
     pi = Recorder(local.port, ["acumat/+/cmd/#"], v5=False, client_id="pi")
     try:
         centre.wait_for(lambda ms: any(m.topic.startswith("acumat/bridges/") for m in ms), 10)
-        pi.publish("acumat/mat1/event", json.dumps({"seq": 1}))
-        centre.wait_for(lambda ms: any(m.topic == "acumat/mat1/event" for m in ms))
-        centre.publish("acumat/mat1/cmd/start", '{"transaction": 9}')
-        pi.wait_for(lambda ms: any(m.topic == "acumat/mat1/cmd/start" for m in ms))
-        pi.publish("acumat/mat1/cmd/start/result", '{"status": "ok", "transaction": 9}')
-        centre.wait_for(lambda ms: any(m.topic == "acumat/mat1/cmd/start/result" for m in ms))
+        pi.publish(MAT1.event, json.dumps({"seq": 1}))
+        centre.wait_for(lambda ms: any(m.topic == MAT1.event for m in ms))
+        centre.publish(MAT1.command("start"), '{"transaction": 9}')
+        pi.wait_for(lambda ms: any(m.topic == MAT1.command("start") for m in ms))
+        pi.publish(MAT1.result("start"), '{"status": "ok", "transaction": 9}')
+        centre.wait_for(lambda ms: any(m.topic == MAT1.result("start") for m in ms))
         # Commands never echo back (no loop), and the bridge keeps to acumat's topics.
-        assert len(pi.on("acumat/mat1/cmd/start")) == 1
+        assert len(pi.on(MAT1.command("start"))) == 1
         pi.publish("private/x", "not for the centre")
         assert all(not m.topic.startswith("private") for m in centre.messages)
     finally:
@@ -79,10 +80,10 @@ def test_events_published_while_the_uplink_is_down_arrive_when_it_is_back(
         centre.wait_for(lambda ms: any(m.payload == b"1" for m in ms), 10)
         central.stop()
         for seq in range(1, 21):
-            pi.publish("acumat/mat1/event", json.dumps({"seq": seq}))
+            pi.publish(MAT1.event, json.dumps({"seq": seq}))
         central.start()
-        centre.wait_for(lambda ms: len(centre.on("acumat/mat1/event")) >= 20, 30)
-        seqs = [json.loads(m.payload)["seq"] for m in centre.on("acumat/mat1/event")]
+        centre.wait_for(lambda ms: len(centre.on(MAT1.event)) >= 20, 30)
+        seqs = [json.loads(m.payload)["seq"] for m in centre.on(MAT1.event)]
         assert list(dict.fromkeys(seqs)) == list(range(1, 21))
     finally:
         pi.close()

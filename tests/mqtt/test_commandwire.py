@@ -12,7 +12,7 @@ from controller.core.commands import COMMAND_NAMES, CommandResult, SelectProgram
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.commandwire import ParsedCommand, parse_command, result_payload
 from tests.mqtt.broker import Recorder, wait_until
-from tests.mqtt.conftest import AdapterFactory, started
+from tests.mqtt.conftest import MAT1, AdapterFactory, started
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
@@ -106,7 +106,7 @@ def test_a_running_adapter_answers_every_payload(
     adapter = _ADAPTERS[key]
     before = sum(m.topic.endswith("/result") for m in recorder.messages)
     for name, payload in commands:
-        recorder.publish(f"acumat/mat1/cmd/{name}", payload)
+        recorder.publish(MAT1.command(name), payload)
 
     def answered() -> int:
         for request in adapter.take_commands():  # the service loop's part: answer each one

@@ -16,11 +16,12 @@ from typing import Any
 from controller.core.events import POSTURES
 from controller.core.state import SESSION_STATES
 from controller.core.summary import SessionSummary
-from controller.mqtt.discovery import discovery_payload, discovery_topic, event_types
+from controller.mqtt.discovery import discovery_payload, event_types
 from controller.mqtt.history import history_payload
 from controller.mqtt.payloads import state_payload
+from controller.mqtt.topics import MatTopics
 from controller.storage.history import History, SessionRow
-from tests.mqtt.conftest import mat_state
+from tests.mqtt.conftest import MAT1, mat_state
 
 COMMON = {"p", "name", "unique_id", "icon", "value_template", "state_topic", "entity_category",
           "json_attributes_template", "json_attributes_topic", "availability_topic", "qos",
@@ -72,7 +73,7 @@ def _check_component(key: str, c: dict[str, Any], mat_id: str) -> None:
 
 
 def _payload(mat_id: str = "mat1") -> dict[str, Any]:
-    return discovery_payload(f"acumat/{mat_id}", mat_id, "Bedroom mat", ["energy", "relax"])
+    return discovery_payload(MatTopics("acumat", mat_id), "Bedroom mat", ["energy", "relax"])
 
 
 def test_device_discovery_matches_the_schema() -> None:
@@ -81,7 +82,6 @@ def test_device_discovery_matches_the_schema() -> None:
     assert p["dev"]["identifiers"] and p["o"]["name"] == "acumat"
     for key, component in p["cmps"].items():
         _check_component(key, component, "mat1")
-    assert discovery_topic("homeassistant", "mat1") == "homeassistant/device/mat1/config"
 
 
 def test_the_entities_the_issue_asks_for_are_there() -> None:
@@ -131,9 +131,9 @@ def test_templates_only_read_fields_their_topic_has(tmp_path: Path) -> None:
     for key, c in _payload()["cmps"].items():
         if c["p"] == "event":
             continue
-        own = c.get("state_topic", "acumat/mat1/state")
-        assert own in {"acumat/mat1/state", "acumat/mat1/history"}
-        data = history if own.endswith("/history") else state
+        own = c.get("state_topic", MAT1.state)
+        assert own in {MAT1.state, MAT1.history}
+        data = history if own == MAT1.history else state
         assert c.get("json_attributes_topic", own) == own
         for template in (c.get("value_template", ""), c.get("json_attributes_template", "")):
             _paths_exist(key, template, data)
@@ -146,7 +146,7 @@ def test_habit_sensors_read_the_history_topic() -> None:
         assert (c[key]["device_class"], c[key]["unit_of_measurement"]) == ("duration", "min")
     assert c["last_breathing"]["unit_of_measurement"] == "bpm"
     for key in ("streak", "minutes_today", "minutes_week", "sessions_total", "last_breathing"):
-        assert c[key]["state_topic"] == "acumat/mat1/history"
+        assert c[key]["state_topic"] == MAT1.history
 
 
 def test_two_mats_never_share_an_id() -> None:

@@ -19,6 +19,7 @@ import yaml
 
 from controller.mqtt.discovery import discovery_payload, event_types
 from controller.service.config import MatConfig
+from tests.mqtt.conftest import MAT1
 
 HA_DOCS = Path(__file__).parents[2] / "docs" / "ha"
 PROGRAMS = ("energy", "relax", "sleep")
@@ -48,7 +49,7 @@ def _slug(text: str) -> str:
 
 
 def discovered_entity_ids(mat_name: str) -> set[str]:
-    payload = discovery_payload("acumat/mat1", "mat1", mat_name, PROGRAMS)
+    payload = discovery_payload(MAT1, mat_name, PROGRAMS)
     device = _slug(payload["dev"]["name"])
     return {f"{c['p']}.{device}_{_slug(c['name'])}" for c in payload["cmps"].values()}
 
@@ -109,7 +110,7 @@ def test_the_blueprint_is_an_automation_with_declared_inputs(blueprint: dict[str
     for name, spec in declared.items():
         assert spec["name"] and "selector" in spec, name
     assert blueprint["triggers"] == [{"trigger": "mqtt", "topic": Input("event_topic")}]
-    assert declared["event_topic"]["default"] == "acumat/mat1/event"
+    assert declared["event_topic"]["default"] == MAT1.event
 
 
 def test_the_blueprint_reacts_only_to_event_types_acumat_sends(

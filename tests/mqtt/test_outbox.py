@@ -58,10 +58,13 @@ def test_pending_is_in_seq_order_and_within_bound(batches: list[int], bound: int
 
 
 def test_event_payload_has_the_promised_fields() -> None:
-    body = event_body(PostureChanged(t=1.5, posture="lying", previous="sitting"), "m", 0.0)
+    event = PostureChanged(t=1.5, posture="lying", previous="sitting")
+    body = event_body(event, "m", 0.0, "0123abcd" * 4)
     payload = json.loads(with_seq(42, body))
     assert list(payload)[:5] == ["schema_version", "seq", "id", "ts", "mat"]
     assert payload["seq"] == 42 and payload["ts"] == "1970-01-01T00:00:00.000Z"
+    assert payload["id"] == "0123abcd" * 4
+    assert event_body(event, "m", 0.0, "0123abcd" * 4) == body  # pure: same in, same out
     assert payload["type"] == "posture" and payload["t"] == 1.5
 
 

@@ -15,10 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from controller.core.commands import COMMAND_NAMES
+from controller.mqtt.topics import MatTopics
+from controller.storage.history import History
+from firmware.clock import iso_utc
 from tests.mqtt.broker import Broker, Recorder, free_port, wait_until
 from tests.mqtt.process import Mat, last_seq, outbox_rows
 
 pytestmark = pytest.mark.broker
+PROCMAT = MatTopics("acumat", "procmat")
 
 
 @pytest.fixture
@@ -30,19 +34,20 @@ def mat(tmp_path: Path) -> Iterator[Mat]:
 
 
 def _seqs(recorder: Recorder, mat_id: str) -> list[int]:
-    return [int(json.loads(m.payload)["seq"]) for m in recorder.on(f"acumat/{mat_id}/event")]
+    topic = MatTopics("acumat", mat_id).event
+    return [int(json.loads(m.payload)["seq"]) for m in recorder.on(topic)]
 
 
 def test_last_will_says_offline_when_acumat_is_sigkilled(mat: Mat, tmp_path: Path) -> None:
     broker = Broker(tmp_path / "broker", port=mat.port).start()
     mat.speed = 1.0  # a slow run: it must still be running when killed
-    watcher = Recorder(broker.port, ["acumat/procmat/availability"])
+    watcher = Recorder(broker.port, [PROCMAT.availability])
     try:
         mat.start()
         watcher.wait_for(lambda ms: any(m.payload == b"online" for m in ms), 15)
         mat.kill()
         watcher.wait_for(lambda ms: ms[-1].payload == b"offline", 10)
-        late = Recorder(broker.port, ["acumat/procmat/availability"])
+        late = Recorder(broker.port, [PROCMAT.availability])
         retained = late.wait_for(lambda ms: len(ms) >= 1)[0]
         late.close()
         assert retained.retain and retained.payload == b"offline"
@@ -55,7 +60,7 @@ def test_broker_stopped_and_restarted_mid_session_loses_nothing(mat: Mat, tmp_pa
     # A persistent broker and a persistent consumer session: what the consumer misses while
     # it is itself reconnecting is queued for it, so every gap would be acumat's.
     broker = Broker(tmp_path / "broker", port=mat.port, persistent=True).start()
-    consumer = Recorder(broker.port, ["acumat/procmat/event"], v5=False, client_id="consumer")
+    consumer = Recorder(broker.port, [PROCMAT.event], v5=False, client_id="consumer")
     try:
         mat.start()
         consumer.wait_for(lambda ms: len(ms) >= 3, 15)  # the session is under way
@@ -85,11 +90,11 @@ def test_events_pending_at_a_sigkill_are_delivered_after_the_restart(
     pending = outbox_rows(mat.outbox)
     assert [seq for seq, _ in pending] == list(range(1, len(pending) + 1))
     broker = Broker(tmp_path / "broker", port=mat.port).start()
-    recorder = Recorder(broker.port, ["acumat/procmat/event"])
+    recorder = Recorder(broker.port, [PROCMAT.event])
     try:
         mat.start()
         recorder.wait_for(lambda ms: len(ms) >= len(pending), 15)
-        got = [json.loads(m.payload) for m in recorder.on("acumat/procmat/event")]
+        got = [json.loads(m.payload) for m in recorder.on(PROCMAT.event)]
         first = got[: len(pending)]
         assert [e["seq"] for e in first] == [seq for seq, _ in pending]
         # The very records written before the kill: same ids and times, not re-made ones.
@@ -97,6 +102,31 @@ def test_events_pending_at_a_sigkill_are_delivered_after_the_restart(
         # The second run goes on counting where the first stopped.
         recorder.wait_for(lambda ms: max(_seqs(recorder, "procmat")) > len(pending))
         assert mat.stop() == 0
+    finally:
+        recorder.close()
+        broker.stop()
+
+
+def test_at_400x_an_event_has_the_wall_time_the_history_gives_it(mat: Mat, tmp_path: Path) -> None:
+    # Frame time runs 400 times faster than the clock: dated at delivery, session_ended would
+    # be minutes earlier on MQTT than in the history. One WallAt dates both by the frame.
+    broker = Broker(tmp_path / "broker", port=mat.port).start()
+    mat.speed = 400.0
+    recorder = Recorder(broker.port, [PROCMAT.event])
+    try:
+        mat.start()
+        assert mat.wait(60) == 0, mat.log()
+        recorder.wait_for(lambda ms: any(b'"session_ended"' in m.payload for m in ms))
+        events = [json.loads(m.payload) for m in recorder.on(PROCMAT.event)]
+        history = History(mat.paths.history, read_only=True)
+        rows = history.sessions()
+        history.close()
+        ended = [e for e in events if e["type"] == "session_ended"]
+        started = [e for e in events if e["type"] == "session_started"]
+        assert len(rows) == len(ended) == len(started) >= 1
+        assert [e["ts"] for e in ended] == [iso_utc(r.ended_wall_s) for r in rows]
+        assert [e["ts"] for e in started] == [iso_utc(r.started_wall_s) for r in rows]
+        assert ended[0]["duration_s"] > 60  # minutes of frame time: the clocks did diverge
     finally:
         recorder.close()
         broker.stop()
@@ -116,7 +146,7 @@ _payloads = (
     | _json.map(lambda v: json.dumps(v).encode())
     | st.binary(max_size=64)
 )
-SELECT_RESULT = "acumat/procmat/cmd/select_program/result"
+SELECT_RESULT = PROCMAT.result("select_program")
 _names = st.sampled_from([*COMMAND_NAMES, "launch", "START", "rm_rf"])
 
 
@@ -125,15 +155,13 @@ def test_generated_commands_never_stop_the_running_service_and_all_get_a_result(
 ) -> None:
     broker = Broker(tmp_path / "broker", port=mat.port).start()
     mat.scenario, mat.speed = "standing", 5.0  # someone on the mat for the whole test
-    client = Recorder(broker.port, ["acumat/procmat/cmd/+/result", "acumat/procmat/state"])
+    client = Recorder(broker.port, [PROCMAT.result("+"), PROCMAT.state])
     try:
         mat.start()
         client.wait_for(lambda ms: any(m.topic.endswith("/state") for m in ms), 15)
         # The core, not the wire, knows the programs: its answer comes back with the transaction.
-        client.publish("acumat/procmat/cmd/select_program", '{"program": "yoga", "transaction": 1}')
-        client.publish(
-            "acumat/procmat/cmd/select_program", '{"program": "sleep", "transaction": 2}'
-        )
+        client.publish(PROCMAT.command("select_program"), '{"program": "yoga", "transaction": 1}')
+        client.publish(PROCMAT.command("select_program"), '{"program": "sleep", "transaction": 2}')
         client.wait_for(lambda _ms: len(client.on(SELECT_RESULT)) >= 2)
         by_tx = {
             r["transaction"]: r for r in (json.loads(m.payload) for m in client.on(SELECT_RESULT))
@@ -145,9 +173,9 @@ def test_generated_commands_never_stop_the_running_service_and_all_get_a_result(
                   suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
         @given(name=_names, payload=_payloads)
         def one_command(name: str, payload: bytes) -> None:
-            topic = f"acumat/procmat/cmd/{name}/result"
+            topic = PROCMAT.result(name)
             before = len(client.on(topic))
-            client.publish(f"acumat/procmat/cmd/{name}", payload)
+            client.publish(PROCMAT.command(name), payload)
             client.wait_for(lambda _ms: len(client.on(topic)) > before)
             result = json.loads(client.on(topic)[before].payload)
             assert result["status"] in {"ok", "error"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,35 +10,21 @@ import pytest
 from controller.core.events import Tared
 from controller.mqtt.config import PASSWORD_ENV, MqttConfig
 from tests.mqtt.broker import Broker, Recorder, wait_until
-from tests.mqtt.conftest import AdapterFactory, frame, mat_state, started
+from tests.mqtt.conftest import MAT1, AdapterFactory, frame, mat_state, started, with_users
 
 pytestmark = pytest.mark.broker
-
-
-def _with_users(broker: Broker, tmp_path: Path) -> None:
-    passwd, acl = tmp_path / "passwd", tmp_path / "acl"
-    passwd.touch()
-    for user, password in (("mat", "s3cret pass"), ("ha", "hapass")):
-        subprocess.run(["mosquitto_passwd", "-b", str(passwd), user, password], check=True)
-    acl.write_text(
-        "user mat\ntopic readwrite acumat/mat1/#\ntopic readwrite homeassistant/#\n"
-        "user ha\ntopic read acumat/#\ntopic readwrite homeassistant/#\n"
-    )
-    broker.stop()
-    broker.extra_conf = f"allow_anonymous false\npassword_file {passwd}\nacl_file {acl}\n"
-    broker.start()
 
 
 def test_password_from_file_and_acl(
     make_adapter: AdapterFactory, broker: Broker, tmp_path: Path
 ) -> None:
-    _with_users(broker, tmp_path)
+    with_users(broker, tmp_path)
     secret = tmp_path / "mqtt.pass"
     secret.write_text("s3cret pass\n")
     ha = Recorder(broker.port, ["acumat/#"], username="ha", password="hapass")
     adapter = started(make_adapter(username="mat", password_file=str(secret)))
     adapter.on_frame(frame(0), [Tared(t=0, offsets_kg={})], mat_state())
-    ha.wait_for(lambda ms: any(m.topic == "acumat/mat1/event" for m in ms))
+    ha.wait_for(lambda ms: any(m.topic == MAT1.event for m in ms))
     assert "s3cret" not in repr(adapter.config) and "s3cret" not in broker.log()
     ha.close()
 
@@ -47,7 +32,7 @@ def test_password_from_file_and_acl(
 def test_password_from_the_environment(
     make_adapter: AdapterFactory, broker: Broker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _with_users(broker, tmp_path)
+    with_users(broker, tmp_path)
     monkeypatch.setenv(PASSWORD_ENV, "s3cret pass")
     started(make_adapter(username="mat"))
 
@@ -59,7 +44,7 @@ def test_a_wrong_password_is_refused_logged_and_never_connected(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    _with_users(broker, tmp_path)
+    with_users(broker, tmp_path)
     monkeypatch.setenv(PASSWORD_ENV, "wrong-password-xyz")
     adapter = make_adapter(username="mat")
     with caplog.at_level(logging.INFO, logger="acumat.mqtt"):

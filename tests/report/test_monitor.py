@@ -13,10 +13,12 @@ from controller.core.controller import MatController
 from controller.core.state import MatState, SessionSnapshot
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
-from controller.mqtt.payloads import state_payload
-from controller.views.monitor import COP_MARK, canvas_for, render, state_from_payload, zone_map
-from controller.views.monitor_feed import MqttWatch, infer_layout, local_states
-from firmware.clock import FakeClock
+from controller.mqtt.payloads import state_from_payload, state_payload
+from controller.mqtt.watch import MqttWatch
+from controller.service.paths import StatePaths
+from controller.views.monitor import COP_MARK, canvas_for, render, zone_map
+from controller.views.monitor_feed import infer_layout, local_states
+from firmware.clock import FakeClock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
 from tests.mqtt.broker import Broker, wait_until
@@ -125,9 +127,12 @@ def test_monitor_reads_a_state_a_running_adapter_published(broker: Broker, tmp_p
     config = MqttConfig.model_validate(
         {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0}
     )
+    paths, clock, wall_at = StatePaths(tmp_path / "state"), FakeClock(), WallAt()
+    wall_at.anchor(0.0, clock.wall())
     adapter = MqttAdapter(
         config, mat_id="mat7", mat_name="Mat 7", layout=GRID_3X3, programs=("relax",),
-        clock=FakeClock(), state_dir=tmp_path / "state",
+        clock=clock, wall_at=wall_at, outbox_path=paths.outbox("mat7"),
+        history_path=paths.history,
     )  # fmt: skip
     loads = [2.0, 3.0, 2.5, 9.0, 12.0, 8.5, 6.0, 7.0, 5.5]
     adapter.start()
