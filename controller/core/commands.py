@@ -54,7 +54,7 @@ Command = (
     StartSession | StopSession | PauseSession | ResumeSession | SelectProgram | Tare
     | SetProgramTarget
 )  # fmt: skip
-# The commands a client may send (controller/mqtt/commandwire.py).
+# The commands a client may send (controller/wire/commands.py).
 COMMAND_NAMES = ("start", "stop", "pause", "resume", "select_program", "tare")
 
 

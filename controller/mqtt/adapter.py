@@ -42,12 +42,13 @@ from controller.mqtt.client import (
     Subscribed,
     log_note,
 )
-from controller.mqtt.commandwire import parse_command, result_payload
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.discovery import discovery_payload
 from controller.mqtt.history import history_payload, next_midnight_wall_s
 from controller.mqtt.outbox import Outbox
-from controller.mqtt.payloads import (
+from controller.mqtt.topics import MatTopics
+from controller.wire.commands import parse_command, result_payload
+from controller.wire.payloads import (
     StateThrottle,
     dumps,
     event_body,
@@ -55,7 +56,6 @@ from controller.mqtt.payloads import (
     with_seq,
     zones_payload,
 )
-from controller.mqtt.topics import MatTopics
 from firmware.clock import Clock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout

@@ -15,13 +15,12 @@ import sqlite3
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
-from controller.mqtt.payloads import SCHEMA_VERSION, dumps
 from controller.storage.habits import habits, habits_payload
 from controller.storage.history import History
+from controller.wire.payloads import SCHEMA_VERSION, dumps
 from firmware.clock import iso_utc
 
 log = logging.getLogger("acumat.mqtt")
-HISTORY_FILE = "history.sqlite"
 
 
 def history_payload(path: Path, mat_id: str, now_wall_s: float, tz: tzinfo | None) -> str:

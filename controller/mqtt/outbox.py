@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from controller.mqtt.payloads import SESSION_TYPES
+from controller.wire.payloads import SESSION_TYPES
 
 log = logging.getLogger("acumat.mqtt.outbox")
 

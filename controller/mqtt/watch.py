@@ -26,8 +26,8 @@ from controller.mqtt.client import (
     Subscribed,
 )
 from controller.mqtt.config import MqttConfig
-from controller.mqtt.payloads import state_from_payload
 from controller.mqtt.topics import MatTopics
+from controller.wire.payloads import state_from_payload
 
 
 class MqttWatch:

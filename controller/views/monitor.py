@@ -4,7 +4,7 @@ Tiles are drawn where the layout puts them, in the mat's proportions (a terminal
 twice as tall as wide), coloured by load with 256-colour ANSI backgrounds, or shaded with
 block characters when colour is off. Each tile shows its load; ``◉`` marks the centre of
 pressure. Below the mat: posture, total load, balance, session timer, breathing, alerts and
-faults. (controller.mqtt.payloads.state_from_payload reads a ``MatState`` off the wire.)
+faults. (controller.wire.payloads.state_from_payload reads a ``MatState`` off the wire.)
 """
 
 from __future__ import annotations

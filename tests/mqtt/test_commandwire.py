@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from controller.core.commands import COMMAND_NAMES, CommandResult, SelectProgram, StartSession, Tare
 from controller.mqtt.adapter import MqttAdapter
-from controller.mqtt.commandwire import ParsedCommand, parse_command, result_payload
+from controller.wire.commands import ParsedCommand, parse_command, result_payload
 from tests.mqtt.broker import Recorder, wait_until
 from tests.mqtt.conftest import MAT1, AdapterFactory, started
 

@@ -18,9 +18,9 @@ from controller.core.state import SESSION_STATES
 from controller.core.summary import SessionSummary
 from controller.mqtt.discovery import discovery_payload, event_types
 from controller.mqtt.history import history_payload
-from controller.mqtt.payloads import state_payload
 from controller.mqtt.topics import MatTopics
 from controller.storage.history import History, SessionRow
+from controller.wire.payloads import state_payload
 from tests.mqtt.conftest import MAT1, mat_state
 
 COMMON = {"p", "name", "unique_id", "icon", "value_template", "state_topic", "entity_category",

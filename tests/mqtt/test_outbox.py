@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from controller.core.events import PostureChanged
 from controller.mqtt.outbox import Outbox
-from controller.mqtt.payloads import StateThrottle, event_body, with_seq
+from controller.wire.payloads import StateThrottle, event_body, with_seq
 from tests.mqtt.conftest import mat_state
 
 

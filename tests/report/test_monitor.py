@@ -13,11 +13,11 @@ from controller.core.controller import MatController
 from controller.core.state import MatState, SessionSnapshot
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
-from controller.mqtt.payloads import state_from_payload, state_payload
 from controller.mqtt.watch import MqttWatch
 from controller.service.paths import StatePaths
 from controller.views.monitor import COP_MARK, canvas_for, render, zone_map
 from controller.views.monitor_feed import infer_layout, local_states
+from controller.wire.payloads import state_from_payload, state_payload
 from firmware.clock import FakeClock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout

@@ -23,7 +23,7 @@ from controller.core.commands import (
     StopSession,
     Tare,
 )
-from controller.mqtt.payloads import dumps
+from controller.wire.payloads import dumps
 
 MAX_PAYLOAD_BYTES = 4096
 MAX_PROGRAM_CHARS = 64
