@@ -15,13 +15,18 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from firmware.errors import FirmwareError
 from firmware.frame import ZoneFrame
 from firmware.layout import LayoutError, MatLayout
 
 FORMAT = "acumat-frames/1"
+# A frame of 256 zones is ~8 kB and a header with its layout and truth a few tens: a longer line
+# is refused before it is parsed, so a damaged file cannot take the memory.
+MAX_LINE_BYTES = 1 << 20
+# Frame times are seconds on some clock (monotonic, or Unix time): beyond this they are garbage.
+MAX_ABS_T_S = 1e12
 
 
 class FrameFileError(FirmwareError, ValueError):
@@ -78,8 +83,9 @@ class FrameParser:
     def parse(self, line: str, line_no: int) -> ZoneFrame:
         data = _json_object(line, line_no)
         t = data.get("t")
-        if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t):
-            raise FrameFileError(line_no, f"t must be a finite number of seconds, got {t!r}")
+        if isinstance(t, bool) or not isinstance(t, int | float) or not abs(t) <= MAX_ABS_T_S:
+            shown = repr(t) if len(repr(t)) < 40 else f"{repr(t)[:37]}..."
+            raise FrameFileError(line_no, f"t must be seconds within ±{MAX_ABS_T_S:g}, got {shown}")
         if t < self._last_t:
             raise FrameFileError(line_no, f"t went backwards ({t} after {self._last_t})")
         zones = data.get("zones")
@@ -128,11 +134,25 @@ def read_frames(lines: Iterable[str]) -> tuple[FrameFileHeader, Iterator[ZoneFra
     return header, frames()
 
 
+def bounded_lines(handle: BinaryIO) -> Iterator[str]:
+    """The file's lines as text; a line over ``MAX_LINE_BYTES`` (not read whole) or not UTF-8
+    raises ``FrameFileError`` with its line number."""
+    line_no = 0
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        line_no += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise FrameFileError(line_no, f"longer than {MAX_LINE_BYTES // 1024} KiB: not a frame")
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FrameFileError(line_no, f"not UTF-8 text (byte {exc.start + 1})") from None
+
+
 def open_frames(path: Path) -> tuple[FrameFileHeader, Iterator[ZoneFrame]]:
     """Opens a frame file; the iterator closes the file when exhausted."""
-    handle = path.open(encoding="utf-8")
+    handle = path.open("rb")
     try:
-        header, frames = read_frames(handle)
+        header, frames = read_frames(bounded_lines(handle))
     except BaseException:
         handle.close()
         raise
@@ -156,6 +176,10 @@ def _json_object(line: str, line_no: int) -> dict[str, Any]:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise FrameFileError(line_no, f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise FrameFileError(line_no, "not a frame: JSON nested too deeply") from None
+    except ValueError:  # an integer beyond Python's digit limit
+        raise FrameFileError(line_no, "not a frame: a number with too many digits") from None
     if not isinstance(data, dict):
         raise FrameFileError(line_no, "expected a JSON object")
     return data

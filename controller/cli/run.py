@@ -38,6 +38,7 @@ from controller.storage.history import History, HistoryAdapter
 from controller.storage.recorder import SessionRecorder
 from firmware.clock import Clock, SystemClock, WallAt
 from firmware.frame import ZoneFrame
+from firmware.framefile import FrameFileError
 
 log = logging.getLogger("acumat")
 DEFAULT_SCENARIO = "relax_session"
@@ -92,7 +93,8 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
     try:
         source = open_source(config, clock)
     except (KeyError, ValueError, OSError) as exc:
-        print(f"acumat: cannot open the {config.source.kind} source: {exc}", file=sys.stderr)
+        where = config.source.file if isinstance(exc, FrameFileError) else config.source.kind
+        print(f"acumat: cannot open the {where} source: {exc}", file=sys.stderr)
         return 2
     layout = source.layout
     paths = StatePaths(config.storage.dir)
@@ -131,6 +133,9 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
     )
     try:
         return service.run()
+    except FrameFileError as exc:  # a damaged line mid-file: adapters were closed, nothing lost
+        print(f"acumat: {config.source.file}: {exc}", file=sys.stderr)
+        return 2
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
