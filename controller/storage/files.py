@@ -15,6 +15,7 @@ import contextlib
 import errno
 import os
 import stat
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -99,10 +100,10 @@ def unusable(state_dir: Path) -> str | None:
         return f"cannot be made ({_reason(exc)})"
     if not state_dir.is_dir():
         return "is not a directory"
-    probe = state_dir / f".acumat-probe-{os.getpid()}"
     try:
-        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=".acumat-probe-", dir=state_dir)
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
         return f"is not writable ({_reason(exc)})"
     return None

@@ -99,6 +99,8 @@ class SessionRecorder:
             self._on_frame(frame, events, state)
         except OSError as exc:
             self._give_up(exc)
+        if any(isinstance(e, SessionEnded) for e in events):  # the next session starts afresh
+            self._skip, self._looked_for_restored = False, True
 
     def _on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
         for event in events:
@@ -108,8 +110,6 @@ class SessionRecorder:
             self._resume(state)
         rec = self._open
         if rec is None:
-            if any(isinstance(e, SessionEnded) for e in events):
-                self._skip, self._looked_for_restored = False, True
             return
         self._write_frame(rec, frame, state)
         for event in events:
@@ -141,13 +141,13 @@ class SessionRecorder:
         rec.frames.write(dumps(line) + "\n")
 
     def _begin(self, started_t: float, session: int | None, program: str) -> None:
+        private_dir(self.folder)
         if not self._room():
             self._skip = True
             return
         started_wall = self._wall_at(started_t)
         uid = session_uid(self._mat_id, started_wall)
         path = self.folder / f"{uid}.jsonl"
-        private_dir(self.folder)
         self._open = RecordingFiles(path, 0.0, append=False)
         info = {
             "uid": uid,
@@ -181,7 +181,7 @@ class SessionRecorder:
         log.info("recording of session %s continues in %s", state.session.session, path)
 
     def _end(self, rec: RecordingFiles, event: SessionEnded) -> None:
-        self._open, self._skip, self._looked_for_restored = None, False, True
+        self._open = None
         try:
             rec.flush()
         finally:
@@ -199,9 +199,11 @@ class SessionRecorder:
         (said once a minute) when even that is not enough."""
         if self._min_free_bytes <= 0:
             return True
+        free = free_bytes(self.folder)  # one statvfs a second; the folder is read only if short
+        if free >= self._min_free_bytes and not self._space.failing:
+            return True
         current = None if self._open is None else self._open.path
         finished = [p for p in recordings(self.folder) if p != current]
-        free = free_bytes(self.folder)
         while free < self._min_free_bytes and finished:
             gone = finished.pop(0)
             delete(gone)
@@ -232,10 +234,10 @@ class SessionRecorder:
         """A write failed: this session's recording ends (its files cut to whole lines); on a
         full disk it goes, to leave the room to the journal and the history."""
         self._trouble.failed(exc)
+        self._skip = True  # until this session ends: no retry per frame
         rec, self._open = self._open, None
         if rec is None:
             return
-        self._skip = True
         rec.close()
         if is_full(exc):
             delete(rec.path)
@@ -243,17 +245,21 @@ class SessionRecorder:
 
     def make_room(self) -> int:
         """Deletes the oldest recording (the one being written last) for a history row that
-        does not fit; returns the bytes freed (0: none left)."""
+        does not fit; returns the bytes freed (0: none left, or the folder cannot be read)."""
         current = None if self._open is None else self._open.path
-        finished = [p for p in recordings(self.folder) if p != current]
-        if finished:
-            return delete(finished[0])
-        rec = self._open
-        if rec is None:
+        try:
+            finished = [p for p in recordings(self.folder) if p != current]
+            if finished:
+                return delete(finished[0])
+            rec = self._open
+            if rec is None:
+                return 0
+            self._open, self._skip = None, True
+            rec.close()
+            return delete(rec.path)
+        except OSError as exc:
+            self._trouble.failed(exc)
             return 0
-        self._open, self._skip = None, True
-        rec.close()
-        return delete(rec.path)
 
     def rotate(self) -> list[Path]:
         """Deletes all but the newest ``keep`` recordings; returns the deleted frame files."""

@@ -189,3 +189,18 @@ def test_a_row_that_never_fits_goes_to_the_log_whole_at_stop(
     stored = json.loads(line.split(": ", 1)[1])
     assert stored["uid"] == f"mat1:{WALL0 + 400.0:.3f}" and stored["session"] == 7
     assert stored["duration_s"] == 100.0
+
+
+def test_a_recordings_folder_that_cannot_be_made_is_said_once_and_nothing_raises(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "sessions"
+    folder.write_text("a file where the folder should be")
+    with caplog.at_level(logging.INFO, logger="acumat.recorder"):
+        rec = _recorder(folder, FakeClock(), min_free_bytes=100)
+        for n in (1, 2):
+            play_session(rec, n, t0=1000.0 * n, frames_n=300)
+        assert rec.make_room() == 0
+        rec.close()
+    [error] = [r.getMessage() for r in caplog.records]
+    assert error.startswith(f"writing session recordings in {folder}: [Errno 17] File exists")
