@@ -20,6 +20,10 @@
 #   ACUMAT_PIP_ARGS="..."      extra pip arguments (e.g. --no-deps --no-index)
 #   ACUMAT_PYTHON=python3      the interpreter the venv is made from
 set -euo pipefail
+# Whatever umask root has (077 is common on hardened systems), what the service user must read
+# (the venv, the unit, the config) is made 755/644; the one secret, mqtt_password, is 0600 by
+# an explicit mode. The config holds no password: [mqtt] refuses one (password_file only).
+umask 022
 
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="${ACUMAT_ROOT:-}"

@@ -20,6 +20,7 @@ from controller.service.config import ConfigError, load_config
 from controller.service.paths import StatePaths
 from controller.storage.habits import habits, habits_payload
 from controller.storage.history import History, SessionRow, column_names
+from controller.storage.sqlitefile import is_damage
 from firmware.clock import SystemClock
 
 _HEADER = ("date", "program", "min", "done", "reason", "breathing bpm", "uneven")
@@ -54,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
         rows, total = read_rows(StatePaths(state_dir).history, args.limit)
     except sqlite3.DatabaseError as exc:
         where = StatePaths(state_dir).history
-        print(f"acumat: history: cannot read {where}: {exc}", file=sys.stderr)
+        hint = "; acumat run moves a damaged history aside" if is_damage(exc) else ""
+        print(f"acumat: history: cannot read {where}: {exc}{hint}", file=sys.stderr)
         return 1
     fmt = "json" if args.json else "csv" if args.csv else "table"
     show(fmt, rows, total, SystemClock().wall(), tz=None, out=sys.stdout)

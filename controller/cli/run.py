@@ -10,6 +10,9 @@ import argparse
 import logging
 import signal
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +36,14 @@ from controller.service.loop import Lifecycle, Service
 from controller.service.paths import StatePaths
 from controller.service.ports import Adapter
 from controller.service.sources import open_source
+from controller.storage.files import unusable
 from controller.storage.habits import BEGINNER
-from controller.storage.history import History, HistoryAdapter
+from controller.storage.history_adapter import HistoryAdapter
 from controller.storage.recorder import SessionRecorder
 from firmware.clock import Clock, SystemClock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileError
+from firmware.source import FrameSource
 
 log = logging.getLogger("acumat")
 DEFAULT_SCENARIO = "relax_session"
@@ -84,8 +89,9 @@ def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
     if source:  # validated as the file's [source] would be
         merged = {**config.source.model_dump(exclude_unset=True), **source}
         update["source"] = parse_section(SourceConfig, merged, "source")
-    if args.state_dir is not None:
-        update["storage"] = StorageConfig(dir=args.state_dir)
+    if args.state_dir is not None:  # the file's other [storage] settings stay
+        storage = {**config.storage.model_dump(exclude_unset=True), "dir": args.state_dir}
+        update["storage"] = parse_section(StorageConfig, storage, "storage")
     return config.model_copy(update=update) if update else config
 
 
@@ -96,17 +102,49 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         where = config.source.file if isinstance(exc, FrameFileError) else config.source.kind
         print(f"acumat: cannot open the {where} source: {exc}", file=sys.stderr)
         return 2
-    layout = source.layout
-    paths = StatePaths(config.storage.dir)
+    problem = unusable(config.storage.dir)
+    if problem is not None and config.storage.unusable == "exit":
+        print(f"acumat: the state directory {config.storage.dir} {problem}; exiting "
+              "([storage] unusable = 'exit')", file=sys.stderr)  # fmt: skip
+        source.close()
+        return 2
+    paths = None if problem is not None else StatePaths(config.storage.dir)
+    if problem is not None:
+        log.warning("the state directory %s %s: running without storing (no history, "
+                    "recordings or session journal) until it is fixed and acumat restarted "
+                    "([storage] unusable = 'run')", config.storage.dir, problem)  # fmt: skip
+    with _volatile_dir(config if problem is not None else None) as mqtt_dir:
+        return _serve(config, clock, source, paths, mqtt_dir or config.storage.dir, quiet)
+
+
+@contextmanager
+def _volatile_dir(config: AppConfig | None) -> Iterator[Path | None]:
+    """Without a state directory the MQTT outbox lives in a temporary one, gone at exit."""
+    if config is None or config.mqtt is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="acumat-") as volatile:
+        log.warning("MQTT events wait in %s, lost if acumat stops before they are sent", volatile)
+        yield Path(volatile)
+
+
+def _serve(  # noqa: PLR0917
+    config: AppConfig,
+    clock: Clock,
+    source: FrameSource,
+    paths: StatePaths | None,
+    mqtt_dir: Path,
+    quiet: bool,
+) -> int:
     if not quiet:  # the first time this mat runs, the person should read the cautions
-        cautions.show_once(paths.cautions_marker, sys.stdout)
+        _cautions(paths)
     wall_at = WallAt()
-    core = build_controller(layout, _core_settings(config))
-    journal = SessionJournal(paths.journal, wall_at)
+    core = build_controller(source.layout, _core_settings(config))
+    journal = None if paths is None else SessionJournal(paths.journal, wall_at, clock=clock)
 
     def first_frame(frame: ZoneFrame) -> None:
         wall_at.anchor(frame.t, clock.wall())
-        saved = load_journal(paths.journal, frame.t, clock.wall())
+        saved = None if paths is None else load_journal(paths.journal, frame.t, clock.wall())
         if saved is not None:
             log.info(
                 "resuming session %d (%s) saved before the restart", saved.number, saved.program
@@ -114,8 +152,9 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
             core.restore_session(saved, frame.t)
 
     try:
-        adapters = _adapters(config, clock, core, wall_at, quiet)
-    except (ValueError, OSError) as exc:  # an unreadable password or TLS file, a bad state dir
+        adapters = [*_storage(config, clock, core, wall_at, paths)]
+        adapters += _outputs(config, clock, core, wall_at, quiet, StatePaths(mqtt_dir))
+    except (ValueError, OSError) as exc:  # an unreadable password or TLS file
         print(f"acumat: {exc}", file=sys.stderr)
         source.close()
         return 2
@@ -124,13 +163,12 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         source=source,
         adapters=adapters,
         journal=journal,  # after the adapters: a finished session is stored before its file goes
-        lifecycle=_lifecycle(clock),
+        lifecycle=_lifecycle(clock, "running without storing" if paths is None else None),
         on_first_frame=first_frame,
     )
     previous = _on_signals(service)
-    log.info(
-        "mat %s: %s source, state in %s", config.mat.id, config.source.kind, config.storage.dir
-    )
+    where = "not stored" if paths is None else f"in {paths.root}"
+    log.info("mat %s: %s source, state %s", config.mat.id, config.source.kind, where)
     try:
         return service.run()
     except FrameFileError as exc:  # a damaged line mid-file: adapters were closed, nothing lost
@@ -139,6 +177,16 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _cautions(paths: StatePaths | None) -> None:
+    if paths is None:  # nowhere to remember that they were shown: show them each time
+        sys.stdout.write(cautions.text())
+        return
+    try:
+        cautions.show_once(paths.cautions_marker, sys.stdout)
+    except OSError as exc:
+        log.warning("cannot remember that the cautions were shown: %s", exc)
 
 
 def _core_settings(config: AppConfig) -> CoreSettings:
@@ -154,18 +202,52 @@ def _core_settings(config: AppConfig) -> CoreSettings:
     return settings.with_program(spec.program)
 
 
-def _adapters(
-    config: AppConfig, clock: Clock, core: MatController, wall_at: WallAt, quiet: bool
+def _storage(
+    config: AppConfig,
+    clock: Clock,
+    core: MatController,
+    wall_at: WallAt,
+    paths: StatePaths | None,
 ) -> list[Adapter]:
-    layout = core.layout
-    paths = StatePaths(config.storage.dir)
-    history = History(paths.history)
+    """History first (a finished session's row goes before anything bulky), then recordings,
+    which give way when space runs short (``[storage] min_free_mb``)."""
+    if paths is None:
+        return []
+    storage = config.storage
+    recorder = None
+    if storage.recordings_keep > 0:
+        recorder = SessionRecorder(
+            paths.recordings,
+            config.mat.id,
+            core.layout,
+            wall_at,
+            keep=storage.recordings_keep,
+            min_free_bytes=int(storage.min_free_mb * 1e6),
+            clock=clock,
+        )
     # The history grows the beginner target by command, when that program exists.
-    beginner = BEGINNER in core.settings.session.programs
-    adapters: list[Adapter] = [
-        HistoryAdapter(history, config.mat.id, wall_at, beginner=beginner),
-        SessionRecorder(paths.recordings, config.mat.id, layout, wall_at),
-    ]
+    history = HistoryAdapter(
+        paths.history,
+        config.mat.id,
+        wall_at,
+        beginner=BEGINNER in core.settings.session.programs,
+        make_room=None if recorder is None else recorder.make_room,
+        clock=clock,
+    )
+    return [history] if recorder is None else [history, recorder]
+
+
+def _outputs(  # noqa: PLR0917
+    config: AppConfig,
+    clock: Clock,
+    core: MatController,
+    wall_at: WallAt,
+    quiet: bool,
+    paths: StatePaths,
+) -> list[Adapter]:
+    """The console or the event log, and MQTT (its outbox in ``paths``, a temporary directory
+    when the state directory cannot be used)."""
+    adapters: list[Adapter] = []
     if quiet:  # as a service: events go to the journal, one line each
         adapters.append(EventLog())
     else:
@@ -178,7 +260,7 @@ def _adapters(
                 config.mqtt,
                 mat_id=config.mat.id,
                 mat_name=config.mat.name,
-                layout=layout,
+                layout=core.layout,
                 programs=sorted(config.session.programs),
                 clock=clock,
                 wall_at=wall_at,
@@ -189,12 +271,14 @@ def _adapters(
     return adapters
 
 
-def _lifecycle(clock: Clock) -> Lifecycle:
+def _lifecycle(clock: Clock, status: str | None = None) -> Lifecycle:
     try:
         from controller.service.sdnotify import Notifier
     except ImportError:
         return Lifecycle()
-    notifier: Lifecycle = Notifier(clock)
+    notifier = Notifier(clock)
+    if status is not None:  # `systemctl status acumat` shows it
+        notifier.status(status)
     return notifier
 
 

@@ -112,7 +112,37 @@ def default_state_dir() -> Path:
 
 
 class StorageConfig(_Section):
-    dir: Path = Field(default_factory=default_state_dir, description="State directory.")
+    dir: Path = Field(
+        default_factory=default_state_dir,
+        description=(
+            "State directory: history, recordings, session journal, MQTT outbox, calibration"
+            " ($STATE_DIRECTORY under systemd, else $XDG_STATE_HOME/acumat, else"
+            " ~/.local/state/acumat; made owner-only when acumat makes it)."
+        ),
+    )
+    min_free_mb: float = Field(
+        100.0,
+        ge=0,
+        description=(
+            "Free space, MB, that session recordings leave on the state directory's file"
+            " system: the oldest recordings are deleted, then the running one stops, before it"
+            " gets less (history rows, the session journal and the MQTT outbox use that room)."
+            " 0: no check."
+        ),
+    )
+    recordings_keep: int = Field(
+        50, ge=0, description="Session recordings kept (the newest); 0 records none."
+    )
+    unusable: Literal["run", "exit"] = Field(
+        "run",
+        description=(
+            "When the directory cannot be used at start (cannot be made, not a directory, not"
+            " writable): 'run' runs without storing (no history, recordings or session journal;"
+            " the MQTT outbox in a temporary directory), says so in one log line and in"
+            " systemd's status; 'exit' exits with status 2. Under systemd 'exit' restarts"
+            " into the same failure until the start limit, and then the mat stays down."
+        ),
+    )
 
 
 class AppConfig(_Section):

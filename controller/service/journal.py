@@ -7,35 +7,52 @@ and every ``every_s`` of frame time while a session is open, and removes it when
 ends. It never sees the core. Times are stored as wall time; on start ``load`` moves them onto
 the new run's frame time. The saved session carries the session's tally, so the figures
 measured before a restart (breathing, stillness, balance) are in its summary.
+
+The file is owner-only (0600). A write that fails (a full disk) is logged once with its cause,
+then at most once a minute, and tried again at the next session event or ``every_s`` later;
+the previous file stays whole. ``load`` validates every field's type (strictly, against
+``SavedSession``): a file it cannot use is ignored with one warning and moved aside under a
+timestamped name (``session.json.damaged-<UTC time>``), so the service starts without it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import math
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from controller.core.events import Event, SessionEnded
 from controller.core.session import SavedSession
 from controller.core.summary import Tally
-from firmware.clock import WallAt
+from controller.storage.files import private_fd, set_aside
+from controller.storage.trouble import Trouble
+from firmware.clock import Clock, SystemClock, WallAt
 
 log = logging.getLogger("acumat.journal")
 # 2: the target the session started with and its tally. A version-1 file (written before
 # them) is ignored with a warning: its session cannot be resumed.
 _VERSION = 2
+_SAVED = TypeAdapter(SavedSession)
+_MAX_BYTES = 1 << 20  # a journal is a few hundred bytes; more is not one
 
 
 class SessionJournal:
-    def __init__(self, path: Path, wall_at: WallAt, every_s: float = 5.0) -> None:
+    def __init__(
+        self, path: Path, wall_at: WallAt, every_s: float = 5.0, clock: Clock | None = None
+    ) -> None:
         self.path = path
         self._wall_at = wall_at
         self._every_s = every_s
         self._next_t = 0.0
+        self._trouble = Trouble(log, f"saving the open session to {path}", clock or SystemClock())
 
     def keep(self, t: float, events: Sequence[Event], saved: SavedSession | None) -> None:
         """After a frame at ``t`` (or a command applied then): ``saved`` is the open session."""
@@ -45,8 +62,8 @@ class SessionJournal:
             return
         session_event = any(e.type.startswith("session_") for e in events)
         if session_event or t >= self._next_t:
+            self._next_t = t + self._every_s  # a failed write waits too: no retry per frame
             self._write(saved)
-            self._next_t = t + self._every_s
 
     def close(self, saved: SavedSession | None) -> None:
         """On a clean stop the open session is saved, to be resumed at the next start."""
@@ -58,44 +75,97 @@ class SessionJournal:
         data["started_wall_s"] = self._wall_at(saved.started_t)
         data["last_seen_wall_s"] = self._wall_at(saved.last_seen_t)
         tmp = self.path.with_suffix(".tmp")
-        with tmp.open("w", encoding="utf-8") as out:
-            json.dump(data, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self.path)
+        try:
+            fd = private_fd(tmp, os.O_WRONLY | os.O_TRUNC)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            self._trouble.failed(exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink()  # what a full disk left of it
+            return
+        self._trouble.ok()
 
     def _remove(self) -> None:
-        self.path.unlink(missing_ok=True)
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            self._trouble.failed(exc)
 
 
 def load(path: Path, first_t: float, now_wall_s: float) -> SavedSession | None:
-    """The saved session with its times moved onto this run's frame time, or None."""
+    """The saved session with its times moved onto this run's frame time, or None.
+
+    A file that cannot be used is moved aside (dated ``now_wall_s``) with one warning."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        version = data.pop("version")
-        if version != _VERSION:
-            raise ValueError(f"version {version}; this acumat reads version {_VERSION}")
-        started_wall, seen_wall = data.pop("started_wall_s"), data.pop("last_seen_wall_s")
-        tally = _tally(data.pop("tally"))
-        saved = SavedSession(**data, tally=tally)
-        if not _number_or_none(saved.target_s):  # the program's rules compare it on restore
-            raise ValueError(f"target_s {saved.target_s!r}")
+        with path.open("rb") as handle:
+            text = handle.read(_MAX_BYTES + 1)
+        saved, started_wall, seen_wall = _parse(text)
     except FileNotFoundError:
         return None
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        log.warning("ignoring a damaged %s (%s)", path, exc)
+    except (OSError, ValueError) as exc:  # ValidationError and UnicodeDecodeError are too
+        _ignore(path, now_wall_s, exc)
         return None
     return replace(
         saved,
-        started_t=first_t - (now_wall_s - float(started_wall)),
-        last_seen_t=first_t - max(0.0, now_wall_s - float(seen_wall)),
+        started_t=first_t - (now_wall_s - started_wall),
+        last_seen_t=first_t - max(0.0, now_wall_s - seen_wall),
     )
 
 
-def _number_or_none(value: object) -> bool:
-    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+def _parse(text: bytes) -> tuple[SavedSession, float, float]:
+    if len(text) > _MAX_BYTES:
+        raise ValueError(f"larger than {_MAX_BYTES // 1024} KiB")
+    data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    version = data.get("version")
+    if version != _VERSION:
+        raise ValueError(f"version {version!r}; this acumat reads version {_VERSION}")
+    walls: list[Any] = [data.get("started_wall_s"), data.get("last_seen_wall_s")]
+    if not all(isinstance(w, int | float) and not isinstance(w, bool) for w in walls):
+        raise ValueError(f"started_wall_s / last_seen_wall_s {walls!r}")
+    _all_fields(data, SavedSession, "")
+    _all_fields(data.get("tally"), Tally, "tally.")
+    try:
+        saved = _SAVED.validate_json(text, strict=True)
+    except ValidationError as exc:
+        raise ValueError(_first_problem(exc)) from None
+    return saved, float(walls[0]), float(walls[1])
 
 
-def _tally(data: dict[str, Any]) -> Tally:
-    points = tuple((float(s), float(bpm)) for s, bpm in data.pop("breathing"))
-    return Tally(**data, breathing=points)
+def _all_fields(data: object, cls: type[Any], where: str) -> None:
+    """Every field written: a default filling a missing one would hide a damaged file."""
+    missing = [f.name for f in fields(cls) if not isinstance(data, dict) or f.name not in data]
+    if missing:
+        raise ValueError(f"{where}{missing[0]}: missing")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is not a number acumat saves")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number acumat saves")
+
+
+def _first_problem(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    return f"{where}: {err['msg']} (got {err.get('input')!r})"
+
+
+def _ignore(path: Path, now_wall_s: float, exc: Exception) -> None:
+    try:
+        moved = f"moved aside to {set_aside(path, now_wall_s)}"
+    except OSError as move_exc:
+        moved = f"left in place ({move_exc.strerror})"
+    log.warning(
+        "ignoring a damaged %s (%s): the session in it is not resumed; %s", path, exc, moved
+    )

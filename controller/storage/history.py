@@ -1,8 +1,9 @@
 """Finished sessions in SQLite, in the state directory (I/O: the shell's, not the core's).
 
-One row per ``session_ended`` event, written in its own transaction (WAL mode, so a power cut
-loses at most the row being written). ``uid`` is unique, so replaying the same event twice
-(after a crash) stores it once.
+One row per ``session_ended`` event (history_adapter.py turns events into rows), written in its
+own transaction (WAL mode, so a power cut loses at most the row being written). ``uid`` is
+unique, so replaying the same event twice (after a crash) stores it once. A writer creates the
+file owner-only (0600, and SQLite gives its ``-wal`` and ``-shm`` the same mode).
 
 The table is derived from ``SessionRow``: its own columns (uid, mat, wall times) and one per
 field of ``SessionSummary`` (controller/core/summary.py), the SQL type from the Python type,
@@ -13,7 +14,6 @@ field's default); read-only readers see the default without changing the file.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import types
 from collections.abc import Sequence
@@ -21,15 +21,8 @@ from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from controller.core.commands import CommandRequest, CommandResult, SetProgramTarget
-from controller.core.events import Event, SessionEnded
-from controller.core.state import MatState
 from controller.core.summary import SessionSummary
-from controller.storage.habits import BEGINNER, beginner_target_s
-from firmware.clock import WallAt
-from firmware.frame import ZoneFrame
-
-log = logging.getLogger("acumat.history")
+from controller.storage.files import private_dir, private_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,16 +155,22 @@ class History:
             self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                        check_same_thread=False)  # fmt: skip
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(self._table.create_sql())
-            self._migrate()
+            if not path.parent.exists():
+                private_dir(path.parent)
+            self._db = sqlite3.connect(str(private_file(path)), check_same_thread=False)
         try:
-            self._present = self._table.readable(self._columns())
-        except sqlite3.DatabaseError:
+            if not read_only:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(self._table.create_sql())
+                self._migrate()
+            self._present = self._table.readable(self._columns()) if self._any_table() else []
+        except sqlite3.Error:
             self._db.close()
             raise
+
+    def _any_table(self) -> bool:
+        """False for a database with no table at all (0 bytes: made, never written)."""
+        return self._db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
 
     def _columns(self) -> set[str]:
         return {r[1] for r in self._db.execute("PRAGMA table_info(sessions)").fetchall()}
@@ -194,6 +193,8 @@ class History:
 
     def sessions(self, limit: int | None = None) -> list[SessionRow]:
         """Oldest first; ``limit`` keeps the newest ``limit`` rows."""
+        if not self._present:  # an empty file: no table yet
+            return []
         query = f"SELECT {', '.join(self._present)} FROM sessions ORDER BY id DESC"
         if limit is not None:
             query += f" LIMIT {max(0, int(limit))}"
@@ -202,64 +203,6 @@ class History:
 
     def close(self) -> None:
         self._db.close()
-
-
-class HistoryAdapter:
-    """Stores every ``session_ended`` the core emits (an ``Adapter``).
-
-    With ``beginner``, it also grows the ``beginner`` program's target from the stored sessions
-    (controller.storage.habits): at start and after each stored session it queues a
-    ``SetProgramTarget`` command, which the service applies between frames.
-    """
-
-    def __init__(
-        self, history: History, mat_id: str, wall_at: WallAt, *, beginner: bool = False
-    ) -> None:
-        self._history = history
-        self._mat_id = mat_id
-        self._wall_at = wall_at
-        self._beginner = beginner
-        # Filled and taken on the service loop's thread only (start, on_frame, take_commands).
-        self._commands: list[CommandRequest] = []
-
-    def start(self) -> None:
-        self._grow_beginner()
-
-    def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
-        stored = False
-        for event in events:
-            if isinstance(event, SessionEnded):
-                stored = self._history.add(self._row(event)) or stored
-        if stored:
-            self._grow_beginner()
-
-    def _grow_beginner(self) -> None:
-        if self._beginner:
-            target_s = beginner_target_s(self._history.sessions())
-            command = SetProgramTarget(program=BEGINNER, target_s=target_s)
-            self._commands.append(CommandRequest(command, _refused))
-
-    def _row(self, e: SessionEnded) -> SessionRow:
-        started = self._wall_at(e.started_t)
-        return SessionRow(
-            uid=session_uid(self._mat_id, started),
-            mat_id=self._mat_id,
-            started_wall_s=started,
-            ended_wall_s=self._wall_at(e.t),
-            summary=e.summary,
-        )
-
-    def take_commands(self) -> list[CommandRequest]:
-        taken, self._commands = self._commands, []
-        return taken
-
-    def close(self) -> None:
-        self._history.close()
-
-
-def _refused(result: CommandResult) -> None:
-    if not result.ok:
-        log.warning("the beginner target was not changed: %s", result.error)
 
 
 def session_uid(mat_id: str, started_wall_s: float) -> str:

@@ -7,75 +7,52 @@ An ``Adapter``. Between ``session_started`` and ``session_ended`` it appends the
 ``<uid>.events.jsonl``. ``uid`` is ``mat_id:started_wall`` as in history.py, so a history row
 names its recording. Writes are buffered and flushed once a second of frame time; frames come
 at most ``max_rate_hz``. A session restored after a restart is appended to its own file with
-times moved onto that file's clock. Only the newest ``keep`` recordings are kept.
+times moved onto that file's clock. The folder is 0700 and the files 0600.
+
+Recordings are what gives way when space runs short, so the history row and the journal always
+fit. Only the newest ``keep`` recordings are kept, and before each flush the oldest are deleted
+until ``min_free_bytes`` are free on the file system; when none is left to delete, the session
+being recorded stops being recorded (a ``recording_stopped`` line in its events says why) and
+a session that starts without that room is not recorded. ``make_room`` deletes one more for
+the history when a row does not fit. A failed write is cut back to the last whole line (a
+recording is always readable) and ends that session's recording; failures are logged once
+with their cause, then at most once a minute.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
 
 from controller.core.commands import CommandRequest
 from controller.core.events import Event, SessionEnded, SessionStarted
 from controller.core.state import MatState
+from controller.storage.files import free_bytes, is_full, private_dir
 from controller.storage.history import session_uid
-from firmware.clock import WallAt
+from controller.storage.recordings import (
+    RecordingFiles,
+    delete,
+    dumps,
+    events_path,
+    recordings,
+    unfinished,
+)
+from controller.storage.trouble import Trouble
+from firmware.clock import Clock, SystemClock, WallAt
 from firmware.frame import ZoneFrame
-from firmware.framefile import FrameFileHeader, frame_to_dict, parse_header
+from firmware.framefile import FrameFileHeader, frame_to_dict
 from firmware.layout import MatLayout
 
 log = logging.getLogger("acumat.recorder")
-EVENTS_SUFFIX = ".events.jsonl"
 
 
-def recordings(folder: Path) -> list[Path]:
-    """Frame files of the recordings in ``folder``, oldest first (by modification time)."""
-    if not folder.is_dir():
-        return []
-    found = [p for p in folder.glob("*.jsonl") if not p.name.endswith(EVENTS_SUFFIX)]
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 1e6 else f"{n_bytes / 1e3:.1f} kB"
 
 
-def events_path(frames_path: Path) -> Path:
-    return frames_path.with_name(frames_path.name.removesuffix(".jsonl") + EVENTS_SUFFIX)
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(_clean(data), separators=(",", ":"), allow_nan=False)
-
-
-def _clean(value: Any) -> Any:
-    # JSON has no NaN or infinity; an unknown number is null.
-    if isinstance(value, float):
-        return round(value, 4) if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
-
-
-class _Open:
-    """One recording being written: its two files and the shift onto its own clock."""
-
-    def __init__(self, path: Path, shift_s: float, append: bool) -> None:
-        self.path = path
-        self.shift_s = shift_s
-        mode = "a" if append else "w"
-        self.frames: IO[str] = path.open(mode, encoding="utf-8")
-        self.events: IO[str] = events_path(path).open(mode, encoding="utf-8")
-
-    def flush(self) -> None:
-        self.frames.flush()
-        self.events.flush()
-
-    def close(self) -> None:
-        self.frames.close()
-        self.events.close()
+__all__ = ["SessionRecorder", "events_path", "recordings"]  # the report reads recordings here
 
 
 class SessionRecorder:
@@ -91,6 +68,8 @@ class SessionRecorder:
         keep: int = 50,
         max_rate_hz: float = 10.0,
         flush_every_s: float = 1.0,
+        min_free_bytes: int = 0,
+        clock: Clock | None = None,
     ) -> None:
         self.folder = folder
         self._mat_id = mat_id
@@ -99,19 +78,35 @@ class SessionRecorder:
         self._keep = max(1, keep)
         self._min_gap_s = 1.0 / max_rate_hz - 1e-6
         self._flush_every_s = flush_every_s
-        self._open: _Open | None = None
+        self._min_free_bytes = min_free_bytes
+        self._open: RecordingFiles | None = None
+        self._skip = False  # this session is not (or no longer) recorded
         self._last_frame_t = -math.inf
         self._flushed_t = -math.inf
         self._looked_for_restored = False
+        clock = clock or SystemClock()
+        self._trouble = Trouble(log, f"writing session recordings in {folder}", clock)
+        self._space = Trouble(log, f"recording sessions in {folder}", clock)
 
     def start(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            private_dir(self.folder)
+        except OSError as exc:
+            self._trouble.failed(exc)
 
     def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
+        try:
+            self._on_frame(frame, events, state)
+        except OSError as exc:
+            self._give_up(exc)
+        if any(isinstance(e, SessionEnded) for e in events):  # the next session starts afresh
+            self._skip, self._looked_for_restored = False, True
+
+    def _on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
         for event in events:
-            if isinstance(event, SessionStarted) and self._open is None:
+            if isinstance(event, SessionStarted) and self._open is None and not self._skip:
                 self._begin(event.t, event.session, event.program)
-        if self._open is None and state.session.state != "idle":
+        if self._open is None and not self._skip and state.session.state != "idle":
             self._resume(state)
         rec = self._open
         if rec is None:
@@ -123,10 +118,14 @@ class SessionRecorder:
                 self._end(rec, event)
                 return
         if frame.t - self._flushed_t >= self._flush_every_s:
-            rec.flush()
             self._flushed_t = frame.t
+            if not self._room():
+                self._stop(rec, frame.t)
+                return
+            rec.flush()
+            self._trouble.ok()
 
-    def _write_frame(self, rec: _Open, frame: ZoneFrame, state: MatState) -> None:
+    def _write_frame(self, rec: RecordingFiles, frame: ZoneFrame, state: MatState) -> None:
         if frame.t - self._last_frame_t < self._min_gap_s:
             return
         self._last_frame_t = frame.t
@@ -142,11 +141,14 @@ class SessionRecorder:
         rec.frames.write(dumps(line) + "\n")
 
     def _begin(self, started_t: float, session: int | None, program: str) -> None:
+        private_dir(self.folder)
+        if not self._room():
+            self._skip = True
+            return
         started_wall = self._wall_at(started_t)
         uid = session_uid(self._mat_id, started_wall)
         path = self.folder / f"{uid}.jsonl"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._open = _Open(path, 0.0, append=False)
+        self._open = RecordingFiles(path, 0.0, append=False)
         info = {
             "uid": uid,
             "mat_id": self._mat_id,
@@ -165,20 +167,26 @@ class SessionRecorder:
         if self._looked_for_restored:
             return
         self._looked_for_restored = True
-        found = _unfinished(self.folder, state.session.session)
+        found = unfinished(self.folder, state.session.session)
         if found is None:
             self._begin(state.t - state.session.elapsed_s, state.session.session, "restored")
             return
+        if not self._room():
+            self._skip = True
+            return
         path, wall_offset_s = found
         shift_s = (self._wall_at.offset_s or 0.0) - wall_offset_s
-        self._open = _Open(path, shift_s, append=True)
+        self._open = RecordingFiles(path, shift_s, append=True)
         self._last_frame_t = -math.inf
         log.info("recording of session %s continues in %s", state.session.session, path)
 
-    def _end(self, rec: _Open, event: SessionEnded) -> None:
-        rec.close()
+    def _end(self, rec: RecordingFiles, event: SessionEnded) -> None:
         self._open = None
-        self._looked_for_restored = True
+        try:
+            rec.flush()
+        finally:
+            rec.close()
+        self._trouble.ok()
         final = self.folder / f"{session_uid(self._mat_id, self._wall_at(event.started_t))}.jsonl"
         if final != rec.path and not final.exists():
             # The start of a restored session was guessed; the end event knows it exactly.
@@ -186,14 +194,80 @@ class SessionRecorder:
             events_path(rec.path).rename(events_path(final))
         self.rotate()
 
+    def _room(self) -> bool:
+        """Deletes the oldest finished recordings until ``min_free_bytes`` are free; false
+        (said once a minute) when even that is not enough."""
+        if self._min_free_bytes <= 0:
+            return True
+        free = free_bytes(self.folder)  # one statvfs a second; the folder is read only if short
+        if free >= self._min_free_bytes and not self._space.failing:
+            return True
+        current = None if self._open is None else self._open.path
+        finished = [p for p in recordings(self.folder) if p != current]
+        while free < self._min_free_bytes and finished:
+            gone = finished.pop(0)
+            delete(gone)
+            log.info("deleted the recording %s: %s free, less than the %s to keep free",
+                     gone.name, _size(free), _size(self._min_free_bytes))  # fmt: skip
+            free = free_bytes(self.folder)
+        if free >= self._min_free_bytes:
+            self._space.ok()
+            return True
+        self._space.failed(
+            f"stopped: {_size(free)} free on the file system, less than the "
+            f"{_size(self._min_free_bytes)} kept free ([storage] min_free_mb)",
+            logging.WARNING,
+        )
+        return False
+
+    def _stop(self, rec: RecordingFiles, t: float) -> None:
+        """Ends this session's recording early (no room), saying why in its events."""
+        self._open, self._skip = None, True
+        reason = {"type": "recording_stopped", "t": t + rec.shift_s, "reason": "disk_space"}
+        rec.events.write(dumps(reason) + "\n")
+        try:
+            rec.flush()
+        finally:
+            rec.close()
+
+    def _give_up(self, exc: OSError) -> None:
+        """A write failed: this session's recording ends (its files cut to whole lines); on a
+        full disk it goes, to leave the room to the journal and the history."""
+        self._trouble.failed(exc)
+        self._skip = True  # until this session ends: no retry per frame
+        rec, self._open = self._open, None
+        if rec is None:
+            return
+        rec.close()
+        if is_full(exc):
+            delete(rec.path)
+            log.warning("deleted the unfinished recording %s: the disk is full", rec.path.name)
+
+    def make_room(self) -> int:
+        """Deletes the oldest recording (the one being written last) for a history row that
+        does not fit; returns the bytes freed (0: none left, or the folder cannot be read)."""
+        current = None if self._open is None else self._open.path
+        try:
+            finished = [p for p in recordings(self.folder) if p != current]
+            if finished:
+                return delete(finished[0])
+            rec = self._open
+            if rec is None:
+                return 0
+            self._open, self._skip = None, True
+            rec.close()
+            return delete(rec.path)
+        except OSError as exc:
+            self._trouble.failed(exc)
+            return 0
+
     def rotate(self) -> list[Path]:
         """Deletes all but the newest ``keep`` recordings; returns the deleted frame files."""
         current = None if self._open is None else self._open.path
         old = [p for p in recordings(self.folder) if p != current]
         gone = old[: max(0, len(old) - self._keep + (current is not None))]
         for path in gone:
-            path.unlink(missing_ok=True)
-            events_path(path).unlink(missing_ok=True)
+            delete(path)
         return gone
 
     def take_commands(self) -> list[CommandRequest]:
@@ -201,23 +275,12 @@ class SessionRecorder:
 
     def close(self) -> None:
         """Flushes; an open recording stays unfinished and is continued after a restart."""
-        if self._open is not None:
-            self._open.close()
-            self._open = None
-
-
-def _unfinished(folder: Path, session: int | None) -> tuple[Path, float] | None:
-    """The newest recording, with its wall offset, if it is of ``session`` and unfinished."""
-    newest = recordings(folder)[-1:]
-    if not newest:
-        return None
-    path = newest[0]
-    try:
-        with path.open(encoding="utf-8") as handle:
-            info = parse_header(handle.readline()).extra.get("recording", {})
-        ended = '"session_ended"' in events_path(path).read_text(encoding="utf-8")
-    except (OSError, ValueError):
-        return None
-    if ended or info.get("session") != session:
-        return None
-    return path, float(info.get("wall_offset_s", 0.0))
+        rec, self._open = self._open, None
+        if rec is None:
+            return
+        try:
+            rec.flush()
+        except OSError as exc:
+            self._trouble.failed(exc)
+        finally:
+            rec.close()

@@ -17,7 +17,8 @@ from controller.core.events import Event, ProgramTargetChanged, SessionEnded, Se
 from controller.core.session import Inputs
 from controller.core.settings import CoreSettings, SessionSettings
 from controller.core.summary import SessionSummary
-from controller.storage.history import History, HistoryAdapter, SessionTable, column_names
+from controller.storage.history import History, SessionTable, column_names
+from controller.storage.history_adapter import HistoryAdapter
 from firmware.clock import WallAt
 from firmware.layout import DEFAULT_LAYOUT
 from tests.history.helpers import row
@@ -121,8 +122,7 @@ def test_the_adapter_stores_the_summary_once_and_queues_the_beginner_target(
 ) -> None:
     wall_at = WallAt()
     wall_at.anchor(0.0, 1_800_000_000.0)
-    history = History(tmp_path / "h.sqlite")
-    adapter = HistoryAdapter(history, "mat1", wall_at, beginner=True)
+    adapter = HistoryAdapter(tmp_path / "h.sqlite", "mat1", wall_at, beginner=True)
     adapter.start()
     assert _targets(adapter.take_commands()) == [300.0]  # at start-up, with nothing yet
     assert adapter.take_commands() == []  # taken once
@@ -132,7 +132,7 @@ def test_the_adapter_stores_the_summary_once_and_queues_the_beginner_target(
                                                    trigger="lie_down", target_s=None)],
                      mat_state(401.0))  # fmt: skip
     assert _targets(adapter.take_commands()) == [360.0]  # one stored session, one command
-    [stored] = history.sessions()
+    [stored] = History(tmp_path / "h.sqlite").sessions()
     assert (stored.uid, stored.started_wall_s) == ("mat1:1800000100.000", 1_800_000_100.0)
     assert stored.ended_wall_s == 1_800_000_400.0
     assert stored.summary == _ended(400.0).summary  # every figure, as the event carried it
@@ -140,7 +140,7 @@ def test_the_adapter_stores_the_summary_once_and_queues_the_beginner_target(
 
 
 def test_without_the_beginner_program_the_adapter_sends_no_command(tmp_path: Path) -> None:
-    adapter = HistoryAdapter(History(tmp_path / "h.sqlite"), "mat1", WallAt())
+    adapter = HistoryAdapter(tmp_path / "h.sqlite", "mat1", WallAt())
     adapter.start()
     adapter.on_frame(frame(400.0), [_ended(400.0)], mat_state(400.0))
     assert adapter.take_commands() == []
@@ -170,7 +170,7 @@ def test_each_completed_beginner_session_lengthens_the_next(tmp_path: Path) -> N
     core = MatController(DEFAULT_LAYOUT, settings)
     wall_at = WallAt()
     wall_at.anchor(0.0, 1_800_000_000.0)
-    adapter = HistoryAdapter(History(tmp_path / "h.sqlite"), "mat1", wall_at, beginner=True)
+    adapter = HistoryAdapter(tmp_path / "h.sqlite", "mat1", wall_at, beginner=True)
     adapter.start()
     assert _apply(core, adapter, 0.0) == []  # 5 min already: nothing changed
     targets, changed, t = [], [], 0.0

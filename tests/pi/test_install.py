@@ -34,9 +34,15 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next(out.glob("acumat-*.whl"))
 
 
-def _script(name: str, root: Path, wheel: Path, *args: str) -> str:
+def _set_umask(mask: int) -> None:
+    os.umask(mask)
+
+
+def _script(name: str, root: Path, wheel: Path, *args: str, umask: int | None = None) -> str:
+    # Without $PYTHONPATH: a checkout on it looks installed to the venv's pip, which then skips
+    # the wheel ("already satisfied") and leaves no bin/acumat.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
         "ACUMAT_ROOT": str(root),
         "ACUMAT_PACKAGE": str(wheel),
         "ACUMAT_EXTRAS": "",
@@ -49,6 +55,7 @@ def _script(name: str, root: Path, wheel: Path, *args: str) -> str:
         text=True,
         timeout=120,
         check=False,
+        preexec_fn=None if umask is None else (lambda: _set_umask(umask)),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
@@ -90,6 +97,29 @@ def test_install_lays_out_the_system(installed: Path) -> None:
     venv = installed / "opt/acumat/venv"
     assert "controller.cli" in (venv / "bin/acumat").read_text(encoding="utf-8")
     assert (installed / "opt/acumat/docs/install-guide.md").is_file()
+
+
+def _closed_to_others(path: Path) -> bool:
+    """True when a user other than the owner could not use it: read a file (and run it when
+    its owner can), enter and list a directory."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if path.is_dir():
+        return mode & 0o005 != 0o005
+    wanted = 0o004 | (0o001 if mode & 0o100 else 0)
+    return mode & wanted != wanted
+
+
+def test_a_strict_umask_leaves_the_program_readable_and_the_secret_root_only(
+    wheel: Path, tmp_path: Path
+) -> None:
+    _script("install.sh", tmp_path, wheel, umask=0o077)  # root's umask on hardened systems
+    # The service runs as the user acumat: it must read and run the venv, unit and config.
+    installed = [tmp_path / "opt/acumat", tmp_path / "etc/acumat/config.toml",
+                 tmp_path / "etc/systemd/system/acumat.service"]  # fmt: skip
+    paths = [p for top in installed for p in (top, *top.rglob("*")) if not p.is_symlink()]
+    assert [str(p) for p in paths if _closed_to_others(p)] == []
+    password = tmp_path / "etc/acumat/mqtt_password"
+    assert stat.S_IMODE(password.stat().st_mode) == 0o600
 
 
 def test_running_it_again_changes_nothing(installed: Path, wheel: Path) -> None:

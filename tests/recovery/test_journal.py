@@ -20,12 +20,14 @@ from controller.core.settings import ProgramSettings, SessionSettings, default_p
 from controller.core.summary import Tally
 from controller.service.journal import SessionJournal, load
 from controller.service.loop import Service
-from firmware.clock import WallAt
+from firmware.clock import FakeClock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
 from tests.recovery.test_restore import EMPTY, LYING, frames
+from tests.recovery.tinyfs import TinyFs, tiny_fs
 
 WALL0 = 1_800_000_000.0
+__all__ = ["tiny_fs"]  # the fixture
 
 
 class ListSource:
@@ -131,9 +133,27 @@ def test_the_journal_writes_on_session_events_and_every_few_seconds_then_goes(
         {"tally": {"uneven_s": 0, "still_s": 0, "imbalance_sum": 0, "breathing": [["x", 1]]}},
         {"tally": [1, 2]},
         {"target_s": "20 min"},
+        # Wrongly typed fields that reached the core before (a traceback, exit 1):
+        {"number": "three"},
+        {"number": 3.5},
+        {"elapsed_s": "120"},
+        {"elapsed_s": True},
+        {"trigger": "sneeze"},
+        {"program": 7},
+        {"started_wall_s": "yesterday"},
+        {"last_seen_wall_s": None},
+        {
+            "tally": {
+                "uneven_s": 0,
+                "still_s": 0,
+                "imbalance_sum": 0,
+                "imbalance_n": 0,
+                "breathing": [[1.0, 2.0, 3.0]],
+            }
+        },
     ],
 )
-def test_a_journal_it_cannot_read_is_ignored_with_a_warning(
+def test_a_journal_it_cannot_read_is_ignored_with_a_warning_and_moved_aside(
     tmp_path: Path, damage: dict[str, object], caplog: pytest.LogCaptureFixture
 ) -> None:
     journal = _journal(tmp_path)
@@ -142,7 +162,65 @@ def test_a_journal_it_cannot_read_is_ignored_with_a_warning(
     journal.path.write_text(json.dumps({**data, **damage}))
     with caplog.at_level(logging.WARNING, logger="acumat.journal"):
         assert load(journal.path, first_t=0.0, now_wall_s=WALL0 + 2000.0) is None
-    assert "ignoring a damaged" in caplog.text
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert warning.startswith(f"ignoring a damaged {journal.path} (")
+    [aside] = tmp_path.glob("session.json.damaged-*")
+    assert f"moved aside to {aside}" in warning and not journal.path.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"",
+        b"{",
+        b"[]",
+        b"\xff\xfe not utf-8",
+        b'{"version": 2, "elapsed_s": NaN}',
+        b'{"version": 2, "started_wall_s": 1e400}',
+        b"{" * 100_000,
+    ],
+)
+def test_a_journal_that_is_not_one_is_ignored_with_a_warning(
+    tmp_path: Path, text: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "session.json"
+    path.write_bytes(text)
+    with caplog.at_level(logging.WARNING, logger="acumat.journal"):
+        assert load(path, first_t=0.0, now_wall_s=WALL0) is None
+    assert len(caplog.records) == 1 and "ignoring a damaged" in caplog.text
+
+
+def test_a_directory_where_the_journal_should_be_is_ignored_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "session.json").mkdir()
+    with caplog.at_level(logging.WARNING, logger="acumat.journal"):
+        assert load(tmp_path / "session.json", first_t=0.0, now_wall_s=WALL0) is None
+    assert "Is a directory" in caplog.text
+
+
+def test_on_a_full_disk_the_journal_keeps_its_last_file_and_says_so_once(
+    tiny_fs: TinyFs, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock()
+    wall_at = WallAt()
+    wall_at.anchor(0.0, WALL0)
+    journal = SessionJournal(tiny_fs.root / "session.json", wall_at, every_s=5.0, clock=clock)
+    journal.keep(1120.0, [], _saved(120.0))
+    tiny_fs.fill(leave_bytes=0)
+    with caplog.at_level(logging.INFO, logger="acumat.journal"):
+        for i in range(1, 301):  # 30 s of frames
+            journal.keep(1120.0 + i / 10, [], _saved(120.0 + i / 10))
+            clock.advance(0.1)
+        assert json.loads(journal.path.read_text())["elapsed_s"] == 120.0  # the last good one
+        assert sorted(p.name for p in tiny_fs.root.iterdir()) == ["ballast", "session.json"]
+        tiny_fs.empty()
+        journal.keep(1155.0, [], _saved(155.0))
+    assert json.loads(journal.path.read_text())["elapsed_s"] == 155.0
+    assert [(r.levelname, r.getMessage().split(": ")[-1]) for r in caplog.records] == [
+        ("ERROR", "[Errno 28] No space left on device"),
+        ("INFO", "works again after 6 failures"),  # tried every 5 s, not every frame
+    ]
 
 
 def _inputs(t: float, uneven: bool = False, still: bool = False, imbalance: float = 0.3) -> Inputs:

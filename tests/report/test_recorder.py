@@ -10,7 +10,8 @@ from controller.core.events import SessionEnded, SessionStarted
 from controller.core.factory import build_controller
 from controller.core.state import MatState, SessionSnapshot
 from controller.core.summary import SessionSummary
-from controller.storage.history import History, HistoryAdapter
+from controller.storage.history import History
+from controller.storage.history_adapter import HistoryAdapter
 from controller.storage.recorder import SessionRecorder, events_path, recordings
 from firmware.clock import WallAt
 from firmware.frame import ZoneFrame
@@ -26,8 +27,8 @@ def run_file(path: Path, state_dir: Path, **kw: float) -> tuple[SessionRecorder,
     core = build_controller(header.layout)
     wall_at = WallAt()
     recorder = SessionRecorder(state_dir, "mat1", header.layout, wall_at, **kw)  # type: ignore[arg-type]
-    history = History(state_dir / "history.sqlite")
-    stored = HistoryAdapter(history, "mat1", wall_at)
+    stored = HistoryAdapter(state_dir / "history.sqlite", "mat1", wall_at)
+    stored.start()
     recorder.start()
     for frame in frames:
         wall_at.anchor(frame.t, WALL0 + frame.t)
@@ -40,7 +41,8 @@ def run_file(path: Path, state_dir: Path, **kw: float) -> tuple[SessionRecorder,
     recorder.on_frame(frame, last, state)
     stored.on_frame(frame, last, state)
     recorder.close()
-    return recorder, history
+    stored.close()
+    return recorder, History(state_dir / "history.sqlite")
 
 
 def read_events(path: Path) -> list[dict[str, object]]:
