@@ -3,10 +3,11 @@
 Pins, boards and per-zone calibration for the three hardware backends (``hx711``, ``iio``,
 ``adafruit``), validated with one readable reason per problem: a pin that is not a GPIO on
 the 40-pin header, the same pin twice, a zone without a board, a calibration that cannot be
-right. Which fields a backend needs is checked by ``problems_for(kind)``, which the source
-config calls. Every problem is its own line, and a pin given twice is reported even when
-another field of the table is wrong too (pydantic skips a model's own checks once a field
-failed: ``_every_problem`` then runs the reuse check on the raw table). Pure (validation only); loaded in ``main()`` with the rest of the config.
+right, a pin library gpiozero does not have. Which fields a backend needs is checked by
+``problems_for(kind)``, which the source config calls. Every problem is its own line, and a
+pin given twice is reported even when another field of the table is wrong too (pydantic
+skips a model's own checks once a field failed: ``_every_problem`` then runs the reuse
+check on the raw table). Pure (validation only); loaded in ``main()`` with the config.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from firmware.calibration import Calibration, CalibrationError, checked_zone
 from firmware.filters import FilterSettings
 
 HARDWARE_KINDS = ("hx711", "iio", "adafruit")
+# gpiozero's names for its pin factories (as in GPIOZERO_PIN_FACTORY); "auto": gpiozero picks.
+PinLibrary = Literal["auto", "lgpio", "rpigpio"]
 Problem = tuple[tuple[str | int, ...], str]  # (where in the table, what is wrong)
 # BCM GPIO 0 and 1 are the HAT ID EEPROM's I2C pins; 2..27 are on the 40-pin header.
 FIRST_GPIO, LAST_GPIO = 2, 27
@@ -106,7 +109,15 @@ class HardwareConfig(_Model):
     ready_timeout_s: float = Field(
         0.5, gt=0, le=5, description="Longest wait for a board's DOUT to go low."
     )
-    group_read: bool = Field(True, description="Use lgpio group_read when lgpio is installed.")
+    pin_library: PinLibrary = Field(
+        "auto",
+        description="hx711: the GPIO library under gpiozero: 'lgpio' (Bookworm and later, the"
+        " Pi 5), 'rpigpio' (RPi.GPIO, Bullseye-era systems; not the Pi 5) or 'auto' (lgpio's"
+        " group_read when lgpio is installed, else gpiozero's own pick).",
+    )
+    group_read: bool = Field(
+        True, description="With lgpio: read every data line in one group_read call per bit."
+    )
     gpiochip: int = Field(0, ge=0, description="gpiochip for lgpio (0 on every Pi model).")
     iio_root: Path = Field(Path("/sys/bus/iio/devices"), description="IIO devices (iio only).")
     filters: FilterSettings = Field(

@@ -233,13 +233,15 @@ def _open_backend(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock
 
 def _hx711_reader(hw: HardwareConfig, data_pins: list[int], clock: Clock) -> CountsReader:
     from firmware.hx711.driver import HX711Array
+    from firmware.hx711.lines import pin_factory
 
-    lgpio = _load_lgpio() if hw.group_read else None
+    lgpio = _load_lgpio(hw.pin_library) if hw.group_read else None
     assert hw.clock_pin is not None  # check_zones made sure
     array = HX711Array(
         hw.clock_pin,
         data_pins,
         gain=hw.gain,
+        pin_factory=None if lgpio is not None else pin_factory(hw.pin_library, hw.gpiochip),
         ready_timeout=hw.ready_timeout_s,
         clock=clock,
         lgpio_module=lgpio,
@@ -251,11 +253,18 @@ def _hx711_reader(hw: HardwareConfig, data_pins: list[int], clock: Clock) -> Cou
     return ShortWaitAfterMiss(array, hw.ready_timeout_s, hw.rate_sps)
 
 
-def _load_lgpio() -> Any:
-    """lgpio when installed (a Pi with the 'pi' extra); else gpiozero's pins are used."""
+def _load_lgpio(pin_library: str) -> Any:
+    """lgpio for its group_read path: wanted with ``auto`` (when installed) and ``lgpio``;
+    with ``rpigpio`` the pins go through RPi.GPIO, one call per line."""
+    if pin_library == "rpigpio":
+        return None
     try:
         import lgpio
     except ImportError:
+        if pin_library == "lgpio":
+            from firmware.hx711.lines import NEEDS
+
+            raise ImportError(NEEDS["lgpio"]) from None
         log.info("lgpio is not installed: reading through gpiozero pins, one call per line")
         return None
     return lgpio

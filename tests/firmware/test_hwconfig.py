@@ -110,6 +110,13 @@ def test_every_bad_calibration_is_its_own_line() -> None:
     assert problems[1].startswith("source.hardware: zone lower_left: offset_counts")
 
 
+def test_the_pin_library_is_one_of_gpiozeros() -> None:
+    assert HardwareConfig.model_validate(_hw()).pin_library == "auto"
+    assert HardwareConfig.model_validate(_hw(pin_library="rpigpio")).pin_library == "rpigpio"
+    (line,) = _problems("hx711", _hw(pin_library="RPi.GPIO"))
+    assert line.startswith("source.hardware.pin_library: Input should be 'auto', 'lgpio' or")
+
+
 def test_backend_specific_rules() -> None:
     shared = _hw()
     assert "each zone its own clock_pin" in _problems("adafruit", shared)[0]
