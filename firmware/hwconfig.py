@@ -3,22 +3,37 @@
 Pins, boards and per-zone calibration for the three hardware backends (``hx711``, ``iio``,
 ``adafruit``), validated with one readable reason per problem: a pin that is not a GPIO on
 the 40-pin header, the same pin twice, a zone without a board, a calibration that cannot be
-right. Which fields a backend needs is checked by ``problems_for(kind)``, which the source
-config calls. Pure (validation only); loaded in ``main()`` with the rest of the config.
+right, a pin library gpiozero does not have. Which fields a backend needs is checked by
+``problems_for(kind)``, which the source config calls. Every problem is its own line, and a
+pin given twice is reported even when another field of the table is wrong too (pydantic
+skips a model's own checks once a field failed: ``_every_problem`` then runs the reuse
+check on the raw table). Pure (validation only); loaded in ``main()`` with the config.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from firmware.calibration import Calibration, checked_zone
+from firmware.calibration import Calibration, CalibrationError, checked_zone
 from firmware.filters import FilterSettings
 
 HARDWARE_KINDS = ("hx711", "iio", "adafruit")
+# gpiozero's names for its pin factories (as in GPIOZERO_PIN_FACTORY); "auto": gpiozero picks.
+PinLibrary = Literal["auto", "lgpio", "rpigpio"]
+Problem = tuple[tuple[str | int, ...], str]  # (where in the table, what is wrong)
 # BCM GPIO 0 and 1 are the HAT ID EEPROM's I2C pins; 2..27 are on the 40-pin header.
 FIRST_GPIO, LAST_GPIO = 2, 27
 
@@ -30,6 +45,21 @@ def _check_gpio(pin: int | None) -> int | None:
             f" (use {FIRST_GPIO}..{LAST_GPIO}; 0 and 1 belong to the HAT EEPROM)"
         )
     return pin
+
+
+def problems_error(title: str, problems: Iterable[Problem]) -> ValidationError:
+    """One validation error per problem, so each becomes its own line with its own path."""
+    return ValidationError.from_exception_data(title, [_detail(p) for p in problems])
+
+
+def _detail(problem: Problem) -> InitErrorDetails:
+    loc, reason = problem
+    # The reason goes in the context: a brace in it must not be read as a template field.
+    return InitErrorDetails(
+        type=PydanticCustomError("value_error", "{reason}", {"reason": reason}),
+        loc=loc,
+        input=None,
+    )
 
 
 class _Model(BaseModel):
@@ -79,7 +109,15 @@ class HardwareConfig(_Model):
     ready_timeout_s: float = Field(
         0.5, gt=0, le=5, description="Longest wait for a board's DOUT to go low."
     )
-    group_read: bool = Field(True, description="Use lgpio group_read when lgpio is installed.")
+    pin_library: PinLibrary = Field(
+        "auto",
+        description="hx711: the GPIO library under gpiozero: 'lgpio' (Bookworm and later, the"
+        " Pi 5), 'rpigpio' (RPi.GPIO, Bullseye-era systems; not the Pi 5) or 'auto' (lgpio's"
+        " group_read when lgpio is installed, else gpiozero's own pick).",
+    )
+    group_read: bool = Field(
+        True, description="With lgpio: read every data line in one group_read call per bit."
+    )
     gpiochip: int = Field(0, ge=0, description="gpiochip for lgpio (0 on every Pi model).")
     iio_root: Path = Field(Path("/sys/bus/iio/devices"), description="IIO devices (iio only).")
     filters: FilterSettings = Field(
@@ -93,20 +131,30 @@ class HardwareConfig(_Model):
     _pin = field_validator("clock_pin")(_check_gpio)
     _filters = field_validator("filters", mode="before")(_no_removed_keys)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> HardwareConfig:
-        pins = [p for p in [self.clock_pin, *self._zone_pins()] if p is not None]
-        twice = sorted(p for p, n in Counter(pins).items() if n > 1)
-        if twice:
-            raise ValueError(f"GPIO {', '.join(map(str, twice))} is used twice")
-        devices = [z.iio_device for z in self.zones.values() if z.iio_device is not None]
-        if len(devices) != len(set(devices)):
-            raise ValueError("the same iio_device is given to two zones")
-        self.calibration()  # raises CalibrationError (a ValueError) with the reason
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem(cls, data: Any, handler: Callable[[Any], HardwareConfig]) -> HardwareConfig:
+        try:
+            table = handler(data)
+        except ValidationError as exc:
+            reused = _reuse_problems(data) if isinstance(data, Mapping) else []
+            if not reused:
+                raise
+            details = [*_details_of(exc), *map(_detail, reused)]
+            raise ValidationError.from_exception_data(cls.__name__, details) from None
+        problems = _reuse_problems(table.model_dump()) + table._calibration_problems()
+        if problems:
+            raise problems_error(cls.__name__, problems)
+        return table
 
-    def _zone_pins(self) -> list[int | None]:
-        return [p for z in self.zones.values() for p in (z.data_pin, z.clock_pin)]
+    def _calibration_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        for name, z in self.zones.items():
+            try:
+                checked_zone(name, z.offset_counts, z.scale_counts_per_kg)
+            except CalibrationError as exc:
+                problems.append(((), str(exc)))
+        return problems
 
     def calibration(self) -> Calibration:
         """The TOML's calibration (the base under calibration.json)."""
@@ -158,3 +206,31 @@ class HardwareConfig(_Model):
         pin = self.zones[name].clock_pin or self.clock_pin
         assert pin is not None  # problems_for() was empty
         return pin
+
+
+def _reuse_problems(table: Mapping[str, Any]) -> list[Problem]:
+    """A GPIO or an iio_device given twice; reads a raw TOML table as well as a valid one."""
+    given = table.get("zones")
+    zones = (
+        [z for z in given.values() if isinstance(z, Mapping)] if isinstance(given, Mapping) else []
+    )
+    pins = [table.get("clock_pin"), *(z.get(k) for z in zones for k in ("data_pin", "clock_pin"))]
+    problems: list[Problem] = []
+    twice = _twice(pins)
+    if twice:
+        problems.append(((), f"GPIO {', '.join(map(str, twice))} is used twice"))
+    if _twice([z.get("iio_device") for z in zones]):
+        problems.append(((), "the same iio_device is given to two zones"))
+    return problems
+
+
+def _twice(values: Iterable[object]) -> list[int]:
+    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    return sorted(v for v, n in Counter(numbers).items() if n > 1)
+
+
+def _details_of(exc: ValidationError) -> list[InitErrorDetails]:
+    return [
+        InitErrorDetails(type=e["type"], loc=e["loc"], input=e["input"], ctx=e.get("ctx", {}))
+        for e in exc.errors()
+    ]

@@ -12,6 +12,7 @@ weights: the core's median rejects them. ``open_hardware_source`` builds it from
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -144,19 +145,31 @@ class ShortWaitAfterMiss:
         self._array.close()
 
 
-def check_zones(hw: HardwareConfig, layout: MatLayout, kind: str) -> None:
-    """Every layout zone has a board, every board a layout zone, the backend its fields."""
+def zone_problems(hw: HardwareConfig, layout: MatLayout) -> list[str]:
+    """Every layout zone has a board and every board a layout zone: one line per problem,
+    each starting with its field path (``acumat check-config`` prints the same lines)."""
     problems = [
-        f"zone {n} has no board in [source.hardware.zones]"
-        for n in layout.names
-        if n not in hw.zones
-    ]
-    problems += [
-        f"[source.hardware.zones.{n}] is not a zone of the mat (zones: {', '.join(layout.names)})"
+        f"source.hardware.zones.{n}: not a zone of the mat{_did_you_mean(n, layout.names)}"
+        f" (zones: {', '.join(layout.names)})"
         for n in hw.zones
         if n not in layout.names
     ]
-    problems += hw.problems_for(kind)
+    problems += [
+        f"source.hardware.zones: zone {n} has no board (add [source.hardware.zones.{n}])"
+        for n in layout.names
+        if n not in hw.zones
+    ]
+    return problems
+
+
+def _did_you_mean(name: str, names: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, names, n=1)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+def check_zones(hw: HardwareConfig, layout: MatLayout, kind: str) -> None:
+    """``zone_problems``, and the fields the backend needs, as one ``HardwareSetupError``."""
+    problems = zone_problems(hw, layout) + hw.problems_for(kind)
     if kind not in HARDWARE_KINDS:
         problems.append(f"source kind {kind!r} is not one of {', '.join(HARDWARE_KINDS)}")
     if problems:
@@ -220,13 +233,15 @@ def _open_backend(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock
 
 def _hx711_reader(hw: HardwareConfig, data_pins: list[int], clock: Clock) -> CountsReader:
     from firmware.hx711.driver import HX711Array
+    from firmware.hx711.lines import pin_factory
 
-    lgpio = _load_lgpio() if hw.group_read else None
+    lgpio = _load_lgpio(hw.pin_library) if hw.group_read else None
     assert hw.clock_pin is not None  # check_zones made sure
     array = HX711Array(
         hw.clock_pin,
         data_pins,
         gain=hw.gain,
+        pin_factory=None if lgpio is not None else pin_factory(hw.pin_library, hw.gpiochip),
         ready_timeout=hw.ready_timeout_s,
         clock=clock,
         lgpio_module=lgpio,
@@ -238,11 +253,18 @@ def _hx711_reader(hw: HardwareConfig, data_pins: list[int], clock: Clock) -> Cou
     return ShortWaitAfterMiss(array, hw.ready_timeout_s, hw.rate_sps)
 
 
-def _load_lgpio() -> Any:
-    """lgpio when installed (a Pi with the 'pi' extra); else gpiozero's pins are used."""
+def _load_lgpio(pin_library: str) -> Any:
+    """lgpio for its group_read path: wanted with ``auto`` (when installed) and ``lgpio``;
+    with ``rpigpio`` the pins go through RPi.GPIO, one call per line."""
+    if pin_library == "rpigpio":
+        return None
     try:
         import lgpio
     except ImportError:
+        if pin_library == "lgpio":
+            from firmware.hx711.lines import NEEDS
+
+            raise ImportError(NEEDS["lgpio"]) from None
         log.info("lgpio is not installed: reading through gpiozero pins, one call per line")
         return None
     return lgpio

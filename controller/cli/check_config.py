@@ -1,9 +1,13 @@
-"""``acumat check-config FILE``: every problem in a configuration file, with its field path.
+"""``acumat check-config FILE``: every problem ``acumat run`` would meet, with its field path.
 
-Validates the file exactly as ``acumat run`` would (``load_config``), then checks that the
-files it names can be read by the service (password, TLS, frame file), since a typo there
-only shows at the first connection. Prints one ``FILE: field.path: reason`` line per problem
-and exits 1, or one ``FILE: ok`` summary and exits 0. Reads files; changes nothing.
+Validates the file as ``acumat run`` does (``load_config``), then makes the checks ``run``
+makes before it reads a frame (``source_problems``: the scenario, the frame file, hardware
+zones against the mat's layout, calibration.json) and checks that the MQTT files can be read,
+since a typo there only shows at the first connection. All problems come at once: when one
+section is wrong, the sections that are right are still checked against each other. Prints
+the state directory and calibration file the config resolves, then one ``FILE: ok`` summary
+(exit 0) or one ``FILE: field.path: reason`` line per problem (exit 1). Reads files; changes
+nothing.
 """
 
 from __future__ import annotations
@@ -11,10 +15,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any, TextIO
 
-from controller.service.config import AppConfig, ConfigError, load_config
+from pydantic import ValidationError
+
+from controller.service.config import (
+    AppConfig,
+    ConfigError,
+    MatConfig,
+    SourceConfig,
+    StorageConfig,
+    load_config,
+)
+from controller.service.paths import StatePaths
+from controller.service.sources import source_problems
+from firmware.calibration import CalibrationError, load_calibration
+from firmware.hwconfig import HARDWARE_KINDS
 
 # Filled in by systemd from LoadCredential= only while the service runs: nothing to check.
 _CREDENTIALS_PREFIX = "/run/credentials/"
@@ -36,9 +54,12 @@ def check(path: Path, out: TextIO, err: TextIO) -> int:
     try:
         config = load_config(path)
     except ConfigError as exc:
-        problems = exc.problems
+        problems = exc.problems + _problems_between_good_sections(path)
     else:
-        problems = file_problems(config)
+        problems = source_problems(config.source, config.mat, config.storage.dir)
+        problems += file_problems(config)
+        for line in resolved_paths(config):
+            print(line, file=out)
         if not problems:
             print(f"{path}: ok ({summary(config)})", file=out)
             return 0
@@ -54,11 +75,57 @@ def summary(config: AppConfig) -> str:
     return f"mat {config.mat.id}, {zones} zones, source {config.source.kind}, mqtt {mqtt}"
 
 
+def resolved_paths(config: AppConfig) -> list[str]:
+    """Where the service given this config keeps its state, and where from."""
+    state_dir = config.storage.dir
+    if "dir" in config.storage.model_fields_set:
+        origin = "[storage] dir"
+    elif os.environ.get("STATE_DIRECTORY"):
+        origin = "$STATE_DIRECTORY"
+    else:
+        origin = "not in the file: this user's default; set [storage] dir to share it"
+    lines = [f"state directory: {state_dir} ({origin})"]
+    calibration = StatePaths(state_dir).calibration
+    lines.append(f"calibration file: {calibration} ({_calibration_note(config, calibration)})")
+    return lines
+
+
+def _calibration_note(config: AppConfig, path: Path) -> str:
+    hardware = config.source.hardware
+    used = config.source.kind in HARDWARE_KINDS and hardware is not None
+    try:
+        written = load_calibration(path)
+    except (CalibrationError, OSError):
+        return "cannot be used: see below" if used else "unreadable; this source does not use it"
+    state = f"{len(written.zones)} zone(s)" if path.exists() else "not written yet"
+    if not used or hardware is None:
+        return f"{state}; not used by source {config.source.kind}"
+    current = written.over(hardware.calibration())
+    names = config.mat.layout().names
+    missing = [n for n in names if current.zone(n).scale_counts_per_kg is None]
+    if len(missing) == len(names):
+        return f"{state}; no zone has a scale yet: run acumat calibrate"
+    if missing:
+        return f"{state}; no scale yet for {', '.join(missing)}: run acumat calibrate"
+    return state
+
+
+def _problems_between_good_sections(path: Path) -> list[str]:
+    """The source's checks against the mat, when the sections they need are right
+    themselves (the file's other problems are already listed)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        mat = MatConfig.model_validate(data.get("mat", {}))
+        source = SourceConfig.model_validate(data.get("source", {}))
+        storage = StorageConfig.model_validate(data.get("storage", {}))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
+        return []
+    return source_problems(source, mat, storage.dir)
+
+
 def file_problems(config: AppConfig) -> list[str]:
-    """Named files the service will need that are missing or unreadable."""
+    """MQTT files the service will need that are missing or unreadable."""
     named: list[tuple[str, Path | None]] = []
-    if config.source.kind == "file":
-        named.append(("source.file", config.source.file))
     if config.mqtt is not None:
         named += [
             ("mqtt.password_file", config.mqtt.password_file),

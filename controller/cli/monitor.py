@@ -5,31 +5,44 @@ its ``[mqtt]`` credentials and TLS are used and, with no ``--mqtt``, its broker 
 ``--simulate SCENARIO [--speed X]`` or ``--file FILE`` runs a core here. Plain ANSI escapes
 (no curses, no TUI package): it redraws in place; ``--no-color`` or ``NO_COLOR`` shades with
 block characters; ``--once`` prints one screen (the first MQTT state, or the end of a file).
+On a terminal the screen is fitted to its size at every redraw (``shutil.get_terminal_size``).
+Over MQTT the screen says when the broker cannot be reached or refuses, and when the mat is
+offline (its last posture is then not shown as if it were live). A typo (an unknown
+scenario, a missing file, a speed that is not a positive number) is one line and exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
+
+from pydantic import ValidationError
 
 from controller.core.factory import build_controller
 from controller.core.state import MatState
 from controller.mqtt.client import MqttSetupError
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.watch import MqttWatch
-from controller.service.config import AppConfig, ConfigError, load_config
+from controller.service.config import AppConfig, ConfigError, SourceConfig, load_config
+from controller.service.sources import open_source
 from controller.views.monitor import render
 from controller.views.monitor_feed import infer_layout, local_states
 from firmware.clock import Clock, SystemClock
+from firmware.framefile import FrameFileError
 from firmware.layout import MatLayout
 from firmware.source import FrameSource
 
 _HOME, _CLEAR_DOWN, _CLEAR_EOL = "\x1b[H", "\x1b[J", "\x1b[K"
 _HIDE, _SHOW = "\x1b[?25l", "\x1b[?25h"
+# How long a broker may stay silent before the screen says it cannot be reached; paho keeps
+# retrying behind it (with backoff), so the screen clears as soon as it connects.
+CONNECT_GRACE_S = 3.0
 
 
 def register(sub: Any) -> None:
@@ -54,11 +67,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"acumat: config: {line}", file=sys.stderr)
         return 2
     colour = not (args.no_color or os.environ.get("NO_COLOR") or not sys.stdout.isatty())
-    screen = Screen(sys.stdout, live=not args.once and sys.stdout.isatty())
+    live = not args.once and sys.stdout.isatty()
+    screen = Screen(sys.stdout, live=live, size=shutil.get_terminal_size if live else None)
     clock = SystemClock()
     if args.simulate or args.file:
         return _local(args, config, clock, screen, colour)
-    mqtt = _mqtt_config(args.mqtt, config)
+    try:
+        mqtt = _mqtt_config(args.mqtt, config)
+    except ValueError as exc:  # a port that is not a number, or out of range
+        print(f"acumat monitor: --mqtt {args.mqtt}: {_first_line(exc)}", file=sys.stderr)
+        return 2
     if mqtt is None:
         print(
             "acumat monitor: say --mqtt HOST, --simulate SCENARIO or --file FILE", file=sys.stderr
@@ -69,10 +87,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 class Screen:
-    """Redraws in place on a terminal; prints screens one after another otherwise."""
+    """Redraws in place on a terminal; prints screens one after another otherwise.
 
-    def __init__(self, out: TextIO, live: bool) -> None:
-        self.out, self.live = out, live
+    ``size`` gives the terminal's (columns, lines) at each redraw (None: not a terminal, so
+    the drawing is not fitted)."""
+
+    def __init__(
+        self, out: TextIO, live: bool, size: Callable[[], os.terminal_size] | None = None
+    ) -> None:
+        self.out, self.live, self._size = out, live, size
+
+    @property
+    def size(self) -> tuple[int, int] | None:
+        if self._size is None:
+            return None
+        columns, lines = self._size()
+        return columns, lines
 
     def show(self, lines: list[str]) -> None:
         if self.live:
@@ -92,14 +122,27 @@ def _mqtt_config(address: str | None, config: AppConfig) -> MqttConfig | None:
     if address is None:
         return config.mqtt
     host, _, port = address.rpartition(":") if ":" in address else (address, "", "")
+    if port and not port.isdigit():
+        raise ValueError(f"the port must be a number, got {port!r}")
     base = config.mqtt.model_dump() if config.mqtt else {}
     return MqttConfig.model_validate({**base, "host": host, "port": int(port or 1883)})
+
+
+def _first_line(exc: ValueError) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+    return str(exc)
 
 
 def _local(
     args: argparse.Namespace, config: AppConfig, clock: Clock, screen: Screen, colour: bool
 ) -> int:
-    source = _source(args, clock)
+    try:
+        source = _source(args, config, clock)
+    except (ValueError, OSError) as exc:
+        print(f"acumat monitor: {_why(args, exc)}", file=sys.stderr)
+        return 2
     layout = source.layout
     core = build_controller(layout, config.core())
     label = args.simulate or args.file.name
@@ -108,25 +151,42 @@ def _local(
         last = None
         for last in states:
             if not args.once:
-                screen.show(render(layout, last, source=label, colour=colour))
+                screen.show(_render(layout, last, screen, source=label, colour=colour))
         if args.once:
-            screen.show(render(layout, last, source=label, colour=colour))
+            screen.show(_render(layout, last, screen, source=label, colour=colour))
+    except FrameFileError as exc:  # a damaged line in the middle of the file
+        print(f"acumat monitor: {args.file}: {exc}", file=sys.stderr)
+        return 2
     finally:
         source.close()
         screen.close()
     return 0
 
 
-def _source(args: argparse.Namespace, clock: Clock) -> FrameSource:
-    speed = float("inf") if args.once else args.speed
+def _source(args: argparse.Namespace, config: AppConfig, clock: Clock) -> FrameSource:
+    """The scenario or file through the service's own ``open_source`` (and its checks)."""
+    if not (args.speed > 0 and not math.isinf(args.speed)):  # also refuses nan
+        raise ValueError(f"--speed must be a positive number, got {args.speed}")
+    speed = 1e9 if args.once else args.speed
     if args.file is not None:
-        from firmware.filesource import FileSource
+        wanted = SourceConfig(kind="file", file=args.file, speed=speed)
+    else:
+        wanted = SourceConfig(kind="simulate", scenario=args.simulate, speed=speed)
+    return open_source(config.model_copy(update={"source": wanted}), clock)
 
-        return FileSource(args.file, clock, min(speed, 1e9))
-    from firmware.sim.scenarios import build
-    from firmware.sim.source import SimulatedSource
 
-    return SimulatedSource(build(args.simulate), clock, speed=min(speed, 1e9))
+def _why(args: argparse.Namespace, exc: Exception) -> str:
+    if isinstance(exc, FrameFileError):
+        return f"{args.file}: {exc}"
+    if isinstance(exc, FileNotFoundError):
+        return f"{args.file}: no such file"
+    if isinstance(exc, OSError):
+        return f"{args.file}: {exc.strerror or exc}"
+    return str(exc).removeprefix("source.scenario: ")
+
+
+def _render(layout: MatLayout, state: MatState | None, screen: Screen, **kw: Any) -> list[str]:
+    return render(layout, state, size=screen.size, **kw)
 
 
 def watch(
@@ -151,12 +211,16 @@ def watch(
     waited_s = 0.0
     try:
         while True:
-            state = feed.state
+            note = feed_note(feed, waited_s, f"{mqtt.host}:{mqtt.port}")
+            # An offline mat's last state is history, not what is on the mat now.
+            state = None if feed.availability == "offline" else feed.state
             layout = _layout(config, feed.zone_names, described)
-            note = _note(feed)
-            if not args.once or state is not None or waited_s >= args.timeout:
-                screen.show(render(layout, state, source=label + note, colour=colour))
-            if args.once and (state is not None or waited_s >= args.timeout):
+            done = state is not None or waited_s >= args.timeout
+            if not args.once or done:
+                screen.show(_render(layout, state, screen, source=label, note=note, colour=colour))
+            if args.once and done:
+                if state is None and note:
+                    print(f"acumat monitor: {note}", file=sys.stderr)
                 return 0 if state is not None else 1
             clock.sleep(0.5)
             waited_s += 0.5
@@ -165,12 +229,24 @@ def watch(
         screen.close()
 
 
-def _note(feed: MqttWatch) -> str:
-    """What is wrong, after the source's name: the broker connection first, then the mat."""
+def feed_note(feed: MqttWatch, waited_s: float, broker: str) -> str:
+    """What is wrong with the feed, most basic first: the broker, then the mat."""
     problem = feed.problem
     if problem is not None:
-        return f" ({problem})"
-    return " (mat offline)" if feed.availability == "offline" else ""
+        return problem
+    if not feed.connected:
+        if waited_s < CONNECT_GRACE_S:
+            return ""
+        return (
+            f"cannot reach the broker at {broker} (still trying; is it running, is the port right?)"
+        )
+    if feed.availability == "offline":
+        last = feed.state
+        seen = f" (last seen: {last.posture}, {last.load_kg:.1f} kg)" if last is not None else ""
+        return f"mat offline: its service is stopped or lost the broker{seen}"
+    if feed.state is None and waited_s >= CONNECT_GRACE_S:
+        return f"connected to {broker}; nothing from this mat yet (is --mat right?)"
+    return ""
 
 
 def _layout(config: AppConfig, names: list[str], described: bool) -> MatLayout:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from controller.service.sources import scenario_problem
 from firmware.framefile import write_frames
 from firmware.layout import LayoutError, MatLayout
 from firmware.sim.scenarios import SCENARIOS, build
@@ -77,8 +78,9 @@ def run(args: argparse.Namespace) -> int:
 def _problem(args: argparse.Namespace) -> str | None:
     if not args.scenario:
         return "name a scenario (acumat simulate --list shows them)"
-    if args.scenario not in SCENARIOS:
-        return f"unknown scenario {args.scenario!r} (acumat simulate --list shows them)"
+    unknown = scenario_problem(args.scenario, every=False)
+    if unknown:
+        return unknown
     if not args.out:
         return "--out FILE is required (- for stdout)"
     return None

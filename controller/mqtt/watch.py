@@ -61,6 +61,12 @@ class MqttWatch:
             return self._availability
 
     @property
+    def connected(self) -> bool:
+        """True while the broker connection is up (False before the first, and after a loss)."""
+        with self._lock:
+            return self._connected
+
+    @property
     def problem(self) -> str | None:
         """Why there is no connection to the broker (None while connected or connecting)."""
         with self._lock:

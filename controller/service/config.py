@@ -23,7 +23,7 @@ from controller.core.settings import (
 )
 from controller.errors import ConfigError
 from controller.mqtt.config import MqttConfig
-from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig
+from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig, Problem, problems_error
 from firmware.layout import DEFAULT_LAYOUT, LayoutError, MatLayout
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -82,7 +82,16 @@ SourceKind = Literal["simulate", "file", "hx711", "iio", "adafruit"]
 
 class SourceConfig(_Section):
     kind: SourceKind = Field("simulate", description="Where frames come from.")
-    scenario: str = Field("relax_session", description="Simulator scenario (kind=simulate).")
+    scenario: str = Field(
+        "relax_session",
+        description="Simulator scenario (kind=simulate): a name from `acumat simulate --list`,"
+        " or 'all' for every scenario in turn.",
+    )
+    loop: bool = Field(
+        False,
+        description="kind=simulate: start again after the last scenario, time running on,"
+        " for a demo that never ends.",
+    )
     speed: float = Field(1.0, gt=0, description="Simulator / file speed-up factor.")
     file: Path | None = Field(None, description="Frame file to play (kind=file).")
     rate_hz: float = Field(10.0, gt=0, le=100, description="Frames per second.")
@@ -91,15 +100,17 @@ class SourceConfig(_Section):
     )
 
     @model_validator(mode="after")
-    def _file_given(self) -> SourceConfig:
+    def _what_the_kind_needs(self) -> SourceConfig:
+        problems: list[Problem] = []
         if self.kind == "file" and self.file is None:
-            raise ValueError("kind = 'file' needs file = '<path to an acumat-frames/1 file>'")
+            problems.append(((), "kind = 'file' needs file = '<path to an acumat-frames/1 file>'"))
         if self.kind in HARDWARE_KINDS:
             if self.hardware is None:
-                raise ValueError(f"kind = {self.kind!r} needs a [source.hardware] table")
-            problems = self.hardware.problems_for(self.kind)
-            if problems:
-                raise ValueError("hardware: " + "; ".join(problems))
+                problems.append(((), f"kind = {self.kind!r} needs a [source.hardware] table"))
+            else:
+                problems += [(("hardware",), p) for p in self.hardware.problems_for(self.kind)]
+        if problems:
+            raise problems_error(type(self).__name__, problems)
         return self
 
 

@@ -1,51 +1,143 @@
-"""Builds the frame source the configuration asks for (the shell: imports firmware backends)."""
+"""Builds the frame source the configuration asks for, after checking it (the shell: imports
+firmware backends).
+
+``source_problems`` is the one list of what ``acumat run`` refuses before it reads a frame,
+beyond what the config models check by themselves: an unknown scenario, a frame file that
+cannot be opened or has no valid header, hardware zones that are not the mat's zones, a
+calibration file that cannot be read. ``open_source`` raises ``SourceSetupError`` with all
+of them; ``acumat check-config`` prints the same lines, so a config it passes is one ``run``
+starts with. Reads files (the frame file's header, calibration.json); opens no pins.
+"""
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
-from controller.service.config import AppConfig
+from controller.errors import ControllerError
+from controller.service.config import AppConfig, MatConfig, SourceConfig
 from controller.service.paths import StatePaths
+from firmware.calibration import CalibrationError, load_calibration
 from firmware.clock import Clock
 from firmware.filesource import FileSource
+from firmware.framefile import FrameFileError, bounded_lines, read_frames
+from firmware.hwconfig import HARDWARE_KINDS
 from firmware.layout import MatLayout
 from firmware.source import FrameSource
+
+LIST_HINT = "acumat simulate --list shows them"
+
+
+class SourceSetupError(ControllerError, ValueError):
+    """The source cannot be opened as configured; ``problems`` has one line per reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 def open_source(config: AppConfig, clock: Clock) -> FrameSource:
     """The configured source; its ``layout`` is the one the service then uses."""
     src = config.source
+    # A frame file is checked by opening it, as check-config does: its FrameFileError or
+    # OSError names the file and the line.
+    problems = [] if src.kind == "file" else source_problems(src, config.mat, config.storage.dir)
+    if problems:
+        raise SourceSetupError(problems)
     layout = config.mat.layout()
     if src.kind == "simulate":
         # A scenario made for another mat (relax_2x4) keeps its own grid unless the
         # configuration describes the mat.
-        chosen = layout if _mat_described(config) else None
-        return _simulated(src.scenario, chosen, clock, src.speed)
+        chosen = layout if mat_described(config.mat) else None
+        return _simulated(src, chosen, clock)
     if src.kind == "file":
         assert src.file is not None  # the config's validator makes sure
         return FileSource(Path(src.file), clock, src.speed)
     return _hardware(config, clock, layout)
 
 
-def _mat_described(config: AppConfig) -> bool:
+def source_problems(source: SourceConfig, mat: MatConfig, state_dir: Path) -> list[str]:
+    """Why ``acumat run`` would refuse this source, one ``field.path: reason`` line each."""
+    if source.kind == "simulate":
+        problem = scenario_problem(source.scenario)
+        return [] if problem is None else [f"source.scenario: {problem}"]
+    if source.kind == "file":
+        return [] if source.file is None else _frame_file_problems(Path(source.file))
+    if source.kind in HARDWARE_KINDS and source.hardware is not None:
+        from firmware.sampling import zone_problems
+
+        calibration = StatePaths(state_dir).calibration
+        return zone_problems(source.hardware, mat.layout()) + _calibration_problems(calibration)
+    return []
+
+
+def scenario_problem(name: str, every: bool = True) -> str | None:
+    """Why ``name`` is not a scenario (the nearest names and where the list is), or None;
+    with ``every``, ``all`` (every scenario in turn) is a name too."""
+    from controller.service.playlist import EVERY_SCENARIO
+    from firmware.sim.scenarios import SCENARIOS
+
+    if name in SCENARIOS or (every and name == EVERY_SCENARIO):
+        return None
+    close = difflib.get_close_matches(name, list(SCENARIOS), n=3)
+    nearest = f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"unknown scenario {name!r}{nearest} ({LIST_HINT})"
+
+
+def mat_described(mat: MatConfig) -> bool:
+    """True when the config's [mat] says anything about the platform or its zones."""
     layout_fields = {"width_m", "length_m", "columns", "rows", "zones"}
-    return bool(layout_fields & config.mat.model_fields_set)
+    return bool(layout_fields & mat.model_fields_set)
 
 
-def _simulated(scenario: str, layout: MatLayout | None, clock: Clock, speed: float) -> FrameSource:
+def _frame_file_problems(path: Path) -> list[str]:
+    try:
+        with path.open("rb") as handle:
+            read_frames(bounded_lines(handle))  # the header: the layout the service will use
+    except FileNotFoundError:
+        return [f"source.file: no such file: {path}"]
+    except PermissionError:
+        return [f"source.file: cannot read {path} (as this user)"]
+    except IsADirectoryError:
+        return [f"source.file: {path} is a directory, not a frame file"]
+    except OSError as exc:
+        return [f"source.file: cannot read {path}: {exc.strerror}"]
+    except FrameFileError as exc:
+        return [f"source.file: {path}: {exc}"]
+    return []
+
+
+def _calibration_problems(path: Path) -> list[str]:
+    """A calibration.json the service would refuse to start with (absent is fine)."""
+    try:
+        load_calibration(path)
+    except CalibrationError as exc:
+        return [f"calibration: {exc}"]
+    except PermissionError:
+        return [f"calibration: cannot read {path} (as this user)"]
+    except OSError as exc:
+        return [f"calibration: cannot read {path}: {exc.strerror}"]
+    return []
+
+
+def _simulated(src: SourceConfig, layout: MatLayout | None, clock: Clock) -> FrameSource:
+    from controller.service.playlist import ScenarioPlaylist, scenario_names
+
+    names = scenario_names(src.scenario)
+    if src.loop or len(names) > 1:
+        return ScenarioPlaylist(names, clock, speed=src.speed, loop=src.loop, layout=layout)
     from firmware.sim.scenarios import build
     from firmware.sim.source import SimulatedSource
 
-    source: FrameSource = SimulatedSource(build(scenario, layout=layout), clock, speed=speed)
+    source: FrameSource = SimulatedSource(build(src.scenario, layout=layout), clock, src.speed)
     return source
 
 
 def _hardware(config: AppConfig, clock: Clock, layout: MatLayout) -> FrameSource:
     from firmware.sampling import open_hardware_source
 
-    hardware = getattr(config.source, "hardware", None)
-    if hardware is None:
-        raise ValueError(f"source.kind = {config.source.kind!r} needs a [source.hardware] table")
+    hardware = config.source.hardware
+    assert hardware is not None  # the config's validator makes sure
     source: FrameSource = open_hardware_source(
         config.source.kind, hardware, layout, clock, StatePaths(config.storage.dir).calibration
     )

@@ -3,12 +3,15 @@
 Tiles are drawn where the layout puts them, in the mat's proportions (a terminal cell is about
 twice as tall as wide), coloured by load with 256-colour ANSI backgrounds, or shaded with
 block characters when colour is off. Each tile shows its load; ``◉`` marks the centre of
-pressure. Below the mat: posture, total load, balance, session timer, breathing, alerts and
-faults. (controller.wire.payloads.state_from_payload reads a ``MatState`` off the wire.)
+pressure. Below the mat: posture, total load, balance (``+`` = the user's right side carries
+more, as in balance.py, and said in words), session timer, breathing, alerts and faults.
+Given the terminal's size, the screen fits it: the tiles shrink and the least useful lines
+go first. (controller.wire.payloads.state_from_payload reads a ``MatState`` off the wire.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from controller.core.state import MatState, SessionSnapshot
@@ -20,6 +23,11 @@ _SHADES = " ░▒▓█"
 _FAULT_BG = 90
 _RESET = "\x1b[0m"
 COP_MARK = "◉"
+MAX_ROWS = 24  # the tallest mat drawing: more rows add no detail
+BAR_MIN, BAR_MAX = 5, 21  # balance bar cells
+# The status lines that go first when the terminal is short, least useful first.
+DROP_FIRST = ("breathing", "feet", "head", "balance", "session", "alerts", "posture")
+Line = tuple[str, str]  # (name, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +38,13 @@ class Canvas:
     rows: int
 
 
-def canvas_for(layout: MatLayout, max_cols: int = 60, max_rows: int = 24) -> Canvas:
+def canvas_for(layout: MatLayout, max_cols: int = 60, max_rows: int = MAX_ROWS) -> Canvas:
     """The largest canvas in the mat's proportions (cells are ~2:1 tall) that fits."""
     aspect = 2.0 * layout.width_m / layout.length_m  # columns per row
     rows = max_rows
     if rows * aspect > max_cols:
-        rows = max(len(layout.zones) and 3, int(max_cols / aspect))
-    return Canvas(cols=max(8, round(rows * aspect)), rows=rows)
+        rows = max(1, min(rows, int(max_cols / aspect)))
+    return Canvas(cols=min(max_cols, max(8, round(rows * aspect))), rows=rows)
 
 
 def _cell_of(layout: MatLayout, canvas: Canvas, x_m: float, y_m: float) -> tuple[int, int]:
@@ -171,33 +179,45 @@ def _colour(kg_level: float, fault: bool) -> str:
     return f"\x1b[38;5;{fg};48;5;{bg}m"
 
 
-def status_lines(state: MatState | None, source: str = "") -> list[str]:
-    """Posture, load, balance, session, breathing, alerts: one short line each."""
+def status_lines(state: MatState | None, source: str = "", width: int = 80) -> list[Line]:
+    """Posture, load, balance, session, breathing, alerts: one short line each, each with
+    its name (``DROP_FIRST`` says which go first when the terminal is short)."""
     if state is None:
-        return [f"waiting for data{f' from {source}' if source else ''} …"]
+        return [("waiting", f"waiting for data{f' from {source}' if source else ''} …")]
     s = state.session
-    lines = [
-        f"posture   {state.posture:<9} load {state.load_kg:6.1f} kg",
-        f"balance   {_balance(state.imbalance)}",
-        f"session   {_timer(s)}",
-        f"breathing {'—' if state.breathing_bpm is None else f'{state.breathing_bpm:.1f} /min'}",
-    ]
     alerts = [f"UNEVEN LOAD ({state.uneven_side})"] if state.uneven else []
     alerts += [f"FAULT {zone}: {why}" for zone, why in sorted(state.faults.items())]
-    lines.append("alerts    " + (", ".join(alerts) if alerts else "none"))
-    return lines
+    bpm = state.breathing_bpm
+    return [
+        ("posture", f"posture   {state.posture:<9} load {state.load_kg:6.1f} kg"),
+        ("balance", f"balance   {balance_text(state.imbalance, width - 10)}"),
+        ("session", f"session   {_timer(s)}"),
+        ("breathing", f"breathing {'—' if bpm is None else f'{bpm:.1f} /min'}"),
+        ("alerts", "alerts    " + (", ".join(alerts) if alerts else "none")),
+    ]
 
 
-def _balance(imbalance: float | None, width: int = 21) -> str:
-    """``L [----|---•-] R +0.12``: a bar with the centre line in the middle."""
+def balance_text(imbalance: float | None, width: int = 70) -> str:
+    """``L [----|---•-] R +0.12 right heavier`` in at most ``width`` cells: the bar shrinks
+    first, then the words go. The sign is balance.py's: (R − L) / (R + L), + = right."""
     if imbalance is None:
         return "—"
+    value = max(-1.0, min(1.0, imbalance))
+    side = "even" if abs(value) < 0.005 else ("right" if value > 0 else "left") + " heavier"
+    for words in (f" {value:+.2f} {side}", f" {value:+.2f}"):
+        room = min(BAR_MAX, width - len(words) - len("L [] R"))
+        bar_width = room if room % 2 else room - 1  # odd: the centre line has a middle cell
+        if bar_width >= BAR_MIN:
+            return f"L [{_bar(value, bar_width)}] R{words}"
+    return f"{value:+.2f} {side}"[:width]
+
+
+def _bar(value: float, width: int) -> str:
     half = width // 2
-    pos = half + round(max(-1.0, min(1.0, imbalance)) * half)
     bar = ["-"] * width
     bar[half] = "|"
-    bar[pos] = "•"
-    return f"L [{''.join(bar)}] R {imbalance:+.2f}"
+    bar[half + round(value * half)] = "•"
+    return "".join(bar)
 
 
 def _clock(seconds: float) -> str:
@@ -219,17 +239,59 @@ def render(
     *,
     title: str = "acumat monitor",
     source: str = "",
+    note: str = "",
     colour: bool = True,
-    max_cols: int = 60,
-    max_rows: int = 24,
+    size: tuple[int, int] | None = None,
 ) -> list[str]:
-    """The whole screen: a title, the head end, the tiles, the foot end, the status."""
-    canvas = canvas_for(layout, max_cols, max_rows)
+    """The whole screen: a title, ``note`` (what is wrong with the feed), the head end, the
+    tiles, the foot end, the status. ``size`` (columns, lines of the terminal) fits it in:
+    one line is left for the cursor, the tiles shrink to what is left (never below a row per
+    band of tiles), and when even that does not fit, ``DROP_FIRST`` lines go first. With no
+    ``size`` the mat is drawn up to 60 × 24 cells (``--once`` to a file)."""
+    cols, lines = size if size is not None else (80, 0)
+    text_cols = max(8, cols - 1)  # a line that fills the last column may wrap on some terminals
     head = f"{title}{f' — {source}' if source else ''}"
+    top: list[Line] = [("title", head)] + ([("note", note)] if note else [])
+    # With no state, the note says why; "waiting for data" would contradict it.
+    body = status_lines(state, source, text_cols) if state is not None or not note else []
+    extra: list[Line] = [("head", ""), ("feet", "")]
+    if size is None:
+        return _draw(layout, state, canvas_for(layout), text=(top, body, text_cols), colour=colour)
+    room = lines - 1 - len(top)
+    for name in DROP_FIRST:
+        if room - len(body) - len(extra) >= _min_rows(layout):
+            break
+        body = [line for line in body if line[0] != name]
+        extra = [line for line in extra if line[0] != name]
+    rows = max(1, min(MAX_ROWS, room - len(body) - len(extra)))
+    canvas = canvas_for(layout, max_cols=min(60, text_cols), max_rows=rows)
+    ends = {name for name, _ in extra}
+    drawn = _draw(layout, state, canvas, text=(top, body, text_cols), colour=colour, ends=ends)
+    return drawn[: max(1, lines - 1)]
+
+
+def _draw(
+    layout: MatLayout,
+    state: MatState | None,
+    canvas: Canvas,
+    *,
+    text: tuple[list[Line], list[Line], int],
+    colour: bool,
+    ends: Collection[str] = ("head", "feet"),
+) -> list[str]:
+    """The lines above the mat, the mat, the lines below; text cut at ``text_cols``."""
+    top, body, text_cols = text
+    head = ["head".center(canvas.cols)] if "head" in ends else []
+    feet = ["feet".center(canvas.cols)] if "feet" in ends else []
     return [
-        head,
-        "head".center(canvas.cols),
+        *(text[:text_cols] for _, text in top),
+        *head,
         *mat_lines(layout, state, canvas, colour),
-        "feet".center(canvas.cols),
-        *status_lines(state, source),
+        *feet,
+        *(text[:text_cols] for _, text in body),
     ]
+
+
+def _min_rows(layout: MatLayout) -> int:
+    """Two terminal rows per band of tiles from head to feet: a tile's label and its edge."""
+    return 2 * len({round(z.y0_m, 6) for z in layout.zones})

@@ -4,7 +4,9 @@
 recorder.py) or a plain acumat-frames/1 file (replayed through ``MatController`` with the
 breathing estimator) into a ``SessionTrace``: per-zone load, imbalance, head-to-foot centre of
 pressure, breathing points, uneven spells and the session's marks, all on a time axis that
-starts at the first frame. ``find_session`` resolves ``last``, a uid or a path. No drawing here
+starts at the first frame, and what the session was (``title``: program, date and time,
+duration, completed or why it ended early, from the recording's header and the session's
+own events). ``find_session`` resolves ``last``, a uid or a path. No drawing here
 (report_plot.py draws).
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,14 @@ MARKED = {
 }
 
 
+# Why a session ended, as the title says it (core/summary.py's EndReason).
+END_REASONS = {
+    "left_mat": "left the mat",
+    "command": "stopped by a command",
+    "max_duration": "reached the longest session allowed",
+}
+
+
 class SessionNotFoundError(ControllerError, FileNotFoundError):
     """No recording by that uid, no recordings at all, or no such file."""
 
@@ -41,8 +52,12 @@ class SessionNotFoundError(ControllerError, FileNotFoundError):
 class SessionTrace:
     """Everything a report draws; times in seconds from the first frame."""
 
-    title: str
+    source: str  # "recording <uid>" or "replay of <file>"
     layout: MatLayout
+    started_wall_s: float | None = None  # the session's start, Unix time (recordings only)
+    # The session_started / session_ended events (a replayed file may hold several sessions).
+    started: list[dict[str, Any]] = field(default_factory=list)
+    ended: list[dict[str, Any]] = field(default_factory=list)
     alert_imbalance: float = 0.20
     t_s: list[float] = field(default_factory=list)
     zones_kg: list[list[float | None]] = field(default_factory=list)  # one list per zone
@@ -69,6 +84,30 @@ class SessionTrace:
             self._uneven(t, bool(event.get("active")))
         elif kind in MARKED:
             self.marks.append((t, mark_label(event)))
+        if kind == "session_started":
+            self.started.append(event)
+        elif kind == "session_ended":
+            self.ended.append(event)
+
+    @property
+    def title(self) -> str:
+        """What the session was: ``Relax session · Mon 30 Nov 2026, 08:27 CET · 9 min 13 s
+        of 20 min, ended early: left the mat``; a replay of several sessions lists each."""
+        if not self.started:
+            return "No session"
+        parts = [f"{str(self.started[0].get('program')).capitalize()} session"]
+        if len(self.started) > 1:
+            parts = [f"{len(self.started)} sessions"]
+        if self.started_wall_s is not None:
+            when = datetime.fromtimestamp(self.started_wall_s).astimezone()
+            parts.append(when.strftime("%a %d %b %Y, %H:%M %Z").strip())
+        if len(self.started) > 1:
+            parts += [f"{e.get('program')} {_figures(e)}" for e in self.ended]
+        elif self.ended:
+            parts.append(_figures(self.ended[-1]))
+        if len(self.ended) < len(self.started):
+            parts.append("unfinished: the recording stops before the session ended")
+        return " · ".join(parts)
 
     def _uneven(self, t: float, active: bool) -> None:
         if active and not (self.uneven and self.uneven[-1][1] < 0):
@@ -83,6 +122,29 @@ class SessionTrace:
         return self
 
 
+def _figures(ended: dict[str, Any]) -> str:
+    """``9 min 13 s of 20 min, ended early: left the mat`` from a session_ended event."""
+    target = ended.get("target_s")
+    of = "" if target is None else f" of {_minutes(float(target))}"
+    return f"{_minutes(float(ended.get('duration_s') or 0.0))}{of}, {_result(ended)}"
+
+
+def _minutes(seconds: float) -> str:
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    if minutes >= 10:  # seconds no longer matter
+        return f"{round(whole / 60)} min"
+    return f"{minutes} min" + (f" {rest} s" if rest else "")
+
+
+def _result(ended: dict[str, Any]) -> str:
+    reason = str(ended.get("reason"))
+    why = END_REASONS.get(reason, reason.replace("_", " "))
+    return "completed" if ended.get("completed") else f"ended early: {why}"
+
+
 def mark_label(event: dict[str, Any]) -> str:
     kind = str(event.get("type"))
     label = MARKED.get(kind, kind)
@@ -91,7 +153,8 @@ def mark_label(event: dict[str, Any]) -> str:
     if kind == "session_target_reached":
         return f"{label} {float(event.get('target_s') or 0) / 60:.0f} min"
     if kind == "session_ended":
-        return f"{label} ({event.get('reason')})"
+        reason = str(event.get("reason"))
+        return f"{label} ({END_REASONS.get(reason, reason.replace('_', ' '))})"
     return label
 
 
@@ -133,7 +196,9 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def _from_recording(path: Path, layout: MatLayout, info: dict[str, Any]) -> SessionTrace:
-    trace = SessionTrace(title=f"session {info.get('uid', path.stem)}", layout=layout)
+    trace = SessionTrace(source=f"recording {info.get('uid', path.stem)}", layout=layout)
+    started = info.get("started_wall_s")
+    trace.started_wall_s = float(started) if isinstance(started, int | float) else None
     parser = FrameParser(layout)
     t0: float | None = None
     for line_no, line in _lines(path):
@@ -153,7 +218,7 @@ def _replayed(path: Path, settings: CoreSettings) -> SessionTrace:
     header, frames = open_frames(path)
     layout = header.layout
     core = build_controller(layout, settings)
-    trace = SessionTrace(title=f"replay of {path.name}", layout=layout)
+    trace = SessionTrace(source=f"replay of {path.name}", layout=layout)
     t0: float | None = None
     for frame in frames:
         t0 = frame.t if t0 is None else t0

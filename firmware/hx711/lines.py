@@ -4,13 +4,41 @@ Two ways to reach them: gpiozero pins from any pin factory (the default factory 
 ``MockFactory`` and the emulator in tests), one call per line per bit; or lgpio's group
 calls, where one ``group_read`` samples every data line at once (bit 0 = the first line).
 lgpio is passed in as a module, never imported here, so this imports on any machine and a
-fake lgpio can count the calls.
+fake lgpio can count the calls. ``pin_factory`` turns ``[source.hardware] pin_library`` into
+gpiozero's factory for it: lgpio, RPi.GPIO (Bullseye-era systems), or gpiozero's own pick.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, Protocol
+
+# What to install for each library, said where it is found missing.
+NEEDS = {
+    "lgpio": "pin_library = 'lgpio' needs lgpio (apt install python3-lgpio, or the 'pi' extra)",
+    "rpigpio": "pin_library = 'rpigpio' needs RPi.GPIO (apt install python3-rpi.gpio)",
+}
+
+
+def pin_factory(library: str, gpiochip: int = 0) -> Any:
+    """gpiozero's pin factory for ``library`` (``None`` for ``auto``: gpiozero picks, honouring
+    $GPIOZERO_PIN_FACTORY). A library that is not installed is an ``ImportError`` saying
+    which package to install."""
+    if library == "auto":
+        return None
+    if library == "rpigpio":
+        try:
+            from gpiozero.pins.rpigpio import RPiGPIOFactory
+        except ImportError:
+            raise ImportError(NEEDS[library]) from None
+        return RPiGPIOFactory()
+    if library == "lgpio":
+        try:
+            from gpiozero.pins.lgpio import LGPIOFactory
+        except ImportError:
+            raise ImportError(NEEDS[library]) from None
+        return LGPIOFactory(chip=gpiochip)
+    raise ValueError(f"pin_library must be auto, lgpio or rpigpio, got {library!r}")
 
 
 class Lines(Protocol):

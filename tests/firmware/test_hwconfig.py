@@ -68,12 +68,53 @@ def test_a_zone_without_a_board_is_refused() -> None:
     hw = _hw()
     del hw["zones"]["middle_left"]["data_pin"]
     assert _problems("hx711", hw) == [
-        "source: hardware: zone middle_left has no board: give data_pin"
+        "source.hardware: zone middle_left has no board: give data_pin"
     ]
     hw_iio = {"zones": {"upper_left": {"iio_device": 0}, "upper_right": {}}}
     assert _problems("iio", hw_iio) == [
-        "source: hardware: zone upper_right has no board: give iio_device"
+        "source.hardware: zone upper_right has no board: give iio_device"
     ]
+
+
+def test_a_reused_pin_is_reported_beside_the_other_problems_of_the_table() -> None:
+    hw = _hw(gain=100)
+    hw["zones"]["upper_left"]["data_pin"] = 40
+    hw["zones"]["lower_right"]["data_pin"] = 13  # upper_right's
+    problems = _problems("hx711", hw)
+    assert sorted(line.split(": ")[0] for line in problems) == [
+        "source.hardware",
+        "source.hardware.gain",
+        "source.hardware.zones.upper_left.data_pin",
+    ]
+    assert "source.hardware: GPIO 13 is used twice" in problems
+
+
+def test_every_zone_without_a_board_is_its_own_line() -> None:
+    hw = _hw(clock_pin=None)
+    del hw["zones"]["middle_left"]["data_pin"]
+    del hw["zones"]["lower_left"]["data_pin"]
+    assert _problems("hx711", hw) == [
+        "source.hardware: zone middle_left has no board: give data_pin",
+        "source.hardware: zone lower_left has no board: give data_pin",
+        "source.hardware: clock_pin is needed: the GPIO of the shared PD_SCK line",
+    ]
+
+
+def test_every_bad_calibration_is_its_own_line() -> None:
+    hw = _hw()
+    hw["zones"]["upper_left"]["scale_counts_per_kg"] = 0
+    hw["zones"]["lower_left"]["offset_counts"] = 1e9
+    problems = _problems("hx711", hw)
+    assert len(problems) == 2
+    assert problems[0].startswith("source.hardware: zone upper_left: scale_counts_per_kg")
+    assert problems[1].startswith("source.hardware: zone lower_left: offset_counts")
+
+
+def test_the_pin_library_is_one_of_gpiozeros() -> None:
+    assert HardwareConfig.model_validate(_hw()).pin_library == "auto"
+    assert HardwareConfig.model_validate(_hw(pin_library="rpigpio")).pin_library == "rpigpio"
+    (line,) = _problems("hx711", _hw(pin_library="RPi.GPIO"))
+    assert line.startswith("source.hardware.pin_library: Input should be 'auto', 'lgpio' or")
 
 
 def test_backend_specific_rules() -> None:

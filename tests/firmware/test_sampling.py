@@ -30,6 +30,7 @@ from firmware.sampling import (
     SamplingSource,
     ShortWaitAfterMiss,
     open_hardware_source,
+    zone_problems,
 )
 
 CLK = 5
@@ -239,7 +240,18 @@ def test_open_hardware_source_refuses_zones_that_do_not_match(
             "hx711", _hw(list(LAYOUT.names)[:5]), LAYOUT, clock, tmp_path / "calibration.json"
         )
     small = MatLayout.grid(1, 1, 0.5, 0.5)
-    with pytest.raises(HardwareSetupError, match="is not a zone of the mat"):
+    with pytest.raises(HardwareSetupError, match="upper_right: not a zone of the mat"):
         open_hardware_source(
             "hx711", _hw(list(LAYOUT.names)), small, clock, tmp_path / "calibration.json"
         )
+
+
+def test_a_misspelt_zone_is_named_with_the_zone_it_was_meant_to_be() -> None:
+    names = [n if n != "upper_left" else "upper_lft" for n in LAYOUT.names]
+    assert zone_problems(_hw(names), LAYOUT) == [
+        "source.hardware.zones.upper_lft: not a zone of the mat; did you mean upper_left?"
+        f" (zones: {', '.join(LAYOUT.names)})",
+        "source.hardware.zones: zone upper_left has no board"
+        " (add [source.hardware.zones.upper_left])",
+    ]
+    assert zone_problems(_hw(list(LAYOUT.names)), LAYOUT) == []

@@ -24,6 +24,7 @@ def test_the_shipped_config_is_ok(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert code == 0
     assert out.strip().endswith("ok (mat mat1, 6 zones, source hx711, mqtt off)")
+    assert out.startswith("state directory: ")
 
 
 def test_every_problem_is_listed_with_its_path(
@@ -90,3 +91,131 @@ def test_not_toml_and_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "not valid TOML" in out
     assert main(["check-config", str(tmp_path / "absent.toml")]) == 1
     assert "cannot read" in capsys.readouterr().err
+
+
+def _shipped(**replace: str) -> str:
+    text = (ROOT / "config" / "config.toml").read_text(encoding="utf-8")
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def _run(path: Path, state: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["run", "--config", str(path), "--state-dir", str(state), "--quiet"])
+    return code, capsys.readouterr().err
+
+
+def test_a_misspelt_zone_fails_check_config_with_the_line_run_refuses_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = _shipped(**{"zones.upper_left]": "zones.upper_lft]"})
+    text += f'[storage]\ndir = "{tmp_path / "state"}"\n'
+    code, out = _check(tmp_path, text, capsys)
+    assert code == 1
+    typo = "source.hardware.zones.upper_lft: not a zone of the mat; did you mean upper_left?"
+    assert typo in out
+    assert "zone upper_left has no board" in out
+    assert out.strip().endswith("2 problem(s)")
+    code, err = _run(tmp_path / "config.toml", tmp_path / "state", capsys)
+    assert code == 2
+    assert typo in err and "zone upper_left has no board" in err
+
+
+def test_a_reused_pin_is_reported_with_the_other_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = _shipped(**{"data_pin = 13 ": "data_pin = 6 ", "data_pin = 20": "data_pin = 40"})
+    code, out = _check(tmp_path, text, capsys)
+    assert code == 1
+    assert out.strip().endswith("2 problem(s)")
+    assert "source.hardware: GPIO 6 is used twice" in out
+    assert "source.hardware.zones.lower_right.data_pin: GPIO 40" in out
+
+
+def test_problems_in_one_section_do_not_hide_the_checks_between_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = _shipped(
+        **{"zones.lower_right]": "zones.lower_rigth]", "[detection]": "[detection]\nperson_kg = -1"}
+    )
+    code, out = _check(tmp_path, text, capsys)
+    assert code == 1
+    assert "detection.person_kg: " in out
+    assert "source.hardware.zones.lower_rigth: not a zone of the mat" in out
+
+
+@pytest.mark.parametrize(
+    ("source", "expected", "run_says"),
+    [
+        (
+            'kind = "simulate"\nscenario = "relax_sesion"',
+            "source.scenario: unknown scenario 'relax_sesion'",
+            "source.scenario: unknown scenario 'relax_sesion'",
+        ),
+        (
+            'kind = "file"\nfile = "{tmp}/missing.jsonl"',
+            "source.file: no such file: {tmp}/missing.jsonl",
+            "No such file or directory: '{tmp}/missing.jsonl'",
+        ),
+        (
+            'kind = "file"\nfile = "{tmp}/bad.jsonl"',
+            "source.file: {tmp}/bad.jsonl: line 1: ",
+            "{tmp}/bad.jsonl source: line 1: ",
+        ),
+    ],
+)
+def test_the_source_is_checked_as_run_checks_it(
+    source: str, expected: str, run_says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.jsonl").write_text('{"format": "nope"}\n', encoding="utf-8")
+    text = f"[source]\n{source.format(tmp=tmp_path)}\n"
+    code, out = _check(tmp_path, text, capsys)
+    assert code == 1
+    assert expected.format(tmp=tmp_path) in out
+    code, err = _run(tmp_path / "config.toml", tmp_path / "state", capsys)
+    assert code == 2
+    assert run_says.format(tmp=tmp_path) in err
+
+
+def test_an_unknown_scenario_points_to_the_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out = _check(tmp_path, '[source]\nscenario = "relax_sesion"\n', capsys)
+    assert "did you mean relax_session?" in out
+    assert "acumat simulate --list shows them" in out
+    code, out = _check(tmp_path, '[source]\nscenario = "all"\nloop = true\n', capsys)
+    assert code == 0, out
+
+
+def test_a_damaged_calibration_file_is_a_problem_for_hardware_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "calibration.json").write_text("{", encoding="utf-8")
+    storage = f'[storage]\ndir = "{state}"\n'
+    code, out = _check(tmp_path, _shipped() + storage, capsys)
+    assert code == 1
+    assert "calibration: " in out and "calibration.json" in out
+    code, err = _run(tmp_path / "config.toml", state, capsys)
+    assert code == 2 and "calibration.json" in err
+    code, out = _check(tmp_path, storage, capsys)
+    assert code == 0, out
+
+
+def test_the_state_directory_and_calibration_file_are_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "state"
+    code, out = _check(tmp_path, _shipped() + f'[storage]\ndir = "{state}"\n', capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"state directory: {state} ([storage] dir)"
+    assert lines[1] == (
+        f"calibration file: {state / 'calibration.json'}"
+        " (not written yet; no zone has a scale yet: run acumat calibrate)"
+    )
+    code, out = _check(tmp_path, '[source]\nkind = "simulate"\n', capsys)
+    assert "this user's default; set [storage] dir to share it" in out.splitlines()[0]
+    assert "not used by source simulate" in out.splitlines()[1]

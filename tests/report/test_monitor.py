@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from controller.cli import main
+from controller.cli.monitor import Screen, _local, feed_note, watch
 from controller.core.controller import MatController
 from controller.core.state import MatState, SessionSnapshot
 from controller.mqtt.adapter import MqttAdapter
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.watch import MqttWatch
+from controller.service.config import AppConfig
 from controller.service.paths import StatePaths
-from controller.views.monitor import COP_MARK, canvas_for, render, zone_map
+from controller.views.monitor import COP_MARK, balance_text, canvas_for, render, zone_map
 from controller.views.monitor_feed import infer_layout, local_states
 from controller.wire.payloads import state_from_payload, state_payload
 from firmware.clock import FakeClock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
-from tests.mqtt.broker import Broker, wait_until
+from tests.mqtt.broker import Broker, free_port, wait_until
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 GRID_3X3 = MatLayout.grid(3, 3, 0.5, 1.3)
@@ -151,3 +157,153 @@ def test_monitor_reads_a_state_a_running_adapter_published(broker: Broker, tmp_p
     finally:
         watch.close()
         adapter.close()
+
+
+def _visible(lines: list[str]) -> list[str]:
+    return [line.rstrip() for line in plain(lines)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 24), (80, 12), (60, 16)])
+@pytest.mark.parametrize("layout", [DEFAULT_LAYOUT, GRID_3X3])
+def test_the_screen_fits_the_terminal(size: tuple[int, int], layout: MatLayout) -> None:
+    cols, rows = size
+    state = lying(layout, [float(3 + i) for i in range(len(layout.zones))])
+    lines = _visible(render(layout, state, source="mat1 via broker.lan:1883", size=size))
+    assert len(lines) <= rows - 1  # the cursor's line: nothing scrolls the title away
+    assert max(len(line) for line in lines) <= cols - 1  # nothing wraps
+    assert lines[0].startswith("acumat monitor")
+    assert any(line.startswith("posture   lying") for line in lines)
+    if rows >= 16:  # a terminal this tall keeps everything, the ends of the mat included
+        assert lines[1].strip() == "head"
+        assert sum(line.startswith(("balance", "breathing", "alerts")) for line in lines) == 3
+
+
+def test_a_short_terminal_drops_the_least_useful_lines_first() -> None:
+    state = lying(DEFAULT_LAYOUT, [5.0] * 6)
+    names = [line.split()[0] for line in _visible(render(DEFAULT_LAYOUT, state, size=(80, 12)))]
+    assert "breathing" not in names and "head" not in names and "feet" not in names
+    assert {"posture", "balance", "session", "alerts"} <= set(names)
+    tall = [line.split()[0] for line in _visible(render(DEFAULT_LAYOUT, state, size=(80, 40)))]
+    assert {"head", "feet", "breathing"} <= set(tall)
+    assert len(tall) == 1 + 1 + 24 + 1 + 5  # title, head, tiles (no more than 24 rows), feet
+
+
+def test_the_balance_says_its_sign_in_words_and_shrinks_to_fit() -> None:
+    assert balance_text(-0.31) == "L [-------•--|----------] R -0.31 left heavier"
+    assert balance_text(0.12).endswith("R +0.12 right heavier")
+    assert balance_text(0.001).endswith("+0.00 even")
+    narrow = balance_text(0.5, width=29)
+    assert len(narrow) <= 29 and narrow.startswith("L [") and narrow.endswith("R +0.50")
+    assert balance_text(0.5, width=12) == "+0.50 right "
+    assert balance_text(None) == "—"
+
+
+def test_a_note_replaces_the_status_when_there_is_no_state() -> None:
+    lines = _visible(render(DEFAULT_LAYOUT, None, note="mat offline", size=(80, 24)))
+    assert lines[1] == "mat offline"
+    assert not any(line.startswith(("posture", "waiting")) for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--simulate", "nosuch"], "unknown scenario 'nosuch' (acumat simulate --list shows"),
+        (["--simulate", "standng"], "did you mean standing?"),
+        (["--file", "missing.jsonl"], "missing.jsonl: no such file"),
+        (["--simulate", "standing", "--speed", "0"], "--speed must be a positive number"),
+        (["--simulate", "standing", "--speed", "nan"], "--speed must be a positive number"),
+        (["--mqtt", "host:abc"], "--mqtt host:abc: the port must be a number"),
+        (["--mqtt", "host:0"], "--mqtt host:0: port: Input should be greater than or equal to 1"),
+    ],
+)
+def test_a_typo_is_one_line_and_exit_2(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["monitor", *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith("acumat monitor: ") and says in line
+
+
+def test_a_damaged_frame_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "frames.jsonl"
+    path.write_text('{"format": "something else"}\n', encoding="utf-8")
+    assert main(["monitor", "--file", str(path), "--once"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"acumat monitor: {path}: line 1: ")
+
+
+def _args(**kw: object) -> argparse.Namespace:
+    values: dict[str, object] = dict(once=True, timeout=5.0, config=None, speed=1.0)
+    values.update(kw)
+    return argparse.Namespace(**values)
+
+
+def test_a_local_run_is_drawn_at_the_terminals_size() -> None:
+    out = io.StringIO()
+    screen = Screen(out, live=True, size=lambda: os.terminal_size((40, 20)))
+    args = _args(simulate="standing", file=None, once=False, speed=1e6)
+    assert _local(args, AppConfig(), FakeClock(), screen, colour=False) == 0
+    last = out.getvalue().split("\x1b[H")[-1]
+    lines = _visible(last.split("\n"))[:-1]  # the part after the last newline is the cursor's
+    assert 5 < len(lines) <= 19
+    assert max(len(line) for line in lines) <= 39
+
+
+def test_a_closed_port_is_said_on_the_screen_and_in_the_exit_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    port = free_port()  # nothing listens there
+    mqtt = MqttConfig.model_validate({"host": "127.0.0.1", "port": port})
+    out = io.StringIO()
+    code = watch(mqtt, "mat1", AppConfig(), clock=FakeClock(), screen=Screen(out, live=False),
+                 colour=False, args=_args())  # fmt: skip
+    assert code == 1
+    reason = f"cannot reach the broker at 127.0.0.1:{port}"
+    assert reason in out.getvalue().splitlines()[1]
+    assert reason in capsys.readouterr().err
+
+
+@pytest.mark.broker
+def test_an_offline_mat_is_said_and_its_last_posture_not_shown(
+    broker: Broker, tmp_path: Path
+) -> None:
+    config = MqttConfig.model_validate(
+        {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0}
+    )
+    where = f"127.0.0.1:{broker.port}"
+    silent = MqttWatch(config, "nobody")
+    silent.start()
+    try:
+        assert wait_until(lambda: silent.connected)
+        assert feed_note(silent, 5.0, where) == (
+            f"connected to {where}; nothing from this mat yet (is --mat right?)"
+        )
+    finally:
+        silent.close()
+    paths, clock, wall_at = StatePaths(tmp_path / "state"), FakeClock(), WallAt()
+    wall_at.anchor(0.0, clock.wall())
+    adapter = MqttAdapter(
+        config, mat_id="mat7", mat_name="Mat 7", layout=DEFAULT_LAYOUT, programs=("relax",),
+        clock=clock, wall_at=wall_at, outbox_path=paths.outbox("mat7"),
+        history_path=paths.history,
+    )  # fmt: skip
+    adapter.start()
+    assert wait_until(adapter.connected.is_set)
+    loads = [5.0, 6.0, 7.0, 8.0, 9.0, 10.0]
+    adapter.on_frame(ZoneFrame(t=1.0, load_kg=tuple(loads)), [], lying(DEFAULT_LAYOUT, loads))
+    adapter.close()  # says offline, retained
+    feed = MqttWatch(config, "mat7")
+    feed.start()
+    try:
+        assert wait_until(lambda: feed.availability == "offline" and feed.state is not None)
+        note = feed_note(feed, 0.0, where)
+        assert (
+            note
+            == "mat offline: its service is stopped or lost the broker (last seen: lying, 45.0 kg)"
+        )
+    finally:
+        feed.close()

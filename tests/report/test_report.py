@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from matplotlib.image import imread
+from matplotlib.text import Text
 
 from controller.cli import main
 from controller.storage.recorder import SessionRecorder, recordings
-from controller.views.report import SessionNotFoundError, find_session, load_trace
-from controller.views.report_plot import PANEL_TITLES, ReportError, render
+from controller.views.report import SessionNotFoundError, SessionTrace, find_session, load_trace
+from controller.views.report_plot import PANEL_TITLES, ReportError, figure, render, style
 from firmware.clock import WallAt
+from firmware.framefile import parse_header
 from firmware.layout import DEFAULT_LAYOUT
 from tests.report.test_recorder import play_session, run_file
 
@@ -20,7 +24,7 @@ from tests.report.test_recorder import play_session, run_file
 def test_a_plain_frame_file_is_replayed_into_a_trace(shift_left_file: Path) -> None:
     trace = load_trace(shift_left_file)
     labels = [label for _, label in trace.marks]
-    assert labels[0] == "started (relax)" and labels[-1] == "ended (left_mat)"
+    assert labels[0] == "started (relax)" and labels[-1] == "ended (left the mat)"
     assert len(trace.zones_kg) == 6 and all(len(z) == len(trace.t_s) for z in trace.zones_kg)
     # the scenario leans left for 4 minutes: one uneven spell, inside the session, >= 3 min
     (spell,) = trace.uneven
@@ -37,7 +41,8 @@ def test_svg_has_the_panels_thresholds_and_event_labels(
 ) -> None:
     out = render(load_trace(shift_left_file), tmp_path / "s.svg")
     svg = out.read_text()
-    for text in (*PANEL_TITLES, "started (relax)", "ended (left_mat)", "+0.20 right"):
+    texts = (*PANEL_TITLES, "started (relax)", "ended (left the mat)", "+0.20 right heavier")
+    for text in (*texts, "Relax session · 9 min 13 s of 20 min, ended early: left the mat"):
         assert text.replace("&", "&amp;") in svg, text
     assert 50_000 < out.stat().st_size < 800_000
     assert len(re.findall(r"<path ", svg)) > 20
@@ -56,11 +61,18 @@ def test_a_recording_reports_its_own_frames_and_events(
     shift_left_file: Path, tmp_path: Path
 ) -> None:
     run_file(shift_left_file, tmp_path)
-    trace = load_trace(find_session("last", tmp_path))
-    assert trace.title.startswith("session mat1:")
+    path = find_session("last", tmp_path)
+    trace = load_trace(path)
+    assert trace.source == f"recording {path.stem}"
+    started = parse_header(path.read_text().splitlines()[0]).extra["recording"]["started_wall_s"]
+    when = datetime.fromtimestamp(started).astimezone()
+    assert trace.title == (
+        f"Relax session · {when:%a %d %b %Y, %H:%M} {when.tzname()}"
+        " · 9 min 13 s of 20 min, ended early: left the mat"
+    )
     assert trace.t_s[0] == 0.0  # the recording starts at the session's start
     assert trace.marks[0] == (0.0, "started (relax)")
-    assert trace.marks[-1][1] == "ended (left_mat)"
+    assert trace.marks[-1][1] == "ended (left the mat)"
     assert trace.uneven and trace.breathing
 
 
@@ -96,3 +108,60 @@ def test_cli_writes_the_picture_and_refuses_bad_input(
 def test_bad_suffix_is_refused_before_drawing(shift_left_file: Path, tmp_path: Path) -> None:
     with pytest.raises(ReportError):
         render(load_trace(shift_left_file), tmp_path / "x.jpg")
+
+
+def _trace(*events: dict[str, object]) -> SessionTrace:
+    trace = SessionTrace(source="replay of x.jsonl", layout=DEFAULT_LAYOUT)
+    for t, event in enumerate(events):
+        trace.add_event(float(t), event)
+    return trace
+
+
+STARTED = {"type": "session_started", "program": "energy", "target_s": 600}
+
+
+def _ended(duration_s: float, completed: bool, reason: str) -> dict[str, object]:
+    return {"type": "session_ended", "program": "energy", "duration_s": duration_s,
+            "completed": completed, "reason": reason, "target_s": 600}  # fmt: skip
+
+
+def test_the_title_says_what_the_session_was() -> None:
+    assert _trace(STARTED, _ended(605.2, True, "left_mat")).title == (
+        "Energy session · 10 min of 10 min, completed"
+    )
+    assert _trace(STARTED, _ended(59.6, False, "command")).title == (
+        "Energy session · 1 min of 10 min, ended early: stopped by a command"
+    )
+    assert _trace(STARTED, _ended(1500.0, True, "max_duration")).title == (
+        "Energy session · 25 min of 10 min, completed"
+    )
+    assert _trace(STARTED).title == (
+        "Energy session · unfinished: the recording stops before the session ended"
+    )
+    assert _trace().title == "No session"
+    two = _trace(STARTED, _ended(125, False, "left_mat"), STARTED, _ended(30, False, "left_mat"))
+    assert two.title == (
+        "2 sessions · energy 2 min 5 s of 10 min, ended early: left the mat"
+        " · energy 30 s of 10 min, ended early: left the mat"
+    )
+
+
+def test_no_two_labels_of_the_picture_overlap(shift_left_file: Path, tmp_path: Path) -> None:
+    run_file(shift_left_file, tmp_path)
+    trace = load_trace(find_session("last", tmp_path))
+    # crowd the end: a pause, a resume, a target and a warning within seconds of the end
+    end_t = trace.marks[-1][0]
+    for dt, label in ((-20, "paused"), (-15, "resumed"), (-10, "target 20 min"), (-5, "warning")):
+        trace.marks.append((end_t + dt, label))
+    with style():
+        fig = figure(trace)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    labels = [label for _, label in trace.marks]
+    named = [(text, box) for text, box in boxes if text.strip() in labels or text in PANEL_TITLES
+             or "heavier" in text or text.startswith("Relax session")]  # fmt: skip
+    assert len(named) >= len(labels) + len(PANEL_TITLES) + 3
+    for (a, box_a), (b, box_b) in itertools.combinations(named, 2):
+        assert not box_a.overlaps(box_b), (a, b)

@@ -12,9 +12,12 @@ import pytest
 
 from controller.cli import main
 from controller.cli.simulate import parse_layout
+from controller.service.config import parse_config
+from controller.service.playlist import ScenarioPlaylist, scenario_names
+from controller.service.sources import open_source
 from firmware.clock import FakeClock
 from firmware.framefile import open_frames, read_frames
-from firmware.layout import LayoutError
+from firmware.layout import DEFAULT_LAYOUT, LayoutError
 from firmware.sim.scenarios import SCENARIOS, build
 from firmware.sim.source import SimulatedSource
 from firmware.source import FrameSource
@@ -85,6 +88,8 @@ def test_simulate_list_names_every_scenario(capsys: pytest.CaptureFixture[str]) 
     ("argv", "message"),
     [
         (["simulate", "nope", "--out", "-"], "unknown scenario"),
+        (["simulate", "standin", "--out", "-"], "did you mean standing?"),
+        (["simulate", "all", "--out", "-"], "acumat simulate --list shows them"),
         (["simulate", "standing"], "--out"),
         (["simulate", "--out", "-"], "name a scenario"),
         (["simulate", "standing", "--out", "-", "--layout", "2by4"], "--layout"),
@@ -110,3 +115,62 @@ def test_frames_files_hold_json_nulls_for_dropped_zones(tmp_path: Path) -> None:
     assert main(["simulate", "zone_dropout", "--out", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert any(None in json.loads(line)["zones"].values() for line in lines[1:])
+
+
+def test_a_playlist_plays_scenarios_in_turn_with_time_running_on() -> None:
+    standing, one_foot = build("standing"), build("one_foot")
+    clock = FakeClock(start_s=50.0)
+    source = ScenarioPlaylist(["standing", "one_foot"], clock, speed=10.0)
+    assert source.layout == standing.layout
+    frames = list(source.frames())
+    assert len(frames) == len(standing.loads_kg) + len(one_foot.loads_kg)
+    assert all(b.t > a.t for a, b in itertools.pairwise(frames))
+    second = frames[len(standing.loads_kg)]
+    assert second.t == pytest.approx(len(standing.loads_kg) / standing.rate_hz)
+    assert second.load_kg == next(one_foot.frames()).load_kg
+    assert clock.monotonic() == pytest.approx(50.0 + frames[-1].t / 10.0)
+
+
+def test_a_looping_playlist_never_ends_and_each_round_is_new() -> None:
+    standing = build("standing")
+    n = len(standing.loads_kg)
+    source = ScenarioPlaylist(["standing"], FakeClock(), speed=1e6, loop=True)
+    frames = []
+    for frame in source.frames():
+        frames.append(frame)
+        if len(frames) == 3 * n + 1:
+            source.close()
+    assert len(frames) == 3 * n + 1
+    assert all(b.t > a.t for a, b in itertools.pairwise(frames))
+    assert frames[n].t == pytest.approx(n / standing.rate_hz)
+    assert [f.load_kg for f in frames[:n]] == [f.load_kg for f in standing.frames()]
+    assert [f.load_kg for f in frames[n : 2 * n]] != [f.load_kg for f in frames[:n]]
+
+
+def test_all_plays_the_library_on_one_layout() -> None:
+    assert scenario_names("all") == list(SCENARIOS)
+    assert scenario_names("feet") == ["feet"]
+    source = ScenarioPlaylist(scenario_names("all"), FakeClock(), speed=1e6)
+    last_t = -1.0
+    for frame in source.frames():
+        assert frame.t > last_t and len(frame.load_kg) == len(DEFAULT_LAYOUT.zones)
+        last_t = frame.t
+    total_s = sum(len(build(n, layout=DEFAULT_LAYOUT).loads_kg) / 10.0 for n in SCENARIOS)
+    assert last_t == pytest.approx(total_s - 0.1, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ({"scenario": "all"}, ScenarioPlaylist),
+        ({"scenario": "standing", "loop": True}, ScenarioPlaylist),
+        ({"scenario": "standing"}, SimulatedSource),
+    ],
+)
+def test_the_config_chooses_the_playlist(source: dict[str, object], kind: type) -> None:
+    config = parse_config({"source": {"kind": "simulate", **source}})
+    opened = open_source(config, FakeClock())
+    assert isinstance(opened, kind)
+    assert opened.layout == DEFAULT_LAYOUT
+    grid = parse_config({"mat": {"columns": 3, "rows": 3}, "source": source})
+    assert len(open_source(grid, FakeClock()).layout.zones) == 9

@@ -1,0 +1,83 @@
+"""Simulator scenarios one after another as one frame source: the demo that never ends (shell).
+
+``kind = "simulate"`` with ``scenario = "all"`` plays every library scenario in turn, and
+with ``loop = true`` starts again after the last. Each scenario is built when its turn comes
+(a few tens of ms), on the first one's layout so the service sees one mat throughout; its
+frames are moved on by the length of everything played before, so frame time only grows
+(the core, the journal and the recordings never see time go back). Each round after the
+first uses the next seed, so a day-long demo does not repeat itself exactly. Pacing is
+``paced`` over the injected clock, as for a frame file: tests play hours in milliseconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+from firmware.clock import Clock
+from firmware.filesource import paced
+from firmware.frame import ZoneFrame
+from firmware.layout import MatLayout
+from firmware.sim.scenarios import SCENARIOS, build, default_seed
+from firmware.sim.timeline import SimRun
+
+EVERY_SCENARIO = "all"
+
+
+def scenario_names(scenario: str) -> list[str]:
+    """What ``[source] scenario`` plays: one name, or ``all`` (the library, in its order)."""
+    return list(SCENARIOS) if scenario == EVERY_SCENARIO else [scenario]
+
+
+class ScenarioPlaylist:
+    """Plays ``names`` in turn at ``speed`` × real time; with ``loop``, for ever."""
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        clock: Clock,
+        *,
+        speed: float = 1.0,
+        loop: bool = False,
+        layout: MatLayout | None = None,
+    ) -> None:
+        if not names:
+            raise ValueError("a playlist needs at least one scenario")
+        if not speed > 0:
+            raise ValueError(f"speed must be positive, got {speed}")
+        self._names = list(names)
+        self._clock, self._speed, self._loop = clock, speed, loop
+        self._first: SimRun | None = build(self._names[0], layout=layout)
+        self._layout = self._first.layout
+        self._closed = False
+
+    @property
+    def layout(self) -> MatLayout:
+        return self._layout
+
+    def frames(self) -> Iterator[ZoneFrame]:
+        return paced(self._timeline(), self._clock, self._speed)
+
+    def close(self) -> None:
+        self._closed = True
+
+    def _timeline(self) -> Iterator[ZoneFrame]:
+        offset_s = 0.0
+        for round_no in itertools.count():
+            for name in self._names:
+                run = self._run(name, round_no)
+                for frame in run.frames():
+                    if self._closed:
+                        return
+                    yield replace(frame, t=round(frame.t + offset_s, 6))
+                offset_s += len(run.loads_kg) / run.rate_hz
+            if not self._loop:
+                return
+
+    def _run(self, name: str, round_no: int) -> SimRun:
+        if self._first is not None:  # built in __init__ to learn the layout: play it once
+            run, self._first = self._first, None
+            return run
+        seed = None if round_no == 0 else default_seed(name) + round_no
+        return build(name, layout=self._layout, seed=seed)
