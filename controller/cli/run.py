@@ -166,10 +166,16 @@ def _adapters(
         HistoryAdapter(history, config.mat.id, wall_at, beginner=beginner),
         SessionRecorder(paths.recordings, config.mat.id, layout, wall_at),
     ]
+    broker = None
+    if config.mqtt is not None:  # the MQTT adapter sets it, the console's status line shows it
+        from controller.mqtt.status import BrokerStatus
+
+        broker = BrokerStatus()
     if quiet:  # as a service: events go to the journal, one line each
         adapters.append(EventLog())
     else:
-        adapters.append(ConsoleAdapter(sys.stdout, live=sys.stdout.isatty()))
+        links = [] if broker is None else [broker]
+        adapters.append(ConsoleAdapter(sys.stdout, live=sys.stdout.isatty(), links=links))
     if config.mqtt is not None:
         from controller.mqtt.adapter import MqttAdapter
 
@@ -184,6 +190,7 @@ def _adapters(
                 wall_at=wall_at,
                 outbox_path=paths.outbox(config.mat.id),
                 history_path=paths.history,
+                status=broker,
             )
         )
     return adapters
