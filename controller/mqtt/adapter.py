@@ -298,8 +298,7 @@ class MqttAdapter:
             return
         room = self.config.max_inflight - len(self._inflight)
         if room > 0:
-            for seq, body in self.outbox.pending(self._sent_upto, room):
-                self.outbox.mark_sent(seq)  # before paho has it: the bound must not drop it
+            for seq, body in self.outbox.to_send(self._sent_upto, room):
                 mid = self._client.publish(self.topics.event, with_seq(seq, body), qos=1)
                 self._inflight[mid] = seq
                 self._sent_upto = seq

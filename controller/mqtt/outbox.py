@@ -12,7 +12,7 @@ aside never reuse a ``seq`` their consumers already saw for another event (odds 
 outboxes sharing a block: 1 in 2 million). A file made before this rule keeps its numbering.
 
 Bound: at most ``max_events`` rows. Beyond it the oldest events that are *not* session records
-(``payloads.SESSION_TYPES``) and were not yet handed to the client (``sent_upto``: those may
+(``payloads.SESSION_TYPES``) and were not yet handed to the client (``to_send``: those may
 still arrive, so dropping them would count an event as lost that was not) are deleted. Each
 one is counted in ``dropped`` (persisted in the file), so ``dropped`` is exactly the number of
 ``seq`` numbers no consumer will ever see. The first overflow is logged at once, then at most
@@ -165,18 +165,26 @@ class Outbox:
                     and_more(held),
                 )
 
-    def mark_sent(self, seq: int) -> None:
-        """Events up to ``seq`` were handed to the client: they may arrive, never drop them."""
-        with self._lock:
-            self._sent_upto = max(self._sent_upto, seq)
-
     def pending(self, after_seq: int, limit: int) -> list[tuple[int, str]]:
         """Up to ``limit`` ``(seq, body)`` with ``seq > after_seq``, oldest first."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT seq, body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
-                (after_seq, limit),
-            ).fetchall()
+            return self._pending(after_seq, limit)
+
+    def to_send(self, after_seq: int, limit: int) -> list[tuple[int, str]]:
+        """``pending``, marked as handed to the client in the same breath: from now on they
+        may arrive, so the bound never drops them (read and mark under one lock, or an event
+        read here could be dropped before it is marked, and still be published)."""
+        with self._lock:
+            rows = self._pending(after_seq, limit)
+            if rows:
+                self._sent_upto = max(self._sent_upto, rows[-1][0])
+        return rows
+
+    def _pending(self, after_seq: int, limit: int) -> list[tuple[int, str]]:
+        rows = self._db.execute(
+            "SELECT seq, body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after_seq, limit),
+        ).fetchall()
         return [(int(seq), str(body)) for seq, body in rows]
 
     def ack(self, seqs: Iterable[int]) -> None:
