@@ -248,10 +248,16 @@ def _outputs(  # noqa: PLR0917
     """The console or the event log, and MQTT (its outbox in ``paths``, a temporary directory
     when the state directory cannot be used)."""
     adapters: list[Adapter] = []
+    broker = None
+    if config.mqtt is not None:  # the MQTT adapter sets it, the console's status line shows it
+        from controller.mqtt.status import BrokerStatus
+
+        broker = BrokerStatus()
     if quiet:  # as a service: events go to the journal, one line each
         adapters.append(EventLog())
     else:
-        adapters.append(ConsoleAdapter(sys.stdout, live=sys.stdout.isatty()))
+        links = [] if broker is None else [broker]
+        adapters.append(ConsoleAdapter(sys.stdout, live=sys.stdout.isatty(), links=links))
     if config.mqtt is not None:
         from controller.mqtt.adapter import MqttAdapter
 
@@ -266,6 +272,7 @@ def _outputs(  # noqa: PLR0917
                 wall_at=wall_at,
                 outbox_path=paths.outbox(config.mat.id),
                 history_path=paths.history,
+                status=broker,
             )
         )
     return adapters

@@ -5,8 +5,10 @@ outbox, decides state/zones publishing from frame times) and ``take_commands``; 
 on the network. paho's network thread only reports what happened (``client.Note``: connect,
 message, PUBACK …). Both put typed jobs on one queue; the adapter's worker thread runs them:
 publishes the outbox in ``seq`` order (at most ``max_inflight`` unacknowledged), deletes events
-once acked, parses commands, answers bad ones at once, republishes discovery and state on every
-connect and on HA's birth message.
+once acked, hands commands to the ``CommandInbox`` (which refuses retained ones and answers bad
+ones at once), republishes discovery and state on every connect and on HA's birth message, and
+tells ``Link`` what happened to the connection (the log lines, the ``BrokerStatus`` the
+console shows, a client id taken by another mat).
 
 Every payload is dated by the frame that caused it, through the service's one ``WallAt``: an
 event by its ``t``, state and zones by the frame's. So MQTT, the history, the recordings and
@@ -24,30 +26,31 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
-from functools import partial
 from pathlib import Path
-from typing import Any
 
-from controller.core.commands import CommandRequest, CommandResult
+from controller.core.commands import CommandRequest
 from controller.core.events import Event, SessionEnded
 from controller.core.state import MatState
 from controller.mqtt.client import (
     Acked,
     BrokerClient,
     Connected,
+    ConnectFailed,
     Disconnected,
     Message,
     Note,
     Refused,
     Subscribed,
-    log_note,
+    log_subscribed,
 )
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.discovery import discovery_payload
 from controller.mqtt.history import history_payload, next_midnight_wall_s
+from controller.mqtt.inbox import CommandInbox
+from controller.mqtt.link import Link
 from controller.mqtt.outbox import Outbox
+from controller.mqtt.status import BrokerStatus
 from controller.mqtt.topics import MatTopics
-from controller.wire.commands import parse_command, result_payload
 from controller.wire.payloads import (
     StateThrottle,
     dumps,
@@ -96,13 +99,16 @@ class MqttAdapter:
         wall_at: WallAt,
         outbox_path: Path,
         history_path: Path,
+        status: BrokerStatus | None = None,
     ) -> None:
+        """``status``: where the connection's state is kept for the console (None: a new one,
+        ``self.status``)."""
         self.config, self.mat_id = config, mat_id
         self._clock, self._wall_at = clock, wall_at
         self._names = layout.names
         self.topics = MatTopics.of(config, mat_id)
         self._discovery = dumps(discovery_payload(self.topics, mat_name, programs))
-        self.outbox = Outbox(outbox_path, config.outbox_max_events)
+        self.outbox = Outbox(outbox_path, config.outbox_max_events, clock=clock)
         self._history_path = history_path
         self._throttle = StateThrottle(config.heartbeat_s, config.zones_rate_hz)
         self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
@@ -110,16 +116,19 @@ class MqttAdapter:
         self._stop = threading.Event()
         self._drained = threading.Event()
         self.connected = threading.Event()
-        self._commands: list[CommandRequest] = []
-        self._commands_lock = threading.Lock()
+        self._inbox = CommandInbox(self.topics, self._answer, clock)
         self._inflight: dict[int, int] = {}  # paho mid -> seq; worker thread only
         self._sent_upto = 0
-        self._last_state: str | None = None
+        self._last_state: tuple[MatState, float] | None = None  # and its wall time
         self.history_tz: tzinfo | None = None  # None: the machine's local time
         self._history_next_s = math.inf  # the next local midnight, once published
+        client_id = config.client_id or f"acumat-{mat_id}"
+        self.status = status or BrokerStatus()
+        self._link = Link(config, client_id, mat_id, self.status)
+        self._slow_reconnect = False
         self._client = BrokerClient(
             config,
-            client_id=config.client_id or f"acumat-{mat_id}",
+            client_id=client_id,
             will_topic=self.topics.availability,
             subscriptions=[(self.topics.commands, 1), (self.topics.ha_status, 1)],
             on_note=self._note,
@@ -141,8 +150,8 @@ class MqttAdapter:
             self._wake.set()
         wall_s = self._wall_at(frame.t)
         if self._throttle.state_due(state):
-            self._last_state = state_payload(state, self.mat_id, wall_s)
-            self._put(Publish(self.topics.state, self._last_state, qos=1, retain=True))
+            self._last_state = (state, wall_s)
+            self._put(Publish(self.topics.state, self._state_text(), qos=1, retain=True))
         if self._throttle.zones_due(state.t):
             zones = zones_payload(state, self._names, wall_s)
             self._put(Publish(self.topics.zones, zones, qos=0, retain=False))
@@ -151,10 +160,13 @@ class MqttAdapter:
         # The id is drawn once, here, and stored with the body: a redelivery repeats it.
         return event_body(event, self.mat_id, self._wall_at(event.t), uuid.uuid4().hex)
 
+    def _state_text(self) -> str:
+        assert self._last_state is not None
+        state, wall_s = self._last_state
+        return state_payload(state, self.mat_id, wall_s, dropped=self.outbox.dropped)
+
     def take_commands(self) -> list[CommandRequest]:
-        with self._commands_lock:
-            taken, self._commands = self._commands, []
-        return taken
+        return self._inbox.take()
 
     def close(self) -> None:
         """Waits (bounded) for the outbox to drain, says ``offline``, disconnects."""
@@ -222,13 +234,28 @@ class MqttAdapter:
                     self._publish_history()
             case Acked(mid, refusal):
                 self._on_ack(mid, refusal, acked)
-            case Message(topic, payload):
-                self._on_message(topic, payload)
+            case Message(topic, payload, retain):
+                self._on_message(topic, payload, retain)
+            case Subscribed():
+                log_subscribed(job)
+            case _:
+                self._on_link(job)
+
+    def _on_link(self, note: Connected | ConnectFailed | Refused | Disconnected) -> None:
+        now_s = self._clock.monotonic()
+        match note:
             case Connected():
-                log_note(job, self.config)
+                self._link.connected(now_s)
                 self._announce()
-            case Refused() | Disconnected() | Subscribed():
-                log_note(job, self.config)
+            case ConnectFailed(reason):
+                self._link.failed(now_s, reason)
+            case Refused(reason):
+                self._link.failed(now_s, reason, refused=True)
+            case Disconnected(reason, taken_over):
+                self._link.disconnected(now_s, reason, taken_over)
+        if self._link.in_use != self._slow_reconnect:  # two clients, one id: fight slowly
+            self._slow_reconnect = self._link.in_use
+            self._client.back_off(self.config.reconnect_max_s if self._slow_reconnect else None)
 
     def _on_ack(self, mid: int, refusal: str | None, acked: list[int]) -> None:
         seq = self._inflight.pop(mid, None)
@@ -243,8 +270,8 @@ class MqttAdapter:
         self._client.publish(self.topics.availability, "online", qos=1, retain=True)
         if self.config.discovery:
             self._client.publish(self.topics.discovery, self._discovery, qos=1, retain=True)
-        if self._last_state is not None:
-            self._client.publish(self.topics.state, self._last_state, qos=1, retain=True)
+        if self._last_state is not None:  # with the outbox's dropped count as it is now
+            self._client.publish(self.topics.state, self._state_text(), qos=1, retain=True)
         self._publish_history()
 
     def _publish_history(self) -> None:
@@ -254,31 +281,16 @@ class MqttAdapter:
         self._client.publish(self.topics.history, payload, qos=1, retain=True)
         self._history_next_s = next_midnight_wall_s(now_s, self.history_tz)
 
-    def _on_message(self, topic: str, payload: bytes) -> None:
+    def _on_message(self, topic: str, payload: bytes, retain: bool) -> None:
         if topic == self.topics.ha_status:
             if payload.strip() == b"online":
                 self._announce()
             return
-        name = self.topics.command_name(topic)
-        if name is None:  # not subscribed to; nothing to answer
-            return
-        parsed = parse_command(name, payload)
-        if parsed.command is None:
-            log.warning("command %r rejected: %s", name[:40], parsed.error)
-            self._result(name, parsed.transaction, CommandResult.failure(str(parsed.error)))
-            return
-        request = CommandRequest(parsed.command, partial(self._reply, name, parsed.transaction))
-        with self._commands_lock:
-            self._commands.append(request)
+        self._inbox.receive(topic, payload, retain)
 
-    def _reply(self, name: str, transaction: Any, result: CommandResult) -> None:
-        """The service thread answers a command: queued, published by the worker."""
-        payload = result_payload(transaction, result)
-        self._put(Publish(self.topics.result(name), payload, qos=1, retain=False))
-
-    def _result(self, name: str, transaction: Any, result: CommandResult) -> None:
-        payload = result_payload(transaction, result)
-        self._client.publish(self.topics.result(name), payload, qos=1, retain=False)
+    def _answer(self, topic: str, payload: str) -> None:
+        """A command's result (any thread): queued, published by the worker."""
+        self._put(Publish(topic, payload, qos=1, retain=False))
 
     def _pump(self) -> None:
         """Publishes outbox events in seq order while connected, within the in-flight window."""
@@ -286,7 +298,7 @@ class MqttAdapter:
             return
         room = self.config.max_inflight - len(self._inflight)
         if room > 0:
-            for seq, body in self.outbox.pending(self._sent_upto, room):
+            for seq, body in self.outbox.to_send(self._sent_upto, room):
                 mid = self._client.publish(self.topics.event, with_seq(seq, body), qos=1)
                 self._inflight[mid] = seq
                 self._sent_upto = seq

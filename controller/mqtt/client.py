@@ -6,21 +6,29 @@ handling of refusals. paho 2.x with ``CallbackAPIVersion.VERSION2``; the passwor
 from the file or the environment and handed to paho only (never logged, never in an exception
 text). On paho's network thread nothing of the domain runs: each callback becomes one frozen
 note (``Connected``, ``Refused``, ``Disconnected``, ``Message``, ``Acked``, ``Subscribed``)
-handed to the owner's ``on_note``, which queues it for its own thread.
+handed to the owner's ``on_note``, which queues it for its own thread. A connect that fails
+before any MQTT is spoken (refused port, unknown name, timeout, TLS) becomes ``ConnectFailed``
+with a reason a person can act on (``failure_reason``); paho itself would only say "retrying".
+Under MQTT 5 the CONNECT asks the broker for a maximum packet size, so it never sends the
+client a message larger than ``max_packet_bytes``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import socket
 import ssl
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import paho.mqtt.client as paho
-from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
+from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode, MQTTProtocolVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from controller.errors import ControllerError
@@ -49,14 +57,28 @@ class Refused:
 
 
 @dataclass(frozen=True, slots=True)
-class Disconnected:
+class ConnectFailed:
+    """No MQTT session could even be asked for: the TCP or TLS step failed (``reason``)."""
+
     reason: str
 
 
 @dataclass(frozen=True, slots=True)
+class Disconnected:
+    """The connection closed; ``taken_over``: the broker said another client took this
+    client id (MQTT 5 reason "Session taken over")."""
+
+    reason: str
+    taken_over: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
+    """A message; ``retain`` is set when the broker delivered it as a retained one."""
+
     topic: str
     payload: bytes
+    retain: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,23 +96,32 @@ class Subscribed:
     refusals: tuple[str, ...] = ()
 
 
-Note = Connected | Refused | Disconnected | Message | Acked | Subscribed
+Note = Connected | ConnectFailed | Refused | Disconnected | Message | Acked | Subscribed
+_TAKEN_OVER = 0x8E  # MQTT 5 DISCONNECT "Session taken over"
 
 
-def log_note(note: Note, config: MqttConfig) -> None:
-    """Says what happened to the connection, once per note (the adapter's log lines)."""
-    match note:
-        case Connected():
-            log.info("connected to %s:%d", config.host, config.port)
-        case Refused(reason=reason):
-            log.error("broker %s refused the connection: %s", config.host, reason)
-        case Disconnected(reason=reason):
-            log.warning("disconnected from the broker (%s); reconnecting", reason)
-        case Subscribed(refusals=refusals):
-            for reason in refusals:
-                log.error("subscription refused by the broker: %s", reason)
-        case Message() | Acked():
-            pass
+def failure_reason(exc: OSError, config: MqttConfig) -> str:
+    """Why a connect failed, in words a person can act on (pure)."""
+    where = f"{config.host}:{config.port}"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        detail = exc.verify_message or str(exc)
+        return f"TLS verification of {config.host} failed: {detail}"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS handshake with {where} failed ({exc.reason or exc}): is it a TLS port?"
+    if isinstance(exc, socket.gaierror):
+        return f"host name not found: {config.host} ({exc.strerror})"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"connection refused: nothing listens on {where}"
+    if isinstance(exc, TimeoutError):
+        return f"timed out connecting to {where}"
+    if isinstance(exc, ConnectionResetError | BrokenPipeError) and config.tls_ca is not None:
+        return f"{where} reset the TLS handshake: is it a plain (non-TLS) MQTT port?"
+    return f"cannot connect to {where}: {exc.strerror or exc}"
+
+
+def log_subscribed(note: Subscribed) -> None:
+    for reason in note.refusals:
+        log.error("subscription refused by the broker: %s", reason)
 
 
 # --- the client ---------------------------------------------------------------------------
@@ -116,6 +147,7 @@ class BrokerClient:
         self._subscriptions = list(subscriptions)
         self._on_note = on_note
         self._client = _paho_client(config, client_id, will_topic)
+        self._client.on_connect_error = self._connect_failed
         self._client.on_connect = self._connected
         self._client.on_disconnect = self._disconnected
         self._client.on_message = self._message
@@ -124,8 +156,17 @@ class BrokerClient:
 
     def start(self) -> None:
         """Starts connecting in paho's thread; failures are retried with backoff there."""
-        self._client.connect_async(self.config.host, self.config.port, self.config.keepalive_s)
+        config = self.config
+        self._client.connect_async(
+            config.host, config.port, config.keepalive_s, properties=_connect_properties(config)
+        )
         self._client.loop_start()
+
+    def back_off(self, delay_s: int | None) -> None:
+        """The next reconnects wait ``delay_s`` each (None: the configured doubling again)."""
+        low = self.config.reconnect_min_s if delay_s is None else delay_s
+        high = self.config.reconnect_max_s if delay_s is None else delay_s
+        self._client.reconnect_delay_set(low, high)
 
     def publish(self, topic: str, payload: str, qos: int = 0, retain: bool = False) -> int:
         """Queues a publish (any thread); returns its ``mid``, which ``Acked`` names."""
@@ -149,6 +190,9 @@ class BrokerClient:
 
     # paho's network thread: translate, hand over, nothing else.
 
+    def _connect_failed(self, exc: OSError) -> None:
+        self._on_note(ConnectFailed(failure_reason(exc, self.config)))
+
     def _connected(self, client: Any, _u: Any, _f: Any, rc: ReasonCode, _p: Any) -> None:
         if rc.is_failure:  # a refused CONNACK is not a connection (Frigate's bug)
             self._on_note(Refused(reason_text(rc)))
@@ -160,10 +204,11 @@ class BrokerClient:
         self._on_note(Connected())
 
     def _disconnected(self, _c: Any, _u: Any, _f: Any, rc: ReasonCode, _p: Any) -> None:
-        self._on_note(Disconnected(reason_text(rc)))
+        taken_over = getattr(rc, "value", None) == _TAKEN_OVER
+        self._on_note(Disconnected(reason_text(rc), taken_over))
 
     def _message(self, _c: Any, _u: Any, msg: paho.MQTTMessage) -> None:
-        self._on_note(Message(msg.topic, bytes(msg.payload)))
+        self._on_note(Message(msg.topic, bytes(msg.payload), bool(msg.retain)))
 
     def _published(self, _c: Any, _u: Any, mid: int, rc: ReasonCode, _p: Any) -> None:
         # MQTT 5 only; a 3.1.1 broker drops a denied publish silently and acks it.
@@ -177,8 +222,22 @@ def reason_text(code: ReasonCode | int) -> str:
     return str(getattr(code, "getName", lambda: code)())
 
 
-def _paho_client(config: MqttConfig, client_id: str, will_topic: str | None) -> paho.Client:
-    client = paho.Client(
+class _Paho(paho.Client):
+    """paho's client, telling why a connect failed (paho only retries, and says nothing)."""
+
+    on_connect_error: Callable[[OSError], None] | None = None
+
+    def reconnect(self) -> MQTTErrorCode:
+        try:
+            return super().reconnect()
+        except OSError as exc:  # paho's loop catches it and retries after the backoff
+            if self.on_connect_error is not None:
+                self.on_connect_error(exc)
+            raise
+
+
+def _paho_client(config: MqttConfig, client_id: str, will_topic: str | None) -> _Paho:
+    client = _Paho(
         CallbackAPIVersion.VERSION2,
         client_id=client_id,
         protocol=_protocol(config),
@@ -200,6 +259,16 @@ def _protocol(config: MqttConfig) -> MQTTProtocolVersion:
     return MQTTProtocolVersion.MQTTv5 if config.protocol == "5" else MQTTProtocolVersion.MQTTv311
 
 
+def _connect_properties(config: MqttConfig) -> Properties | None:
+    """MQTT 5: the broker must not send a packet larger than ``max_packet_bytes`` (it drops
+    it for this client). MQTT 3.1.1 has no such field: paho reads whatever comes."""
+    if config.protocol != "5":
+        return None
+    properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+    properties.MaximumPacketSize = config.max_packet_bytes
+    return properties
+
+
 def _credentials(client: paho.Client, config: MqttConfig) -> None:
     if config.username is None:
         return
@@ -207,7 +276,38 @@ def _credentials(client: paho.Client, config: MqttConfig) -> None:
         password = config.password()
     except OSError as exc:  # the file name is fine to show, its content never
         raise MqttSetupError(f"cannot read mqtt.password_file: {exc.strerror}") from None
+    _warn_exposed(config, password)
     client.username_pw_set(config.username, password)
+
+
+def _warn_exposed(config: MqttConfig, password: str | None) -> None:
+    """One warning each: a password file anyone may read; a password sent in clear text."""
+    if config.password_file is not None:
+        with contextlib.suppress(OSError):
+            mode = config.password_file.stat().st_mode
+            if mode & stat.S_IROTH:
+                log.warning(
+                    "mqtt.password_file %s can be read by every user (mode %03o): "
+                    "chmod o-r it (0600 or 0640)",
+                    config.password_file,
+                    stat.S_IMODE(mode),
+                )
+    if password is not None and config.tls_ca is None and not is_loopback(config.host):
+        log.warning(
+            "the MQTT password goes to %s without TLS: anyone on the network path can read "
+            "it (set mqtt.tls_ca)",
+            config.host,
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (names are not resolved: a name is remote)."""
+    if host.lower() in {"localhost", "localhost.localdomain", "ip6-localhost"}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _tls(client: paho.Client, config: MqttConfig) -> None:

@@ -62,6 +62,14 @@ class MqttConfig(BaseModel):
         description="Outbox bound: beyond it the oldest non-session events are dropped "
         "(counted and logged); session records are never dropped.",
     )
+    max_packet_bytes: int = Field(
+        65_536,
+        ge=8_192,
+        le=268_435_455,
+        description="MQTT 5: the broker must not send acumat a packet larger than this, bytes "
+        "(a command payload over 4 KiB is answered with an error; a packet over this bound "
+        "never arrives). MQTT 3.1.1 cannot ask: set max_packet_size on the broker.",
+    )
     close_timeout_s: float = Field(
         3.0, ge=0, description="On shutdown, wait at most this long for the outbox to drain."
     )

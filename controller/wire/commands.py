@@ -2,7 +2,9 @@
 
 Whatever a client sends becomes either a command or an error text, never an exception: bad
 UTF-8, bad JSON, a non-object, an unknown name or field, a wrong type. An empty payload is an
-empty object. ``transaction`` (any JSON value) is echoed in the result when it could be read.
+empty object here (MQTT never passes one: there it is how a retained command is cleared, and
+``controller.mqtt.inbox`` ignores it, as it refuses retained commands). ``transaction`` (any
+JSON value) is echoed in the result when it could be read.
 """
 
 from __future__ import annotations

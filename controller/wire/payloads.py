@@ -67,10 +67,16 @@ def alerts(state: MatState) -> list[str]:
     return ["uneven_load"] if state.uneven else []
 
 
-def state_payload(state: MatState, mat_id: str, wall_s: float) -> str:
+def state_payload(
+    state: MatState, mat_id: str, wall_s: float, *, dropped: int | None = None
+) -> str:
+    """The retained state; ``dropped`` (MQTT: events the outbox bound dropped, ever) is added
+    when given."""
     data = _clean(state.to_dict())
     data["alerts"] = alerts(state)
     data["fault"] = bool(state.faults)
+    if dropped is not None:
+        data["dropped"] = dropped
     head = {"schema_version": SCHEMA_VERSION, "ts": iso_utc(wall_s), "mat": mat_id}
     return dumps({**head, **data})
 

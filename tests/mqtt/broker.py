@@ -92,9 +92,14 @@ class Broker:
         return self.process is not None and self.process.poll() is not None
 
     def stop(self) -> None:
+        """SIGTERM; a mosquitto still there 10 s later (seen once under load) is killed."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
         self.process = None
 
     def log(self) -> str:

@@ -21,6 +21,14 @@ from firmware.layout import DEFAULT_LAYOUT
 from tests.mqtt.broker import Broker, Recorder, wait_until
 
 PROGRAMS = ("energy", "relax", "sleep")
+
+
+def local(seq: int) -> int:
+    """A ``seq`` within its outbox's block (a new outbox starts at a random block of 2**32:
+    its first event is local 1)."""
+    return seq % 2**32
+
+
 MAT1 = MatTopics("acumat", "mat1")
 
 

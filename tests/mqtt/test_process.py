@@ -19,6 +19,7 @@ from controller.mqtt.topics import MatTopics
 from controller.storage.history import History
 from firmware.clock import iso_utc
 from tests.mqtt.broker import Broker, Recorder, free_port, wait_until
+from tests.mqtt.conftest import local
 from tests.mqtt.process import Mat, last_seq, outbox_rows
 
 pytestmark = pytest.mark.broker
@@ -34,8 +35,9 @@ def mat(tmp_path: Path) -> Iterator[Mat]:
 
 
 def _seqs(recorder: Recorder, mat_id: str) -> list[int]:
+    """The ``seq`` of every event received, within the outbox's block (from 1)."""
     topic = MatTopics("acumat", mat_id).event
-    return [int(json.loads(m.payload)["seq"]) for m in recorder.on(topic)]
+    return [local(int(json.loads(m.payload)["seq"])) for m in recorder.on(topic)]
 
 
 def test_last_will_says_offline_when_acumat_is_sigkilled(mat: Mat, tmp_path: Path) -> None:
@@ -69,7 +71,7 @@ def test_broker_stopped_and_restarted_mid_session_loses_nothing(mat: Mat, tmp_pa
         assert mat.alive(), "acumat must keep running without its broker"
         broker.start()
         assert mat.wait(60) == 0, mat.log()
-        produced = last_seq(mat.outbox)
+        produced = local(last_seq(mat.outbox))
         consumer.wait_for(lambda ms: set(_seqs(consumer, "procmat")) >= set(range(1, produced)))
         seqs = _seqs(consumer, "procmat")
         assert sorted(set(seqs)) == list(range(1, produced + 1))
@@ -86,9 +88,13 @@ def test_events_pending_at_a_sigkill_are_delivered_after_the_restart(
 ) -> None:
     mat.start()  # no broker yet: every event waits in the outbox
     assert wait_until(lambda: len(outbox_rows(mat.outbox)) >= 5, 20), mat.log()
+    assert wait_until(lambda: "connection refused" in mat.log(), 10)
     mat.kill()
+    # paho retried every second; the reason was said at once, and once (once a minute).
+    said = [line for line in mat.log().splitlines() if "mqtt: cannot connect" in line]
+    assert len(said) == 1 and "connection refused: nothing listens on 127.0.0.1:" in said[0]
     pending = outbox_rows(mat.outbox)
-    assert [seq for seq, _ in pending] == list(range(1, len(pending) + 1))
+    assert [local(seq) for seq, _ in pending] == list(range(1, len(pending) + 1))
     broker = Broker(tmp_path / "broker", port=mat.port).start()
     recorder = Recorder(broker.port, [PROCMAT.event])
     try:
@@ -144,9 +150,10 @@ _fields = st.fixed_dictionaries(
 _payloads = (
     _fields.map(lambda d: json.dumps(d).encode())
     | _json.map(lambda v: json.dumps(v).encode())
-    | st.binary(max_size=64)
+    | st.binary(min_size=1, max_size=64)  # an empty one is ignored, not answered
 )
 SELECT_RESULT = PROCMAT.result("select_program")
+STOP_RESULT = PROCMAT.result("stop")
 _names = st.sampled_from([*COMMAND_NAMES, "launch", "START", "rm_rf"])
 
 
@@ -156,9 +163,15 @@ def test_generated_commands_never_stop_the_running_service_and_all_get_a_result(
     broker = Broker(tmp_path / "broker", port=mat.port).start()
     mat.scenario, mat.speed = "standing", 5.0  # someone on the mat for the whole test
     client = Recorder(broker.port, [PROCMAT.result("+"), PROCMAT.state])
+    # A stop someone published with -r long ago: sent to acumat when it connects.
+    client.client.publish(PROCMAT.command("stop"), "{}", qos=1, retain=True).wait_for_publish(5)
     try:
         mat.start()
         client.wait_for(lambda ms: any(m.topic.endswith("/state") for m in ms), 15)
+        client.wait_for(lambda _ms: bool(client.on(STOP_RESULT)))
+        stop = json.loads(client.on(STOP_RESULT)[0].payload)
+        assert stop["status"] == "error" and "retained commands are ignored" in stop["error"]
+        client.client.publish(PROCMAT.command("stop"), b"", qos=1, retain=True)  # cleared
         # The core, not the wire, knows the programs: its answer comes back with the transaction.
         client.publish(PROCMAT.command("select_program"), '{"program": "yoga", "transaction": 1}')
         client.publish(PROCMAT.command("select_program"), '{"program": "sleep", "transaction": 2}')
@@ -187,4 +200,32 @@ def test_generated_commands_never_stop_the_running_service_and_all_get_a_result(
         assert "Traceback" not in mat.log()
     finally:
         client.close()
+        broker.stop()
+
+
+def test_two_processes_with_one_mat_id_say_so_and_never_share_a_seq(
+    mat: Mat, tmp_path: Path
+) -> None:
+    broker = Broker(tmp_path / "broker", port=mat.port).start()
+    twin = Mat(tmp_path / "twin", port=mat.port)  # another Pi, configured as the same mat
+    recorder = Recorder(broker.port, [PROCMAT.event])
+    try:
+        mat.start()
+        twin.start()
+        assert wait_until(lambda: "is in use" in mat.log() + twin.log(), 30), mat.log()
+        assert mat.wait(60) == 0 and twin.wait(60) == 0, mat.log() + twin.log()
+        assert "mat id 'procmat' is in use" in mat.log() + twin.log()
+        assert outbox_rows(mat.outbox) == outbox_rows(twin.outbox) == []
+        ids_by_seq: dict[int, set[str]] = {}
+        for m in recorder.on(PROCMAT.event):
+            event = json.loads(m.payload)
+            ids_by_seq.setdefault(event["seq"], set()).add(event["id"])
+        blocks = {seq >> 32 for seq in ids_by_seq}
+        assert len(blocks) == 2  # each outbox counts in its own block
+        assert all(len(ids) == 1 for ids in ids_by_seq.values()), "a seq named two events"
+        assert "Traceback" not in mat.log() + twin.log()
+    finally:
+        recorder.close()
+        if twin.alive():
+            twin.kill()
         broker.stop()
