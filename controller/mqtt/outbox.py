@@ -29,8 +29,9 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from controller.mqtt.dbfile import private_file, set_aside_if_damaged
 from controller.mqtt.throttle import Every, and_more
+from controller.storage.files import private_file
+from controller.storage.sqlitefile import set_aside_if_damaged
 from controller.wire.payloads import SESSION_TYPES
 from firmware.clock import Clock
 
