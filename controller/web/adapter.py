@@ -3,7 +3,8 @@ shell around ``server.WebServer``).
 
 On the service thread ``on_frame`` makes each event's JSON once (as MQTT carries it: ``id``,
 ``seq``) and, at most ``state_rate_hz`` times a second (and at once when the posture, the
-session or an alert changes), the state's; it hands both to the ``Hub`` and returns. It never
+session or an alert changes), hands the state to the ``Hub`` (whose first reader makes its
+JSON) and returns. It never
 waits on a client. The HTTP server runs on threads of its own; commands reach the core only as
 ``CommandRequest``s that the loop takes between frames.
 
@@ -65,7 +66,8 @@ class WebAdapter:
         self.hub = Hub()
         self._boot = uuid.uuid4().hex[:8]
         self._seq = 0
-        self._min_gap_s = 1.0 / config.state_rate_hz
+        # A little under the period: a 10 Hz source's jitter must not drop every other state.
+        self._min_gap_s = 0.8 / config.state_rate_hz
         self._state_at = -1e18
         self._key: tuple[Any, ...] | None = None
         self._commands: list[CommandRequest] = []
@@ -101,12 +103,13 @@ class WebAdapter:
         stamped = [self._stamp(e) for e in events]
         now_s = self._clock.monotonic()
         key = state_key(state)
-        text: str | None = None
+        make: Callable[[], str] | None = None
         if stamped or key != self._key or now_s - self._state_at >= self._min_gap_s:
-            text = state_payload(state, self.mat_id, self._wall_at(frame.t))
+            # The JSON is made by its first reader, on a web thread: none when nobody looks.
+            make = partial(state_payload, state, self.mat_id, self._wall_at(frame.t))
             self._key, self._state_at = key, now_s
-        if text is not None or stamped:
-            self.hub.publish(text, stamped)
+        if make is not None or stamped:
+            self.hub.publish(make, stamped)
         if now_s >= self._next_check_s:
             self._next_check_s = now_s + CHECK_EVERY_S
             self._watch(now_s)

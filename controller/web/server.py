@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -64,6 +65,8 @@ class _HttpServer(ThreadingHTTPServer):
         self.owner.beat_s = self.owner.clock.monotonic()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):  # the client went away: its business
+            return
         self.owner.log_limited("web request failed", exc_info=True)
 
 

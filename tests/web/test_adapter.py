@@ -17,6 +17,7 @@ from controller.core.factory import build_controller
 from controller.core.state import MatState, SessionSnapshot
 from controller.web.adapter import RESTART_EVERY_S, WebAdapter
 from controller.web.config import WebConfig
+from controller.web.hub import Hub, MakeState
 from controller.wire.payloads import event_body, state_payload, with_seq
 from firmware.clock import FakeClock, WallAt
 from firmware.frame import ZoneFrame
@@ -60,22 +61,37 @@ def test_state_goes_out_at_most_at_the_configured_rate_unless_it_changes(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     adapter = make(tmp_path, clock, state_rate_hz=2.0)
-    published: list[str | None] = []
+    published: list[str] = []
     real = adapter.hub.publish
 
-    def publish(state: str | None, events: Sequence[tuple[int, str]] = ()) -> None:
-        published.append(state)
+    def publish(state: MakeState | None, events: Sequence[tuple[int, str]] = ()) -> None:
+        if state is not None:
+            published.append(state())
         real(state, events)
 
     adapter.hub.publish = publish  # type: ignore[method-assign]
-    for i in range(10):  # 10 frames in 0.9 s: the first, then one after 0.5 s
+    for i in range(10):  # 10 frames in 0.9 s at 2 Hz: 0, 0.4 and 0.8 s (0.8 of the period)
         adapter.on_frame(frame(i / 10), [], state(i / 10))
         clock.advance(0.1)
-    assert len(published) == 2
-    adapter.on_frame(frame(1.0), [], state(1.0, posture="sitting"))  # a change goes at once
     assert len(published) == 3
-    assert json.loads(str(published[-1]))["posture"] == "sitting"
+    adapter.on_frame(frame(1.0), [], state(1.0, posture="sitting"))  # a change goes at once
+    assert len(published) == 4
+    assert json.loads(published[-1])["posture"] == "sitting"
     adapter.close()
+
+
+def test_the_state_json_is_made_once_by_its_first_reader() -> None:
+    hub, made = Hub(), []
+
+    def make() -> str:
+        made.append(1)
+        return '{"n":1}'
+
+    hub.publish(make)
+    assert made == []  # nobody has looked: no JSON made
+    assert [hub.wait(0, 0, 0).state for _ in range(3)] == ['{"n":1}'] * 3
+    assert hub.state == '{"n":1}' and made == [1]
+    assert hub.wait(0, 1, 0).state is None  # up to date: nothing to send
 
 
 def test_events_are_stamped_as_mqtt_stamps_them(tmp_path: Path, clock: FakeClock) -> None:
