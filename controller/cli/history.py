@@ -12,16 +12,21 @@ import csv
 import json
 import sqlite3
 import sys
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
 from controller.service.config import ConfigError, load_config
 from controller.service.paths import StatePaths
-from controller.storage.habits import habits, habits_payload
-from controller.storage.history import History, SessionRow, column_names
+from controller.storage.export import history_json, local_time, read_rows, session_record
+from controller.storage.habits import habits
+from controller.storage.history import SessionRow, column_names
 from controller.storage.sqlitefile import is_damage
 from firmware.clock import SystemClock
+
+# read_rows moved to controller.storage.export (the web page reads the same rows); it stays
+# importable from here.
+__all__ = ["read_rows", "register", "run", "show", "write_csv", "write_table"]
 
 _HEADER = ("date", "program", "min", "done", "reason", "breathing bpm", "uneven")
 
@@ -63,20 +68,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_rows(path: Path, limit: int | None) -> tuple[list[SessionRow], list[SessionRow]]:
-    """(the newest ``limit`` rows, every row); both empty when there is no database yet."""
-    if not path.exists():
-        return [], []
-    history = History(path, read_only=True)
-    try:
-        every = history.sessions()
-    finally:
-        history.close()
-    if limit is None:
-        return every, every
-    return (every[-limit:] if limit > 0 else []), every
-
-
 def show(
     fmt: str,
     rows: list[SessionRow],
@@ -90,25 +81,9 @@ def show(
     if fmt == "csv":
         write_csv(rows, tz, out)
     elif fmt == "json":
-        payload = {
-            "schema_version": 1,
-            "sessions": [_record(r, tz) for r in rows],
-            "habits": habits_payload(habits(every, now_wall_s, tz)),
-        }
-        out.write(json.dumps(payload, indent=2) + "\n")
+        out.write(json.dumps(history_json(rows, every, now_wall_s, tz), indent=2) + "\n")
     else:
         write_table(rows, every, now_wall_s, tz, out)
-
-
-def _local(wall_s: float, tz: tzinfo | None) -> datetime:
-    return datetime.fromtimestamp(wall_s, tz)
-
-
-def _record(r: SessionRow, tz: tzinfo | None) -> dict[str, Any]:
-    return {
-        "started_local": _local(r.started_wall_s, tz).isoformat(timespec="seconds"),
-        **r.to_dict(),
-    }
 
 
 def write_csv(rows: list[SessionRow], tz: tzinfo | None, out: TextIO) -> None:
@@ -116,7 +91,7 @@ def write_csv(rows: list[SessionRow], tz: tzinfo | None, out: TextIO) -> None:
     writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: "" if v is None else v for k, v in _record(r, tz).items()})
+        writer.writerow({k: "" if v is None else v for k, v in session_record(r, tz).items()})
 
 
 def _cells(r: SessionRow, tz: tzinfo | None) -> tuple[str, ...]:
@@ -124,7 +99,7 @@ def _cells(r: SessionRow, tz: tzinfo | None) -> tuple[str, ...]:
     start, end = s.breathing_start_bpm, s.breathing_end_bpm
     breathing = "-" if start is None or end is None else f"{start:.1f} → {end:.1f}"
     return (
-        _local(r.started_wall_s, tz).strftime("%Y-%m-%d %H:%M"),
+        local_time(r.started_wall_s, tz).strftime("%Y-%m-%d %H:%M"),
         s.program,
         f"{s.duration_s / 60:.1f}",
         "yes" if s.completed else "no",

@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from controller.storage.files import unusable
 from controller.storage.habits import BEGINNER
 from controller.storage.history_adapter import HistoryAdapter
 from controller.storage.recorder import SessionRecorder
+from controller.web.config import WebConfig
 from firmware.clock import Clock, SystemClock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileError
@@ -63,6 +65,11 @@ def register(sub: Any) -> None:
     p.add_argument("--speed", type=float, help="play X times faster than real time")
     p.add_argument("--state-dir", type=Path, help="where history and state live")
     p.add_argument("--quiet", action="store_true", help="no console output")
+    p.add_argument(
+        "--web",
+        metavar="HOST:PORT",
+        help="serve the mat's web page there (loopback unless [web] has a token)",
+    )
     p.set_defaults(func=run)
 
 
@@ -92,6 +99,10 @@ def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
     if args.state_dir is not None:  # the file's other [storage] settings stay
         storage = {**config.storage.model_dump(exclude_unset=True), "dir": args.state_dir}
         update["storage"] = parse_section(StorageConfig, storage, "storage")
+    listen = getattr(args, "web", None)  # callers that build the namespace may leave it out
+    if listen is not None:
+        web = config.web.model_dump(exclude_unset=True) if config.web is not None else {}
+        update["web"] = parse_section(WebConfig, {**web, "listen": listen}, "web")
     return config.model_copy(update=update) if update else config
 
 
@@ -154,6 +165,8 @@ def _serve(  # noqa: PLR0917
     try:
         adapters = [*_storage(config, clock, core, wall_at, paths)]
         adapters += _outputs(config, clock, core, wall_at, quiet, StatePaths(mqtt_dir))
+        if config.web is not None:
+            adapters.append(_web_adapter(config, clock, core, wall_at, adapters))
     except (ValueError, OSError) as exc:  # an unreadable password or TLS file
         print(f"acumat: {exc}", file=sys.stderr)
         source.close()
@@ -276,6 +289,59 @@ def _outputs(  # noqa: PLR0917
             )
         )
     return adapters
+
+
+def _web_adapter(
+    config: AppConfig,
+    clock: Clock,
+    core: MatController,
+    wall_at: WallAt,
+    adapters: list[Adapter],
+) -> Adapter:
+    """The page's adapter; ``ValueError`` with one line when it must not or cannot start."""
+    from controller.web.adapter import WebAdapter
+    from controller.web.config import refusal
+
+    assert config.web is not None
+    token = config.web.resolved_token()
+    problem = refusal(config.web, token)
+    if problem is not None:
+        raise ValueError(problem)
+    mqtt_status = None
+    if config.mqtt is not None:
+        from controller.mqtt.adapter import MqttAdapter
+
+        mqtt = next((a for a in adapters if isinstance(a, MqttAdapter)), None)
+        mqtt_status = None if mqtt is None else partial(_mqtt_status, mqtt)
+    paths = StatePaths(config.storage.dir)
+    try:
+        return WebAdapter(
+            config.web,
+            token=token,
+            mat_id=config.mat.id,
+            mat_name=config.mat.name,
+            layout=core.layout,
+            programs=core.settings.session.programs,
+            source_kind=config.source.kind,
+            clock=clock,
+            wall_at=wall_at,
+            history_path=paths.history,
+            calibration_path=paths.calibration,
+            mqtt_status=mqtt_status,
+        )
+    except OSError as exc:
+        raise ValueError(f"web: cannot listen on {config.web.listen}: {exc.strerror}") from None
+
+
+def _mqtt_status(mqtt: Any) -> dict[str, Any]:
+    """The broker connection as the page shows it (read on a web thread)."""
+    return {
+        "configured": True,
+        "connected": mqtt.connected.is_set(),
+        "broker": f"{mqtt.config.host}:{mqtt.config.port}",
+        "discovery": mqtt.config.discovery,
+        "pending_events": len(mqtt.outbox),
+    }
 
 
 def _lifecycle(clock: Clock, status: str | None = None) -> Lifecycle:

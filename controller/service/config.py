@@ -23,6 +23,7 @@ from controller.core.settings import (
 )
 from controller.errors import ConfigError
 from controller.mqtt.config import MqttConfig
+from controller.web.config import WebConfig
 from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig, Problem, problems_error
 from firmware.layout import DEFAULT_LAYOUT, LayoutError, MatLayout
 
@@ -166,6 +167,7 @@ class AppConfig(_Section):
     faults: FaultSettings = Field(default_factory=FaultSettings, description="")
     breathing: BreathingSettings = Field(default_factory=BreathingSettings, description="")
     mqtt: MqttConfig | None = Field(None, description="Broker; leave out to run without one.")
+    web: WebConfig | None = Field(None, description="The mat's own web page (docs/web.md).")
     # Whether the file chose [session] program (a simulated scenario's own program yields).
     _program_given: bool = PrivateAttr(default=False)
 
