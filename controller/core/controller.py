@@ -1,13 +1,16 @@
 """The controller's functional core: a frame or a command in, events out (pure).
 
 ``MatController`` owns no I/O, reads no clock and logs nothing; time comes on the frames and
-commands. Per frame: condition the zones (spikes, faults), remove the empty mat's drift, decide
-presence, posture and stillness, watch balance, run the session machine and, when given one,
-the breathing estimator. Deterministic: the same frames give the same events.
+commands. Per frame: condition the zones (spikes, faults), remove the empty mat's drift, leave dead
+zones out (``coverage.py``), decide presence, posture and stillness, watch balance, run the
+session machine and, when given one, the breathing estimator. With too few live zones nothing
+is judged: presence holds, posture is ``unknown`` and a running session pauses. Deterministic:
+the same frames give the same events.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from controller.core.balance import BalanceMonitor, measure
@@ -22,7 +25,15 @@ from controller.core.commands import (
     StopSession,
     Tare,
 )
-from controller.core.events import Breathing, Event, OccupancyChanged, Tared
+from controller.core.coverage import build_coverage
+from controller.core.events import (
+    Breathing,
+    Event,
+    OccupancyChanged,
+    Posture,
+    PostureChanged,
+    Tared,
+)
 from controller.core.faults import ZoneConditioner
 from controller.core.geometry import build_geometry
 from controller.core.motion import MotionMeter
@@ -54,11 +65,13 @@ class MatController:
         self.settings = settings or CoreSettings()
         s = self.settings
         self._geometry = build_geometry(layout)
+        self._coverage = build_coverage(layout)
         self._zones = ZoneConditioner(layout.names, s.faults)
         self._zero = ZeroTracker(len(layout.zones), s.detection)
         self._presence = Presence(s.detection)
         self._motion = MotionMeter(len(layout.zones))
         self._posture = PostureClassifier(self._geometry, s.detection)
+        self._reported: Posture = "empty"  # the classifier's, or unknown while not judged
         self._balance = BalanceMonitor(s.balance)
         self.sessions = SessionMachine(s.session)
         self._breathing = breathing
@@ -70,33 +83,71 @@ class MatController:
         self._cop: tuple[float | None, float | None] = (None, None)
         self._bpm: float | None = None
         self._last_occupied_t = 0.0
+        self._dead: list[bool] = [False] * len(layout.zones)
+        self._judged = True
+        self._fed = False
 
     # -- frames -----------------------------------------------------------------------
     def feed(self, frame: ZoneFrame) -> list[Event]:
-        t = self._t = frame.t
-        events: list[Event] = []
-        events.extend(self._zones.update(frame))
-        raw = self._zones.loads_kg
-        loads = self._loads = self._zero.correct(raw)
+        t, previous_t = frame.t, self._t
+        self._t = t
+        events: list[Event] = list(self._zones.update(frame))
+        raw, loads, shape = self._live_loads()
         total = self._total = sum(loads)
-        motion = self._motion.update(t, loads)
+        motion = self._motion.update(t, shape)
         left_at = self._occupancy(t, total, events)
         occupied = self._presence.occupied
-        if occupied:
+        if occupied and self._judged:
             self._last_occupied_t = t
-        self._zero.track(t, raw, self._may_zero(total, motion, occupied))
+        self._zero.track(t, raw, self._may_zero(total, motion, occupied), self._dead)
         self._stillness(t, motion, total, occupied)
-        sway_ratio = self._motion.sway_kg / total if total > 0 else 0.0
-        still = self._still_since is not None
-        changed = self._posture.update(t, loads, occupied, sway_ratio, still)
-        if changed is not None:
-            events.append(changed)
+        self._judge_posture(t, shape, occupied, events)
         events.extend(self._balance_events(t, loads, occupied))
-        events.extend(self.sessions.on_frame(self._session_inputs(t, occupied, left_at)))
+        inputs = self._session_inputs(t, occupied, left_at)
+        if self._fed and t - previous_t > self.settings.faults.stall_s:
+            inputs.gap_from = previous_t  # nothing was seen in between
+        self._fed = True
+        events.extend(self.sessions.on_frame(inputs))
         self._breathe(frame, events)
         return events
 
+    def _live_loads(self) -> tuple[list[float], list[float], list[float]]:
+        """The conditioned readings, the zero-corrected loads with dead zones left out, and
+        the shape (dead zones seen through their mirror) for posture and movement."""
+        dead = self._dead = [since is not None for since in self._zones.dead_since]
+        self._judged = self._coverage.live_share(dead) >= self.settings.faults.min_live_share
+        raw = self._zones.loads_kg
+        loads = self._zero.correct(raw)
+        if any(dead):  # nothing stands in for a dead zone: it is left out of every total
+            loads = [0.0 if gone else kg for kg, gone in zip(loads, dead, strict=True)]
+        self._loads = loads
+        # Through the mirror a zone's death is no movement and bends no profile.
+        return raw, loads, self._coverage.posture_loads(loads, dead)
+
+    def _judge_posture(
+        self, t: float, shape: list[float], occupied: bool, events: list[Event]
+    ) -> None:
+        if not self._judged:
+            if self._reported != "unknown":
+                events.append(PostureChanged(t=t, posture="unknown", previous=self._reported))
+                self._reported = "unknown"
+                # Judged again, posture starts afresh: what it was tells nothing now.
+                self._posture = PostureClassifier(self._geometry, self.settings.detection)
+            return
+        total = self._total
+        sway_ratio = self._motion.sway_kg / total if total > 0 else 0.0
+        still = self._still_since is not None
+        changed = self._posture.update(t, shape, occupied, sway_ratio, still)
+        if changed is None and self._reported == "unknown" and not occupied:
+            changed = PostureChanged(t=t, posture="empty", previous="empty")
+        if changed is not None:
+            events.append(replace(changed, previous=self._reported))
+            self._reported = changed.posture
+
     def _occupancy(self, t: float, total: float, events: list[Event]) -> float | None:
+        if not self._judged:
+            self._presence.hold()
+            return None
         edge = self._presence.update(t, total)
         if edge is None:
             return None
@@ -117,22 +168,23 @@ class MatController:
 
     def _settled(self, t: float, posture: str) -> bool:
         d = self.settings.detection
-        if self._posture.posture != posture:
+        if self._reported != posture:
             return False
         if self._posture.held_s(t) >= d.settle_max_s:
             return True
         return self._still_since is not None and t - self._still_since >= d.settle_s
 
     def _balance_events(self, t: float, loads: list[float], occupied: bool) -> list[Event]:
-        reading = measure(self._geometry, loads)
+        reading = measure(self._geometry, self._coverage.balance_loads(loads, self._dead))
         self._cop = (reading.cop_x_m, reading.cop_y_m)
-        self._imbalance = reading.imbalance if occupied else None
+        self._imbalance = reading.imbalance if occupied and self._judged else None
         # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
-        evaluate = occupied and self._posture.posture == "lying"
+        evaluate = occupied and self._reported == "lying"
         alert = self._balance.update(t, reading.imbalance, evaluate)
         return [alert] if alert is not None else []
 
     def _session_inputs(self, t: float, occupied: bool, left_at: float | None) -> Inputs:
+        stopped = [since for since in self._zones.dead_since if since is not None]
         return Inputs(
             t=t,
             occupied=occupied,
@@ -142,12 +194,15 @@ class MatController:
             uneven=self._balance.active,
             imbalance=self._imbalance,
             still=self._still_since is not None,
+            judged=self._judged,
+            # the zone whose death left too few live ones stopped reading last
+            unjudged_since=None if self._judged or not stopped else max(stopped),
         )
 
     def _breathe(self, frame: ZoneFrame, events: list[Event]) -> None:
         if self._breathing is None:
             return
-        if self._posture.posture != "lying":
+        if self._reported != "lying":
             if self._bpm is not None:
                 self._breathing.reset()
                 self._bpm = None
@@ -177,7 +232,7 @@ class MatController:
     # -- commands ---------------------------------------------------------------------
     def command(self, command: Command, t: float) -> tuple[CommandResult, list[Event]]:
         """Applies a command at time ``t`` (the latest frame's time is a good ``t``)."""
-        occupied = self._presence.occupied
+        occupied = self._presence.occupied and self._judged
         match command:
             case StartSession(program=program):
                 return self.sessions.start(t, program, occupied)
@@ -186,6 +241,8 @@ class MatController:
             case PauseSession():
                 return self.sessions.pause(t)
             case ResumeSession():
+                if not self._judged:
+                    return CommandResult.failure(_NOT_JUDGED), []
                 return self.sessions.resume(t, occupied)
             case SelectProgram(program=program):
                 return self.sessions.select(t, program)
@@ -197,9 +254,10 @@ class MatController:
     def _tare(self, t: float) -> tuple[CommandResult, list[Event]]:
         if self._presence.occupied:
             return CommandResult.failure("someone is on the mat; tare needs it empty"), []
-        raw = self._zones.loads_kg
-        self._zero.tare(raw)
-        offsets = {n: round(kg, 3) for n, kg in zip(self.layout.names, raw, strict=True)}
+        self._zero.tare(self._zones.loads_kg, self._dead)  # a dead zone keeps its zero
+        offsets = {
+            n: round(kg, 3) for n, kg in zip(self.layout.names, self._zero.offsets_kg, strict=True)
+        }
         return CommandResult.success(), [Tared(t=t, offsets_kg=offsets)]
 
     # -- state ------------------------------------------------------------------------
@@ -212,7 +270,7 @@ class MatController:
         faults = self._zones.faults
         return MatState(
             t=self._t,
-            posture=self._posture.posture,
+            posture=self._reported,
             occupied=self._presence.occupied,
             load_kg=round(self._total, 2),
             zones_kg={
@@ -228,6 +286,9 @@ class MatController:
             faults=dict(faults),
             breathing_bpm=self._bpm,
         )
+
+
+_NOT_JUDGED = "too few zones give readings to judge the mat; it resumes once they are back"
 
 
 def _r(value: float | None) -> float | None:

@@ -12,10 +12,13 @@ from typing import Any, ClassVar, Literal
 from controller.core.summary import SessionSummary
 from firmware.faults import FaultReason
 
-Posture = Literal["empty", "standing", "sitting", "lying"]
-POSTURES: tuple[Posture, ...] = ("empty", "standing", "sitting", "lying")
+# "unknown": too few zones are live to judge (FaultSettings.min_live_share).
+Posture = Literal["empty", "standing", "sitting", "lying", "unknown"]
+POSTURES: tuple[Posture, ...] = ("empty", "standing", "sitting", "lying", "unknown")
 Trigger = Literal["lie_down", "stand", "command"]
 Side = Literal["left", "right"]
+# Why a session paused: nobody on the mat, a command, too few live zones to judge, no frames.
+PauseReason = Literal["away", "command", "too_few_zones", "no_frames"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +58,12 @@ class SessionStarted(Event):
 
 @dataclass(frozen=True, slots=True)
 class SessionPaused(Event):
+    """A session stopped counting time; ``reason`` says why (``PauseReason``)."""
+
     session: int
     program: str
     elapsed_s: float
+    reason: PauseReason
     type: ClassVar[str] = "session_paused"
 
 
@@ -124,6 +130,17 @@ class SensorFault(Event):
     active: bool
     fault: FaultReason  # the vocabulary of firmware/faults.py
     type: ClassVar[str] = "sensor_fault"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStalled(Event):
+    """The frame source gave no frame for ``stalled_s`` (``active``), or gave one again after
+    ``stalled_s`` (not ``active``). Built by the service loop, which alone has a clock; ``t``
+    is the latest frame's time."""
+
+    active: bool
+    stalled_s: float
+    type: ClassVar[str] = "source_stalled"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,13 @@ changes nothing (for one frame of delay); the three are kept across a bad sample
 right after a missed read is caught too. A zone with no reading, or a reading outside
 ``[min_zone_kg, max_zone_kg]``, is bad; bad for ``missing_s`` (the debounce) it becomes a
 ``sensor_fault`` event with the reason it first went bad: the source's (``frame.faults``),
-``out_of_range``, or ``no_reading`` when the source gave none. While it lasts the zone's
-last good value stands in, so the rest of the mat keeps working and a running session is not
-ended by one bad board. Good readings for ``recover_s`` clear the fault (the hysteresis).
-Reasons are the vocabulary of ``firmware/faults.py``.
+``out_of_range``, or ``no_reading`` when the source gave none. For up to ``hold_s`` the zone's
+last good value stands in, so a dropout of a few seconds changes nothing. Bad for longer, the
+zone is dead: nothing stands in (a held value outlives the person it weighed: a zone that died
+under a lying body kept ~17 kg on an empty mat and a phantom session ran to its 4 h limit), it
+reads 0 and the controller leaves it out (``controller/core/coverage.py``). Good readings for
+``recover_s`` clear the fault (the hysteresis) and bring a dead zone back. Reasons are the
+vocabulary of ``firmware/faults.py``.
 
 Stuck boards are not judged here. A stuck board repeats one 24-bit word, and only the
 firmware sees words: its check (``stuck_samples`` identical words, 2 s at 10 SPS) covers every
@@ -44,6 +47,7 @@ class _ZoneHealth:
     bad_reason: FaultReason = NO_READING
     good_since: float | None = None
     fault: FaultReason | None = None
+    dead_since: float | None = None  # when its readings stopped, once it is dead
 
 
 class ZoneConditioner:
@@ -54,6 +58,11 @@ class ZoneConditioner:
         self._s = settings
         self.loads_kg: list[float] = [0.0] * len(names)
         self.ever_valid = False
+
+    @property
+    def dead_since(self) -> list[float | None]:
+        """Per zone: None while live, else when its readings stopped (it is left out)."""
+        return [z.dead_since for z in self._zones]
 
     @property
     def faults(self) -> dict[str, FaultReason]:
@@ -70,7 +79,7 @@ class ZoneConditioner:
                 self._bad(zone, OUT_OF_RANGE, t, events)
             else:
                 self._good(zone, raw, t, events)
-            self.loads_kg[i] = zone.held_kg
+            self.loads_kg[i] = 0.0 if zone.dead_since is not None else zone.held_kg
         return events
 
     def _good(self, zone: _ZoneHealth, raw: float, t: float, events: list[SensorFault]) -> None:
@@ -87,8 +96,7 @@ class ZoneConditioner:
             zone.good_since = t
         if t - zone.good_since >= self._s.recover_s:
             events.append(SensorFault(t=t, zone=zone.name, active=False, fault=zone.fault))
-            zone.fault = None
-            zone.good_since = None
+            zone.fault = zone.good_since = zone.dead_since = None
 
     def _bad(
         self, zone: _ZoneHealth, reason: FaultReason, t: float, events: list[SensorFault]
@@ -99,3 +107,7 @@ class ZoneConditioner:
         if zone.fault is None and t - zone.bad_since >= self._s.missing_s:
             zone.fault = zone.bad_reason
             events.append(SensorFault(t=t, zone=zone.name, active=True, fault=zone.fault))
+        if zone.dead_since is None and t - zone.bad_since >= self._s.hold_s:
+            # Its old values must not come back through the median when it recovers.
+            zone.dead_since, zone.held_kg = zone.bad_since, 0.0
+            zone.history.clear()

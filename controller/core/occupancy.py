@@ -11,6 +11,7 @@ when the load first fell below ``leave_kg``, so session time ends when the perso
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from controller.core.settings import DetectionSettings
@@ -29,8 +30,11 @@ class ZeroTracker:
         offsets = self.offsets_kg
         return [kg - off for kg, off in zip(loads_kg, offsets, strict=True)]
 
-    def track(self, t: float, loads_kg: list[float], may_track: bool) -> None:
-        """Moves the zeros towards the readings when the mat is empty and still."""
+    def track(
+        self, t: float, loads_kg: list[float], may_track: bool, dead: Sequence[bool] = ()
+    ) -> None:
+        """Moves the zeros towards the readings when the mat is empty and still; a dead zone
+        (no reading) keeps the zero it had."""
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
         if not self._primed:
@@ -40,7 +44,8 @@ class ZeroTracker:
             return
         alpha = 1.0 - math.exp(-dt / self._s.zero_tau_s)
         for i, kg in enumerate(loads_kg):
-            self.offsets_kg[i] += alpha * (kg - self.offsets_kg[i])
+            if not (dead and dead[i]):
+                self.offsets_kg[i] += alpha * (kg - self.offsets_kg[i])
 
     def _prime(self, loads_kg: list[float]) -> None:
         # A mat that starts with a small load is an empty mat with an offset: zero it at once.
@@ -48,8 +53,11 @@ class ZeroTracker:
             self.offsets_kg = list(loads_kg)
         self._primed = True
 
-    def tare(self, loads_kg: list[float]) -> None:
-        self.offsets_kg = list(loads_kg)
+    def tare(self, loads_kg: list[float], dead: Sequence[bool] = ()) -> None:
+        self.offsets_kg = [
+            off if dead and dead[i] else kg
+            for i, (kg, off) in enumerate(zip(loads_kg, self.offsets_kg, strict=True))
+        ]
         self._primed = True
 
 
@@ -60,6 +68,11 @@ class Presence:
     settings: DetectionSettings
     occupied: bool = False
     _edge_since: float | None = None
+
+    def hold(self) -> None:
+        """Nothing to judge on this frame (too few live zones): presence stays as it was and
+        an edge under way starts again when judging does."""
+        self._edge_since = None
 
     def update(self, t: float, total_kg: float) -> tuple[bool, float] | None:
         """Returns ``(occupied, when)`` when presence changes; ``when`` is the edge's start."""

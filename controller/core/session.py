@@ -5,6 +5,13 @@ Session time counts only while running, from the start to the moment the person 
 occupancy edge, dated back to when the load fell), pauses excluded. The target is announced
 once and the session goes on until the person gets up. After a session ends while the person
 is still on the mat (stop command, safety limit), no new one starts until they have left.
+
+Time the mat cannot judge is treated like time away, never as session time: when too few
+zones are live (``judged`` false) the session pauses, dated back to when their readings
+stopped; a gap in the frames longer than ``stall_s`` pauses it at the last frame before the
+gap. Either way it resumes when the person is seen again within ``grace_s`` and ends
+(``left_mat``, its time counted up to the pause) otherwise; a gap of ``grace_s`` or more ends
+it at once, since nobody can say what happened in it.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from controller.core.commands import CommandResult
 from controller.core.events import (
     Event,
+    PauseReason,
     ProgramSelected,
     ProgramTargetChanged,
     SessionEnded,
@@ -43,6 +51,9 @@ class Inputs:
     uneven: bool
     imbalance: float | None
     still: bool = False  # lying or standing still (for the session's stillness figure)
+    judged: bool = True  # enough zones are live to judge presence and posture
+    unjudged_since: float | None = None  # when not judged: when the readings stopped
+    gap_from: float | None = None  # the previous frame's time, when frames stopped since
 
 
 _RESTORE_LOOK_S = 5.0
@@ -100,7 +111,10 @@ class SessionMachine:
 
     # -- frames ---------------------------------------------------------------------
     def on_frame(self, x: Inputs) -> list[Event]:
-        if not x.occupied:
+        events = [] if x.gap_from is None else self._gap(x.gap_from, x.t)
+        if not x.judged:
+            self._lose_sight(x.t if x.unjudged_since is None else min(x.unjudged_since, x.t))
+        elif not x.occupied:
             self._rearm = False
             if self._away_since is None:
                 self._away_since = x.left_at if x.left_at is not None else x.t
@@ -108,14 +122,31 @@ class SessionMachine:
             self._away_since = None
         session = self.current
         if session is None:
-            return self._maybe_start(x)
+            return events + self._maybe_start(x)
         self._accumulate(session, x)
         if session.running_since is not None:
-            return self._while_running(session, x)
-        return self._while_paused(session, x)
+            return events + self._while_running(session, x)
+        return events + self._while_paused(session, x)
+
+    def _lose_sight(self, at: float) -> None:
+        """The person was last seen at ``at`` at best (frames stopped, zones died)."""
+        self._away_since = at if self._away_since is None else min(self._away_since, at)
+
+    def _gap(self, prev: float, t: float) -> list[Event]:
+        """No frames between ``prev`` and ``t``: nothing was judged in between."""
+        self._lose_sight(prev)
+        session = self.current
+        if session is None:
+            return []
+        events: list[Event] = []
+        if session.running_since is not None:
+            events.append(self._pause(session, t, prev, "no_frames"))
+        if t - prev >= self._s.grace_s:
+            events.append(self._end(t, "left_mat"))
+        return events
 
     def _maybe_start(self, x: Inputs) -> list[Event]:
-        if not x.occupied or self._rearm:
+        if not x.occupied or self._rearm or not x.judged:
             return []
         spec = self._programs[self.selected]
         if spec.trigger == "lie" and x.ready_lie:
@@ -125,13 +156,16 @@ class SessionMachine:
         return []
 
     def _while_running(self, session: _Session, x: Inputs) -> list[Event]:
+        if not x.judged:
+            assert self._away_since is not None  # on_frame set it from unjudged_since
+            return [self._pause(session, x.t, self._away_since, "too_few_zones")]
         if not x.occupied:
             left = x.left_at if x.left_at is not None else x.t
-            return [self._pause(session, x.t, min(left, x.t), manual=False)]
+            return [self._pause(session, x.t, min(left, x.t), "away")]
         return self._milestones(session, x.t)
 
     def _while_paused(self, session: _Session, x: Inputs) -> list[Event]:
-        if x.occupied and not session.manual:
+        if x.judged and x.occupied and not session.manual:
             return [self._resume(session, x.t)]
         away = self._away_since
         if x.t < self._observe_until:
@@ -195,14 +229,16 @@ class SessionMachine:
             t=t, session=self._count, program=self.selected, trigger=trigger, target_s=spec.target_s
         )
 
-    def _pause(self, session: _Session, t: float, at: float, manual: bool) -> SessionPaused:
+    def _pause(self, session: _Session, t: float, at: float, reason: PauseReason) -> SessionPaused:
         session.banked_s = session.elapsed(at)
+        manual = reason == "command"
         session.running_since, session.paused_at, session.manual = None, at, manual
         return SessionPaused(
             t=t,
             session=session.number,
             program=session.program,
             elapsed_s=round(session.banked_s, 3),
+            reason=reason,
         )
 
     def _resume(self, session: _Session, t: float) -> SessionResumed:
@@ -303,7 +339,7 @@ class SessionMachine:
         events: list[Event] = [self._start(t, "command")]
         if not occupied:
             assert self.current is not None
-            events.append(self._pause(self.current, t, t, manual=False))
+            events.append(self._pause(self.current, t, t, "away"))
         return CommandResult.success(), events
 
     def stop(self, t: float) -> tuple[CommandResult, list[Event]]:
@@ -315,7 +351,7 @@ class SessionMachine:
         session = self.current
         if session is None or session.running_since is None:
             return CommandResult.failure("no running session to pause"), []
-        return CommandResult.success(), [self._pause(session, t, t, manual=True)]
+        return CommandResult.success(), [self._pause(session, t, t, "command")]
 
     def resume(self, t: float, occupied: bool) -> tuple[CommandResult, list[Event]]:
         session = self.current

@@ -201,9 +201,27 @@ class FaultSettings:
     min_zone_kg: Annotated[float, Lt(0)] = doc(-20.0, "A zone reading below this is out of range.")
     missing_s: Seconds = doc(1.0, "A zone with no reading this long raises a fault.")
     recover_s: Seconds = doc(2.0, "Good readings this long clear a fault.")
+    hold_s: Seconds = doc(
+        10.0,
+        "A zone without a valid reading this long is dead: its last value stops standing in "
+        "and it is left out of every total until good readings clear its fault.",
+    )
+    min_live_share: Fraction = doc(
+        0.75,
+        "Share of the mat's zone area that must be live (not dead) to judge presence, posture "
+        "and sessions; below it posture is unknown and a running session pauses.",
+    )
+    stall_s: PositiveSeconds = doc(
+        5.0,
+        "Frames this far apart are a gap: a running session pauses at the last frame before "
+        "it (and ends if the gap reaches grace_s); in the live service a source silent this "
+        "long raises source_stalled.",
+    )
 
     def __post_init__(self) -> None:
         check_bounds(self)
+        if self.hold_s < self.missing_s:
+            raise ValueError("hold_s must not be below missing_s (a zone is faulty before dead)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,9 @@
 On a terminal the status line is redrawn in place; into a pipe or a log it is printed every
 ``status_every_s`` of frame time instead, so logs stay readable. Links (the MQTT broker's
 ``BrokerStatus``) add their state to the end of the line: ``mqtt connected``, ``mqtt
-unreachable: connection refused: nothing listens on broker:1883``.
+unreachable: connection refused: nothing listens on broker:1883``. While the source is
+stalled (``source_stalled``) the line says ``SOURCE STALLED``, and is printed with each stall
+event.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from typing import Protocol, TextIO
 
 from controller.core.commands import CommandRequest
-from controller.core.events import Event
+from controller.core.events import Event, SourceStalled
 from controller.core.state import MatState
 from controller.service.logs import event_fields
 from firmware.frame import ZoneFrame
@@ -68,23 +70,28 @@ class ConsoleAdapter:
         self._every_s = status_every_s
         self._next_status_t: float | None = None
         self._status_shown = False
+        self._stalled = False
 
     def start(self) -> None:
         return None
 
     def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
+        stall_news = False
         for event in events:
             self._line(format_event(event))
+            if isinstance(event, SourceStalled):
+                self._stalled, stall_news = event.active, True
         if self._live:
             self._out.write("\r\x1b[2K" + self._status(state))
             self._status_shown = True
             self._out.flush()
-        elif self._next_status_t is None or frame.t >= self._next_status_t:
+        elif stall_news or self._next_status_t is None or frame.t >= self._next_status_t:
             self._line(self._status(state))
             self._next_status_t = frame.t + self._every_s
 
     def _status(self, state: MatState) -> str:
-        return format_status(state, [link.status_text() for link in self._links])
+        stalled = ["SOURCE STALLED"] if self._stalled else []
+        return format_status(state, [*stalled, *(link.status_text() for link in self._links)])
 
     def _line(self, text: str) -> None:
         if self._status_shown:

@@ -128,7 +128,7 @@ def configure_logging(
 
 def event_level(event: Event) -> int:
     """Faults and warnings stand out in ``journalctl -p warning``; breathing is chatter."""
-    if event.type in ("sensor_fault", "uneven_load"):
+    if event.type in ("sensor_fault", "uneven_load", "source_stalled"):
         return logging.WARNING if getattr(event, "active", False) else logging.INFO
     if event.type == "session_warning":
         return logging.WARNING

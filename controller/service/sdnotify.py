@@ -5,6 +5,9 @@ leading ``@`` names an abstract socket) so the service needs no C library. Not p
 datagrams. Everything is a no-op when ``$NOTIFY_SOCKET`` is unset (a terminal, the tests, a
 container). Watchdog pings are rate-limited to half of ``$WATCHDOG_USEC`` using the injected
 Clock, as sd_watchdog_enabled(3) recommends, so calling ``watchdog()`` every frame is cheap.
+The service loop calls it per frame and never while it waits for one, so a stalled source
+starves the watchdog and systemd restarts the service (``WatchdogSec`` after the last ping,
+which is at most half of it before the last frame; then ``RestartSec``).
 A failed send is logged once and never raised: supervision must not kill the mat.
 """
 

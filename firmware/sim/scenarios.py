@@ -16,6 +16,7 @@ import numpy as np
 from firmware.errors import FirmwareError
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
 from firmware.sim import sensor
+from firmware.sim.fault_stories import FAULT_SPECS
 from firmware.sim.lying_stories import LYING_SPECS
 from firmware.sim.other_stories import OTHER_SPECS
 from firmware.sim.timeline import ScenarioSpec, SimRun, Timeline, Told
@@ -95,5 +96,7 @@ def _merged(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-SCENARIOS: dict[str, ScenarioSpec] = {spec.name: spec for spec in (*LYING_SPECS, *OTHER_SPECS)}
+SCENARIOS: dict[str, ScenarioSpec] = {
+    spec.name: spec for spec in (*LYING_SPECS, *OTHER_SPECS, *FAULT_SPECS)
+}
 """Every scenario by name."""

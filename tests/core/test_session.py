@@ -205,3 +205,76 @@ def test_no_target_is_a_target_too() -> None:
     assert events == [ProgramTargetChanged(t=0, program="relax", target_s=None)]
     started = feed(m, 0, 5)[0]
     assert isinstance(started, SessionStarted) and started.target_s is None
+
+
+# -- time that cannot be judged -------------------------------------------------------------
+def frame(
+    t: float, *, judged: bool = True, since: float | None = None, gap_from: float | None = None
+) -> Inputs:
+    """A lying, settled person's frame; ``judged``/``since``/``gap_from`` as the core says."""
+    return Inputs(t=t, occupied=True, left_at=None, ready_lie=True, ready_stand=False,
+                  uneven=False, imbalance=0.0, judged=judged, unjudged_since=since,
+                  gap_from=gap_from)  # fmt: skip
+
+
+def run(m: SessionMachine, frames: list[Inputs]) -> list[Event]:
+    return [e for x in frames for e in m.on_frame(x)]
+
+
+@pytest.mark.parametrize(
+    ("back_at", "kinds", "duration_s"),
+    [
+        (130.0, ["session_started", "session_paused", "session_resumed", "session_ended"],
+         95.0 + 70.0),  # judged again within grace_s: resumed, the 35 s not counted
+        (None, ["session_started", "session_paused", "session_ended"], 95.0),
+    ],
+)  # fmt: skip
+def test_a_mat_that_cannot_judge_pauses_and_counts_none_of_it(
+    back_at: float | None, kinds: list[str], duration_s: float
+) -> None:
+    m = SessionMachine(SessionSettings())
+    frames = [frame(t) for t in range(0, 100)]
+    # the zones stopped reading at 95 s; too few were live from 105 s
+    last = 200 if back_at is None else back_at
+    frames += [frame(t, judged=False, since=95.0) for t in range(100, int(last))]
+    if back_at is not None:
+        frames += [frame(t) for t in range(int(back_at), 200)]
+    events = run(m, frames)
+    if back_at is not None:
+        _, [ended] = m.stop(200.0)
+        events.append(ended)
+    assert types(events) == kinds
+    paused = events[1]
+    assert isinstance(paused, SessionPaused) and paused.reason == "too_few_zones"
+    assert (paused.t, paused.elapsed_s) == (100.0, 95.0)
+    end = events[-1]
+    assert isinstance(end, SessionEnded)
+    assert end.summary.duration_s == pytest.approx(duration_s)
+    if back_at is None:
+        assert end.t == 95.0 + 60.0 and end.summary.reason == "left_mat"
+
+
+def test_nothing_starts_while_the_mat_cannot_judge() -> None:
+    m = SessionMachine(SessionSettings())
+    assert run(m, [frame(t, judged=False, since=0.0) for t in range(0, 30)]) == []
+    assert types(run(m, [frame(30.0)])) == ["session_started"]
+
+
+@pytest.mark.parametrize(
+    ("gap_s", "kinds"),
+    [
+        (30.0, ["session_started", "session_paused", "session_resumed"]),
+        (60.0, ["session_started", "session_paused", "session_ended", "session_started"]),
+    ],
+)
+def test_a_gap_pauses_at_the_last_frame_and_a_long_one_ends(gap_s: float, kinds: list[str]) -> None:
+    m = SessionMachine(SessionSettings())
+    events = run(m, [frame(t) for t in range(0, 100)])
+    after = 99.0 + gap_s
+    events += run(m, [frame(after, gap_from=99.0), frame(after + 1.0)])
+    assert types(events) == kinds
+    paused = events[1]
+    assert isinstance(paused, SessionPaused) and paused.reason == "no_frames"
+    assert (paused.t, paused.elapsed_s) == (after, 99.0)
+    if isinstance(events[2], SessionEnded):
+        assert events[2].summary.duration_s == 99.0
