@@ -148,16 +148,16 @@ class ProgramSettings:
 def default_programs() -> dict[str, ProgramSettings]:
     """From the source documents: 10–20 min typical, energy ~10 and not past 20, up to 30."""
     return {
-        "relax": ProgramSettings(target_s=20 * 60),
-        "energy": ProgramSettings(target_s=10 * 60, warn_s=20 * 60),
-        "back": ProgramSettings(target_s=20 * 60),
-        "neck": ProgramSettings(target_s=20 * 60),
-        "cellulite": ProgramSettings(target_s=30 * 60, max_s=30 * 60),
+        "relax": ProgramSettings(target_s=20 * 60.0),
+        "energy": ProgramSettings(target_s=10 * 60.0, warn_s=20 * 60.0),
+        "back": ProgramSettings(target_s=20 * 60.0),
+        "neck": ProgramSettings(target_s=20 * 60.0),
+        "cellulite": ProgramSettings(target_s=30 * 60.0, max_s=30 * 60.0),
         "sleep": ProgramSettings(target_s=None),
-        "feet": ProgramSettings(target_s=5 * 60, trigger="stand"),
+        "feet": ProgramSettings(target_s=5 * 60.0, trigger="stand"),
         # Start slowly (source documents): 5 min, growing to 20 over completed sessions; the
         # history adapter sends each new target as a command (controller.storage.habits).
-        "beginner": ProgramSettings(target_s=5 * 60),
+        "beginner": ProgramSettings(target_s=5 * 60.0),
     }
 
 
