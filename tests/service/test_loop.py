@@ -15,7 +15,8 @@ import pytest
 
 from controller.core.commands import CommandResult, SelectProgram, StartSession, StopSession, Tare
 from controller.core.controller import MatController
-from controller.core.events import SessionEnded, Tared
+from controller.core.events import Event, SessionEnded, Tared
+from controller.core.session import SavedSession
 from controller.service.loop import Service
 from controller.service.ports import Adapter
 from controller.storage.recorder import SessionRecorder
@@ -186,6 +187,34 @@ def test_an_adapter_whose_command_queue_fails_does_not_stop_the_others(
     assert sorted({d.frame.t for d in good.deliveries}) == [f.t for f in frames]
     assert [(cmd, result.ok) for cmd, result in good.replies] == [(SelectProgram("sleep"), True)]
     assert len([r for r in caplog.records if "failed taking commands" in r.getMessage()]) == 1
+
+
+class FailingJournal:
+    """A ``Journal`` on a disk that refuses every write."""
+
+    def __init__(self) -> None:
+        self.closed = 0
+
+    def keep(self, t: float, events: Sequence[Event], saved: SavedSession | None) -> None:
+        raise OSError(28, "No space left on device")
+
+    def close(self, saved: SavedSession | None) -> None:
+        self.closed += 1
+
+
+def test_a_journal_that_cannot_write_does_not_stop_the_mat(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    frames = empty_frames(50)
+    a, journal = FakeAdapter("a"), FailingJournal()
+    svc = service(frames, a)
+    svc.journal = journal
+    with caplog.at_level(logging.ERROR, logger="acumat.service"):
+        assert svc.run() == 0
+    assert len(a.deliveries) == len(frames) and journal.closed == 1
+    [line] = caplog.records
+    assert "the session journal failed keeping the session" in line.getMessage()
+    assert "No space left on device" in line.getMessage()
 
 
 def test_an_answer_that_cannot_be_sent_neither_stops_the_mat_nor_undoes_the_command(
