@@ -178,6 +178,7 @@ def _serve(  # noqa: PLR0917
         journal=journal,  # after the adapters: a finished session is stored before its file goes
         lifecycle=_lifecycle(clock, "running without storing" if paths is None else None),
         on_first_frame=first_frame,
+        clock=clock,  # stalls and failure logging on the one clock
     )
     previous = _on_signals(service)
     where = "not stored" if paths is None else f"in {paths.root}"
