@@ -201,6 +201,14 @@ class History:
         records = self._db.execute(query).fetchall()
         return [self._table.row(self._present, r) for r in reversed(records)]
 
+    def highest_session(self, mat_id: str) -> int:
+        """The highest session number stored for ``mat_id`` (0: none yet)."""
+        if not self._present:
+            return 0
+        query = "SELECT MAX(session) FROM sessions WHERE mat_id = ?"
+        found = self._db.execute(query, (mat_id,)).fetchone()[0]
+        return int(found or 0)
+
     def close(self) -> None:
         self._db.close()
 
