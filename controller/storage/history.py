@@ -214,5 +214,8 @@ class History:
 
 
 def session_uid(mat_id: str, started_wall_s: float) -> str:
-    """A session's id in history, recordings and the journal: its mat and wall start time."""
-    return f"{mat_id}:{started_wall_s:.3f}"
+    """A session's id in history, recordings and the journal: its mat and wall start time.
+
+    Also a recording's file name, so it holds no ``:`` (FAT and SMB refuse it). Rows and
+    recordings made before kept ``<mat>:<wall>``: their uid still names their file."""
+    return f"{mat_id}_{started_wall_s:.3f}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from controller.cli.run import serve
 from controller.core.summary import SessionSummary
 from controller.service.config import ConfigError, parse_config
+from controller.service.paths import StatePaths
 from controller.storage.habits import beginner_target_s
 from controller.storage.history import History, SessionRow
 from firmware.clock import FakeClock
@@ -29,7 +31,9 @@ def test_the_main_job_runs_a_scenario_and_stores_the_session(
     assert "session_started" in out and "session_resumed" in out
     assert "lying" in out and "relax running" in out  # the status line
     assert clock.monotonic() > 600  # paced in (fake) real time: the scenario's length
-    rows = History(tmp_path / "history.sqlite").sessions()
+    # A simulated run's sessions are kept apart from the mat's (StatePaths.for_source).
+    assert not (tmp_path / "history.sqlite").exists()
+    rows = History(tmp_path / "simulated" / "history.sqlite").sessions()
     assert len(rows) == 1
     assert rows[0].summary.program == "relax" and rows[0].summary.reason == "left_mat"
     assert 500 < rows[0].summary.duration_s < 700
@@ -100,7 +104,7 @@ def test_cautions_come_on_the_first_run_only(
 def test_the_beginner_target_grows_from_history(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    history = History(tmp_path / "history.sqlite")
+    history = History(StatePaths.for_source(tmp_path, simulated=True).history)
     for day in range(6):
         history.add(
             SessionRow(
@@ -137,3 +141,22 @@ def test_the_beginner_target_grows_from_history(
     changed = out.index(f"program_target_changed program=beginner target_s={expected:g}")
     started = out.index(f"program=beginner trigger=lie_down target_s={expected:g}")
     assert changed < started
+
+
+def test_a_simulated_run_never_resumes_the_session_a_previous_run_left_open(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    paths = StatePaths.for_source(tmp_path, simulated=True)
+    paths.root.mkdir()
+    paths.journal.write_text("{}")  # whatever the last run left: never resumed, never kept
+    config = parse_config(
+        {"source": {"kind": "simulate", "scenario": "short_absence"},
+         "storage": {"dir": str(tmp_path)}}
+    )  # fmt: skip
+    with caplog.at_level(logging.INFO):
+        assert serve(config, FakeClock()) == 0
+    said = caplog.text
+    assert "starts afresh" in said and "resuming" not in said and "damaged" not in said
+    assert not list(paths.root.glob("session.json*"))
+    [row] = History(paths.history).sessions()
+    assert row.summary.session == 1 and ":" not in row.uid

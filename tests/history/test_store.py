@@ -133,7 +133,7 @@ def test_the_adapter_stores_the_summary_once_and_queues_the_beginner_target(
                      mat_state(401.0))  # fmt: skip
     assert _targets(adapter.take_commands()) == [360.0]  # one stored session, one command
     [stored] = History(tmp_path / "h.sqlite").sessions()
-    assert (stored.uid, stored.started_wall_s) == ("mat1:1800000100.000", 1_800_000_100.0)
+    assert (stored.uid, stored.started_wall_s) == ("mat1_1800000100.000", 1_800_000_100.0)
     assert stored.ended_wall_s == 1_800_000_400.0
     assert stored.summary == _ended(400.0).summary  # every figure, as the event carried it
     adapter.close()

@@ -84,10 +84,13 @@ def test_sessions_are_found_by_last_uid_or_path(tmp_path: Path) -> None:
         play_session(rec, n, t0=100.0 * n)
     first, second = recordings(tmp_path)
     assert find_session("last", tmp_path) == second
-    assert find_session("mat1:1100.000", tmp_path) == first
+    assert find_session("mat1_1100.000", tmp_path) == first
+    old = tmp_path / "mat1:900.000.jsonl"  # named before uids lost their ':'
+    old.write_text(first.read_text())
+    assert find_session("mat1:900.000", tmp_path) == old
     assert find_session(str(first), tmp_path / "elsewhere") == first
     with pytest.raises(SessionNotFoundError):
-        find_session("mat1:5.000", tmp_path)
+        find_session("mat1_5.000", tmp_path)
     with pytest.raises(SessionNotFoundError):
         find_session("last", tmp_path / "empty")
 
