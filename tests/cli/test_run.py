@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from controller.cli.run import serve
+from controller.cli.run import DEFAULT_SCENARIO, serve
 from controller.core.summary import SessionSummary
 from controller.service.config import ConfigError, parse_config
 from controller.service.paths import StatePaths
@@ -160,3 +160,21 @@ def test_a_simulated_run_never_resumes_the_session_a_previous_run_left_open(
     assert not list(paths.root.glob("session.json*"))
     [row] = History(paths.history).sessions()
     assert row.summary.session == 1 and ":" not in row.uid
+
+
+def test_someone_steps_on_the_default_simulation_within_seconds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = parse_config(
+        {"source": {"kind": "simulate", "scenario": DEFAULT_SCENARIO},
+         "storage": {"dir": str(tmp_path)}}
+    )  # fmt: skip
+    clock = FakeClock()
+    started_s = clock.monotonic()
+    assert serve(config, clock) == 0
+    lines = capsys.readouterr().out.splitlines()
+    [occupied] = [line for line in lines if "occupancy" in line and "occupied=True" in line][:1]
+    minutes, seconds = occupied.split()[0].split(":")
+    assert int(minutes) * 60 + float(seconds) < 5.0  # frame time = fake real time at speed 1
+    assert clock.monotonic() - started_s > 1200  # the scenario itself is whole
+    assert any("session_started" in line for line in lines)
