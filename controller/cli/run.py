@@ -162,10 +162,12 @@ def _serve(  # noqa: PLR0917
 
     def first_frame(frame: ZoneFrame) -> None:
         wall_at.anchor(frame.t, clock.wall())
-        if paths is not None and _simulated(config) and discard_journal(paths.journal):
-            log.info("a simulated run starts afresh: the session the last one left open is "
-                     "not resumed")  # fmt: skip
         saved = None if paths is None else load_journal(paths.journal, frame.t, clock.wall())
+        if paths is not None and saved is not None and _simulated(config):
+            discard_journal(paths.journal)
+            log.info("a simulated run starts afresh: session %d, left open by the last run, "
+                     "is not resumed", saved.number)  # fmt: skip
+            saved = None
         if saved is not None:
             log.info(
                 "resuming session %d (%s) saved before the restart", saved.number, saved.program

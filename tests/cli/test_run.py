@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 from controller.cli.run import DEFAULT_SCENARIO, serve
+from controller.core.session import SavedSession
 from controller.core.summary import SessionSummary
 from controller.service.config import ConfigError, parse_config
+from controller.service.journal import SessionJournal
 from controller.service.paths import StatePaths
 from controller.storage.habits import beginner_target_s
 from controller.storage.history import History, SessionRow
-from firmware.clock import FakeClock
+from firmware.clock import FakeClock, WallAt
 
 
 def test_the_main_job_runs_a_scenario_and_stores_the_session(
@@ -148,7 +150,12 @@ def test_a_simulated_run_never_resumes_the_session_a_previous_run_left_open(
 ) -> None:
     paths = StatePaths.for_source(tmp_path, simulated=True)
     paths.root.mkdir()
-    paths.journal.write_text("{}")  # whatever the last run left: never resumed, never kept
+    wall_at = WallAt()
+    wall_at.anchor(0.0, FakeClock().wall())
+    left_open = SavedSession(number=3, program="relax", trigger="lie_down", started_t=0.0,
+                             elapsed_s=100.0, last_seen_t=100.0, target_s=1200.0)  # fmt: skip
+    SessionJournal(paths.journal, wall_at).close(left_open)  # what a Ctrl-C leaves behind
+    assert paths.journal.is_file()
     config = parse_config(
         {"source": {"kind": "simulate", "scenario": "short_absence"},
          "storage": {"dir": str(tmp_path)}}
