@@ -3,10 +3,14 @@
 #
 #     sudo scripts/install.sh
 #
-# System packages, a virtual environment in /opt/acumat/venv, the system user "acumat" (in
-# the gpio group), a commented default /etc/acumat/config.toml (never overwritten), an empty
-# root-only /etc/acumat/mqtt_password, and acumat.service enabled and started. Running it
-# again changes nothing unless the sources changed. Undo with scripts/uninstall.sh.
+# System packages, a virtual environment in /opt/acumat/venv, `acumat` on the PATH
+# (/usr/local/bin/acumat, a link into the venv), the system user "acumat" (in the gpio group),
+# a commented default /etc/acumat/config.toml (never overwritten) whose [storage] dir is the
+# service's state directory (/var/lib/acumat), so `acumat calibrate`, `acumat history` and
+# `acumat report` given that config use the service's files, an empty root-only
+# /etc/acumat/mqtt_password, every doc in /opt/acumat/docs, and acumat.service enabled and
+# started. Running it again changes nothing unless the sources changed. Undo with
+# scripts/uninstall.sh.
 #
 # Environment (all optional; the test suite uses them to install into a temporary root):
 #   ACUMAT_ROOT=/tmp/x         prefix for every path; steps that touch the running system
@@ -41,6 +45,8 @@ prefix="$root/opt/acumat"
 venv="$prefix/venv"
 etc="$root/etc/acumat"
 unit_dir="$root/etc/systemd/system"
+bin_link="$root/usr/local/bin/acumat"
+state_dir=/var/lib/acumat # the unit's StateDirectory=acumat, as the running system sees it
 changed=0
 
 say() { echo "acumat-install: $*"; }
@@ -111,12 +117,27 @@ virtual_env() {
   changed=1
 }
 
+# The shipped config with [storage] dir set to the service's state directory: the service and
+# every command run with this config then share one history and one calibration.
+installed_config() {
+  sed -e 's|^# \[storage\]$|[storage]|' \
+    -e "s|^# dir = .*|dir = \"$state_dir\"   # the service's StateDirectory: commands given this config share it|" \
+    "$src/config/config.toml"
+}
+
 configuration() {
   install -d -m 0755 "$etc"
   put "$src/config/config.toml" "$prefix/share/config.toml.default" 0644
   # The user's own config is never overwritten; the shipped default sits next to the venv.
   if [ ! -f "$etc/config.toml" ]; then
-    put "$src/config/config.toml" "$etc/config.toml" 0644
+    local tmp
+    tmp="$(mktemp)"
+    installed_config >"$tmp"
+    put "$tmp" "$etc/config.toml" 0644
+    rm -f "$tmp"
+  elif ! grep -q '^dir *=' "$etc/config.toml"; then
+    say "note: $etc/config.toml sets no [storage] dir; add dir = \"$state_dir\" so that" \
+      "commands run by hand use the service's history and calibration"
   fi
   # LoadCredential= needs the file to exist; empty means "no password yet".
   if [ ! -f "$etc/mqtt_password" ]; then
@@ -124,10 +145,26 @@ configuration() {
     say "created $etc/mqtt_password (empty, root only)"
     changed=1
   fi
-  for doc in install-guide.md build-guide.md configuration.md; do
-    [ -f "$src/docs/$doc" ] && put "$src/docs/$doc" "$prefix/docs/$doc" 0644
-  done
+  # All the docs or none: the guides link to the others, to ha/ and img/, and to the wiring.
+  local doc
+  while IFS= read -r doc; do
+    put "$src/$doc" "$prefix/$doc" 0644
+  done < <(cd "$src" && find docs -type f | LC_ALL=C sort; echo hardware/schematics/acumat-wiring.png)
   return 0
+}
+
+# `acumat` on the PATH: a link into the venv (a file of ours is replaced, anyone else's kept).
+command_link() {
+  local target=/opt/acumat/venv/bin/acumat
+  if [ -L "$bin_link" ] && [ "$(readlink "$bin_link")" = "$target" ]; then return 0; fi
+  if [ -e "$bin_link" ] && [ ! -L "$bin_link" ]; then
+    say "note: $bin_link exists and is not ours; run $target"
+    return 0
+  fi
+  install -d -m 0755 "$(dirname "$bin_link")"
+  ln -sfn "$target" "$bin_link"
+  say "linked $bin_link -> $target"
+  changed=1
 }
 
 service_unit() {
@@ -151,6 +188,7 @@ need_root
 system_packages
 system_user
 virtual_env
+command_link
 configuration
 service_unit
 if [ "$changed" -eq 0 ]; then say "already installed, nothing changed"; else say "done"; fi

@@ -38,7 +38,9 @@ fi
 rm -f "$unit"
 [ "$live" -eq 1 ] && [ "$skip_systemctl" != 1 ] && systemctl daemon-reload
 rm -rf "$root/opt/acumat"
-say "removed the service and /opt/acumat"
+link="$root/usr/local/bin/acumat"
+if [ -L "$link" ] && [ "$(readlink "$link")" = /opt/acumat/venv/bin/acumat ]; then rm -f "$link"; fi
+say "removed the service, /opt/acumat and /usr/local/bin/acumat"
 
 if [ "$purge" -eq 1 ]; then
   rm -rf "$root/etc/acumat" "$root/var/lib/acumat" "$root/var/lib/private/acumat"

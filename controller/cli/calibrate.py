@@ -4,10 +4,13 @@
 turn, verify; ``controller.calibration.wizard`` decides, ``calibrate_wizard`` talks);
 ``acumat tare --config FILE`` averages readings of the empty, still mat into each zone's
 offset; ``acumat calibrate --config FILE --zone NAME --kg 10`` turns readings with a known
-weight on one zone into that zone's counts per kg. All read the boards named in
-``[source.hardware]`` (the service must not be running: the pins are not shared), validate
-the result (firmware.calibration) and write ``calibration.json`` in the state directory,
-which a running service would pick up by itself. Not pure: reads pins, writes a file.
+weight on one zone into that zone's counts per kg; ``acumat calibrate --watch`` shows each
+zone live (raw counts, the change since it started, kg once calibrated) for the build guide's
+tile check. All read the boards named in ``[source.hardware]``. The pins are not shared: when
+``acumat.service`` runs (controller/service/unit.py) they say so and offer to stop it, and
+start it again when they end. They validate the result (firmware.calibration) and write
+``calibration.json`` in the state directory, which a running service would pick up by itself.
+Not pure: reads pins, writes a file.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
 from controller.calibration.shell import Ask, Terminal, add_wizard_flags, build_wizard, drive
 from controller.service.config import AppConfig, ConfigError, load_config
 from controller.service.paths import StatePaths
+from controller.service.unit import ServiceUnit, SystemdUnit
 from firmware.calibration import (
     Calibration,
     CalibrationError,
@@ -52,6 +57,12 @@ def register(sub: Any) -> None:
     _common(c)
     c.add_argument("--zone", help="calibrate this zone only, from the weight resting on it now")
     c.add_argument("--kg", "--weight-kg", dest="weight_kg", type=float, help="known weight, kg")
+    c.add_argument(
+        "--watch",
+        action="store_true",
+        help="show each zone live (raw counts before calibration); Ctrl-C ends it",
+    )
+    c.add_argument("--for-s", type=float, help="with --watch: stop after this many seconds")
     add_wizard_flags(c)
     c.set_defaults(func=run_calibrate)
 
@@ -63,29 +74,52 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
 
 
-def run_tare(args: argparse.Namespace, clock: Clock | None = None) -> int:
+def run_tare(
+    args: argparse.Namespace, clock: Clock | None = None, unit: ServiceUnit | None = None
+) -> int:
     clock = clock or SystemClock()
     return with_boards(
-        args, clock, lambda cfg, reader: tare_zones(cfg, reader, args, sys.stdout, clock)
+        args,
+        clock,
+        lambda cfg, reader: tare_zones(cfg, reader, args, sys.stdout, clock),
+        unit=unit,
     )
 
 
-def run_calibrate(args: argparse.Namespace, clock: Clock | None = None, ask: Ask = input) -> int:
+def run_calibrate(
+    args: argparse.Namespace,
+    clock: Clock | None = None,
+    ask: Ask = input,
+    unit: ServiceUnit | None = None,
+) -> int:
     clock = clock or SystemClock()
+    if args.watch:
+        watch = partial(watch_zones, args=args, out=sys.stdout, clock=clock)
+        return with_boards(args, clock, watch, unit=unit, ask=ask)
     if args.zone is None:
-        return run_wizard(args, clock, ask)
+        return run_wizard(args, clock, ask, unit)
     if args.weight_kg is None:
         print("acumat: --zone needs --kg (the known weight)", file=sys.stderr)
         return 2
     return with_boards(
-        args, clock, lambda cfg, reader: calibrate_zone(cfg, reader, args, sys.stdout, clock)
+        args,
+        clock,
+        lambda cfg, reader: calibrate_zone(cfg, reader, args, sys.stdout, clock),
+        unit=unit,
+        ask=ask,
     )
 
 
-def run_wizard(args: argparse.Namespace, clock: Clock, ask: Ask = input) -> int:
+def run_wizard(
+    args: argparse.Namespace, clock: Clock, ask: Ask = input, unit: ServiceUnit | None = None
+) -> int:
     term = Terminal(sys.stdout, sys.stderr, ask, args.yes)
     return with_boards(
-        args, clock, lambda cfg, reader: wizard_session(cfg, reader, args, term, clock)
+        args,
+        clock,
+        lambda cfg, reader: wizard_session(cfg, reader, args, term, clock),
+        unit=unit,
+        ask=ask,
     )
 
 
@@ -116,14 +150,36 @@ def wizard_session(
     return 0
 
 
-def with_boards(args: argparse.Namespace, clock: Clock, action: Any) -> int:
+def with_boards(
+    args: argparse.Namespace,
+    clock: Clock,
+    action: Any,
+    *,
+    unit: ServiceUnit | None = None,
+    ask: Ask = input,
+) -> int:
     try:
         config = load_config(args.config)
-        reader = open_boards(config, clock)
     except ConfigError as exc:
         for line in exc.problems:
             print(f"{args.config}: {line}", file=sys.stderr)
         return 2
+    unit = unit or SystemdUnit()
+    stopped = pins_freed(unit, ask, getattr(args, "yes", False))
+    if stopped is None:
+        return 2
+    try:
+        return _with_reader(config, clock, action)
+    finally:
+        if stopped:
+            why = unit.start()
+            print(f"started {unit.name} again" if why is None else
+                  f"acumat: cannot start {unit.name}: {why}", file=sys.stderr)  # fmt: skip
+
+
+def _with_reader(config: AppConfig, clock: Clock, action: Any) -> int:
+    try:
+        reader = open_boards(config, clock)
     except (HardwareSetupError, CalibrationError) as exc:
         print(f"acumat: {exc}", file=sys.stderr)
         return 2
@@ -132,9 +188,34 @@ def with_boards(args: argparse.Namespace, clock: Clock, action: Any) -> int:
     except CalibrationError as exc:
         print(f"acumat: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     finally:
         reader.close()
     return code
+
+
+def pins_freed(unit: ServiceUnit, ask: Ask, yes: bool) -> bool | None:
+    """Whether the service was stopped for this command (start it again after); None: it
+    runs and holds the pins, so the command must not."""
+    if not unit.active():
+        return False
+    print(f"acumat: {unit.name} is running and holds the GPIO pins.", file=sys.stderr)
+    if not yes:
+        try:
+            answer = ask(f"Stop {unit.name} while this runs (it starts again after)? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in {"y", "yes"}:
+            print(f"acumat: stop it first: sudo systemctl stop {unit.name}", file=sys.stderr)
+            return None
+    why = unit.stop()
+    if why is not None:
+        print(f"acumat: cannot stop {unit.name} ({why}); run: sudo systemctl stop {unit.name}",
+              file=sys.stderr)  # fmt: skip
+        return None
+    print(f"stopped {unit.name}; it starts again when this ends", file=sys.stderr)
+    return True
 
 
 def open_boards(config: AppConfig, clock: Clock) -> CountsReader:
@@ -149,15 +230,7 @@ def open_boards(config: AppConfig, clock: Clock) -> CountsReader:
 
 def collect(reader: CountsReader, samples: int, signs: Sequence[int]) -> Rows:
     """``samples`` reads, one row each; a zone without a good reading is ``None``."""
-    rows: Rows = []
-    for _ in range(max(samples, 1)):
-        rows.append(
-            [
-                r.counts * sign if r.status == "ok" and r.counts is not None else None
-                for r, sign in zip(reader.read_detailed(), signs, strict=True)
-            ]
-        )
-    return rows
+    return [collect_row(reader.read_detailed(), signs) for _ in range(max(samples, 1))]
 
 
 def _signs(config: AppConfig) -> list[int]:
@@ -205,3 +278,48 @@ def calibrate_zone(
     print(f"{args.zone}: scale_counts_per_kg {scale:.2f} (offset {offset:.1f})", file=out)
     print(f"saved {path}", file=out)
     return 0
+
+
+def watch_zones(
+    config: AppConfig, reader: CountsReader, *, args: argparse.Namespace, out: TextIO, clock: Clock
+) -> int:
+    """Each zone live: raw counts, the change since the watch began, kg when calibrated.
+
+    Pressing a tile must raise its zone's change (a fall means ``invert = true``; ``not_ready``
+    means its DAT wire is on another pin). On a terminal the block is redrawn in place."""
+    names = config.mat.layout().names
+    _, current = _paths(config)
+    signs, live = _signs(config), out.isatty()
+    start_s, first = clock.monotonic(), collect(reader, 1, signs)[0]
+    shown = False
+    while args.for_s is None or clock.monotonic() - start_s < args.for_s:
+        row, statuses = _read_once(reader, signs)
+        if live and shown:
+            out.write(f"\x1b[{len(names)}F")
+        for name, counts, base, status in zip(names, row, first, statuses, strict=True):
+            out.write(_watch_line(name, counts, base, current.zone(name).to_kg, status) + "\n")
+        out.flush()
+        shown = True
+    return 0
+
+
+def _read_once(reader: CountsReader, signs: Sequence[int]) -> tuple[list[int | None], list[str]]:
+    readings = reader.read_detailed()
+    row = collect_row(readings, signs)
+    return row, [str(r.status) for r in readings]
+
+
+def collect_row(readings: Sequence[Any], signs: Sequence[int]) -> list[int | None]:
+    return [
+        r.counts * sign if r.status == "ok" and r.counts is not None else None
+        for r, sign in zip(readings, signs, strict=True)
+    ]
+
+
+def _watch_line(name: str, counts: int | None, base: int | None, to_kg: Any, status: str) -> str:
+    if counts is None:
+        return f"{name:<14} {'-':>10}  {'':>9}  {'':>9}  {status}"
+    change = "" if base is None else f"{counts - base:+9d}"
+    kg = to_kg(counts)
+    kg_text = "uncalib." if kg is None else f"{max(kg, 0.0):6.2f} kg"
+    return f"{name:<14} {counts:>10d}  {change:>9}  {kg_text:>9}  {status}"

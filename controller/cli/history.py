@@ -1,7 +1,8 @@
 """``acumat history``: the finished sessions as a table (or CSV / JSON), then the habit figures.
 
 Reads the history database in the state directory read-only (never creates or migrates it, so
-it is safe while ``acumat run`` writes). Times are shown in the machine's local time; the
+it is safe while ``acumat run`` writes); ``--simulated`` reads the simulated runs' own history
+(controller/service/paths.py). Times are shown in the machine's local time; the
 streak and the minutes today / this week follow controller.storage.habits.
 """
 
@@ -41,6 +42,9 @@ def register(sub: Any) -> None:
     p.add_argument("--state-dir", type=Path, help="state directory (default: from the config)")
     p.add_argument("--config", type=Path, help="TOML configuration file")
     p.add_argument("--limit", type=int, metavar="N", help="only the newest N sessions")
+    p.add_argument(
+        "--simulated", action="store_true", help="the simulated runs' sessions (kept apart)"
+    )
     p.set_defaults(func=run)
 
 
@@ -56,10 +60,10 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         print("acumat: history: --limit must be 0 or more", file=sys.stderr)
         return 2
+    where = StatePaths.for_source(state_dir, args.simulated).history
     try:
-        rows, total = read_rows(StatePaths(state_dir).history, args.limit)
+        rows, total = read_rows(where, args.limit)
     except sqlite3.DatabaseError as exc:
-        where = StatePaths(state_dir).history
         hint = "; acumat run moves a damaged history aside" if is_damage(exc) else ""
         print(f"acumat: history: cannot read {where}: {exc}{hint}", file=sys.stderr)
         return 1

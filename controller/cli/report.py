@@ -28,6 +28,9 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, help="output .png or .svg (default: <session>.png)")
     p.add_argument("--state-dir", type=Path, help="where the recordings live")
     p.add_argument("--config", type=Path, help="TOML config (state dir and thresholds)")
+    p.add_argument(
+        "--simulated", action="store_true", help="the simulated runs' recordings (kept apart)"
+    )
     p.set_defaults(func=run)
 
 
@@ -41,7 +44,9 @@ def run(args: argparse.Namespace) -> int:
     state_dir = args.state_dir or (config.storage.dir if config else default_state_dir())
     settings = config.core() if config else CoreSettings()
     try:
-        path = find_session(args.session, StatePaths(state_dir).recordings)
+        path = find_session(
+            args.session, StatePaths.for_source(state_dir, args.simulated).recordings
+        )
         trace = load_trace(path, settings)
         out = args.out or Path(_default_name(path))
         render(trace, out)

@@ -31,6 +31,7 @@ from controller.service.config import (
 )
 from controller.service.console import ConsoleAdapter
 from controller.service.journal import SessionJournal
+from controller.service.journal import discard as discard_journal
 from controller.service.journal import load as load_journal
 from controller.service.logs import EventLog, configure_logging
 from controller.service.loop import Lifecycle, Service
@@ -113,19 +114,25 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         where = config.source.file if isinstance(exc, FrameFileError) else config.source.kind
         print(f"acumat: cannot open the {where} source: {exc}", file=sys.stderr)
         return 2
-    problem = unusable(config.storage.dir)
+    # A simulated run keeps its own files (StatePaths.for_source): its sessions are not the mat's.
+    state = StatePaths.for_source(config.storage.dir, _simulated(config))
+    problem = unusable(config.storage.dir) or unusable(state.root)
     if problem is not None and config.storage.unusable == "exit":
         print(f"acumat: the state directory {config.storage.dir} {problem}; exiting "
               "([storage] unusable = 'exit')", file=sys.stderr)  # fmt: skip
         source.close()
         return 2
-    paths = None if problem is not None else StatePaths(config.storage.dir)
+    paths = None if problem is not None else state
     if problem is not None:
         log.warning("the state directory %s %s: running without storing (no history, "
                     "recordings or session journal) until it is fixed and acumat restarted "
                     "([storage] unusable = 'run')", config.storage.dir, problem)  # fmt: skip
     with _volatile_dir(config if problem is not None else None) as mqtt_dir:
-        return _serve(config, clock, source, paths, mqtt_dir or config.storage.dir, quiet)
+        return _serve(config, clock, source, paths, mqtt_dir or state.root, quiet)
+
+
+def _simulated(config: AppConfig) -> bool:
+    return config.source.kind == "simulate"
 
 
 @contextmanager
@@ -156,6 +163,11 @@ def _serve(  # noqa: PLR0917
     def first_frame(frame: ZoneFrame) -> None:
         wall_at.anchor(frame.t, clock.wall())
         saved = None if paths is None else load_journal(paths.journal, frame.t, clock.wall())
+        if paths is not None and saved is not None and _simulated(config):
+            discard_journal(paths.journal)
+            log.info("a simulated run starts afresh: session %d, left open by the last run, "
+                     "is not resumed", saved.number)  # fmt: skip
+            saved = None
         if saved is not None:
             log.info(
                 "resuming session %d (%s) saved before the restart", saved.number, saved.program
@@ -314,7 +326,7 @@ def _web_adapter(
 
         mqtt = next((a for a in adapters if isinstance(a, MqttAdapter)), None)
         mqtt_status = None if mqtt is None else partial(_mqtt_status, mqtt)
-    paths = StatePaths(config.storage.dir)
+    paths = StatePaths.for_source(config.storage.dir, _simulated(config))
     try:
         return WebAdapter(
             config.web,
@@ -327,7 +339,7 @@ def _web_adapter(
             clock=clock,
             wall_at=wall_at,
             history_path=paths.history,
-            calibration_path=paths.calibration,
+            calibration_path=StatePaths(config.storage.dir).calibration,
             mqtt_status=mqtt_status,
         )
     except OSError as exc:

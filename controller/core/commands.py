@@ -50,9 +50,19 @@ class SetProgramTarget:
     name: Literal["set_program_target"] = "set_program_target"
 
 
+@dataclass(frozen=True, slots=True)
+class ContinueNumbering:
+    """Numbers the sessions that start from now on after ``after`` (never lower than the
+    numbers already given). The history adapter sends it at start with the highest stored
+    session, so numbers stay unique across restarts; it is not offered on the wire."""
+
+    after: int
+    name: Literal["continue_numbering"] = "continue_numbering"
+
+
 Command = (
     StartSession | StopSession | PauseSession | ResumeSession | SelectProgram | Tare
-    | SetProgramTarget
+    | SetProgramTarget | ContinueNumbering
 )  # fmt: skip
 # The commands a client may send (controller/wire/commands.py).
 COMMAND_NAMES = ("start", "stop", "pause", "resume", "select_program", "tare")

@@ -17,6 +17,7 @@ from controller.core.balance import BalanceMonitor, measure
 from controller.core.commands import (
     Command,
     CommandResult,
+    ContinueNumbering,
     PauseSession,
     ResumeSession,
     SelectProgram,
@@ -250,6 +251,8 @@ class MatController:
                 return self.sessions.change_target(t, program, target_s)
             case Tare():
                 return self._tare(t)
+            case ContinueNumbering(after=after):
+                return self.sessions.continue_numbering(after)
 
     def _tare(self, t: float) -> tuple[CommandResult, list[Event]]:
         if self._presence.occupied:

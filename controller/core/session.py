@@ -389,6 +389,11 @@ class SessionMachine:
             ProgramTargetChanged(t=t, program=program, target_s=target_s)
         ]
 
+    def continue_numbering(self, after: int) -> tuple[CommandResult, list[Event]]:
+        """The next session is numbered above ``after`` (numbers already given stand)."""
+        self._count = max(self._count, after)
+        return CommandResult.success(), []
+
     def snapshot(self, t: float) -> SessionSnapshot:
         session = self.current
         if session is None:

@@ -283,7 +283,8 @@ class MqttAdapter:
 
     def _on_message(self, topic: str, payload: bytes, retain: bool) -> None:
         if topic == self.topics.ha_status:
-            if payload.strip() == b"online":
+            if payload.strip() == b"online":  # HA (re)started; our connection did not change
+                log.info("Home Assistant is online: discovery and state sent again")
                 self._announce()
             return
         self._inbox.receive(topic, payload, retain)

@@ -21,14 +21,19 @@ from controller.core.events import POSTURES
 from controller.core.state import SESSION_STATES
 from controller.mqtt.topics import MatTopics
 
+# Events that are figures, not happenings: each breathing estimate (about 4 a minute) would
+# fire the event entity and fill HA's logbook. The breathing sensor carries them instead.
+NOT_EVENTS = frozenset({"breathing"})
+
 
 def event_types() -> list[str]:
-    """The ``type`` of every event class in controller.core.events, in definition order."""
+    """The ``type`` of every event class in controller.core.events the event entity fires on,
+    in definition order (all but ``NOT_EVENTS``)."""
     found: list[str] = []
     for value in vars(ev).values():
         if isinstance(value, type) and issubclass(value, ev.Event) and value is not ev.Event:
             found.append(value.type)
-    return found
+    return [t for t in found if t not in NOT_EVENTS]
 
 
 def _version() -> str:
@@ -70,19 +75,23 @@ def _sensors() -> dict[str, dict[str, Any]]:
 
 
 def _habit_sensors(topics: MatTopics) -> dict[str, dict[str, Any]]:
-    """Read from the retained ``history`` topic (controller/mqtt/history.py)."""
+    """Read from the retained ``history`` topic (controller/mqtt/history.py).
+
+    Minutes today/this week only grow until they reset (midnight, Monday): HA's
+    ``total_increasing`` reads a drop as a new cycle, where ``measurement`` would average them."""
     measure = {"p": "sensor", "state_class": "measurement", "state_topic": topics.history}
+    counter = {**measure, "state_class": "total_increasing"}
     last = "value_json.last_session"
     return {
         "streak": {**measure, "name": "Streak", "unit_of_measurement": "d", "icon": "mdi:fire",
                    "value_template": "{{ value_json.streak_days }}"},
-        "minutes_today": {**measure, "name": "Minutes today", "device_class": "duration",
+        "minutes_today": {**counter, "name": "Minutes today", "device_class": "duration",
                           "unit_of_measurement": "min",
                           "value_template": "{{ value_json.minutes_today }}"},
-        "minutes_week": {**measure, "name": "Minutes this week", "device_class": "duration",
+        "minutes_week": {**counter, "name": "Minutes this week", "device_class": "duration",
                          "unit_of_measurement": "min",
                          "value_template": "{{ value_json.minutes_week }}"},
-        "sessions_total": {**measure, "state_class": "total_increasing", "name": "Sessions",
+        "sessions_total": {**counter, "name": "Sessions",
                            "icon": "mdi:counter",
                            "value_template": "{{ value_json.sessions_total }}"},
         # The newest session's last breathing estimate; its other figures as attributes.
@@ -135,12 +144,16 @@ def _controls(topics: MatTopics, programs: Sequence[str]) -> dict[str, dict[str,
 
 
 def _event(topics: MatTopics) -> dict[str, Any]:
+    # HA's MQTT event drops a message whose template renders empty, quietly (a debug line);
+    # an event type outside ``event_types`` would be a warning per message instead.
+    skip = ", ".join(f"'{t}'" for t in sorted(NOT_EVENTS))
     return {
         "p": "event",
         "name": "Session events",
         "state_topic": topics.event,
         "event_types": event_types(),
-        "value_template": "{{ {'event_type': value_json.type, 'seq': value_json.seq} | tojson }}",
+        "value_template": f"{{% if value_json.type not in [{skip}] %}}"
+        "{{ {'event_type': value_json.type, 'seq': value_json.seq} | tojson }}{% endif %}",
     }
 
 

@@ -1,7 +1,10 @@
 """The console: one line per event and a live status line (an ``Adapter``; does I/O).
 
-On a terminal the status line is redrawn in place; into a pipe or a log it is printed every
-``status_every_s`` of frame time instead, so logs stay readable. Links (the MQTT broker's
+On a terminal the status line is redrawn in place; into a pipe or the journal it is printed
+once per change of what it says (posture, session state, alerts, links; not its clocks or the
+load's wobble), so logs stay readable. An empty mat reads ``empty`` with no balance, loads are
+never shown below zero, and a session's elapsed time never runs backwards on screen (a pause is
+dated back to when the person left, seconds before it is known). Links (the MQTT broker's
 ``BrokerStatus``) add their state to the end of the line: ``mqtt connected``, ``mqtt
 unreachable: connection refused: nothing listens on broker:1883``. While the source is
 stalled (``source_stalled``) the line says ``SOURCE STALLED``, and is printed with each stall
@@ -16,7 +19,8 @@ from typing import Protocol, TextIO
 from controller.core.commands import CommandRequest
 from controller.core.events import Event, SourceStalled
 from controller.core.state import MatState
-from controller.service.logs import event_fields
+from controller.service.logs import event_fields, is_news
+from controller.wire.payloads import load_shown_kg
 from firmware.frame import ZoneFrame
 
 
@@ -30,25 +34,63 @@ def format_event(event: Event) -> str:
     return f"{_clock(event.t):>9}  {event.type:<22} {event_fields(event)}".rstrip()
 
 
-def format_status(state: MatState, links: Sequence[str] = ()) -> str:
-    balance = "   -  " if state.imbalance is None else f"{state.imbalance:+.2f}"
+def format_status(
+    state: MatState, links: Sequence[str] = (), elapsed_s: float | None = None
+) -> str:
+    """The status line; ``elapsed_s`` overrides the session's (``ElapsedShown``)."""
+    shown = state.imbalance if state.occupied else None
+    balance = "   -  " if shown is None else f"{shown:+.2f}"
+    posture = state.posture if state.occupied else "empty"
+    load_kg = load_shown_kg(state.load_kg) or 0.0
     s = state.session
     timer = "no session"
     if s.state != "idle":
         target = "open" if s.target_s is None else _clock(s.target_s)
-        timer = f"{s.program} {s.state} {_clock(s.elapsed_s)} / {target}"
+        elapsed = s.elapsed_s if elapsed_s is None else elapsed_s
+        timer = f"{s.program} {s.state} {_clock(elapsed)} / {target}"
+    alerts = _alerts(state)
+    alerts.extend(links)
+    return (
+        f"{_clock(state.t):>9}  {posture:<8} {load_kg:6.1f} kg  "
+        f"balance {balance}  {timer}  {' '.join(alerts)}"
+    ).rstrip()
+
+
+def _alerts(state: MatState) -> list[str]:
     alerts = []
     if state.uneven:
         alerts.append(f"UNEVEN ({state.uneven_side} heavy)")
     if state.faults:
         alerts.append("FAULT " + ",".join(sorted(state.faults)))
-    if state.breathing_bpm is not None:
+    if state.breathing_bpm is not None and state.breathing_bpm > 0:
         alerts.append(f"{state.breathing_bpm:.1f}/min")
-    alerts.extend(links)
-    return (
-        f"{_clock(state.t):>9}  {state.posture:<8} {state.load_kg:6.1f} kg  "
-        f"balance {balance}  {timer}  {' '.join(alerts)}"
-    ).rstrip()
+    return alerts
+
+
+def status_key(state: MatState, links: Sequence[str] = ()) -> tuple[object, ...]:
+    """What a line into a pipe is printed for: a change of any of these."""
+    s = state.session
+    posture = state.posture if state.occupied else "empty"
+    faults = tuple(sorted(state.faults.items()))
+    return (posture, s.state, s.program, s.session, s.target_reached, state.uneven, faults, *links)
+
+
+class ElapsedShown:
+    """A session's elapsed time as shown: never below what was shown before in that session.
+
+    The core dates a pause back to when the person left (the exit debounce later), so its
+    elapsed time drops by a few seconds at a pause; on screen it holds instead (pure)."""
+
+    def __init__(self) -> None:
+        self._session: int | None = None
+        self._shown_s = 0.0
+
+    def __call__(self, state: MatState) -> float:
+        s = state.session
+        if s.session != self._session:
+            self._session, self._shown_s = s.session, 0.0
+        self._shown_s = max(self._shown_s, s.elapsed_s)
+        return self._shown_s
 
 
 def _clock(seconds: float) -> str:
@@ -61,14 +103,13 @@ class ConsoleAdapter:
         self,
         out: TextIO,
         live: bool,
-        status_every_s: float = 10.0,
         links: Sequence[StatusPart] = (),
     ) -> None:
         self._out = out
         self._links = list(links)
         self._live = live
-        self._every_s = status_every_s
-        self._next_status_t: float | None = None
+        self._key: tuple[object, ...] | None = None
+        self._elapsed = ElapsedShown()
         self._status_shown = False
         self._stalled = False
 
@@ -78,20 +119,22 @@ class ConsoleAdapter:
     def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
         stall_news = False
         for event in events:
-            self._line(format_event(event))
+            if is_news(event):
+                self._line(format_event(event))
             if isinstance(event, SourceStalled):
                 self._stalled, stall_news = event.active, True
+        stalled = ["SOURCE STALLED"] if self._stalled else []
+        links = [*stalled, *(link.status_text() for link in self._links)]
+        text = format_status(state, links, self._elapsed(state))
         if self._live:
-            self._out.write("\r\x1b[2K" + self._status(state))
+            self._out.write("\r\x1b[2K" + text)
             self._status_shown = True
             self._out.flush()
-        elif stall_news or self._next_status_t is None or frame.t >= self._next_status_t:
-            self._line(self._status(state))
-            self._next_status_t = frame.t + self._every_s
-
-    def _status(self, state: MatState) -> str:
-        stalled = ["SOURCE STALLED"] if self._stalled else []
-        return format_status(state, [*stalled, *(link.status_text() for link in self._links)])
+            return
+        key = status_key(state, links)
+        if stall_news or key != self._key:  # a stall event is printed with its status line
+            self._key = key
+            self._line(text)
 
     def _line(self, text: str) -> None:
         if self._status_shown:

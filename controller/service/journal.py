@@ -13,6 +13,9 @@ then at most once a minute, and tried again at the next session event or ``every
 the previous file stays whole. ``load`` validates every field's type (strictly, against
 ``SavedSession``): a file it cannot use is ignored with one warning and moved aside under a
 timestamped name (``session.json.damaged-<UTC time>``), so the service starts without it.
+``discard`` drops a saved session that a run must not resume: a simulated run starts afresh
+(its saved wall times run ahead of the clock at ``--speed``, and a demo has no person to come
+back). A file replayed at ``--speed`` resumes as before; the recorder keeps its time forward.
 """
 
 from __future__ import annotations
@@ -114,6 +117,15 @@ def load(path: Path, first_t: float, now_wall_s: float) -> SavedSession | None:
         started_t=first_t - (now_wall_s - started_wall),
         last_seen_t=first_t - max(0.0, now_wall_s - seen_wall),
     )
+
+
+def discard(path: Path) -> bool:
+    """Removes a saved session without resuming it; True if there was one."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _parse(text: bytes) -> tuple[SavedSession, float, float]:

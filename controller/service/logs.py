@@ -137,6 +137,12 @@ def event_level(event: Event) -> int:
     return logging.INFO
 
 
+def is_news(event: Event) -> bool:
+    """False for a breathing event that carries no estimate (the estimator's "lost it" marker,
+    ``bpm=0 quality=0``): a figure nobody measured is not printed."""
+    return not (event.type == "breathing" and getattr(event, "bpm", 1.0) <= 0.0)
+
+
 def event_line(event: Event) -> str:
     return f"{event.type} t={event.t:.1f} {event_fields(event)}".rstrip()
 
@@ -167,7 +173,8 @@ class EventLog:
 
     def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
         for event in events:
-            self._log.log(event_level(event), "%s", event_line(event))
+            if is_news(event):
+                self._log.log(event_level(event), "%s", event_line(event))
 
     def take_commands(self) -> list[CommandRequest]:
         return []
@@ -181,6 +188,7 @@ __all__ = [
     "SecretFilter",
     "configure_logging",
     "event_line",
+    "is_news",
     "mask_secrets",
     "under_journald",
 ]

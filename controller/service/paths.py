@@ -2,7 +2,9 @@
 
 The service and every command given the same config resolve the same files through
 ``StatePaths``; adapters and views receive the ``Path`` they need, never the directory, so no
-other module spells a file name.
+other module spells a file name. A simulated source keeps its files in ``simulated/`` under
+the state directory (``for_source``): a demo's sessions never enter a real mat's history,
+streak, journal or MQTT outbox, and the calibration stays the mat's.
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ from pathlib import Path
 
 from firmware.calibration import FILENAME as CALIBRATION_FILE
 
+SIMULATED_DIR = "simulated"  # a simulated source's own state, under the state directory
+
 
 @dataclass(frozen=True, slots=True)
 class StatePaths:
     """The state directory's layout (``[storage] dir`` in the config)."""
 
     root: Path
+
+    @classmethod
+    def for_source(cls, state_dir: Path, simulated: bool) -> StatePaths:
+        """The layout a source's run uses: ``state_dir`` itself, or its ``simulated``
+        folder for a simulated source."""
+        return cls(state_dir / SIMULATED_DIR if simulated else state_dir)
 
     @property
     def history(self) -> Path:

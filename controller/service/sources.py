@@ -7,12 +7,18 @@ cannot be opened or has no valid header, hardware zones that are not the mat's z
 calibration file that cannot be read. ``open_source`` raises ``SourceSetupError`` with all
 of them; ``acumat check-config`` prints the same lines, so a config it passes is one ``run``
 starts with. Reads files (the frame file's header, calibration.json); opens no pins.
+
+A simulated scenario played live starts ``LEAD_IN_S`` before someone first steps on: the
+library's scenarios open with 15-25 s of empty mat (room for tests of start-up), which a
+person trying ``./dev simulate`` only watches.
 """
 
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from controller.errors import ControllerError
 from controller.service.config import AppConfig, MatConfig, SourceConfig
@@ -25,7 +31,12 @@ from firmware.hwconfig import HARDWARE_KINDS
 from firmware.layout import MatLayout
 from firmware.source import FrameSource
 
+if TYPE_CHECKING:  # the simulator is imported only when a simulated source is asked for
+    from firmware.sim.timeline import SimRun
+
 LIST_HINT = "acumat simulate --list shows them"
+LEAD_IN_S = 3.0  # empty mat kept before the first step on: the zero tracker settles in it
+_ON_KG = 5.0  # total load that counts as someone on the mat (the report's blank limit)
 
 
 class SourceSetupError(ControllerError, ValueError):
@@ -129,8 +140,21 @@ def _simulated(src: SourceConfig, layout: MatLayout | None, clock: Clock) -> Fra
     from firmware.sim.scenarios import build
     from firmware.sim.source import SimulatedSource
 
-    source: FrameSource = SimulatedSource(build(src.scenario, layout=layout), clock, src.speed)
+    run = trim_lead_in(build(src.scenario, layout=layout))
+    source: FrameSource = SimulatedSource(run, clock, src.speed)
     return source
+
+
+def trim_lead_in(run: SimRun) -> SimRun:
+    """``run`` from ``LEAD_IN_S`` before its total load first passes ``_ON_KG`` (unchanged when
+    nobody ever steps on, or the lead-in is short already)."""
+    import numpy as np
+
+    on = np.nansum(run.loads_kg, axis=1) > _ON_KG
+    if not on.any():
+        return run
+    first = int(np.argmax(on)) - int(LEAD_IN_S * run.rate_hz)
+    return replace(run, loads_kg=run.loads_kg[first:]) if first > 0 else run
 
 
 def _hardware(config: AppConfig, clock: Clock, layout: MatLayout) -> FrameSource:

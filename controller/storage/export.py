@@ -32,7 +32,9 @@ def read_rows(path: Path, limit: int | None) -> tuple[list[SessionRow], list[Ses
 
 
 def local_time(wall_s: float, tz: tzinfo | None) -> datetime:
-    return datetime.fromtimestamp(wall_s, tz)
+    """``wall_s`` in ``tz`` (None: the machine's zone), always with its UTC offset, so an
+    exported time says which zone it was read in."""
+    return datetime.fromtimestamp(wall_s, tz).astimezone(tz)
 
 
 def session_record(r: SessionRow, tz: tzinfo | None) -> dict[str, Any]:

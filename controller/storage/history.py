@@ -201,10 +201,21 @@ class History:
         records = self._db.execute(query).fetchall()
         return [self._table.row(self._present, r) for r in reversed(records)]
 
+    def highest_session(self, mat_id: str) -> int:
+        """The highest session number stored for ``mat_id`` (0: none yet)."""
+        if not self._present:
+            return 0
+        query = "SELECT MAX(session) FROM sessions WHERE mat_id = ?"
+        found = self._db.execute(query, (mat_id,)).fetchone()[0]
+        return int(found or 0)
+
     def close(self) -> None:
         self._db.close()
 
 
 def session_uid(mat_id: str, started_wall_s: float) -> str:
-    """A session's id in history, recordings and the journal: its mat and wall start time."""
-    return f"{mat_id}:{started_wall_s:.3f}"
+    """A session's id in history, recordings and the journal: its mat and wall start time.
+
+    Also a recording's file name, so it holds no ``:`` (FAT and SMB refuse it). Rows and
+    recordings made before kept ``<mat>:<wall>``: their uid still names their file."""
+    return f"{mat_id}_{started_wall_s:.3f}"

@@ -9,6 +9,10 @@ waiting rows. A failure is logged once with its cause, then at most once a minut
 (controller.storage.trouble). Rows still waiting when the service stops are written to the
 log, one line each, so their figures are not lost.
 
+At start it queues a ``ContinueNumbering`` command with the highest session number stored for
+this mat, so a new process numbers its sessions after the old ones (``session`` is unique across
+restarts; the service applies it after the first frame, seconds before a start can be seen).
+
 With ``beginner``, it also grows the ``beginner`` program's target from the stored sessions
 (controller.storage.habits): at start and after each stored session it queues a
 ``SetProgramTarget`` command, which the service applies between frames.
@@ -22,7 +26,12 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from controller.core.commands import CommandRequest, CommandResult, SetProgramTarget
+from controller.core.commands import (
+    CommandRequest,
+    CommandResult,
+    ContinueNumbering,
+    SetProgramTarget,
+)
 from controller.core.events import Event, SessionEnded
 from controller.core.state import MatState
 from controller.storage.files import is_full
@@ -65,7 +74,19 @@ class HistoryAdapter:
 
     def start(self) -> None:
         if self._with_room(self._open):
+            self._continue_numbering()
             self._grow_beginner()
+
+    def _continue_numbering(self) -> None:
+        if self._history is None:
+            return
+        try:
+            after = self._history.highest_session(self._mat_id)
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return
+        if after > 0:
+            self._commands.append(CommandRequest(ContinueNumbering(after=after), _refused))
 
     def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
         new = [self._row(e) for e in events if isinstance(e, SessionEnded)]
@@ -152,4 +173,4 @@ class HistoryAdapter:
 
 def _refused(result: CommandResult) -> None:
     if not result.ok:
-        log.warning("the beginner target was not changed: %s", result.error)
+        log.warning("the core refused the history's command: %s", result.error)

@@ -7,7 +7,9 @@ An ``Adapter``. Between ``session_started`` and ``session_ended`` it appends the
 ``<uid>.events.jsonl``. ``uid`` is ``mat_id:started_wall`` as in history.py, so a history row
 names its recording. Writes are buffered and flushed once a second of frame time; frames come
 at most ``max_rate_hz``. A session restored after a restart is appended to its own file with
-times moved onto that file's clock. The folder is 0700 and the files 0600.
+times moved onto that file's clock, unless they would land before the file's last frame (the
+clock went back): then it starts a new recording, so a recording's time never goes backwards.
+The folder is 0700 and the files 0600.
 
 Recordings are what gives way when space runs short, so the history row and the journal always
 fit. Only the newest ``keep`` recordings are kept, and before each flush the oldest are deleted
@@ -21,6 +23,8 @@ with their cause, then at most once a minute.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import math
 from collections.abc import Sequence
@@ -46,6 +50,22 @@ from firmware.framefile import FrameFileHeader, frame_to_dict
 from firmware.layout import MatLayout
 
 log = logging.getLogger("acumat.recorder")
+
+
+def last_frame_t(path: Path) -> float | None:
+    """The ``t`` of a recording's last whole frame line (None: no frame, or unreadable)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(max(0, handle.seek(0, 2) - 65536))
+            lines = handle.read().splitlines()[1:]  # the first may be cut
+    except OSError:
+        return None
+    for line in reversed(lines):
+        with contextlib.suppress(ValueError, TypeError, KeyError):
+            t = json.loads(line)["t"]
+            if isinstance(t, int | float):
+                return float(t)
+    return None
 
 
 def _size(n_bytes: int) -> str:
@@ -176,6 +196,12 @@ class SessionRecorder:
             return
         path, wall_offset_s = found
         shift_s = (self._wall_at.offset_s or 0.0) - wall_offset_s
+        last_t = last_frame_t(path)
+        if last_t is not None and state.t + shift_s <= last_t:
+            log.warning("session %s resumes before the end of %s (the clock went back): "
+                        "recorded afresh", state.session.session, path)  # fmt: skip
+            self._begin(state.t - state.session.elapsed_s, state.session.session, "restored")
+            return
         self._open = RecordingFiles(path, shift_s, append=True)
         self._last_frame_t = -math.inf
         log.info("recording of session %s continues in %s", state.session.session, path)

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from controller.core.state import MatState, SessionSnapshot
+from controller.wire.payloads import load_shown_kg
 from firmware.layout import MatLayout
 
 # Blue (light) through green and yellow to red (heavy): xterm-256 colour numbers.
@@ -187,9 +188,9 @@ def status_lines(state: MatState | None, source: str = "", width: int = 80) -> l
     s = state.session
     alerts = [f"UNEVEN LOAD ({state.uneven_side})"] if state.uneven else []
     alerts += [f"FAULT {zone}: {why}" for zone, why in sorted(state.faults.items())]
-    bpm = state.breathing_bpm
+    bpm, load_kg = state.breathing_bpm, load_shown_kg(state.load_kg) or 0.0
     return [
-        ("posture", f"posture   {state.posture:<9} load {state.load_kg:6.1f} kg"),
+        ("posture", f"posture   {state.posture:<9} load {load_kg:6.1f} kg"),
         ("balance", f"balance   {balance_text(state.imbalance, width - 10)}"),
         ("session", f"session   {_timer(s)}"),
         ("breathing", f"breathing {'—' if bpm is None else f'{bpm:.1f} /min'}"),

@@ -5,8 +5,11 @@ sends it), ``state`` and ``zones``, and reads a ``state`` back (``acumat monitor
 value arrives as an argument: the wall time and the event's ``id`` are the caller's (the
 adapter dates by the frame, draws the id), so the same inputs give the same text. Decides from
 frame times alone whether the state changed enough to publish: posture, occupancy, session
-state, program and number, "target reached", alerts and faults at once; elapsed seconds of a
-running session at most once per second; everything else only with the heartbeat.
+state, program and number, "target reached", alerts and faults at once; the elapsed time of a
+running session at most every ``ELAPSED_STEP_S`` (HA records every state it gets: one a second
+filled its history); everything else only with the heartbeat. Loads go out never below zero:
+a tared empty mat reads a few grams either side, and "-0.19 kg" means nothing to a reader.
+
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from controller.core.state import MatState, SessionSnapshot
 from firmware.clock import iso_utc
 
 SCHEMA_VERSION = 1
+ELAPSED_STEP_S = 10.0  # a running session's elapsed time republished at most this often
 # Session records: never dropped from the outbox (see outbox.py for the policy).
 SESSION_TYPES = frozenset(
     {
@@ -63,6 +67,17 @@ def with_seq(seq: int, body: str) -> str:
     return f'{{"schema_version":{SCHEMA_VERSION},"seq":{seq},{body[1:]}'
 
 
+def load_shown_kg(load_kg: float | None) -> float | None:
+    """A load as people are shown it: never below zero (the console, the monitor, the wire)."""
+    if load_kg is None or not math.isfinite(load_kg):
+        return load_kg
+    return max(load_kg, 0.0)
+
+
+def _zones_shown(zones_kg: dict[str, float | None]) -> dict[str, float | None]:
+    return {name: load_shown_kg(kg) for name, kg in zones_kg.items()}
+
+
 def alerts(state: MatState) -> list[str]:
     return ["uneven_load"] if state.uneven else []
 
@@ -73,6 +88,8 @@ def state_payload(
     """The retained state; ``dropped`` (MQTT: events the outbox bound dropped, ever) is added
     when given."""
     data = _clean(state.to_dict())
+    data["load_kg"] = _clean(load_shown_kg(state.load_kg))
+    data["zones_kg"] = _clean(_zones_shown(state.zones_kg))
     data["alerts"] = alerts(state)
     data["fault"] = bool(state.faults)
     if dropped is not None:
@@ -95,9 +112,9 @@ def state_from_payload(data: dict[str, Any]) -> MatState:
 
 
 def zones_payload(state: MatState, names: Sequence[str], wall_s: float) -> str:
-    zones = {name: _clean(state.zones_kg.get(name)) for name in names}
+    zones = {name: _clean(load_shown_kg(state.zones_kg.get(name))) for name in names}
     body = {"schema_version": SCHEMA_VERSION, "ts": iso_utc(wall_s), "t": _clean(state.t)}
-    return dumps({**body, "load_kg": _clean(state.load_kg), "zones": zones})
+    return dumps({**body, "load_kg": _clean(load_shown_kg(state.load_kg)), "zones": zones})
 
 
 def state_key(state: MatState) -> tuple[Any, ...]:
@@ -123,17 +140,17 @@ class StateThrottle:
     heartbeat_s: float
     zones_rate_hz: float
     _key: tuple[Any, ...] | None = None
-    _elapsed_whole_s: int = -1
+    _elapsed_step: int = -1
     _state_t: float = -math.inf
     _zones_t: float = -math.inf
 
     def state_due(self, state: MatState) -> bool:
-        key, whole = state_key(state), int(state.session.elapsed_s)
+        key, step = state_key(state), int(state.session.elapsed_s // ELAPSED_STEP_S)
         changed = key != self._key or (
-            state.session.state == "running" and whole != self._elapsed_whole_s
+            state.session.state == "running" and step != self._elapsed_step
         )
         if changed or state.t - self._state_t >= self.heartbeat_s or state.t < self._state_t:
-            self._key, self._elapsed_whole_s, self._state_t = key, whole, state.t
+            self._key, self._elapsed_step, self._state_t = key, step, state.t
             return True
         return False
 

@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import re
 from datetime import UTC
 from pathlib import Path
 
@@ -106,3 +107,26 @@ def test_history_is_a_registered_subcommand() -> None:
     from controller.cli import _SUBCOMMANDS
 
     assert "history" in _SUBCOMMANDS
+
+
+def test_csv_times_carry_their_utc_offset_in_the_machine_zone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _db(tmp_path)
+    assert _main(["--state-dir", str(tmp_path), "--csv"]) == 0  # tz=None: the machine's zone
+    records = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    for record in records:
+        assert re.search(r"[+-]\d\d:\d\d$", record["started_local"]), record["started_local"]
+
+
+def test_simulated_sessions_are_read_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _db(tmp_path)
+    simulated = History(StatePaths.for_source(tmp_path, simulated=True).history)
+    simulated.add(row(wall("2026-03-10 07:00", UTC), 20))
+    simulated.close()
+    assert _main(["--state-dir", str(tmp_path), "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["sessions"]) == 2
+    assert _main(["--state-dir", str(tmp_path), "--json", "--simulated"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["sessions"]) == 1

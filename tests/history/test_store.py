@@ -133,7 +133,7 @@ def test_the_adapter_stores_the_summary_once_and_queues_the_beginner_target(
                      mat_state(401.0))  # fmt: skip
     assert _targets(adapter.take_commands()) == [360.0]  # one stored session, one command
     [stored] = History(tmp_path / "h.sqlite").sessions()
-    assert (stored.uid, stored.started_wall_s) == ("mat1:1800000100.000", 1_800_000_100.0)
+    assert (stored.uid, stored.started_wall_s) == ("mat1_1800000100.000", 1_800_000_100.0)
     assert stored.ended_wall_s == 1_800_000_400.0
     assert stored.summary == _ended(400.0).summary  # every figure, as the event carried it
     adapter.close()
@@ -190,6 +190,31 @@ def test_each_completed_beginner_session_lengthens_the_next(tmp_path: Path) -> N
     ]
     assert grown == [("program_target_changed", "beginner", s) for s in (360.0, 420.0, 480.0)]
     adapter.close()
+
+
+def test_session_numbers_continue_after_the_highest_stored_across_restarts(
+    tmp_path: Path,
+) -> None:
+    history = History(tmp_path / "h.sqlite")
+    for n in (1, 4, 2):
+        first = row(1000.0 * n)
+        history.add(replace(first, summary=replace(first.summary, session=n)))
+    other = row(9000.0)  # another mat's numbers are its own
+    history.add(replace(other, uid="mat2:9000.000", mat_id="mat2",
+                        summary=replace(other.summary, session=9)))  # fmt: skip
+    assert (history.highest_session("mat1"), history.highest_session("nosuch")) == (4, 0)
+    history.close()
+    core = MatController(DEFAULT_LAYOUT, CoreSettings(session=SessionSettings(program="relax")))
+    adapter = HistoryAdapter(tmp_path / "h.sqlite", "mat1", WallAt())
+    adapter.start()
+    assert _apply(core, adapter, 0.0) == []
+    [started] = core.sessions.on_frame(_lie(1.0))
+    assert isinstance(started, SessionStarted) and started.session == 5
+    adapter.close()
+    empty = HistoryAdapter(tmp_path / "new.sqlite", "mat1", WallAt())
+    empty.start()
+    assert empty.take_commands() == []  # nothing stored: numbering starts at 1
+    empty.close()
 
 
 # -- the table is derived from the summary -----------------------------------------------------

@@ -43,7 +43,7 @@ class Mat:
 
     @property
     def paths(self) -> StatePaths:
-        return StatePaths(self.state_dir)
+        return StatePaths.for_source(self.state_dir, simulated=True)  # it runs the simulator
 
     @property
     def outbox(self) -> Path:

@@ -137,15 +137,20 @@ def test_commands_are_queued_answered_and_bad_ones_rejected_at_once(
 
 
 def test_discovery_is_republished_when_home_assistant_comes_online(
-    make_adapter: AdapterFactory, recorder: Recorder
+    make_adapter: AdapterFactory, recorder: Recorder, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="acumat.mqtt")
     started(make_adapter())
     topic = MAT1.discovery
     recorder.wait_for(lambda ms: any(m.topic == topic for m in ms))
+    caplog.clear()
     recorder.publish(MAT1.ha_status, "online")
     recorder.wait_for(lambda ms: sum(m.topic == topic for m in ms) >= 2)
     config = json.loads(recorder.on(topic)[-1].payload)
     assert config["dev"]["identifiers"] == ["acumat_mat1"]
+    said = [r.getMessage() for r in caplog.records]
+    assert "Home Assistant is online: discovery and state sent again" in said
+    assert not [m for m in said if m.startswith("connected")]  # the link did not change
 
 
 def test_two_mats_on_one_broker_are_two_devices(

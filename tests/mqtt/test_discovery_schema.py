@@ -20,7 +20,7 @@ from controller.mqtt.discovery import discovery_payload, event_types
 from controller.mqtt.history import history_payload
 from controller.mqtt.topics import MatTopics
 from controller.storage.history import History, SessionRow
-from controller.wire.payloads import state_payload
+from controller.wire.payloads import state_payload, zones_payload
 from tests.mqtt.conftest import MAT1, mat_state
 
 COMMON = {"p", "name", "unique_id", "icon", "value_template", "state_topic", "entity_category",
@@ -38,6 +38,11 @@ UNITS = {
     "weight": {"kg", "g", "lb", "oz", "mg", "µg", "st"},
     "duration": {"d", "h", "min", "s", "ms"},
 }
+# HA's DEVICE_CLASS_STATE_CLASSES (homeassistant/components/sensor/const.py), for our classes.
+STATE_CLASSES = {
+    "weight": {"measurement", "total", "total_increasing"},
+    "duration": {"measurement", "total", "total_increasing"},
+}
 BINARY_CLASSES = {"occupancy", "problem", "presence", "motion", "safety"}
 TOPIC = re.compile(r"^[^#+\s]+(/[^#+/\s]+)*$")
 
@@ -49,6 +54,7 @@ def _check_sensor(c: dict[str, Any]) -> None:
         assert "unit_of_measurement" not in c and "state_class" not in c
     elif dc is not None:
         assert c["unit_of_measurement"] in UNITS[dc], c
+        assert c.get("state_class") is None or c["state_class"] in STATE_CLASSES[dc], c
     assert c.get("state_class") in {None, "measurement", "total", "total_increasing"}
     assert c.get("entity_category") in {None, "diagnostic"}  # HA rejects config for sensors
 
@@ -103,6 +109,27 @@ def test_event_types_are_every_event_the_controller_emits() -> None:
     assert {"posture", "occupancy", "session_started", "session_ended", "tared"} <= set(
         event_types()
     )
+
+
+def test_counters_that_reset_are_total_increasing() -> None:
+    # A daily or weekly total that drops at midnight is a new cycle, not a measurement to average.
+    c = _payload()["cmps"]
+    for key in ("minutes_today", "minutes_week", "sessions_total"):
+        assert c[key]["state_class"] == "total_increasing", key
+    for key in ("load", "balance", "breathing", "streak"):
+        assert c[key]["state_class"] == "measurement", key
+
+
+def test_breathing_is_a_sensor_and_never_fires_the_event_entity() -> None:
+    c = _payload()["cmps"]
+    assert c["breathing"]["p"] == "sensor"
+    assert "breathing" not in c["events"]["event_types"]
+    assert "breathing" not in event_types()
+    # HA's MQTT event ignores a message whose template renders empty (a debug line, not a
+    # warning per estimate): the template renders nothing for a breathing event.
+    template = c["events"]["value_template"]
+    assert template.startswith("{% if value_json.type not in ['breathing'] %}")
+    assert template.endswith("{% endif %}")
 
 
 def _history_json(tmp_path: Path) -> dict[str, Any]:
@@ -161,3 +188,14 @@ def test_attribute_templates_name_their_topic() -> None:
     for key, component in _payload()["cmps"].items():
         if "json_attributes_template" in component:
             assert component.get("json_attributes_topic"), key
+
+
+def test_published_loads_are_never_below_zero() -> None:
+    state = mat_state(load_kg=-0.19)
+    payload = json.loads(state_payload(state, "mat1", 0.0))
+    assert payload["load_kg"] == 0.0
+    assert all(v == 0.0 for v in payload["zones_kg"].values())
+    zones = json.loads(zones_payload(state, list(state.zones_kg), 0.0))
+    assert zones["load_kg"] == 0.0 and all(v == 0.0 for v in zones["zones"].values())
+    loaded = json.loads(state_payload(mat_state(load_kg=61.5), "mat1", 0.0))
+    assert loaded["load_kg"] == 61.5

@@ -73,11 +73,13 @@ def test_event_payload_has_the_promised_fields() -> None:
     assert payload["type"] == "posture" and payload["t"] == 1.5
 
 
-def test_throttle_publishes_changes_each_elapsed_second_and_heartbeats() -> None:
-    throttle = StateThrottle(heartbeat_s=30.0, zones_rate_hz=2.0)
-    running = [mat_state(t=t / 10, session_state="running", elapsed_s=t / 10) for t in range(50)]
+def test_throttle_publishes_changes_elapsed_every_10_s_and_heartbeats() -> None:
+    throttle = StateThrottle(heartbeat_s=60.0, zones_rate_hz=2.0)
+    running = [mat_state(t=t / 10, session_state="running", elapsed_s=t / 10) for t in range(500)]
     due = [s.t for s in running if throttle.state_due(s)]
-    assert due == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert due == [0.0, 10.0, 20.0, 30.0, 40.0]  # at most every 10 s while a session runs
+    paused = mat_state(t=50.5, session_state="paused", elapsed_s=49.0)
+    assert throttle.state_due(paused)  # a change goes at once
     idle = StateThrottle(heartbeat_s=30.0, zones_rate_hz=2.0)
     beats = [t for t in range(0, 100) if idle.state_due(mat_state(t=float(t)))]
     assert beats == [0, 30, 60, 90]

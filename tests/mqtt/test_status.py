@@ -13,7 +13,7 @@ from tests.mqtt.conftest import frame, mat_state
 def test_the_status_line_ends_with_the_broker_state() -> None:
     out = io.StringIO()
     status = BrokerStatus()
-    console = ConsoleAdapter(out, live=False, status_every_s=1.0, links=[status])
+    console = ConsoleAdapter(out, live=False, links=[status])
     console.on_frame(frame(0.0), [], mat_state(0.0))
     status.set(BrokerState("refused", "Not authorized"))
     console.on_frame(frame(1.0), [], mat_state(1.0))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -89,14 +90,51 @@ def test_install_lays_out_the_system(installed: Path) -> None:
     assert unit.read_bytes() == (ROOT / "systemd/acumat.service").read_bytes()
     assert (installed / WANTS).is_symlink()
     config = installed / "etc/acumat/config.toml"
-    assert config.read_bytes() == (ROOT / "config/config.toml").read_bytes()
-    assert load_config(config).source.kind == "hx711"
+    shipped = (ROOT / "config/config.toml").read_text(encoding="utf-8")
+    loaded = load_config(config)
+    assert loaded.source.kind == "hx711"
+    # One state directory: commands given this config use the service's files.
+    assert loaded.storage.dir == Path("/var/lib/acumat")
+    assert _unit_state_dir() == loaded.storage.dir
+    ours = config.read_text(encoding="utf-8").splitlines()
+    assert len(ours) == len(shipped.splitlines())  # the shipped file, two lines uncommented
+    assert sum(a != b for a, b in zip(ours, shipped.splitlines(), strict=True)) == 2
+    link = installed / "usr/local/bin/acumat"  # `acumat` on the PATH
+    assert link.is_symlink() and os.readlink(link) == "/opt/acumat/venv/bin/acumat"
     password = installed / "etc/acumat/mqtt_password"
     assert password.read_bytes() == b""
     assert stat.S_IMODE(password.stat().st_mode) == 0o600
     venv = installed / "opt/acumat/venv"
     assert "controller.cli" in (venv / "bin/acumat").read_text(encoding="utf-8")
     assert (installed / "opt/acumat/docs/install-guide.md").is_file()
+
+
+def _unit_state_dir() -> Path:
+    unit = (ROOT / "systemd/acumat.service").read_text(encoding="utf-8")
+    [name] = [
+        line.split("=", 1)[1] for line in unit.splitlines() if line.startswith("StateDirectory=")
+    ]
+    return Path("/var/lib") / name
+
+
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def test_all_the_docs_are_installed_and_their_links_resolve(installed: Path) -> None:
+    docs = installed / "opt/acumat/docs"
+    shipped = sorted(
+        p.relative_to(ROOT / "docs") for p in (ROOT / "docs").rglob("*") if p.is_file()
+    )
+    assert sorted(p.relative_to(docs) for p in docs.rglob("*") if p.is_file()) == shipped
+    broken = [
+        f"{page.relative_to(docs)}: {target}"
+        for page in docs.rglob("*.md")
+        for target in LINK.findall(page.read_text(encoding="utf-8"))
+        if "://" not in target
+        and not target.startswith("mailto:")
+        and not (page.parent / target).exists()
+    ]
+    assert broken == []
 
 
 def _closed_to_others(path: Path) -> bool:
@@ -148,6 +186,7 @@ def test_own_config_is_kept_and_uninstall_keeps_data(wheel: Path, tmp_path: Path
     assert config.is_file()
     assert history.read_bytes() == b"sessions"
 
+    assert not (tmp_path / "usr/local/bin/acumat").is_symlink()
     _script("uninstall.sh", tmp_path, wheel, "--purge")
     assert not (tmp_path / "etc/acumat").exists()
     assert not history.exists()
@@ -164,3 +203,27 @@ def test_uninstall_refuses_unknown_arguments(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "usage" in result.stderr
+
+
+def test_the_docs_name_no_placeholder_and_one_password_path() -> None:
+    texts = {
+        p: p.read_text(encoding="utf-8")
+        for p in (ROOT / "docs").rglob("*")
+        if p.suffix in {".md", ".yaml"}
+    }
+    for path, text in texts.items():
+        assert "<this repository>" not in text, path
+        assert "source_url" not in text, path  # the blueprint is imported from its file
+        assert "mqtt-password" not in text, path  # the installer's name: mqtt_password
+    install = (ROOT / "scripts/install.sh").read_text(encoding="utf-8")
+    assert "/etc/acumat/mqtt_password" in install or '"$etc/mqtt_password"' in install
+
+
+def test_the_guides_run_acumat_from_the_path_the_installer_links() -> None:
+    for guide in ("install-guide.md", "build-guide.md"):
+        text = (ROOT / "docs" / guide).read_text(encoding="utf-8")
+        assert "/opt/acumat/venv/bin/acumat " not in text, guide  # `acumat` is on the PATH
+    build = (ROOT / "docs/build-guide.md").read_text(encoding="utf-8")
+    # The tile check (step 3) uses a view that works before calibration (step 4).
+    mount, calibrate = build.index("## 3. Mount"), build.index("## 4. Calibrate")
+    assert "--watch" in build[mount:calibrate]

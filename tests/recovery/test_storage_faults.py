@@ -187,7 +187,7 @@ def test_a_row_that_never_fits_goes_to_the_log_whole_at_stop(
         history.close()
     [line] = [m for m in _lines(caplog, logging.ERROR) if m.startswith("session not stored")]
     stored = json.loads(line.split(": ", 1)[1])
-    assert stored["uid"] == f"mat1:{WALL0 + 400.0:.3f}" and stored["session"] == 7
+    assert stored["uid"] == f"mat1_{WALL0 + 400.0:.3f}" and stored["session"] == 7
     assert stored["duration_s"] == 100.0
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from controller.service.paths import StatePaths
 from controller.storage.history import History
 from controller.storage.recorder import events_path, recordings
 from tests.recovery.tinyfs import TinyFs, read_only_dir, tiny_fs
@@ -50,9 +51,10 @@ def test_a_nearly_full_disk_keeps_the_session_and_sheds_the_recording(tiny_fs: T
     tiny_fs.fill(leave_bytes=400_000)  # the recording of this session is ~1.5 MB
     done = acumat_run(state, config="[storage]\nmin_free_mb = 0.2\n")
     assert done.returncode == 0, done.stderr
-    [row] = History(state / "history.sqlite").sessions()
+    data = StatePaths.for_source(state, simulated=True)  # a simulated run's own files
+    [row] = History(data.history).sessions()
     assert row.summary.reason == "left_mat" and row.summary.duration_s > 500
-    [recording] = recordings(state / "sessions")
+    [recording] = recordings(data.recordings)
     events = events_path(recording).read_text().splitlines()
     assert json.loads(events[-1])["type"] == "recording_stopped"
     log = storage_lines(done)
@@ -67,9 +69,10 @@ def test_a_full_disk_gives_the_recording_s_room_to_the_session(tiny_fs: TinyFs) 
     tiny_fs.fill(leave_bytes=300_000)  # and no free-space margin: the recording fills it
     done = acumat_run(state, config="[storage]\nmin_free_mb = 0\n")
     assert done.returncode == 0, done.stderr
-    [row] = History(state / "history.sqlite").sessions()
+    data = StatePaths.for_source(state, simulated=True)
+    [row] = History(data.history).sessions()
     assert row.summary.reason == "left_mat"
-    assert recordings(state / "sessions") == []  # it went for the row
+    assert recordings(data.recordings) == []  # it went for the row
     log = storage_lines(done)
     errors = [line for line in log if "ERROR" in line]
     assert "Traceback" not in done.stderr and 1 <= len(errors) <= 3, log
@@ -77,11 +80,12 @@ def test_a_full_disk_gives_the_recording_s_room_to_the_session(tiny_fs: TinyFs) 
 
 
 def test_a_damaged_history_and_journal_are_moved_aside_and_the_mat_starts(tmp_path: Path) -> None:
-    state = tmp_path / "state"
-    state.mkdir()
+    top = tmp_path / "state"
+    state = StatePaths.for_source(top, simulated=True).root  # a simulated run's own files
+    state.mkdir(parents=True)
     (state / "history.sqlite").write_bytes(os.urandom(8192))
     (state / "session.json").write_text('{"version": 2, "number": "three", "elapsed_s": []}')
-    done = acumat_run(state)
+    done = acumat_run(top)
     assert done.returncode == 0, done.stderr
     assert len(History(state / "history.sqlite").sessions()) == 1
     names = sorted(p.name.split("-")[0] for p in state.glob("*.damaged-*"))

@@ -124,7 +124,7 @@ def test_only_the_newest_recordings_are_kept(tmp_path: Path) -> None:
     for n in range(1, 6):
         play_session(rec, n, t0=100.0 * n)
     kept = recordings(tmp_path)
-    assert [p.name for p in kept] == [f"mat1:{WALL0 + 100.0 * n:.3f}.jsonl" for n in (3, 4, 5)]
+    assert [p.name for p in kept] == [f"mat1_{WALL0 + 100.0 * n:.3f}.jsonl" for n in (3, 4, 5)]
     assert all(events_path(p).is_file() for p in kept)
     assert len(list(tmp_path.iterdir())) == 6  # 3 frame files + 3 sidecars
 
@@ -145,10 +145,36 @@ def test_a_session_restored_after_a_restart_continues_its_recording(tmp_path: Pa
     end = ended(1.0, 7, started_t=10.0 - 69.5)  # the core moved the start onto the new clock
     rec2.on_frame(frame(1.0), [end], state(1.0, 7, False))
     (path,) = recordings(tmp_path)
-    assert path.name == f"mat1:{WALL0 + 10.0:.3f}.jsonl"
+    assert path.name == f"mat1_{WALL0 + 10.0:.3f}.jsonl" and ":" not in path.name
     _, frames = open_frames(path)  # times never go backwards across the restart
     assert [round(f.t, 3) for f in frames] == [10.0, 10.1, 70.0, 70.5]
     assert [e["type"] for e in read_events(path)] == ["session_started", "session_ended"]
+
+
+def test_a_restored_session_that_would_go_back_in_time_is_recorded_afresh(
+    tmp_path: Path,
+) -> None:
+    # A run at --speed saved wall times ahead of the clock: continuing its file would put the
+    # new frames before the old ones ("t went backwards" in acumat report).
+    first = WallAt()
+    first.anchor(0.0, WALL0)
+    rec = SessionRecorder(tmp_path, "mat1", DEFAULT_LAYOUT, first)
+    start = SessionStarted(t=10.0, session=7, program="relax", trigger="lie_down", target_s=None)
+    rec.on_frame(frame(10.0), [start], state(10.0, 7, True))
+    for i in range(1, 300):
+        rec.on_frame(frame(10.0 + i), [], state(10.0 + i, 7, True))
+    rec.close()
+    second = WallAt()
+    second.anchor(0.5, WALL0 + 60.0)  # only 60 s of wall time later, 300 s of frames recorded
+    rec2 = SessionRecorder(tmp_path, "mat1", DEFAULT_LAYOUT, second)
+    for i in range(5):
+        rec2.on_frame(frame(0.5 + i), [], state(0.5 + i, 7, True))
+    rec2.close()
+    for path in recordings(tmp_path):
+        _, frames = open_frames(path)
+        times = [f.t for f in frames]
+        assert times == sorted(times) and len(set(times)) == len(times), path.name
+    assert len(recordings(tmp_path)) == 2
 
 
 def test_nothing_is_recorded_outside_a_session(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from matplotlib.image import imread
 from matplotlib.text import Text
 
 from controller.cli import main
+from controller.service.paths import StatePaths
 from controller.storage.recorder import SessionRecorder, recordings
 from controller.views.report import SessionNotFoundError, SessionTrace, find_session, load_trace
 from controller.views.report_plot import PANEL_TITLES, ReportError, figure, render, style
@@ -84,10 +85,13 @@ def test_sessions_are_found_by_last_uid_or_path(tmp_path: Path) -> None:
         play_session(rec, n, t0=100.0 * n)
     first, second = recordings(tmp_path)
     assert find_session("last", tmp_path) == second
-    assert find_session("mat1:1100.000", tmp_path) == first
+    assert find_session("mat1_1100.000", tmp_path) == first
+    old = tmp_path / "mat1:900.000.jsonl"  # named before uids lost their ':'
+    old.write_text(first.read_text())
+    assert find_session("mat1:900.000", tmp_path) == old
     assert find_session(str(first), tmp_path / "elsewhere") == first
     with pytest.raises(SessionNotFoundError):
-        find_session("mat1:5.000", tmp_path)
+        find_session("mat1_5.000", tmp_path)
     with pytest.raises(SessionNotFoundError):
         find_session("last", tmp_path / "empty")
 
@@ -103,6 +107,17 @@ def test_cli_writes_the_picture_and_refuses_bad_input(
     assert ".png or .svg" in capsys.readouterr().err
     assert main(["report", "last", "--state-dir", str(tmp_path / "none")]) == 2
     assert "no recordings" in capsys.readouterr().err
+    # A simulated run's recordings are kept apart: --simulated reads them.
+    wall_at = WallAt()
+    wall_at.anchor(0.0, 1000.0)
+    state = tmp_path / "state"
+    folder = StatePaths.for_source(state, simulated=True).recordings
+    play_session(SessionRecorder(folder, "mat1", DEFAULT_LAYOUT, wall_at), 1, t0=100.0)
+    assert main(["report", "last", "--state-dir", str(state)]) == 2
+    capsys.readouterr()
+    sim_out = tmp_path / "sim.svg"
+    argv = ["report", "last", "--simulated", "--state-dir", str(state), "--out", str(sim_out)]
+    assert main(argv) == 0 and sim_out.is_file()
 
 
 def test_bad_suffix_is_refused_before_drawing(shift_left_file: Path, tmp_path: Path) -> None:

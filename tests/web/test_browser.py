@@ -45,7 +45,7 @@ def seed_history(state_dir: Path) -> set[int]:
     """Sessions on 12 of the last 30 days, the last 6 of them in a row up to yesterday."""
     now_s = SystemClock().wall()
     days_ago = {1, 2, 3, 4, 5, 6, 9, 11, 15, 16, 22, 27}
-    history = History(StatePaths(state_dir).history)
+    history = History(StatePaths.for_source(state_dir, simulated=True).history)
     for n, d in enumerate(sorted(days_ago)):
         start_s = now_s - d * 86_400.0
         history.add(row(start_s, minutes=8.0 + (n * 7) % 15, program=("relax", "energy")[n % 2]))

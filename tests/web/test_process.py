@@ -53,7 +53,8 @@ def test_history_on_the_page_is_acumat_history_json(tmp_path: Path) -> None:
     again.start()
     try:
         page = again.client().get("/api/history").json()
-        code, out, err = acumat("history", "--json", "--state-dir", str(again.state_dir))
+        state = str(again.state_dir)
+        code, out, err = acumat("history", "--json", "--simulated", "--state-dir", state)
         assert code == 0, err
         cli = json.loads(out)
         assert page["sessions"] and page["sessions"] == cli["sessions"]
