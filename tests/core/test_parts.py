@@ -1,4 +1,4 @@
-"""Balance, presence, auto-zero, faults and posture: each part alone, table-driven."""
+"""Balance, presence, auto-zero and faults: each part alone, table-driven (see test_posture)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from controller.core.events import SensorFault, UnevenLoad
 from controller.core.faults import ZoneConditioner
 from controller.core.geometry import build_geometry
 from controller.core.occupancy import Presence, ZeroTracker
-from controller.core.posture import PostureClassifier
 from controller.core.settings import BalanceSettings, DetectionSettings, FaultSettings
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
@@ -174,54 +173,6 @@ def test_source_reported_reasons_are_kept() -> None:
     for i in range(20):
         events += cond.update(ZoneFrame(i * 0.1, (None,), ("saturated",)))
     assert [e.fault for e in events] == ["saturated"]
-
-
-# Zone loads (kg) for bodies on the default 2 × 3 mat, from Winter's segment masses:
-# a 1.75 m person lying with the head near the head end carries ~16/47/36 % on the three rows;
-# long-sitting puts two thirds under the pelvis.
-POSTURES_2X3: dict[str, list[float]] = {
-    "lying": [5.5, 5.5, 16.5, 16.5, 12.5, 12.5],
-    "lying_head_low": [12.5, 12.5, 16.5, 16.5, 5.5, 5.5],
-    "sitting_long_head_end": [27, 27, 8, 8, 5, 5],
-    "sitting_long_middle": [0, 0, 27, 27, 11, 11],
-    "sitting_cross_legged": [0, 0, 36, 36, 0.2, 0.2],
-}
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("lying", "lying"),
-        ("lying_head_low", "lying"),
-        ("sitting_long_head_end", "sitting"),
-        ("sitting_long_middle", "sitting"),
-        ("sitting_cross_legged", "sitting"),
-    ],
-)
-def test_posture_from_the_load_profile(name: str, expected: str) -> None:
-    classifier = PostureClassifier(GEOMETRY, DetectionSettings())
-    loads = POSTURES_2X3[name]
-    for i in range(40):
-        classifier.update(i * 0.1, loads, occupied=True, sway_ratio=0.0)
-    assert classifier.posture == expected
-
-
-def test_standing_and_sitting_in_one_row_are_told_apart_by_sway() -> None:
-    loads = [0.0, 0.0, 35.0, 35.0, 0.0, 0.0]
-    calm, swaying = (PostureClassifier(GEOMETRY, DetectionSettings()) for _ in range(2))
-    for i in range(40):
-        calm.update(i * 0.1, loads, occupied=True, sway_ratio=0.002)
-        swaying.update(i * 0.1, loads, occupied=True, sway_ratio=0.03)
-    assert (calm.posture, swaying.posture) == ("sitting", "standing")
-
-
-def test_posture_is_debounced_and_empty_is_immediate() -> None:
-    classifier = PostureClassifier(GEOMETRY, DetectionSettings())
-    assert classifier.update(0.0, POSTURES_2X3["lying"], True, 0.0) is None
-    changed = [classifier.update(t / 10, POSTURES_2X3["lying"], True, 0.0) for t in range(1, 20)]
-    assert [c.posture for c in changed if c] == ["lying"]
-    gone = classifier.update(2.0, [0.0] * 6, occupied=False, sway_ratio=0.0)
-    assert gone is not None and gone.posture == "empty" and gone.previous == "lying"
 
 
 def test_a_centre_tile_leans_with_its_neighbours() -> None:
