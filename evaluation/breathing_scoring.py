@@ -10,7 +10,8 @@ slow artefact). An event at ``t`` looked at a window ending at ``t``:
   abstention (the cost of caution).
 * **not breathing**: at least half the window lies in spans without a rate. A rate is false.
 * **shift**: the window holds a movement between two lying holds (a posture shift, a roll). A
-  rate more than ``SHIFT_TOLERANCE_BPM`` from the breathing underneath is false.
+  rate more than ``SHIFT_TOLERANCE_BPM`` outside the true rates of the window is false (each
+  hold of the simulator restarts its breathing at its starting rate).
 * anything else (the window reaches into lying down or another posture) is not judged.
 """
 
@@ -55,6 +56,19 @@ def _true_rate(spans: list[dict[str, Any]], lo: float, hi: float) -> float | Non
     return weighted / total if total > 0 else None
 
 
+def _rate_range(spans: list[dict[str, Any]], lo: float, hi: float) -> tuple[float, float] | None:
+    """The lowest and highest true rate within [lo, hi] (holds restart their breathing)."""
+    rates = []
+    for s in spans:
+        a, b = float(s["from_t"]), float(s["to_t"])
+        if _overlap(lo, hi, a, b) <= 0 or s["bpm_start"] is None:
+            continue
+        for t in (max(lo, a), min(hi, b)):
+            progress = (t - a) / max(b - a, 1e-9)
+            rates.append(s["bpm_start"] + (s["bpm_end"] - s["bpm_start"]) * progress)
+    return (min(rates), max(rates)) if rates else None
+
+
 def _moves(truth: dict[str, Any]) -> list[tuple[float, float]]:
     """Movements between two lying holds (rolls, posture shifts)."""
     segs = truth.get("segments", [])
@@ -84,7 +98,9 @@ def score_breathing(truth: dict[str, Any], events: list[Event], window_s: float)
         truth_bpm = _true_rate(spans, lo, hi)
         if any(_overlap(lo, hi, a, b) > 0 for a, b in moves) and silent_s == 0:
             result.shift_events += 1
-            if has_rate and (truth_bpm is None or abs(e.bpm - truth_bpm) > SHIFT_TOLERANCE_BPM):
+            span = _rate_range(spans, lo, hi)
+            tol = SHIFT_TOLERANCE_BPM
+            if has_rate and (span is None or not span[0] - tol <= e.bpm <= span[1] + tol):
                 result.false_rates += 1
             continue
         recent = sum(_overlap(e.t - MIN_SPAN_S, hi, a, b) for a, b in rated)

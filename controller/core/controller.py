@@ -129,8 +129,7 @@ class MatController:
         self._imbalance = reading.imbalance if occupied else None
         # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
         evaluate = occupied and self._posture.posture == "lying"
-        alert = self._balance.update(t, reading.imbalance, evaluate)
-        return [alert] if alert is not None else []
+        return list(self._balance.update(t, reading.imbalance, evaluate, reading.offset_m))
 
     def _session_inputs(self, t: float, occupied: bool, left_at: float | None) -> Inputs:
         return Inputs(

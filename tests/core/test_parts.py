@@ -43,9 +43,7 @@ def test_a_centre_column_counts_for_both_sides() -> None:
 def run_balance(values: list[tuple[float, float]]) -> list[UnevenLoad]:
     monitor, out = BalanceMonitor(BalanceSettings()), []
     for t, value in values:
-        event = monitor.update(t, value, evaluate=True)
-        if event is not None:
-            out.append(event)
+        out += monitor.update(t, value, evaluate=True)
     return out
 
 
@@ -61,6 +59,34 @@ def test_uneven_alert_needs_the_dwell_and_clears_below_the_lower_threshold() -> 
     assert [(e.active, e.side) for e in events] == [(True, "left"), (False, "left")]
     assert 15 <= events[0].t <= 18  # smoothing (2 s) + dwell (5 s)
     assert events[1].t >= 45  # 0.15 is between the thresholds: the alert holds
+
+
+def test_a_roll_to_the_other_side_moves_the_alert_without_a_clear_dwell() -> None:
+    # The case: an alert for the left (-0.24), then the person rolls to +0.45.
+    events = run_balance(steps(0, 20, -0.24) + steps(20, 40, 0.45))
+    assert [(e.active, e.side) for e in events] == [
+        (True, "left"),
+        (False, "left"),
+        (True, "right"),
+    ]
+    clear, raised = events[1], events[2]
+    assert clear.t == raised.t  # same frame: no dwell with the alert off in between
+    assert 25.0 <= raised.t <= 29.0  # smoothing (2 s) + the new side's dwell (5 s)
+
+
+def test_the_event_says_how_far_off_centre_the_load_is() -> None:
+    monitor, out = BalanceMonitor(BalanceSettings()), []
+    for t, value in steps(0, 20, 0.4):
+        out += monitor.update(t, value, evaluate=True, offset_m=0.11)
+    assert out[0].active and out[0].side == "right"
+    assert out[0].offset_cm == pytest.approx(11.0, abs=0.2)
+    assert out[0].to_dict()["offset_cm"] == out[0].offset_cm
+
+
+def test_the_centre_of_pressure_offset_comes_from_the_geometry() -> None:
+    reading = measure(GEOMETRY, [0, 10, 0, 20, 0, 5])  # all in the right column
+    assert reading.offset_m == pytest.approx(0.125)  # the right column's centre
+    assert measure(GEOMETRY, [10, 10, 20, 20, 5, 5]).offset_m == pytest.approx(0.0)
 
 
 def test_natural_asymmetry_and_short_leans_never_alert() -> None:

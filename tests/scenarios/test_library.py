@@ -23,26 +23,7 @@ def library_score(name: str) -> Score:
     return run_scenario(name)
 
 
-# Scenarios whose breathing estimator still reports a rate where a posture shift or an artefact
-# is the signal (evaluation/breathing_scoring.py): the breathing work of issue 11 removes them.
-BREATHING_NOT_YET = {
-    "shift_left",
-    "shift_right",
-    "shift_left_2x4",
-    "lie_rolls",
-    "breathing_artefacts",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="breathing abstention"))
-        if n in BREATHING_NOT_YET
-        else n
-        for n in sorted(SCENARIOS)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_scenario_meets_its_truth(name: str) -> None:
     result = library_score(name)
     assert result.ok, f"{name}: {'; '.join(result.problems)}"
