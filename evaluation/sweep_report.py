@@ -126,6 +126,22 @@ def group_lines(label: str, scores: list[Score]) -> list[str]:
     return lines
 
 
+def _kind_line(group: str, kind: str, part: list[Score]) -> str:
+    bad = sum(not s.ok for s in part)
+    lat = [x for s in part for x in s.latencies_s]
+    shares = []
+    for posture in ("lying", "sitting", "standing"):
+        overall, _ = _share(part, posture)
+        if overall is not None:
+            shares.append(f"{posture} {_fmt(overall)}")
+    return (
+        f"{group} {kind}: {len(part)} runs, {bad} failing, missed "
+        f"{sum(s.missed_sessions for s in part)}, false {sum(s.false_sessions for s in part)}, "
+        f"latency median {_fmt(percentile(lat, 50))} max {_fmt(max(lat, default=None))}; "
+        f"reported as itself: {', '.join(shares) or '-'}"
+    )
+
+
 def figures(outcomes: Iterable[Outcome], worst: int = 12) -> list[str]:
     outcomes = list(outcomes)
     lines: list[str] = []
@@ -140,13 +156,7 @@ def figures(outcomes: Iterable[Outcome], worst: int = 12) -> list[str]:
                 lines += ["  " + x for x in group_lines(f"{group} {layout}", part)[:3]]
         kinds = sorted({o.kind for o in mine})
         for kind in kinds:
-            part = [o.score for o in mine if o.kind == kind]
-            bad = sum(not s.ok for s in part)
-            lat = [x for s in part for x in s.latencies_s]
-            lines.append(
-                f"  {group} {kind}: {len(part)} runs, {bad} failing, latency median "
-                f"{_fmt(percentile(lat, 50))} max {_fmt(max(lat, default=None))}"
-            )
+            lines.append("  " + _kind_line(group, kind, [o.score for o in mine if o.kind == kind]))
     failing = [o for o in outcomes if not o.score.ok]
     lines.append(f"failing runs: {len(failing)} of {len(outcomes)}")
     lines += [f"  {o.case}: {'; '.join(o.score.problems[:3])}" for o in failing[:worst]]
