@@ -3,10 +3,11 @@
 ``lying_story(kind, body, spot)`` tells one visit: the person steps on where their feet will be
 when sitting, sits down with the knees up, lies back into ``kind`` (the pelvis stays where the
 seat was, the upper body lands towards the head end: the load moves head-wards at a constant
-total), stays, and gets up the same way. ``rolls`` turns from one posture to another mid-session,
-each roll 2–5 s at a constant total. The head is placed from 10 cm beyond the head end to 15 cm
-inside it, the body's axis up to ±12 cm off the centre line (``Spot``). ``POSTURE_SPECS`` holds
-one library scenario per kind (a mid-size body, one spot).
+total), stays, and gets up the same way. ``rolls`` turns from one posture to another
+mid-session, each roll 2–5 s at a constant total, once straight from the left side to the
+right. The head is placed from 10 cm beyond the head end to 15 cm inside it, the body's axis up
+to ±12 cm off the centre line (``Spot``). ``POSTURE_SPECS`` holds one library scenario per kind
+(a mid-size body, one spot).
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ ROLL_SEQUENCE = (
     ("supine", 0.0),
     ("side_left", -0.08),
     ("curled_left", -0.08),
+    ("side_right", 0.08),  # straight over from the left side to the right
     ("supine", 0.0),
-    ("side_right", 0.08),
 )
 
 
