@@ -6,7 +6,11 @@ line is split like its neighbours in the same rows: a body is one mass); negativ
 (noise on an unloaded tile) count as zero, so it stays in [−1, 1]. It is smoothed over
 ``smooth_s`` so breathing and fidgets do not count. The alert starts when the smoothed value
 stays above ``alert_imbalance`` for ``dwell_s`` and clears when it stays below
-``clear_imbalance`` for ``dwell_s``: two thresholds and a dwell, so it never flaps.
+``clear_imbalance`` for ``dwell_s``: two thresholds and a dwell, so it never flaps. When the
+load crosses to the other side (a roll) and stays above ``alert_imbalance`` there for
+``dwell_s``, the alert is cleared and raised for the new side in the same frame. Each event
+says how far the centre of pressure lies from the centre line (``offset_cm``, + to the right):
+on a two-column mat, lying off-centre and leaning look the same, and this is the way to move.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ class BalanceReading:
     imbalance: float | None
     cop_x_m: float | None
     cop_y_m: float | None
+    offset_m: float | None = None  # centre of pressure from the mat's centre line (+: right)
 
 
 def measure(geometry: Geometry, loads_kg: list[float]) -> BalanceReading:
@@ -39,7 +44,9 @@ def measure(geometry: Geometry, loads_kg: list[float]) -> BalanceReading:
     if total <= 0.0:
         return BalanceReading(None, None, None)
     side += _straddling_shift(geometry, loads_kg)
-    return BalanceReading(max(-1.0, min(1.0, side / total)), x_sum / total, y_sum / total)
+    cop_x = x_sum / total
+    offset = cop_x - geometry.layout.width_m / 2
+    return BalanceReading(max(-1.0, min(1.0, side / total)), cop_x, y_sum / total, offset)
 
 
 def _straddling_shift(geometry: Geometry, loads_kg: list[float]) -> float:
@@ -62,44 +69,61 @@ class BalanceMonitor:
     def __init__(self, settings: BalanceSettings) -> None:
         self._s = settings
         self.smoothed: float | None = None
+        self.offset_m = 0.0  # smoothed like the imbalance
         self.active = False
         self.side: Side = "right"
         self._since: float | None = None
         self._last_t: float | None = None
 
-    def update(self, t: float, imbalance: float | None, evaluate: bool) -> UnevenLoad | None:
-        """Feeds one reading; ``evaluate`` is false when nobody is lying (or in a session)."""
+    def update(
+        self, t: float, imbalance: float | None, evaluate: bool, offset_m: float | None = None
+    ) -> list[UnevenLoad]:
+        """Feeds one reading; ``evaluate`` is false when nobody is lying (or in a session).
+        A change of side while the alert is on clears it and raises it for the new side in
+        the same frame, once the new side has held for ``dwell_s``."""
         if not evaluate or imbalance is None:
             self.smoothed, self._since, self._last_t = None, None, None
-            return self._clear(t, 0.0) if self.active else None
-        value = self._smooth(t, imbalance)
-        beyond = (
-            abs(value) < self._s.clear_imbalance
-            if self.active
-            else abs(value) > self._s.alert_imbalance
-        )
-        if not beyond:
+            return [self._clear(t, 0.0)] if self.active else []
+        value = self._smooth(t, imbalance, offset_m)
+        side: Side = "right" if value > 0 else "left"
+        beyond = abs(value) > self._s.alert_imbalance
+        if self.active:
+            turned = beyond and side != self.side
+            waiting = turned or abs(value) < self._s.clear_imbalance
+        else:
+            waiting = beyond
+        if not waiting:
             self._since = None
-            return None
+            return []
         if self._since is None:
             self._since = t
         if t - self._since < self._s.dwell_s:
-            return None
+            return []
         self._since = None
-        if self.active:
-            return self._clear(t, value)
-        self.active, self.side = True, "right" if value > 0 else "left"
-        return UnevenLoad(t=t, active=True, side=self.side, imbalance=round(value, 4))
+        out = [self._clear(t, value)] if self.active else []
+        if beyond:
+            self.active, self.side = True, side
+            out.append(self._event(t, True, value))
+        return out
 
-    def _smooth(self, t: float, imbalance: float) -> float:
+    def _smooth(self, t: float, imbalance: float, offset_m: float | None) -> float:
         if self.smoothed is None or self._last_t is None or self._s.smooth_s == 0:
             self.smoothed = imbalance
+            self.offset_m = offset_m or 0.0
         else:
             alpha = 1.0 - math.exp(-max(0.0, t - self._last_t) / self._s.smooth_s)
             self.smoothed += alpha * (imbalance - self.smoothed)
+            if offset_m is not None:
+                self.offset_m += alpha * (offset_m - self.offset_m)
         self._last_t = t
         return self.smoothed
 
+    def _event(self, t: float, active: bool, value: float) -> UnevenLoad:
+        offset_cm = round(100.0 * self.offset_m, 1)
+        return UnevenLoad(
+            t=t, active=active, side=self.side, imbalance=round(value, 4), offset_cm=offset_cm
+        )
+
     def _clear(self, t: float, value: float) -> UnevenLoad:
         self.active = False
-        return UnevenLoad(t=t, active=False, side=self.side, imbalance=round(value, 4))
+        return self._event(t, False, value)

@@ -181,8 +181,7 @@ class MatController:
         self._imbalance = reading.imbalance if occupied and self._judged else None
         # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
         evaluate = occupied and self._reported == "lying"
-        alert = self._balance.update(t, reading.imbalance, evaluate)
-        return [alert] if alert is not None else []
+        return list(self._balance.update(t, reading.imbalance, evaluate, reading.offset_m))
 
     def _session_inputs(self, t: float, occupied: bool, left_at: float | None) -> Inputs:
         stopped = [since for since in self._zones.dead_since if since is not None]

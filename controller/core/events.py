@@ -118,9 +118,13 @@ class SessionEnded(Event):
 
 @dataclass(frozen=True, slots=True)
 class UnevenLoad(Event):
+    """The load is uneven left to right (or no longer); ``offset_cm``: how far the centre of
+    pressure lies from the mat's centre line, + to the right (smoothed like ``imbalance``)."""
+
     active: bool
     side: Side
     imbalance: float
+    offset_cm: float = 0.0
     type: ClassVar[str] = "uneven_load"
 
 

@@ -1,12 +1,22 @@
-"""Posture from the shape of the load along the mat, debounced (pure).
+"""Posture from the shape of the load along the mat and the way the body got there (pure).
 
 Every half second of frame time the measured head-to-foot profile is compared with the body
-templates of ``bodymodel`` (L1 distance); the posture whose templates come closest wins. Lying
-needs to fit better than sitting and standing by a margin to be entered and loses only when an
-upright posture fits clearly better (hysteresis), so lifting the hips or shifting changes
-nothing. Sitting and standing can look alike on coarse tiles: then sway decides (a standing
-body keeps correcting its balance; a sitting one is steadier). A new posture must hold for
-``posture_s`` before it is reported; leaving the mat reports ``empty`` at once.
+templates of ``bodymodel`` (L1 distance on the bands' shares of the load). On coarse tiles
+many profiles fit lying and sitting alike: a seat across a row border with the legs stretched
+puts about half the load in each of two rows, as a lying body does. So lying is decided on two
+kinds of evidence:
+
+* **shape**: lying fits at least ``_CLEAR`` better than any upright posture; or
+* **the lie-back** (``liedown.LieBack``): since the last still stretch the load moved towards
+  the head end at a constant total, into a profile that lying explains about as well as
+  sitting (within ``_AMBIGUOUS``) and clearly better than two feet (``_NOT_FEET``). Sitting
+  keeps the load where it is; lying back carries half of it 0.3–0.6 m towards the head.
+
+Lying is entered only when the body is still, and left only when an upright posture fits
+clearly better (lifting the hips, rolling or shifting changes nothing). Where sitting and
+standing fit alike (both fill one tile), sway decides: a standing body keeps correcting its
+balance. A new posture must hold for ``posture_s`` before it is reported; leaving the mat
+reports ``empty`` at once.
 """
 
 from __future__ import annotations
@@ -17,18 +27,17 @@ import numpy as np
 
 from controller.core.bodymodel import CLASSES, build_templates
 from controller.core.events import Posture, PostureChanged
-from controller.core.geometry import Geometry
+from controller.core.geometry import FloatArray, Geometry
+from controller.core.liedown import LieBack
 from controller.core.settings import DetectionSettings
 
 _EVAL_EVERY_S = 0.5
-# A profile that lying explains about as well as sitting is taken as lying: a body sitting
-# concentrates two thirds of its load under the pelvis, which lying templates cannot mimic
-# (they fit sitting profiles worse by 0.15 and more), while coarse tiles let some sitting
-# templates mimic a lying body closely.
-_ENTER_LYING_MARGIN = -0.02  # lying may fit this much worse than upright and still be entered
+_LYING_FIT_MAX = 0.15  # lying must fit at least this well (L1 distance of the band shares)
+_CLEAR = 0.08  # lying fits this much better than upright: lying by its shape alone
+_AMBIGUOUS = 0.02  # after a lie-back, lying may fit this much worse than upright
 _KEEP_LYING_MARGIN = 0.10  # an upright posture must fit this much better to leave lying
-_LYING_FIT_MAX = 0.15  # and lying must fit at least this well
 _UPRIGHT_TIE = 0.08  # sitting and standing fits closer than this: let sway decide
+_NOT_FEET = 0.10  # after a lie-back, lying must fit this much better than standing
 
 
 class PostureClassifier:
@@ -36,8 +45,11 @@ class PostureClassifier:
         self._s = settings
         self._templates = build_templates(geometry)
         self._to_bands = geometry.zone_to_band
+        edges = geometry.band_edges_m
+        self._centres_m: FloatArray = (edges[:-1] + edges[1:]) / 2
         self.posture: Posture = "empty"
         self.fits: dict[Posture, float] = {}
+        self.lie_back = LieBack(self._centres_m)
         self._raw: Posture = "empty"
         self._next_eval_t = -math.inf
         self._candidate: Posture = "empty"
@@ -54,11 +66,21 @@ class PostureClassifier:
     ) -> PostureChanged | None:
         if not occupied:
             self._next_eval_t = -math.inf
+            self.lie_back.reset()
             return self._report(t, "empty") if self.posture != "empty" else None
+        self._follow(t, loads_kg, still)
         if t >= self._next_eval_t:
             self._raw = self._classify(loads_kg, sway_ratio, still)
             self._next_eval_t = t + _EVAL_EVERY_S
         return self._debounce(t, self._raw)
+
+    def _follow(self, t: float, loads_kg: list[float], still: bool) -> None:
+        positive = np.maximum(np.asarray(loads_kg, dtype=np.float64), 0.0)
+        total = float(positive.sum())
+        if total > 0.0:
+            self.lie_back.frame(
+                t, self._to_bands @ positive / total, positive / total, total, still
+            )
 
     def held_s(self, t: float) -> float:
         """How long the reported posture has been reported."""
@@ -86,23 +108,31 @@ class PostureClassifier:
         total = float(profile.sum())
         if total <= 0.0:
             return self.posture if self.posture != "empty" else "sitting"
-        distances = np.abs(self._templates.profiles - profile / total).sum(axis=1)
+        shares = profile / total
+        distances = np.abs(self._templates.profiles - shares).sum(axis=1)
         fits = {
-            c: float(distances[s].min())
-            for c, s in zip(CLASSES, self._templates.class_slices, strict=True)
+            c: float(distances[rows].min())
+            for c, rows in zip(CLASSES, self._templates.class_slices, strict=True)
         }
         self.fits = fits
         return self._decide(fits, sway_ratio, still)
 
     def _decide(self, fits: dict[Posture, float], sway_ratio: float, still: bool) -> Posture:
         upright = self._upright(fits, sway_ratio)
-        if self.posture == "lying":
-            margin = -_KEEP_LYING_MARGIN
-        elif still:
-            margin = _ENTER_LYING_MARGIN
-        else:  # a body that moves like a standing one is not lying down (yet)
+        lying, other = fits["lying"], min(fits["sitting"], fits["standing"])
+        if lying > _LYING_FIT_MAX:
             return upright
-        if fits["lying"] + margin < fits[upright] and fits["lying"] < _LYING_FIT_MAX:
+        if self.posture == "lying" or self._raw == "lying":
+            # Sitting up moves the load towards the feet: then upright needs only to fit better.
+            keep = 0.0 if self.lie_back.sat_up else _KEEP_LYING_MARGIN
+            return "lying" if lying < other + keep else upright
+        if not still:  # a body that moves is not lying down (yet)
+            return upright
+        if lying + _CLEAR <= other:
+            return "lying"
+        # A lie-back ends spread out: where two feet explain the load, it was a step, not that.
+        spread = lying + _NOT_FEET <= fits["standing"]
+        if self.lie_back.seen and spread and lying <= other + _AMBIGUOUS:
             return "lying"
         return upright
 

@@ -81,6 +81,40 @@ def pattern(layout: MatLayout, loads_kg: FloatArray) -> FloatArray:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class Wander:
+    """A slow artefact moving load head to foot like breathing does, but not periodic: noise
+    band-limited to ``bpm_low``–``bpm_high`` (a slow sway of the body, a bed's creak, a 4–8 /min
+    wander seen on real under-mattress signals), ``pp_kg`` its typical peak to peak."""
+
+    bpm_low: float
+    bpm_high: float
+    pp_kg: float
+
+
+def render_wander(
+    layout: MatLayout,
+    base_kg: FloatArray,
+    t_s: FloatArray,
+    wander: Wander,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """The artefact's component (len(t) × Z), to add to the still load ``base_kg``."""
+    n = len(t_s)
+    if n < 4:
+        return np.zeros((n, len(base_kg)))
+    rate_hz = 1.0 / float(t_s[1] - t_s[0])
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    f_per_min = np.fft.rfftfreq(n, d=1.0 / rate_hz) * 60.0
+    spectrum[(f_per_min < wander.bpm_low) | (f_per_min > wander.bpm_high)] = 0.0
+    wave = np.fft.irfft(spectrum, n)
+    std = float(wave.std())
+    wave = wave / std if std > 0 else wave
+    # peak to peak of a Gaussian wave is about four standard deviations
+    result: FloatArray = np.outer(wave * wander.pp_kg / 4.0, pattern(layout, base_kg))
+    return result
+
+
 def render(
     layout: MatLayout,
     base_kg: FloatArray,

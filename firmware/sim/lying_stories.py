@@ -8,6 +8,8 @@ range (40–150 kg, 1.45–2.0 m).
 from __future__ import annotations
 
 from firmware.layout import MatLayout
+from firmware.sim.artefact_stories import ARTEFACT_SPECS
+from firmware.sim.posture_stories import POSTURE_SPECS
 from firmware.sim.routines import Person, get_up, lie, lie_down, shifted
 from firmware.sim.sensor import Dropout, SensorSpec
 from firmware.sim.timeline import ScenarioSpec, Story, Timeline, Told
@@ -158,4 +160,6 @@ LYING_SPECS: tuple[ScenarioSpec, ...] = (
     _spec(
         "shift_left_2x4", "shift_left on a 2 x 4 grid, 0.6 x 1.8 m", shift("left"), layout=GRID_2X4
     ),
+    *POSTURE_SPECS,
+    *ARTEFACT_SPECS,
 )

@@ -103,6 +103,7 @@ class Still:
     detail: str
     breathing: breath.Breathing | None = None
     wobble: float = 0.0
+    wander: breath.Wander | None = None
 
     def mean_kg(self) -> FloatArray:
         return self.loads_kg
@@ -119,6 +120,8 @@ class Still:
             out = moved * (out.sum(axis=1, keepdims=True) / np.where(total == 0, 1, total))
         if self.breathing is not None:
             out = out + breath.render(self.layout, self.loads_kg, t_s, self.breathing, rng)
+        if self.wander is not None:
+            out = out + breath.render_wander(self.layout, self.loads_kg, t_s, self.wander, rng)
         result: FloatArray = out
         return result
 
@@ -131,9 +134,10 @@ def still_pose(
     *,
     breathing: breath.Breathing | None = None,
     wobble: float = 0.0,
+    wander: breath.Wander | None = None,
 ) -> Still:
     """A ``Still`` state from a pose's loads on this layout."""
-    return Still(layout, zone_loads(layout, pose), posture, detail, breathing, wobble)
+    return Still(layout, zone_loads(layout, pose), posture, detail, breathing, wobble, wander)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from firmware.sim.posture import Placement, lump
 from firmware.sim.routines import Person, get_up, lie, lie_down
 from firmware.sim.sensor import SensorSpec
 from firmware.sim.timeline import ScenarioSpec, Story, Timeline, Told
+from firmware.sim.upright_stories import UPRIGHT_SPECS
 
 
 def _person(tl: Timeline, told: Told) -> tuple[Person, Placement]:
@@ -199,4 +200,5 @@ OTHER_SPECS: tuple[ScenarioSpec, ...] = (
         day,
         1,
     ),
+    *UPRIGHT_SPECS,
 )

@@ -1,11 +1,11 @@
-"""Shapes of a body in each posture: where its mass rests, as rectangles on the mat (pure).
+"""Putting a shape on the mat: placements, pressure styles, rolls (pure).
 
-A shape is a table of parts in body coordinates: ``u`` across (towards the person's right)
-and ``v`` along (from the vertex lying, from the seat sitting, from the middle of the feet
-standing), both in units of height, with a share of body mass in percent (each table sums to
-100: everything the body weighs rests somewhere on it). Thighs and shanks lying are split in
-two so their centre of mass sits 43 % down the segment, which puts the supine centre of mass
-~43 % of height from the head. ``place`` puts a shape on the mat at an anchor, either way round.
+``place`` turns a table of ``shapes`` into rectangles on the mat at an anchor, either way round
+along the mat or turned across it (sitting at a long edge), and mirrored for the other side.
+A ``PressureStyle`` makes the segment model look like a pressure map (FACTS.md, "The body and
+the mat"): light, soft parts (arms, calves) and thighs under-read, and a heavy upper body
+carries the lumbar load and part of the pelvis's at the shoulders, up to about half the on-mat
+load in the head-end third. ``rolled`` blends supine and side lying for a body rolled 30° or 60°.
 """
 
 from __future__ import annotations
@@ -14,107 +14,76 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from firmware.sim.body import (
-    ANKLE_FROM_VERTEX,
-    FOOT_LENGTH,
-    HIP_FROM_VERTEX,
-    KNEE_FROM_VERTEX,
-    LIMB_COM_FRACTION,
-    SEGMENT_MASS_PCT,
-    SHOULDER_FROM_VERTEX,
-    Body,
-    Pose,
-)
+from firmware.sim.body import Body, Pose
+from firmware.sim.shapes import LYING_SHAPES, SHAPES, Part
 
-# u0, u1, v0, v1 (× height), mass %, mirrored to the left too, centre-of-mass fraction or 0.
-Part = tuple[float, float, float, float, float, bool, float]
-PCT = SEGMENT_MASS_PCT
-_ARM = 2 * (PCT["upper_arm"] + PCT["forearm"] + PCT["hand"])
-_C = LIMB_COM_FRACTION
-SHOULDER, HIP, KNEE, ANKLE = (
-    SHOULDER_FROM_VERTEX,
-    HIP_FROM_VERTEX,
-    KNEE_FROM_VERTEX,
-    ANKLE_FROM_VERTEX,
-)
-
-SUPINE: tuple[Part, ...] = (
-    (-0.045, 0.045, 0.0, 0.13, 6.9, False, 0),  # head
-    (-0.03, 0.03, 0.13, SHOULDER, 1.2, False, 0),  # neck
-    (-0.095, 0.095, SHOULDER, 0.32, PCT["thorax"], False, 0),
-    (-0.085, 0.085, 0.32, 0.40, PCT["abdomen"], False, 0),
-    (-0.095, 0.095, 0.40, 0.50, PCT["pelvis"], False, 0),
-    (0.105, 0.135, SHOULDER, 0.368, PCT["upper_arm"], True, 0),
-    (0.11, 0.14, 0.368, 0.514, PCT["forearm"], True, 0),
-    (0.105, 0.145, 0.514, 0.60, PCT["hand"], True, 0),
-    (0.01, 0.09, HIP, KNEE, PCT["thigh"], True, _C),
-    (0.02, 0.07, KNEE, ANKLE, PCT["shank"], True, _C),
-    (0.02, 0.07, ANKLE, 1.0, PCT["foot"], True, 0),  # heels
-)
-# Hips lifted: pelvis, abdomen and thighs hang between the shoulders and the (bent) feet.
-BRIDGE: tuple[Part, ...] = (
-    (-0.045, 0.045, 0.0, SHOULDER, PCT["head_neck"], False, 0),
-    (-0.095, 0.095, SHOULDER, 0.28, 43.0, False, 0),
-    (0.105, 0.135, SHOULDER, 0.368, _ARM / 2, True, 0),
-    (0.03, 0.09, 0.62, 0.62 + FOOT_LENGTH, (100 - 8.1 - 43.0 - _ARM) / 2, True, 0),
-)
-# Long-sitting: trunk upright over the seat (~65 %), legs stretched along the mat.
-LONG_SITTING: tuple[Part, ...] = (
-    (-0.095, 0.095, -0.06, 0.06, 65.0, False, 0),
-    (0.12, 0.15, -0.03, 0.03, 2.5, True, 0),  # hands beside the hips
-    (0.01, 0.09, 0.06, 0.245, 8.5, True, 0),
-    (0.02, 0.07, 0.245, 0.49, 5.0, True, 0),
-    (0.02, 0.07, 0.49, 0.53, 1.5, True, 0),
-)
-CROSS_LEGGED: tuple[Part, ...] = (
-    (-0.095, 0.095, -0.06, 0.06, 60.0, False, 0),
-    (-0.15, 0.15, 0.02, 0.10, 10.0, False, 0),  # thighs, hands on the knees
-    (-0.20, 0.20, 0.06, 0.20, 30.0, False, 0),  # crossed shanks and feet
-)
-KNEES_UP: tuple[Part, ...] = (
-    (-0.095, 0.095, -0.06, 0.06, 72.0, False, 0),
-    (0.12, 0.15, -0.10, -0.04, 2.0, True, 0),  # hands behind, propping
-    (0.03, 0.09, 0.28, 0.28 + FOOT_LENGTH, 12.0, True, 0),
-)
-
-
-def _foot(u_centre: float, share_pct: float) -> tuple[Part, ...]:
-    """A foot as four quarters (inner/outer × heel/toe), so sway can tilt its load."""
-    half_w, half_l = 0.0275, FOOT_LENGTH / 2
-    q = share_pct / 4
-    return tuple(
-        (u0, u0 + half_w, v0, v0 + half_l, q, False, 0)
-        for u0 in (u_centre - half_w, u_centre)
-        for v0 in (-half_l, 0.0)
-    )
-
-
-STANDING: tuple[Part, ...] = (*_foot(-0.06, 50.0), *_foot(0.06, 50.0))
-ONE_FOOT: tuple[Part, ...] = _foot(0.0, 100.0)
-
-SHAPES: dict[str, tuple[Part, ...]] = {
-    "supine": SUPINE,
-    "bridge": BRIDGE,
-    "long_sitting": LONG_SITTING,
-    "cross_legged": CROSS_LEGGED,
-    "knees_up": KNEES_UP,
-    "standing": STANDING,
-    "one_foot": ONE_FOOT,
-}
+__all__ = [
+    "LYING_SHAPES",
+    "SHAPES",
+    "TEXTBOOK",
+    "Placement",
+    "PressureStyle",
+    "lump",
+    "place",
+    "rolled",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """Where a shape's anchor sits on the mat (metres) and which way it points (+1 / −1)."""
+    """Where a shape's anchor sits on the mat (metres) and which way it points (+1 / −1);
+    ``across``: turned 90°, its length along the mat's width (sitting at a long edge);
+    ``mirror``: left and right swapped (lying on the right side instead of the left)."""
 
     x_m: float
     y_m: float
     direction: int = 1
+    across: bool = False
+    mirror: bool = False
 
 
-def _expand(parts: tuple[Part, ...]) -> list[tuple[float, float, float, float, float]]:
+@dataclass(frozen=True, slots=True)
+class PressureStyle:
+    """How a pressure map departs from the segment model (all 1/0: the textbook body).
+
+    ``soft_read``: share of the arms' and calves' weight the mat reads; ``thigh_read``: the
+    same for the thighs; ``upper_bias``: share of the abdomen's load (and 40 % of that share of
+    the pelvis's) carried at the shoulders instead (the lumbar curve bridges the lower back).
+    """
+
+    soft_read: float = 1.0
+    thigh_read: float = 1.0
+    upper_bias: float = 0.0
+
+    def factors(self, parts: tuple[Part, ...]) -> dict[str, float]:
+        """Mass multiplier per tag for this table."""
+
+        def total(tag: str) -> float:
+            return sum(p[4] * (2 if p[5] else 1) for p in parts if p[7] == tag)
+
+        upper, mid, pelvis = total("upper"), total("mid"), total("pelvis")
+        b = self.upper_bias if upper > 0 else 0.0
+        moved = b * mid + 0.4 * b * pelvis
+        return {
+            "arm": self.soft_read,
+            "calf": self.soft_read,
+            "thigh": self.thigh_read,
+            "mid": 1.0 - b,
+            "pelvis": 1.0 - 0.4 * b,
+            "upper": (upper + moved) / upper if upper > 0 else 1.0,
+        }
+
+
+TEXTBOOK = PressureStyle()
+
+
+def _expand(
+    parts: tuple[Part, ...], style: PressureStyle
+) -> list[tuple[float, float, float, float, float]]:
+    factors = style.factors(parts)
     rows: list[tuple[float, float, float, float, float]] = []
-    for u0, u1, v0, v1, pct, mirrored, com in parts:
+    for u0, u1, v0, v1, raw_pct, mirrored, com, tag in parts:
+        pct = raw_pct * factors.get(tag, 1.0)
         sides = [(u0, u1), (-u1, -u0)] if mirrored else [(u0, u1)]
         for a, b in sides:
             if com:
@@ -126,14 +95,35 @@ def _expand(parts: tuple[Part, ...]) -> list[tuple[float, float, float, float, f
     return rows
 
 
-def place(body: Body, shape: str, at: Placement) -> Pose:
+def place(body: Body, shape: str, at: Placement, style: PressureStyle = TEXTBOOK) -> Pose:
     """The named shape for ``body``, anchored at ``at``; parts may fall off the platform."""
-    table = np.array(_expand(SHAPES[shape]), dtype=np.float64)
+    table = np.array(_expand(SHAPES[shape], style), dtype=np.float64)
     h, d = body.height_m, at.direction
-    xs = at.x_m + d * table[:, 0:2] * h
-    ys = at.y_m + d * table[:, 2:4] * h
+    us = -table[:, 0:2] if at.mirror else table[:, 0:2]
+    if at.across:
+        xs = at.x_m + d * table[:, 2:4] * h
+        ys = at.y_m + d * us * h
+    else:
+        xs = at.x_m + d * us * h
+        ys = at.y_m + d * table[:, 2:4] * h
     rects = np.column_stack([xs.min(1), ys.min(1), xs.max(1), ys.max(1)])
     return Pose(rects, table[:, 4] * body.mass_kg / 100.0)
+
+
+def rolled(body: Body, at: Placement, degrees: float, style: PressureStyle = TEXTBOOK) -> Pose:
+    """Supine rolled ``degrees`` (0–90) towards the left side (``at.mirror``: the right): the
+    supine contact gives way to the side strip, which lies ~5 % of height towards that side."""
+    weight = min(max(degrees / 90.0, 0.0), 1.0)
+    towards = 1.0 if at.mirror else -1.0
+    side_at = Placement(
+        at.x_m + towards * 0.05 * body.height_m, at.y_m, at.direction, mirror=at.mirror
+    )
+    supine = place(body, "supine", at, style)
+    side = place(body, "side", side_at, style)
+    return Pose(
+        np.vstack([supine.rects_m, side.rects_m]),
+        np.concatenate([supine.masses_kg * (1 - weight), side.masses_kg * weight]),
+    )
 
 
 def lump(mass_kg: float, x_m: float, y_m: float, width_m: float, length_m: float) -> Pose:

@@ -16,7 +16,7 @@ from firmware.layout import MatLayout
 from firmware.sim.body import HIP_FROM_VERTEX, Body, Pose, imbalance, zone_loads
 from firmware.sim.breathing import Breathing
 from firmware.sim.motion import Still, Swaying, still_pose
-from firmware.sim.posture import Placement, place
+from firmware.sim.posture import TEXTBOOK, Placement, PressureStyle, place
 from firmware.sim.timeline import Timeline
 
 # Standing on foam: centre-of-pressure speed 2.2–4.2 cm/s (Santos & Duarte); one foot: more.
@@ -32,6 +32,7 @@ class Person:
     dx_m: float
     bpm: float
     bpm_end: float
+    style: PressureStyle = TEXTBOOK
 
     @classmethod
     def pick(
@@ -67,7 +68,8 @@ class Person:
         return Breathing(start, end, pp_kg=0.075 * self.body.mass_kg / 70.0)
 
     def supine(self, shift_m: float = 0.0) -> Pose:
-        return place(self.body, "supine", Placement(self.centre_x + shift_m, self.head_y_m))
+        at = Placement(self.centre_x + shift_m, self.head_y_m)
+        return place(self.body, "supine", at, self.style)
 
     def lying(
         self, breathing: Breathing | None = None, shift_m: float = 0.0, detail: str = "lying supine"
@@ -139,7 +141,5 @@ def shifted(tl: Timeline, p: Person, target: float, duration_s: float, side: str
     shift = p.shift_for(target)
     aside = p.lying(shift_m=shift, detail=f"lying shifted to the {side}")
     tl.move(aside, 3.0)
-    start = tl.t
-    tl.hold(aside, duration_s)
-    tl.mark_uneven(start, side)
+    tl.hold(aside, duration_s)  # marks itself uneven
     tl.move(p.lying(), 3.0)

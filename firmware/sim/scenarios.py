@@ -37,7 +37,14 @@ def build(name: str, layout: MatLayout | None = None, seed: int | None = None) -
     """Runs scenario ``name`` on ``layout`` (default: the scenario's own) with ``seed``."""
     if name not in SCENARIOS:
         raise UnknownScenarioError(name)
-    spec = SCENARIOS[name]
+    return build_spec(SCENARIOS[name], layout, seed)
+
+
+def build_spec(
+    spec: ScenarioSpec, layout: MatLayout | None = None, seed: int | None = None
+) -> SimRun:
+    """Runs any scenario spec (a library one, or one the detection sweep makes)."""
+    name = spec.name
     mat = layout or spec.layout or DEFAULT_LAYOUT
     seed = default_seed(name) if seed is None else seed
     rng = np.random.default_rng(seed)
@@ -73,7 +80,9 @@ def _truth(
         "left_t": [_r(x) for x in tl.left_t],
         "expected_sessions": spec.expected_sessions,
         "program": spec.program,
-        "uneven": [{**u, "from_t": _r(u["from_t"]), "to_t": _r(u["to_t"])} for u in tl.uneven],
+        "uneven": _spans(tl.uneven),
+        "uneven_optional": _spans(tl.uneven_optional),
+        "breathing_spans": _spans(tl.breathing),
         "faults": [
             {"zone": names[d.zone or 0], "from_t": _r(d.from_t), "to_t": _r(d.to_t)}
             for d in dropouts
@@ -82,6 +91,10 @@ def _truth(
         "breathing_bpm_end": None if told.breathing_bpm_end is None else _r(told.breathing_bpm_end),
         "lying_expected": spec.lying_expected,
     }
+
+
+def _spans(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**u, "from_t": _r(u["from_t"]), "to_t": _r(u["to_t"])} for u in spans]
 
 
 def _merged(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:

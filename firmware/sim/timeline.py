@@ -22,11 +22,16 @@ from firmware.faults import NOT_READY, FaultReason
 from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileHeader
 from firmware.layout import MatLayout
-from firmware.sim.body import FloatArray
+from firmware.sim.body import FloatArray, imbalance
 from firmware.sim.motion import State, Still, blend, landing
 from firmware.sim.sensor import SensorSpec
 
 _LANDING_S = 2.0  # the ring after a landing has died away by then
+# A lying hold whose true imbalance reaches this is uneven: an alert is due (the alert's own
+# threshold is 0.20, with smoothing and noise on top); below EVEN_BELOW none may come; in
+# between either is right ("uneven_optional"), but only for that side.
+UNEVEN_FROM = 0.25
+EVEN_BELOW = 0.15
 
 
 class Timeline:
@@ -40,6 +45,8 @@ class Timeline:
         self.settled_t: list[float] = []
         self.left_t: list[float] = []
         self.uneven: list[dict[str, Any]] = []
+        self.uneven_optional: list[dict[str, Any]] = []
+        self.breathing: list[dict[str, Any]] = []
         self._chunks: list[FloatArray] = []
         self._n = 0
         self._landing = 0.0
@@ -68,9 +75,32 @@ class Timeline:
         )
 
     def hold(self, state: State, duration_s: float) -> None:
-        """Stays in ``state`` for ``duration_s``."""
+        """Stays in ``state`` for ``duration_s``; a lying hold marks itself uneven (or not) from
+        its true loads and says what its breathing is."""
         self.state = state
+        start = self.t
         self._append(state.render(self._times(duration_s), self.rng), state.posture, state.detail)
+        if state.posture == "lying" and isinstance(state, Still):
+            self._mark_lying(start, state)
+
+    def _mark_lying(self, start: float, state: Still) -> None:
+        value = imbalance(self.layout, state.loads_kg)
+        side = "right" if value > 0 else "left"
+        if abs(value) >= UNEVEN_FROM:
+            _add_span(self.uneven, start, self.t, side)
+        elif abs(value) >= EVEN_BELOW:
+            _add_span(self.uneven_optional, start, self.t, side)
+        # A rate is right only where breathing is the signal: not with no breathing, nor
+        # where a slow artefact swamps it.
+        b = None if state.wander is not None else state.breathing
+        self.breathing.append(
+            {
+                "from_t": start,
+                "to_t": self.t,
+                "bpm_start": None if b is None else b.bpm_start,
+                "bpm_end": None if b is None else b.bpm_end,
+            }
+        )
 
     def move(self, to: State, duration_s: float, land: float = 0.0) -> None:
         """Blends from the last sample to ``to`` over ``duration_s``; ``land`` rings after it."""
@@ -88,11 +118,16 @@ class Timeline:
     def mark_left(self) -> None:
         self.left_t.append(self.t)
 
-    def mark_uneven(self, from_t: float, side: str) -> None:
-        self.uneven.append({"from_t": from_t, "to_t": self.t, "side": side})
-
     def loads(self) -> FloatArray:
         return np.vstack(self._chunks) if self._chunks else np.zeros((0, len(self.layout.zones)))
+
+
+def _add_span(spans: list[dict[str, Any]], from_t: float, to_t: float, side: str) -> None:
+    """Appends a span, joining it to the last one when they touch and agree."""
+    if spans and spans[-1]["side"] == side and abs(spans[-1]["to_t"] - from_t) < 1e-9:
+        spans[-1]["to_t"] = to_t
+    else:
+        spans.append({"from_t": from_t, "to_t": to_t, "side": side})
 
 
 @dataclass(frozen=True)

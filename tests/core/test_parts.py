@@ -1,4 +1,4 @@
-"""Balance, presence, auto-zero, faults and posture: each part alone, table-driven."""
+"""Balance, presence, auto-zero and faults: each part alone, table-driven (see test_posture)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from controller.core.events import SensorFault, UnevenLoad
 from controller.core.faults import ZoneConditioner
 from controller.core.geometry import build_geometry
 from controller.core.occupancy import Presence, ZeroTracker
-from controller.core.posture import PostureClassifier
 from controller.core.settings import BalanceSettings, DetectionSettings, FaultSettings
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
@@ -44,9 +43,7 @@ def test_a_centre_column_counts_for_both_sides() -> None:
 def run_balance(values: list[tuple[float, float]]) -> list[UnevenLoad]:
     monitor, out = BalanceMonitor(BalanceSettings()), []
     for t, value in values:
-        event = monitor.update(t, value, evaluate=True)
-        if event is not None:
-            out.append(event)
+        out += monitor.update(t, value, evaluate=True)
     return out
 
 
@@ -62,6 +59,34 @@ def test_uneven_alert_needs_the_dwell_and_clears_below_the_lower_threshold() -> 
     assert [(e.active, e.side) for e in events] == [(True, "left"), (False, "left")]
     assert 15 <= events[0].t <= 18  # smoothing (2 s) + dwell (5 s)
     assert events[1].t >= 45  # 0.15 is between the thresholds: the alert holds
+
+
+def test_a_roll_to_the_other_side_moves_the_alert_without_a_clear_dwell() -> None:
+    # The issue's case: an alert for the left (-0.24), then the person rolls to +0.45.
+    events = run_balance(steps(0, 20, -0.24) + steps(20, 40, 0.45))
+    assert [(e.active, e.side) for e in events] == [
+        (True, "left"),
+        (False, "left"),
+        (True, "right"),
+    ]
+    clear, raised = events[1], events[2]
+    assert clear.t == raised.t  # same frame: no dwell with the alert off in between
+    assert 25.0 <= raised.t <= 29.0  # smoothing (2 s) + the new side's dwell (5 s)
+
+
+def test_the_event_says_how_far_off_centre_the_load_is() -> None:
+    monitor, out = BalanceMonitor(BalanceSettings()), []
+    for t, value in steps(0, 20, 0.4):
+        out += monitor.update(t, value, evaluate=True, offset_m=0.11)
+    assert out[0].active and out[0].side == "right"
+    assert out[0].offset_cm == pytest.approx(11.0, abs=0.2)
+    assert out[0].to_dict()["offset_cm"] == out[0].offset_cm
+
+
+def test_the_centre_of_pressure_offset_comes_from_the_geometry() -> None:
+    reading = measure(GEOMETRY, [0, 10, 0, 20, 0, 5])  # all in the right column
+    assert reading.offset_m == pytest.approx(0.125)  # the right column's centre
+    assert measure(GEOMETRY, [10, 10, 20, 20, 5, 5]).offset_m == pytest.approx(0.0)
 
 
 def test_natural_asymmetry_and_short_leans_never_alert() -> None:
@@ -174,54 +199,6 @@ def test_source_reported_reasons_are_kept() -> None:
     for i in range(20):
         events += cond.update(ZoneFrame(i * 0.1, (None,), ("saturated",)))
     assert [e.fault for e in events] == ["saturated"]
-
-
-# Zone loads (kg) for bodies on the default 2 × 3 mat, from Winter's segment masses:
-# a 1.75 m person lying with the head near the head end carries ~16/47/36 % on the three rows;
-# long-sitting puts two thirds under the pelvis.
-POSTURES_2X3: dict[str, list[float]] = {
-    "lying": [5.5, 5.5, 16.5, 16.5, 12.5, 12.5],
-    "lying_head_low": [12.5, 12.5, 16.5, 16.5, 5.5, 5.5],
-    "sitting_long_head_end": [27, 27, 8, 8, 5, 5],
-    "sitting_long_middle": [0, 0, 27, 27, 11, 11],
-    "sitting_cross_legged": [0, 0, 36, 36, 0.2, 0.2],
-}
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("lying", "lying"),
-        ("lying_head_low", "lying"),
-        ("sitting_long_head_end", "sitting"),
-        ("sitting_long_middle", "sitting"),
-        ("sitting_cross_legged", "sitting"),
-    ],
-)
-def test_posture_from_the_load_profile(name: str, expected: str) -> None:
-    classifier = PostureClassifier(GEOMETRY, DetectionSettings())
-    loads = POSTURES_2X3[name]
-    for i in range(40):
-        classifier.update(i * 0.1, loads, occupied=True, sway_ratio=0.0)
-    assert classifier.posture == expected
-
-
-def test_standing_and_sitting_in_one_row_are_told_apart_by_sway() -> None:
-    loads = [0.0, 0.0, 35.0, 35.0, 0.0, 0.0]
-    calm, swaying = (PostureClassifier(GEOMETRY, DetectionSettings()) for _ in range(2))
-    for i in range(40):
-        calm.update(i * 0.1, loads, occupied=True, sway_ratio=0.002)
-        swaying.update(i * 0.1, loads, occupied=True, sway_ratio=0.03)
-    assert (calm.posture, swaying.posture) == ("sitting", "standing")
-
-
-def test_posture_is_debounced_and_empty_is_immediate() -> None:
-    classifier = PostureClassifier(GEOMETRY, DetectionSettings())
-    assert classifier.update(0.0, POSTURES_2X3["lying"], True, 0.0) is None
-    changed = [classifier.update(t / 10, POSTURES_2X3["lying"], True, 0.0) for t in range(1, 20)]
-    assert [c.posture for c in changed if c] == ["lying"]
-    gone = classifier.update(2.0, [0.0] * 6, occupied=False, sway_ratio=0.0)
-    assert gone is not None and gone.posture == "empty" and gone.previous == "lying"
 
 
 def test_a_centre_tile_leans_with_its_neighbours() -> None:

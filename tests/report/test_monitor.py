@@ -208,7 +208,7 @@ def test_a_note_replaces_the_status_when_there_is_no_state() -> None:
     ("argv", "says"),
     [
         (["--simulate", "nosuch"], "unknown scenario 'nosuch' (acumat simulate --list shows"),
-        (["--simulate", "standng"], "did you mean standing?"),
+        (["--simulate", "standng"], "did you mean standing"),
         (["--file", "missing.jsonl"], "missing.jsonl: no such file"),
         (["--simulate", "standing", "--speed", "0"], "--speed must be a positive number"),
         (["--simulate", "standing", "--speed", "nan"], "--speed must be a positive number"),

@@ -46,11 +46,35 @@ def test_median_start_latency_over_the_library_is_at_most_three_seconds() -> Non
     assert statistics.median(latencies) <= 3.0
 
 
-NOBODY_LIES = ["sitting", "long_sitting", "standing", "one_foot", "cat_nap", "bag_left"]
+NOBODY_LIES = [
+    "sitting",
+    "long_sitting",
+    "standing",
+    "one_foot",
+    "cat_nap",
+    "bag_left",
+    "long_sitting_border",
+    "cross_legged_border",
+    "standing_border",
+    "edge_sitting_foot",
+]
 
 
-@pytest.mark.parametrize("name", NOBODY_LIES)
-@pytest.mark.parametrize("every", [10, 3])  # 1 Hz and 3.3 Hz instead of 10 Hz
+# At 3.3 Hz the brief stand before this sit-down passes for still: sitting down from it onto
+# the row border looks like lying back (docs/controller.md, "What coarse tiles cannot tell").
+FEWER_FRAMES_KNOWN = {("long_sitting_border", 3)}
+
+
+@pytest.mark.parametrize(
+    ("name", "every"),
+    [
+        pytest.param(n, e, marks=pytest.mark.xfail(strict=True, reason="sit-down from a stand"))
+        if (n, e) in FEWER_FRAMES_KNOWN
+        else (n, e)
+        for n in NOBODY_LIES
+        for e in (10, 3)  # 1 Hz and 3.3 Hz instead of 10 Hz
+    ],
+)
 def test_fewer_frames_never_invent_lying(name: str, every: int) -> None:
     run = build(name)
     core = MatController(run.layout)

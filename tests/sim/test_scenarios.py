@@ -17,8 +17,8 @@ from firmware.sim.timeline import SimRun
 POSTURES = {"empty", "standing", "sitting", "lying"}
 KEYS = {
     "scenario", "description", "seed", "duration_s", "subjects", "segments", "settled_t",
-    "left_t", "expected_sessions", "program", "uneven", "faults", "breathing_bpm",
-    "breathing_bpm_end", "lying_expected",
+    "left_t", "expected_sessions", "program", "uneven", "uneven_optional", "breathing_spans",
+    "faults", "breathing_bpm", "breathing_bpm_end", "lying_expected",
 }  # fmt: skip
 NAMES = sorted(SCENARIOS)
 
@@ -98,12 +98,23 @@ def test_uneven_intervals_show_in_the_frames(name: str) -> None:
     r = run(name)
     t = _times(r)
     loads = np.nan_to_num(r.loads_kg)
-    for u in r.truth["uneven"]:
+    for key, low, high in (("uneven", 0.23, 1.01), ("uneven_optional", 0.13, 0.27)):
+        for u in r.truth[key]:
+            inside = loads[(t > u["from_t"] + 1) & (t < u["to_t"] - 1)]
+            imb = np.array([imbalance(r.layout, row) for row in inside[::20]])
+            sign = 1 if u["side"] == "right" else -1
+            assert (sign * imb > low).all() and (sign * imb < high).all()
+
+
+def test_the_shift_scenarios_are_uneven_by_the_issue_s_figure() -> None:
+    for name in ("shift_left", "shift_right", "shift_left_2x4"):
+        r = run(name)
+        (u,) = r.truth["uneven"]
+        assert u["side"] == name.split("_")[1]
+        t, loads = _times(r), np.nan_to_num(r.loads_kg)
         inside = loads[(t > u["from_t"] + 1) & (t < u["to_t"] - 1)]
-        imb = np.array([imbalance(r.layout, row) for row in inside[::20]])
-        sign = 1 if u["side"] == "right" else -1
-        assert (sign * imb > 0.25).all()
-        assert (sign * imb < 0.55).all()
+        imb = np.abs([imbalance(r.layout, row) for row in inside[::20]])
+        assert (imb > 0.3).all() and (imb < 0.5).all()
 
 
 def _lying_imbalance(r: SimRun) -> np.ndarray:

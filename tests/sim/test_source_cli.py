@@ -88,7 +88,7 @@ def test_simulate_list_names_every_scenario(capsys: pytest.CaptureFixture[str]) 
     ("argv", "message"),
     [
         (["simulate", "nope", "--out", "-"], "unknown scenario"),
-        (["simulate", "standin", "--out", "-"], "did you mean standing?"),
+        (["simulate", "standin", "--out", "-"], "did you mean standing"),
         (["simulate", "all", "--out", "-"], "acumat simulate --list shows them"),
         (["simulate", "standing"], "--out"),
         (["simulate", "--out", "-"], "name a scenario"),

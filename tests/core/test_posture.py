@@ -1,0 +1,135 @@
+"""The posture classifier alone: lying needs its shape and the way there, sitting stays sitting.
+
+Zone loads (kg) on the default 2 × 3 mat (rows 0.43 m long); band shares are those of bodies
+of the segment model: sitting knees up with the seat in the middle row; lying supine with the
+head at the head end; long-sitting with the seat across the first row border.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from controller.core.geometry import build_geometry
+from controller.core.posture import PostureClassifier
+from controller.core.settings import DetectionSettings
+from firmware.layout import DEFAULT_LAYOUT
+
+GEOMETRY = build_geometry(DEFAULT_LAYOUT)
+
+
+def rows(head: float, middle: float, foot: float, kg: float = 70.0) -> list[float]:
+    """Both columns of each row alike, shares of ``kg``."""
+    return [x * kg / 2 for x in (head, head, middle, middle, foot, foot)]
+
+
+SEAT = rows(0.0, 0.80, 0.20)  # sitting knees up, seat in the middle row
+LYING = rows(0.24, 0.51, 0.25, 66.0)  # supine, head at the head end
+HIPS_UP = rows(0.57, 0.03, 0.40, 66.0)  # bridge: nothing under the lifted hips
+KNEES_UP_BORDER = rows(0.40, 0.36, 0.24)  # seat across the first row border, feet ahead
+LONG_SIT_BORDER = rows(0.35, 0.52, 0.13)  # the same seat, legs stretched
+FEET = rows(0.0, 0.0, 1.0, 75.0)  # standing in the foot-end row
+
+
+Step = tuple[Sequence[float], float, bool]  # loads, seconds, still
+
+
+def play(steps: Sequence[Step], sway_ratio: float = 0.002) -> tuple[PostureClassifier, list[str]]:
+    """Feeds 10 Hz frames; moves blend linearly from the last loads over the step's time. The
+    person arrives over a second first (a body already whole at the first frame is a restart)."""
+    classifier, t = PostureClassifier(GEOMETRY, DetectionSettings()), 0.0
+    reported: list[str] = []
+    first = steps[0][0]
+    last: Sequence[float] | None = [0.3 * kg for kg in first]
+    steps = [(first, 1.0, False), *steps]
+    for loads, seconds, still in steps:
+        n = round(seconds * 10)
+        for i in range(n):
+            share = (i + 1) / n if last is not None and not still else 1.0
+            now = [a + share * (b - a) for a, b in zip(last or loads, loads, strict=True)]
+            event = classifier.update(t, now, occupied=True, sway_ratio=sway_ratio, still=still)
+            if event is not None:
+                reported.append(event.posture)
+            t += 0.1
+        last = loads
+    return classifier, reported
+
+
+def test_lying_back_from_a_seat_is_lying() -> None:
+    classifier, reported = play([(SEAT, 3.0, True), (LYING, 2.5, False), (LYING, 4.0, True)])
+    assert reported[-1] == "lying" and classifier.lie_back.seen
+
+
+def test_the_same_profile_without_the_way_there_stays_sitting() -> None:
+    # On 2 x 3 tiles a seat across a row border can make this profile too.
+    _, reported = play([(LYING, 10.0, True)])
+    assert reported == ["sitting"]
+
+
+def test_a_body_already_lying_when_the_controller_starts_is_lying() -> None:
+    classifier = PostureClassifier(GEOMETRY, DetectionSettings())
+    for i in range(60):
+        classifier.update(i / 10, LYING, occupied=True, sway_ratio=0.0, still=i > 5)
+    assert classifier.posture == "lying"
+
+
+def test_a_shape_no_upright_body_makes_is_lying_at_once() -> None:
+    _, reported = play([(HIPS_UP, 5.0, True)])
+    assert reported == ["lying"]
+
+
+def test_long_sitting_across_a_border_with_leans_and_shifts_stays_sitting() -> None:
+    lean = rows(0.38, 0.50, 0.12)  # hands behind: the centre of pressure 2 cm head-wards
+    steps: list[Step] = [(KNEES_UP_BORDER, 3.0, True), (LONG_SIT_BORDER, 2.0, False)]
+    for _ in range(3):
+        steps += [(LONG_SIT_BORDER, 20.0, True), (lean, 1.5, False), (lean, 8.0, True)]
+        steps += [(LONG_SIT_BORDER, 1.5, False)]
+    _, reported = play(steps)
+    assert "lying" not in reported
+
+
+def test_stepping_about_on_the_feet_is_not_lying_back() -> None:
+    across = rows(0.0, 0.5, 0.5, 75.0)  # standing on the second row border
+    _, reported = play([(FEET, 3.0, True), (across, 1.0, False), (across, 5.0, True)], 0.03)
+    assert "lying" not in reported
+
+
+def test_lying_stays_lying_through_a_roll_and_leaves_when_sitting_up() -> None:
+    side = rows(0.30, 0.45, 0.25, 64.0)
+    steps: list[Step] = [(SEAT, 3.0, True), (LYING, 2.5, False), (LYING, 5.0, True)]
+    steps += [(side, 3.0, False), (side, 5.0, True)]
+    _, reported = play(steps)
+    assert reported[-1] == "lying"
+    _, reported = play([*steps, (SEAT, 2.5, False), (SEAT, 5.0, True)])
+    assert reported[-1] == "sitting"
+
+
+def test_standing_and_sitting_in_one_row_are_told_apart_by_sway() -> None:
+    one_row = rows(0.0, 1.0, 0.0)
+    (calm, _), (swaying, _) = (
+        play([(one_row, 4.0, True)], 0.002),
+        play([(one_row, 4.0, True)], 0.03),
+    )
+    assert (calm.posture, swaying.posture) == ("sitting", "standing")
+
+
+def test_posture_is_debounced_and_empty_is_immediate() -> None:
+    classifier = PostureClassifier(GEOMETRY, DetectionSettings())
+    assert classifier.update(0.0, HIPS_UP, True, 0.0) is None
+    changed = [classifier.update(t / 10, HIPS_UP, True, 0.0) for t in range(1, 20)]
+    assert [c.posture for c in changed if c] == ["lying"]
+    gone = classifier.update(2.0, [0.0] * 6, occupied=False, sway_ratio=0.0)
+    assert gone is not None and gone.posture == "empty" and gone.previous == "lying"
+
+
+@pytest.mark.parametrize("columns_rows", [(2, 4), (3, 3), (1, 5)])
+def test_any_grid_builds_templates_and_classifies(columns_rows: tuple[int, int]) -> None:
+    from firmware.layout import MatLayout
+
+    layout = MatLayout.grid(*columns_rows, 0.6, 1.6)
+    classifier = PostureClassifier(build_geometry(layout), DetectionSettings())
+    loads = [70.0 / len(layout.zones)] * len(layout.zones)
+    for i in range(30):
+        classifier.update(i / 10, loads, occupied=True, sway_ratio=0.0)
+    assert classifier.posture in {"sitting", "standing", "lying"}
