@@ -28,11 +28,9 @@ visibly, or does not pause at all, tells it apart (docs/controller.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
-from controller.core.geometry import FloatArray
+import math
+from collections import deque
+from dataclasses import dataclass, field
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
@@ -62,22 +60,79 @@ class Anchor:
     total_kg: float
 
 
+Sample = tuple[float, float, float, tuple[float, ...]]  # t, centre of pressure, total, shares
+
+
+@dataclass(slots=True)
+class _Sums:
+    """Running sums over a stretch's samples: mean centre of pressure and total, spread of each
+    zone's share and of the total."""
+
+    n: int = 0
+    cop: float = 0.0
+    total: float = 0.0
+    total_sq: float = 0.0
+    shares: list[float] = field(default_factory=list)
+    shares_sq: list[float] = field(default_factory=list)
+
+    def add(self, s: Sample) -> None:
+        _, cop, total, shares = s
+        if not self.shares:
+            self.shares, self.shares_sq = [0.0] * len(shares), [0.0] * len(shares)
+        self.n += 1
+        self.cop += cop
+        self.total += total
+        self.total_sq += total * total
+        for i, x in enumerate(shares):
+            self.shares[i] += x
+            self.shares_sq[i] += x * x
+
+    def share_spread(self) -> float:
+        n = self.n
+        return max(
+            math.sqrt(max(q / n - (m / n) ** 2, 0.0))
+            for m, q in zip(self.shares, self.shares_sq, strict=True)
+        )
+
+    def total_bob(self) -> float:
+        mean = self.total / self.n
+        return math.sqrt(max(self.total_sq / self.n - mean * mean, 0.0)) / mean if mean > 0 else 0.0
+
+
 @dataclass(slots=True)
 class _Stretch:
+    """A still stretch; samples reach the sums only once ``_MOVE_BEGUN_S`` old (the end of a
+    stretch is seen only after the next move began)."""
+
     start_t: float
-    samples: list[
-        tuple[float, float, float, FloatArray]
-    ]  # t, centre of pressure, total, zone shares
+    last: Sample
+    first_settled: Sample | None = None
+    recent: deque[Sample] = field(default_factory=deque)
+    before: _Sums = field(default_factory=_Sums)  # settled samples, not in the last moments
+    rung: _Sums = field(default_factory=_Sums)  # those, once a landing's ring has died
+
+    def add(self, s: Sample) -> None:
+        self.last = s
+        if s[0] < self.start_t + _RINGING_S:
+            return
+        if self.first_settled is None:
+            self.first_settled = s
+        self.recent.append(s)
+        while self.recent and self.recent[0][0] < s[0] - _MOVE_BEGUN_S:
+            old = self.recent.popleft()
+            self.before.add(old)
+            if old[0] >= self.start_t + _RING_S:
+                self.rung.add(old)
 
 
 class LieBack:
-    def __init__(self, band_centres_m: FloatArray) -> None:
-        self._centres = band_centres_m
+    def __init__(self, zone_y_m: tuple[float, ...]) -> None:
+        self._y = zone_y_m
         self.seen = False
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
         self.anchor: Anchor | None = None
         self._stretch: _Stretch | None = None
-        self._last: tuple[float, FloatArray] | None = None
+        self._last: tuple[float, tuple[float, ...]] | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._stretches = 0
 
@@ -90,24 +145,23 @@ class LieBack:
         self._first_total_kg = None
         self._stretches = 0
 
-    def frame(
-        self,
-        t: float,
-        band_shares: FloatArray,
-        zone_shares: FloatArray,
-        total_kg: float,
-        still: bool,
-    ) -> None:
+    def frame(self, t: float, loads_kg: list[float], still: bool) -> None:
         """Every frame while someone is on the mat: follows the still stretches. Frames half a
         second or more apart are still when the shares hardly changed since the last one (the
         controller's stillness needs a few frames, which a slow source takes seconds to give)."""
+        positive = [kg if kg > 0.0 else 0.0 for kg in loads_kg]
+        total_kg = sum(positive)
+        if total_kg <= 0.0:
+            return
+        shares = tuple(kg / total_kg for kg in positive)
         if self._first_total_kg is None:
             self._first_total_kg = total_kg
         last = self._last
         slow = last is not None and t - last[0] >= _SLOW_FRAME_S
         if slow and last is not None:
-            still = still or float(abs(band_shares - last[1]).sum()) < _SLOW_STILL_SHARE
-        self._last = (t, band_shares)
+            changed = sum(abs(a - b) for a, b in zip(shares, last[1], strict=True))
+            still = still or changed < _SLOW_STILL_SHARE
+        self._last = (t, shares)
         stretch = self._stretch
         if not still:
             if stretch is not None:
@@ -115,10 +169,12 @@ class LieBack:
                 self.seen = self.sat_up = False
             self._stretch = None
             return
+        cop_m = sum(x * y for x, y in zip(shares, self._y, strict=True))
+        sample = (t, cop_m, total_kg, shares)
         if stretch is None:
-            stretch = self._stretch = _Stretch(t, [])
+            stretch = self._stretch = _Stretch(t, sample)
             self._stretches += 1
-        stretch.samples.append((t, float(band_shares @ self._centres), total_kg, zone_shares))
+        stretch.add(sample)
         if self._stretches == 1 and self._appeared(total_kg):
             self.seen = True  # already there, whole, when the visit began: a restart
         moved_m = self._moved_m(stretch)
@@ -131,13 +187,14 @@ class LieBack:
         move begins), unless it swayed like standing or was too short to be a pause."""
         if t - stretch.start_t < MIN_STRETCH_S and not slow:
             return
-        settled = [s for s in stretch.samples if s[0] >= stretch.start_t + _RINGING_S]
-        before = [s for s in settled if s[0] <= t - _MOVE_BEGUN_S]
-        kept = before or settled[:1] or stretch.samples[-1:]
-        cop = sum(s[1] for s in kept) / len(kept)
-        total = sum(s[2] for s in kept) / len(kept)
-        rung = [s for s in before if s[0] >= stretch.start_t + _RING_S]
-        swayed = _swayed(before, rung)
+        before, rung = stretch.before, stretch.rung
+        if before.n:
+            cop, total = before.cop / before.n, before.total / before.n
+        else:
+            _, cop, total, _ = stretch.first_settled or stretch.last
+        swayed = (before.n >= _SWAY_SAMPLES and before.share_spread() >= _SWAY_SHARE) or (
+            rung.n >= _SWAY_SAMPLES and rung.total_bob() >= _SWAY_TOTAL
+        )
         self.anchor = None if swayed else Anchor(t, t - stretch.start_t, cop, total)
 
     def _appeared(self, total_kg: float) -> bool:
@@ -148,7 +205,7 @@ class LieBack:
         """How far the centre of pressure now lies nearer the head end than the anchor's, at
         a total within ``_TOTAL_RATIO`` of it (None: no anchor to compare with)."""
         a = self.anchor
-        t, cop_m, total_kg, _ = stretch.samples[-1]
+        t, cop_m, total_kg, _ = stretch.last
         if a is None or t - a.t > _ANCHOR_S or a.total_kg <= 0.0:
             return None
         low, high = _TOTAL_RATIO
@@ -157,19 +214,3 @@ class LieBack:
     def _need_m(self) -> float:
         a = self.anchor
         return _LONG_MOVE_M if a is not None and a.duration_s > _LONG_STRETCH_S else _MOVE_M
-
-
-Sample = tuple[float, float, float, FloatArray]
-
-
-def _swayed(samples: list[Sample], rung: list[Sample]) -> bool:
-    """A standing body keeps correcting its balance: its load moves between bands (shares
-    spread ``_SWAY_SHARE`` or more) or its total bobs (``_SWAY_TOTAL`` of it, judged once a
-    landing's ring has died: ``rung``). A seated one is calm. Too few looks: not swayed."""
-    spread = bob = 0.0
-    if len(samples) >= _SWAY_SAMPLES:
-        spread = float(np.array([s[3] for s in samples]).std(axis=0).max())
-    if len(rung) >= _SWAY_SAMPLES:
-        totals = np.array([s[2] for s in rung])
-        bob = float(totals.std() / totals.mean()) if totals.mean() > 0 else 0.0
-    return spread >= _SWAY_SHARE or bob >= _SWAY_TOTAL

@@ -32,6 +32,8 @@ from controller.core.liedown import LieBack
 from controller.core.settings import DetectionSettings
 
 _EVAL_EVERY_S = 0.5
+_REFIT_SHARE = 0.002  # a body lying still changes its shares less: keep the last fits...
+_REFIT_S = 2.0  # ...for up to this long
 _LYING_FIT_MAX = 0.15  # lying must fit at least this well (L1 distance of the band shares)
 _CLEAR = 0.08  # lying fits this much better than upright: lying by its shape alone
 _AMBIGUOUS = 0.02  # after a lie-back, lying may fit this much worse than upright
@@ -45,11 +47,11 @@ class PostureClassifier:
         self._s = settings
         self._templates = build_templates(geometry)
         self._to_bands = geometry.zone_to_band
-        edges = geometry.band_edges_m
-        self._centres_m: FloatArray = (edges[:-1] + edges[1:]) / 2
         self.posture: Posture = "empty"
         self.fits: dict[Posture, float] = {}
-        self.lie_back = LieBack(self._centres_m)
+        self._fitted_shares: FloatArray | None = None  # the shares the fits were made for
+        self._fitted_t = -math.inf
+        self.lie_back = LieBack(geometry.y_m)
         self._raw: Posture = "empty"
         self._next_eval_t = -math.inf
         self._candidate: Posture = "empty"
@@ -68,19 +70,11 @@ class PostureClassifier:
             self._next_eval_t = -math.inf
             self.lie_back.reset()
             return self._report(t, "empty") if self.posture != "empty" else None
-        self._follow(t, loads_kg, still)
+        self.lie_back.frame(t, loads_kg, still)
         if t >= self._next_eval_t:
-            self._raw = self._classify(loads_kg, sway_ratio, still)
+            self._raw = self._classify(t, loads_kg, sway_ratio, still)
             self._next_eval_t = t + _EVAL_EVERY_S
         return self._debounce(t, self._raw)
-
-    def _follow(self, t: float, loads_kg: list[float], still: bool) -> None:
-        positive = np.maximum(np.asarray(loads_kg, dtype=np.float64), 0.0)
-        total = float(positive.sum())
-        if total > 0.0:
-            self.lie_back.frame(
-                t, self._to_bands @ positive / total, positive / total, total, still
-            )
 
     def held_s(self, t: float) -> float:
         """How long the reported posture has been reported."""
@@ -102,20 +96,23 @@ class PostureClassifier:
         self._candidate_since = self._since = t
         return event
 
-    def _classify(self, loads_kg: list[float], sway_ratio: float, still: bool) -> Posture:
+    def _classify(self, t: float, loads_kg: list[float], sway_ratio: float, still: bool) -> Posture:
         positive = np.maximum(np.asarray(loads_kg, dtype=np.float64), 0.0)
         profile = self._to_bands @ positive
         total = float(profile.sum())
         if total <= 0.0:
             return self.posture if self.posture != "empty" else "sitting"
         shares = profile / total
-        distances = np.abs(self._templates.profiles - shares).sum(axis=1)
-        fits = {
-            c: float(distances[rows].min())
-            for c, rows in zip(CLASSES, self._templates.class_slices, strict=True)
-        }
-        self.fits = fits
-        return self._decide(fits, sway_ratio, still)
+        last = self._fitted_shares if still else None  # fits made while still, for a still body
+        stale = t - self._fitted_t >= _REFIT_S
+        if last is None or stale or float(np.abs(shares - last).max()) > _REFIT_SHARE:
+            distances = np.abs(self._templates.profiles - shares).sum(axis=1)
+            self.fits = {
+                c: float(distances[rows].min())
+                for c, rows in zip(CLASSES, self._templates.class_slices, strict=True)
+            }
+            self._fitted_shares, self._fitted_t = (shares if still else None), t
+        return self._decide(self.fits, sway_ratio, still)
 
     def _decide(self, fits: dict[Posture, float], sway_ratio: float, still: bool) -> Posture:
         upright = self._upright(fits, sway_ratio)
