@@ -99,6 +99,9 @@ def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
         update["source"] = parse_section(SourceConfig, merged, "source")
     if args.state_dir is not None:  # the file's other [storage] settings stay
         storage = {**config.storage.model_dump(exclude_unset=True), "dir": args.state_dir}
+        # Typed by a person who is watching: a directory that cannot be used is a typo to
+        # report (exit 2), unless the config says to run without storing.
+        storage.setdefault("unusable", "exit")
         update["storage"] = parse_section(StorageConfig, storage, "storage")
     listen = getattr(args, "web", None)  # callers that build the namespace may leave it out
     if listen is not None:

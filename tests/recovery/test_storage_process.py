@@ -26,14 +26,15 @@ from tests.recovery.tinyfs import TinyFs, read_only_dir, tiny_fs
 
 __all__ = ["read_only_dir", "tiny_fs"]  # the fixtures
 SPEED = 500
+RUN_ANYWAY = '[storage]\nunusable = "run"\n'  # what the installed config leaves as default
 
 
-def acumat_run(state_dir: Path, *extra: str, config: str = "", env: dict[str, str] | None = None
-               ) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def acumat_run(state_dir: Path, *extra: str, config: str = "", env: dict[str, str] | None = None,
+               config_dir: Path | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
     args = [sys.executable, "-m", "controller", "run", "--simulate", "short_absence"]
     args += ["--speed", str(SPEED), "--state-dir", str(state_dir), "--quiet", *extra]
     if config:
-        path = state_dir.parent / "acumat.toml"
+        path = (config_dir or state_dir.parent) / "acumat.toml"
         path.write_text(config)
         args += ["--config", str(path)]
     return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False,
@@ -125,12 +126,26 @@ def test_an_unusable_state_directory_runs_the_mat_and_says_so_once(
         state = Path("/proc/nope")
     else:
         state = request.getfixturevalue("read_only_dir")
-    done = acumat_run(state, env={"NOTIFY_SOCKET": str(tmp_path / "notify")})
+    done = acumat_run(
+        state,
+        config=RUN_ANYWAY,
+        config_dir=tmp_path,
+        env={"NOTIFY_SOCKET": str(tmp_path / "notify")},
+    )
     assert done.returncode == 0, done.stderr
     [warning] = [line for line in storage_lines(done) if "WARNING" in line]
     assert f"the state directory {state} " in warning and "running without storing" in warning
     assert "Traceback" not in done.stderr
     assert "STATUS=running without storing" in _told(notify_socket)
+
+
+def test_a_state_directory_typed_on_the_command_line_that_cannot_be_used_is_exit_2(
+    tmp_path: Path,
+) -> None:
+    done = acumat_run(Path("/proc/nope"))
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith("acumat: the state directory /proc/nope ") and "exiting" in line
 
 
 def test_told_to_exit_an_unusable_state_directory_is_exit_2_with_one_line(tmp_path: Path) -> None:
