@@ -151,7 +151,9 @@ class StorageConfig(_Section):
             "When the directory cannot be used at start (cannot be made, not a directory, not"
             " writable): 'run' runs without storing (no history, recordings or session journal;"
             " the MQTT outbox in a temporary directory), says so in one log line and in"
-            " systemd's status; 'exit' exits with status 2. Under systemd 'exit' restarts"
+            " systemd's status; 'exit' exits with status 2. A directory typed with `acumat run"
+            " --state-dir` counts as 'exit' unless the config sets `unusable` (a person is"
+            " watching; a typo should stop the run). Under systemd 'exit' restarts"
             " into the same failure until the start limit, and then the mat stays down."
         ),
     )
