@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from controller.core.factory import build_controller
+from controller.mqtt.outbox import stamper_without_mqtt
 from controller.service.loop import Service
 from controller.web.adapter import WebAdapter
 from controller.web.config import WebConfig
@@ -88,6 +89,7 @@ def run_case(
                 layout=run.layout, programs=core.settings.session.programs,
                 source_kind="simulate", clock=clock, wall_at=wall_at,
                 history_path=Path(d) / "h.sqlite", calibration_path=Path(d) / "c.json",
+                stamper=stamper_without_mqtt(Path(d) / "o.sqlite", "bench", wall_at, clock=clock),
             )  # fmt: skip
             adapters.append(adapter)
             port = adapter.address[1]

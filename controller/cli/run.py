@@ -13,7 +13,6 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -140,12 +139,15 @@ def _simulated(config: AppConfig) -> bool:
 
 @contextmanager
 def _volatile_dir(config: AppConfig | None) -> Iterator[Path | None]:
-    """Without a state directory the MQTT outbox lives in a temporary one, gone at exit."""
-    if config is None or config.mqtt is None:
+    """Without a state directory the MQTT outbox (which numbers the page's events too) lives in
+    a temporary one, gone at exit."""
+    if config is None or (config.mqtt is None and config.web is None):
         yield None
         return
     with tempfile.TemporaryDirectory(prefix="acumat-") as volatile:
-        log.warning("MQTT events wait in %s, lost if acumat stops before they are sent", volatile)
+        if config.mqtt is not None:
+            log.warning("MQTT events wait in %s, lost if acumat stops before they are sent",
+                        volatile)  # fmt: skip
         yield Path(volatile)
 
 
@@ -181,7 +183,7 @@ def _serve(  # noqa: PLR0917
         adapters = [*_storage(config, clock, core, wall_at, paths)]
         adapters += _outputs(config, clock, core, wall_at, quiet, StatePaths(mqtt_dir))
         if config.web is not None:
-            adapters.append(_web_adapter(config, clock, core, wall_at, adapters))
+            adapters.append(_web_adapter(config, clock, core, wall_at, adapters, mqtt_dir))
     except (ValueError, OSError) as exc:  # an unreadable password or TLS file
         print(f"acumat: {exc}", file=sys.stderr)
         source.close()
@@ -307,14 +309,18 @@ def _outputs(  # noqa: PLR0917
     return adapters
 
 
-def _web_adapter(
+def _web_adapter(  # noqa: PLR0917
     config: AppConfig,
     clock: Clock,
     core: MatController,
     wall_at: WallAt,
     adapters: list[Adapter],
+    outbox_dir: Path,
 ) -> Adapter:
-    """The page's adapter; ``ValueError`` with one line when it must not or cannot start."""
+    """The page's adapter; ``ValueError`` with one line when it must not or cannot start. Its
+    events are numbered by MQTT's stamper, or with MQTT off by the outbox in ``outbox_dir``
+    kept for numbering only: one ``seq`` either way."""
+    from controller.mqtt.outbox import stamper_without_mqtt
     from controller.web.adapter import WebAdapter
     from controller.web.config import refusal
 
@@ -323,13 +329,17 @@ def _web_adapter(
     problem = refusal(config.web, token)
     if problem is not None:
         raise ValueError(problem)
-    mqtt_status = None
-    if config.mqtt is not None:
+    mqtt = None
+    if config.mqtt is not None:  # paho is imported only when MQTT is on
         from controller.mqtt.adapter import MqttAdapter
 
         mqtt = next((a for a in adapters if isinstance(a, MqttAdapter)), None)
-        mqtt_status = None if mqtt is None else partial(_mqtt_status, mqtt)
     paths = StatePaths.for_source(config.storage.dir, _simulated(config))
+    if mqtt is not None:
+        stamper = mqtt.stamper
+    else:
+        outbox = StatePaths(outbox_dir).outbox(config.mat.id)
+        stamper = stamper_without_mqtt(outbox, config.mat.id, wall_at, clock=clock)
     try:
         return WebAdapter(
             config.web,
@@ -343,21 +353,12 @@ def _web_adapter(
             wall_at=wall_at,
             history_path=paths.history,
             calibration_path=StatePaths(config.storage.dir).calibration,
-            mqtt_status=mqtt_status,
+            stamper=stamper,
+            mqtt_status=None if mqtt is None else mqtt.page_status,
         )
     except OSError as exc:
+        stamper.close()
         raise ValueError(f"web: cannot listen on {config.web.listen}: {exc.strerror}") from None
-
-
-def _mqtt_status(mqtt: Any) -> dict[str, Any]:
-    """The broker connection as the page shows it (read on a web thread)."""
-    return {
-        "configured": True,
-        "connected": mqtt.connected.is_set(),
-        "broker": f"{mqtt.config.host}:{mqtt.config.port}",
-        "discovery": mqtt.config.discovery,
-        "pending_events": len(mqtt.outbox),
-    }
 
 
 def _lifecycle(clock: Clock, status: str | None = None) -> Lifecycle:

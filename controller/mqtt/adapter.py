@@ -1,14 +1,17 @@
 """The MQTT adapter: the service loop's events, state and zones out; commands in (I/O shell).
 
-Three threads meet here. The service thread calls ``on_frame`` (writes events to the durable
-outbox, decides state/zones publishing from frame times) and ``take_commands``; it never waits
+Three threads meet here. The service thread calls ``on_frame`` (``stamper`` numbers the events
+and so writes them to the durable outbox; the web page shares the stamper, so an event has one
+``seq`` and one body on both; state/zones publishing is decided from frame times) and
+``take_commands``; it never waits
 on the network. paho's network thread only reports what happened (``client.Note``: connect,
 message, PUBACK …). Both put typed jobs on one queue; the adapter's worker thread runs them:
 publishes the outbox in ``seq`` order (at most ``max_inflight`` unacknowledged), deletes events
 once acked, hands commands to the ``CommandInbox`` (which refuses retained ones and answers bad
 ones at once), republishes discovery and state on every connect and on HA's birth message, and
 tells ``Link`` what happened to the connection (the log lines, the ``BrokerStatus`` the
-console shows, a client id taken by another mat).
+console shows, a client id taken by another mat). Home Assistant's own ``online`` /
+``offline`` on its status topic is kept in the ``BrokerStatus`` too, for the page.
 
 Every payload is dated by the frame that caused it, through the service's one ``WallAt``: an
 event by its ``t``, state and zones by the frame's. So MQTT, the history, the recordings and
@@ -22,11 +25,11 @@ import logging
 import math
 import queue
 import threading
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 
 from controller.core.commands import CommandRequest
 from controller.core.events import Event, SessionEnded
@@ -49,22 +52,23 @@ from controller.mqtt.history import history_payload, next_midnight_wall_s
 from controller.mqtt.inbox import CommandInbox
 from controller.mqtt.link import Link
 from controller.mqtt.outbox import Outbox
-from controller.mqtt.status import BrokerStatus
+from controller.mqtt.status import BrokerStatus, HomeAssistantState
 from controller.mqtt.topics import MatTopics
 from controller.wire.payloads import (
     StateThrottle,
     dumps,
-    event_body,
     state_payload,
     with_seq,
     zones_payload,
 )
+from controller.wire.stamp import EventStamper
 from firmware.clock import Clock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
 
 log = logging.getLogger("acumat.mqtt")
 _POLL_S = 0.25
+_HA_SAYS: dict[bytes, HomeAssistantState] = {b"online": "online", b"offline": "offline"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,7 @@ class MqttAdapter:
         self.topics = MatTopics.of(config, mat_id)
         self._discovery = dumps(discovery_payload(self.topics, mat_name, programs))
         self.outbox = Outbox(outbox_path, config.outbox_max_events, clock=clock)
+        self.stamper = EventStamper(self.outbox, mat_id, wall_at)  # the web page's too
         self._history_path = history_path
         self._throttle = StateThrottle(config.heartbeat_s, config.zones_rate_hz)
         self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
@@ -143,7 +148,7 @@ class MqttAdapter:
 
     def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
         if events:
-            self.outbox.add((e.type, self._event_body(e)) for e in events)
+            self.stamper.stamp(events)  # into the outbox, numbered
             if any(isinstance(e, SessionEnded) for e in events):
                 self._jobs.put(RefreshHistory())
             self._drained.clear()
@@ -156,10 +161,6 @@ class MqttAdapter:
             zones = zones_payload(state, self._names, wall_s)
             self._put(Publish(self.topics.zones, zones, qos=0, retain=False))
 
-    def _event_body(self, event: Event) -> str:
-        # The id is drawn once, here, and stored with the body: a redelivery repeats it.
-        return event_body(event, self.mat_id, self._wall_at(event.t), uuid.uuid4().hex)
-
     def _state_text(self) -> str:
         assert self._last_state is not None
         state, wall_s = self._last_state
@@ -167,6 +168,17 @@ class MqttAdapter:
 
     def take_commands(self) -> list[CommandRequest]:
         return self._inbox.take()
+
+    def page_status(self) -> dict[str, Any]:
+        """The connection as the web page shows it (any thread)."""
+        return {
+            "configured": True,
+            "connected": self.connected.is_set(),
+            "broker": f"{self.config.host}:{self.config.port}",
+            "discovery": self.config.discovery,
+            "pending_events": len(self.outbox),
+            "home_assistant": self.status.home_assistant,
+        }
 
     def close(self) -> None:
         """Waits (bounded) for the outbox to drain, says ``offline``, disconnects."""
@@ -283,7 +295,10 @@ class MqttAdapter:
 
     def _on_message(self, topic: str, payload: bytes, retain: bool) -> None:
         if topic == self.topics.ha_status:
-            if payload.strip() == b"online":  # HA (re)started; our connection did not change
+            said = _HA_SAYS.get(payload.strip())
+            if said is not None:
+                self.status.home_assistant_said(said)
+            if said == "online":  # HA (re)started; our connection did not change
                 log.info("Home Assistant is online: discovery and state sent again")
                 self._announce()
             return

@@ -11,6 +11,11 @@ JavaScript): two processes publishing as the same mat, a reinstalled mat or an o
 aside never reuse a ``seq`` their consumers already saw for another event (odds of two
 outboxes sharing a block: 1 in 2 million). A file made before this rule keeps its numbering.
 
+The same ``seq`` numbers every event for the web page too (``wire.stamp.EventStamper``): with
+MQTT off the service opens the outbox with ``keep=False``, which gives out ``seq`` exactly as
+above but keeps no row (each event is inserted and deleted in one transaction), so the page's
+numbering goes on across restarts and MQTT, switched on later, goes on from it.
+
 Bound: at most ``max_events`` rows. Beyond it the oldest events that are *not* session records
 (``payloads.SESSION_TYPES``) and were not yet handed to the client (``to_send``: those may
 still arrive, so dropping them would count an event as lost that was not) are deleted. Each
@@ -33,7 +38,8 @@ from controller.mqtt.throttle import Every, and_more
 from controller.storage.files import private_file
 from controller.storage.sqlitefile import set_aside_if_damaged
 from controller.wire.payloads import SESSION_TYPES
-from firmware.clock import Clock
+from controller.wire.stamp import EventStamper
+from firmware.clock import Clock, WallAt
 
 log = logging.getLogger("acumat.mqtt.outbox")
 
@@ -64,10 +70,13 @@ class Outbox:
         *,
         clock: Clock,
         seq_block: int | None = None,
+        keep: bool = True,
     ) -> None:
-        """``seq_block``: where a new file starts counting (None: ``random_block()``)."""
+        """``seq_block``: where a new file starts counting (None: ``random_block()``);
+        ``keep=False``: number events only, store none (MQTT is off)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path, self.max_events, self._clock = path, max_events, clock
+        self._keep = keep
         self._lock = threading.Lock()
         self._overflow_log = Every()
         self._over_bound_log = Every()
@@ -108,7 +117,10 @@ class Outbox:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 seqs = [self._insert(kind, body) for kind, body in items]
-                self._count += len(seqs)
+                if self._keep:
+                    self._count += len(seqs)
+                else:  # AUTOINCREMENT remembers the seq; the row goes
+                    self._db.executemany("DELETE FROM outbox WHERE seq = ?", [(s,) for s in seqs])
                 removed = self._enforce_bound() if self._count > self.max_events else 0
                 self._db.execute("COMMIT")
             except BaseException:
@@ -219,3 +231,9 @@ class Outbox:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def stamper_without_mqtt(path: Path, mat_id: str, wall_at: WallAt, *, clock: Clock) -> EventStamper:
+    """The events' numbering when MQTT is off: the outbox at ``path`` keeping no event, closed
+    with the stamper (``StatePaths.outbox``: MQTT, switched on later, goes on from its ``seq``)."""
+    return EventStamper(Outbox(path, keep=False, clock=clock), mat_id, wall_at, owned=True)

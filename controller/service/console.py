@@ -2,9 +2,9 @@
 
 On a terminal the status line is redrawn in place; into a pipe or the journal it is printed
 once per change of what it says (posture, session state, alerts, links; not its clocks or the
-load's wobble), so logs stay readable. An empty mat reads ``empty`` with no balance, loads are
-never shown below zero, and a session's elapsed time never runs backwards on screen (a pause is
-dated back to when the person left, seconds before it is known). Links (the MQTT broker's
+load's wobble), so logs stay readable. An empty mat reads ``empty`` with no balance and loads
+are never shown below zero (a session's elapsed time never runs backwards: the service holds it
+in the state it hands every adapter, ``payloads.ElapsedShown``). Links (the MQTT broker's
 ``BrokerStatus``) add their state to the end of the line: ``mqtt connected``, ``mqtt
 unreachable: connection refused: nothing listens on broker:1883``. While the source is
 stalled (``source_stalled``) the line says ``SOURCE STALLED``, and is printed with each stall
@@ -34,10 +34,8 @@ def format_event(event: Event) -> str:
     return f"{_clock(event.t):>9}  {event.type:<22} {event_fields(event)}".rstrip()
 
 
-def format_status(
-    state: MatState, links: Sequence[str] = (), elapsed_s: float | None = None
-) -> str:
-    """The status line; ``elapsed_s`` overrides the session's (``ElapsedShown``)."""
+def format_status(state: MatState, links: Sequence[str] = ()) -> str:
+    """The status line."""
     shown = state.imbalance if state.occupied else None
     balance = "   -  " if shown is None else f"{shown:+.2f}"
     posture = state.posture if state.occupied else "empty"
@@ -46,8 +44,7 @@ def format_status(
     timer = "no session"
     if s.state != "idle":
         target = "open" if s.target_s is None else _clock(s.target_s)
-        elapsed = s.elapsed_s if elapsed_s is None else elapsed_s
-        timer = f"{s.program} {s.state} {_clock(elapsed)} / {target}"
+        timer = f"{s.program} {s.state} {_clock(s.elapsed_s)} / {target}"
     alerts = _alerts(state)
     alerts.extend(links)
     return (
@@ -75,24 +72,6 @@ def status_key(state: MatState, links: Sequence[str] = ()) -> tuple[object, ...]
     return (posture, s.state, s.program, s.session, s.target_reached, state.uneven, faults, *links)
 
 
-class ElapsedShown:
-    """A session's elapsed time as shown: never below what was shown before in that session.
-
-    The core dates a pause back to when the person left (the exit debounce later), so its
-    elapsed time drops by a few seconds at a pause; on screen it holds instead (pure)."""
-
-    def __init__(self) -> None:
-        self._session: int | None = None
-        self._shown_s = 0.0
-
-    def __call__(self, state: MatState) -> float:
-        s = state.session
-        if s.session != self._session:
-            self._session, self._shown_s = s.session, 0.0
-        self._shown_s = max(self._shown_s, s.elapsed_s)
-        return self._shown_s
-
-
 def _clock(seconds: float) -> str:
     whole = int(seconds)
     return f"{whole // 60:02d}:{whole % 60:02d}.{int((seconds - whole) * 10)}"
@@ -109,7 +88,6 @@ class ConsoleAdapter:
         self._links = list(links)
         self._live = live
         self._key: tuple[object, ...] | None = None
-        self._elapsed = ElapsedShown()
         self._status_shown = False
         self._stalled = False
 
@@ -125,7 +103,7 @@ class ConsoleAdapter:
                 self._stalled, stall_news = event.active, True
         stalled = ["SOURCE STALLED"] if self._stalled else []
         links = [*stalled, *(link.status_text() for link in self._links)]
-        text = format_status(state, links, self._elapsed(state))
+        text = format_status(state, links)
         if self._live:
             self._out.write("\r\x1b[2K" + text)
             self._status_shown = True

@@ -13,6 +13,10 @@ frame that ends it; meanwhile commands are still answered. The supervisor's watc
 per frame only, so a source that stays silent gets the service restarted (systemd's
 ``WatchdogSec``). Session time needs no help: the core sees the gap between the frames.
 
+Every adapter gets the same state, taken once per delivery, with a session's elapsed time held
+so that it never runs backwards (``payloads.ElapsedShown``: the core dates a pause back to when
+the person left), so the console, MQTT and the page show one figure.
+
 Nothing an adapter does stops the mat: a failure in ``on_frame``, ``take_commands``, a
 command's ``reply`` or the journal is logged once with its cause, then at most once a minute
 (``failures.py``). ``stop()`` (from a signal handler) ends the loop after the current frame.
@@ -34,6 +38,7 @@ from controller.core.session import SavedSession
 from controller.service.failures import FailureLog
 from controller.service.feed import SourceFailed, SourceFeed
 from controller.service.ports import Adapter
+from controller.wire.payloads import ElapsedShown
 from firmware.clock import Clock, SystemClock
 from firmware.frame import ZoneFrame
 from firmware.source import FrameSource
@@ -78,6 +83,7 @@ class Service:
     _last: ZoneFrame | None = None
     _last_frame_s: float = 0.0  # clock time at which the latest frame arrived
     _stalled: bool = False
+    _shown: ElapsedShown = field(default_factory=ElapsedShown)
 
     _names: list[str] = field(init=False)
 
@@ -151,7 +157,7 @@ class Service:
             self._commands(last)
 
     def _deliver(self, frame: ZoneFrame, events: Sequence[Event]) -> None:
-        state = self.core.snapshot()
+        state = self._shown(self.core.snapshot())
         failures = self._failures
         for adapter, name in zip(self.adapters, self._names, strict=True):
             try:

@@ -55,5 +55,6 @@ class StatePaths:
         return self.root / "cautions_shown"
 
     def outbox(self, mat_id: str) -> Path:
-        """The durable MQTT outbox of one mat (several mats may share a state directory)."""
+        """The durable MQTT outbox of one mat (several mats may share a state directory); it
+        numbers the events for the web page too, MQTT on or off."""
         return self.root / f"mqtt-outbox-{mat_id}.sqlite"

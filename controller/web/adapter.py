@@ -1,10 +1,11 @@
 """The web adapter: the service loop's state and events out to the page, commands in (I/O
 shell around ``server.WebServer``).
 
-On the service thread ``on_frame`` makes each event's JSON once (as MQTT carries it: ``id``,
-``seq``) and, at most ``state_rate_hz`` times a second (and at once when the posture, the
-session or an alert changes), hands the state to the ``Hub`` (whose first reader makes its
-JSON) and returns. It never
+On the service thread ``on_frame`` takes each event's JSON from the ``EventStamper`` it shares
+with MQTT (``controller.wire.stamp``: the same ``seq``, ``id`` and body as MQTT's, numbered by
+the outbox whether MQTT is on or off) and, at most ``state_rate_hz`` times a second (and at
+once when the posture, the session or an alert changes), hands the state to the ``Hub`` (whose
+first reader makes its JSON) and returns. It never
 waits on a client. The HTTP server runs on threads of its own; commands reach the core only as
 ``CommandRequest``s that the loop takes between frames.
 
@@ -32,7 +33,8 @@ from controller.web.api import Api, MatInfo
 from controller.web.config import WebConfig
 from controller.web.hub import Hub
 from controller.web.server import WebServer
-from controller.wire.payloads import event_body, state_key, state_payload, with_seq
+from controller.wire.payloads import state_key, state_payload
+from controller.wire.stamp import EventStamper
 from firmware.clock import Clock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
@@ -59,13 +61,16 @@ class WebAdapter:
         wall_at: WallAt,
         history_path: Path,
         calibration_path: Path,
+        stamper: EventStamper,
         mqtt_status: StatusProvider | None = None,
     ) -> None:
+        """``stamper``: numbers the events (MQTT's, or one of the page's own that it closes
+        when ``owned``)."""
         self.config, self.mat_id = config, mat_id
         self._clock, self._wall_at = clock, wall_at
+        self._stamper = stamper
         self.hub = Hub()
         self._boot = uuid.uuid4().hex[:8]
-        self._seq = 0
         # A little under the period: a 10 Hz source's jitter must not drop every other state.
         self._min_gap_s = 0.8 / config.state_rate_hz
         self._state_at = -1e18
@@ -100,7 +105,11 @@ class WebAdapter:
         log.info("web page on http://%s", self.server.url_host)
 
     def on_frame(self, frame: ZoneFrame, events: Sequence[Event], state: MatState) -> None:
-        stamped = [self._stamp(e) for e in events]
+        failed: Exception | None = None
+        try:
+            stamped = [(e.seq, e.text) for e in self._stamper.stamp(events)]
+        except Exception as exc:  # the numbering's disk: the state still goes out, then raise
+            failed, stamped = exc, []
         now_s = self._clock.monotonic()
         key = state_key(state)
         make: Callable[[], str] | None = None
@@ -113,11 +122,8 @@ class WebAdapter:
         if now_s >= self._next_check_s:
             self._next_check_s = now_s + CHECK_EVERY_S
             self._watch(now_s)
-
-    def _stamp(self, event: Event) -> tuple[int, str]:
-        self._seq += 1
-        body = event_body(event, self.mat_id, self._wall_at(event.t), uuid.uuid4().hex)
-        return self._seq, with_seq(self._seq, body)
+        if failed is not None:  # the loop logs it (once, then at most once a minute)
+            raise failed
 
     def take_commands(self) -> list[CommandRequest]:
         with self._lock:
@@ -130,6 +136,7 @@ class WebAdapter:
         self.server.stop()
         if self._thread is not None:
             self._thread.join(timeout=5.0)
+        self._stamper.close()
 
     def _watch(self, now_s: float) -> None:
         """The server's watchdog: restart a dead server, report a stalled one."""

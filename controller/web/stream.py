@@ -1,11 +1,14 @@
 """``GET /api/events``: the server-sent event stream of one client (I/O, on its own thread).
 
-Each controller event goes out as MQTT carries it (``id``, ``seq``, ``ts`` …) under
-``event: event`` with the SSE id ``<boot>:<seq>``; the state goes out under ``event: state``
+Each controller event goes out as MQTT carries it, the very text (``seq``, ``id``, ``ts`` …,
+numbered by the outbox: ``controller.wire.stamp``) under ``event: event`` with the SSE id
+``<boot>:<seq>``; the state goes out under ``event: state``
 whenever the hub has a newer one (at least once a second while frames flow), and a comment
 keeps the connection open when nothing happens. A browser that reconnects sends
 ``Last-Event-ID``: the events it missed are sent first if this process still holds them (the
-``boot`` part tells a restarted service apart, whose ``seq`` started again). A new client
+``boot`` part tells a restarted service apart: its ring holds only its own events, and a new
+outbox may count in a lower ``seq`` block, so a client of another run gets all it holds). A
+new client
 starts with the current state and the events from now on.
 """
 

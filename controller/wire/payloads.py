@@ -9,6 +9,8 @@ state, program and number, "target reached", alerts and faults at once; the elap
 running session at most every ``ELAPSED_STEP_S`` (HA records every state it gets: one a second
 filled its history); everything else only with the heartbeat. Loads go out never below zero:
 a tared empty mat reads a few grams either side, and "-0.19 kg" means nothing to a reader.
+A session's elapsed time is shown never running backwards (``ElapsedShown``, which the service
+applies once to the state every adapter gets).
 
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from controller.core.events import Event
@@ -72,6 +74,31 @@ def load_shown_kg(load_kg: float | None) -> float | None:
     if load_kg is None or not math.isfinite(load_kg):
         return load_kg
     return max(load_kg, 0.0)
+
+
+class ElapsedShown:
+    """A session's elapsed time as shown: never below what was shown before in that session.
+
+    The core dates a pause back to when the person left (the exit debounce later, about 1.4 s),
+    so its elapsed time drops at a pause: the state shown holds the larger figure instead, and
+    after a resume it holds until the session's own time passes it (``remaining_s`` follows).
+    The events keep the core's figures: a session's counted time is the core's. Stateful,
+    pure: one per stream of states (the service keeps one for every adapter)."""
+
+    def __init__(self) -> None:
+        self._session: int | None = None
+        self._shown_s = 0.0
+
+    def __call__(self, state: MatState) -> MatState:
+        s = state.session
+        if s.session != self._session:
+            self._session, self._shown_s = s.session, 0.0
+        if s.elapsed_s >= self._shown_s:
+            self._shown_s = s.elapsed_s
+            return state
+        held_s = self._shown_s
+        remaining_s = None if s.target_s is None else round(max(0.0, s.target_s - held_s), 1)
+        return replace(state, session=replace(s, elapsed_s=held_s, remaining_s=remaining_s))
 
 
 def _zones_shown(zones_kg: dict[str, float | None]) -> dict[str, float | None]:

@@ -1,5 +1,5 @@
 """The console: what the status line says after stepping off, a line per change into a pipe,
-an elapsed time that never runs backwards, and no line for a breathing non-estimate."""
+and no line for a breathing non-estimate."""
 
 from __future__ import annotations
 
@@ -45,17 +45,6 @@ def test_into_a_pipe_one_line_per_change_not_per_frame() -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
     assert "running" in lines[0] and "paused" in lines[1]
-
-
-def test_elapsed_never_runs_backwards_at_a_pause() -> None:
-    out = io.StringIO()
-    console = ConsoleAdapter(out, live=False)
-    console.on_frame(frame(12.0), [], _running(12.0, 12.0))
-    # The pause is dated back to when the person left (the exit debounce later): 10 s banked.
-    console.on_frame(frame(12.1), [], _running(12.1, 10.0, state="paused"))
-    running, paused = out.getvalue().splitlines()
-    assert "00:12.0 / open" in running and "00:12.0 / open" in paused
-    assert "00:10.0 / open" not in paused
 
 
 def test_a_breathing_non_estimate_is_not_printed() -> None:

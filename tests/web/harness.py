@@ -1,9 +1,10 @@
 """The real service in-process for the web tests: simulator, core, the web adapter (test I/O).
 
 ``RunningMat`` starts ``Service`` on a thread with a looping simulated scenario paced by the
-system clock at ``speed`` × real time, and the web adapter on a free loopback port. It is the
-service ``acumat run`` builds, minus history and console; ``stop()`` ends the loop and closes
-the adapters as a SIGTERM would.
+system clock at ``speed`` × real time, and the web adapter on a free loopback port; with
+``mqtt_port`` the MQTT adapter too, sharing its event numbering with the page as ``acumat run``
+wires them. It is the service ``acumat run`` builds, minus history and console; ``stop()`` ends
+the loop and closes the adapters as a SIGTERM would.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from controller.core.factory import build_controller
+from controller.mqtt.adapter import MqttAdapter
+from controller.mqtt.config import MqttConfig
+from controller.mqtt.outbox import stamper_without_mqtt
 from controller.service.loop import Service
+from controller.service.paths import StatePaths
+from controller.service.ports import Adapter
 from controller.web.adapter import WebAdapter
 from controller.web.config import WebConfig
 from firmware.clock import SystemClock, WallAt
@@ -32,8 +38,10 @@ class RunningMat:
     speed: float = 20.0
     web: dict[str, Any] = field(default_factory=dict)
     token: str | None = None
+    mqtt_port: int | None = None
     service: Service | None = None
     adapter: WebAdapter | None = None
+    mqtt: MqttAdapter | None = None
     _thread: threading.Thread | None = None
 
     def start(self) -> RunningMat:
@@ -41,6 +49,23 @@ class RunningMat:
         run = build(self.scenario)
         core = build_controller(run.layout)
         config = WebConfig(listen="127.0.0.1:0", **self.web)
+        paths, adapters = StatePaths(self.state_dir), list[Adapter]()
+        if self.mqtt_port is None:
+            stamper = stamper_without_mqtt(paths.outbox("webmat"), "webmat", wall_at, clock=clock)
+        else:
+            self.mqtt = MqttAdapter(
+                MqttConfig(host="127.0.0.1", port=self.mqtt_port, close_timeout_s=2.0),
+                mat_id="webmat",
+                mat_name="Test mat",
+                layout=run.layout,
+                programs=sorted(core.settings.session.programs),
+                clock=clock,
+                wall_at=wall_at,
+                outbox_path=paths.outbox("webmat"),
+                history_path=paths.history,
+            )
+            stamper = self.mqtt.stamper
+            adapters.append(self.mqtt)
         self.adapter = WebAdapter(
             config,
             token=self.token,
@@ -51,14 +76,17 @@ class RunningMat:
             source_kind="simulate",
             clock=clock,
             wall_at=wall_at,
-            history_path=self.state_dir / "history.sqlite",
-            calibration_path=self.state_dir / "calibration.json",
+            history_path=paths.history,
+            calibration_path=paths.calibration,
+            stamper=stamper,
+            mqtt_status=None if self.mqtt is None else self.mqtt.page_status,
         )
+        adapters.append(self.adapter)
         source = SimulatedSource(run, clock, speed=self.speed, loop=True)
         self.service = Service(
             core=core,
             source=source,
-            adapters=[self.adapter],
+            adapters=adapters,
             on_first_frame=lambda f: wall_at.anchor(f.t, clock.wall()),
         )
         self._thread = threading.Thread(target=self.service.run, daemon=True)

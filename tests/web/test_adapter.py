@@ -5,6 +5,7 @@ when, commands in, and the loop's watch over the server thread.
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from controller.core.commands import CommandResult, StopSession
 from controller.core.events import Posture, PostureChanged
 from controller.core.factory import build_controller
 from controller.core.state import MatState, SessionSnapshot
+from controller.mqtt.outbox import Outbox, stamper_without_mqtt
 from controller.web.adapter import RESTART_EVERY_S, WebAdapter
 from controller.web.config import WebConfig
 from controller.web.hub import Hub, MakeState
@@ -26,7 +28,7 @@ from tests.web.client import Client, wait_until
 
 
 def make(tmp_path: Path, clock: FakeClock, **web: float) -> WebAdapter:
-    core = build_controller(DEFAULT_LAYOUT)
+    core, wall_at = build_controller(DEFAULT_LAYOUT), WallAt()
     return WebAdapter(
         WebConfig.model_validate({"listen": "127.0.0.1:0", **web}),
         token=None,
@@ -36,9 +38,10 @@ def make(tmp_path: Path, clock: FakeClock, **web: float) -> WebAdapter:
         programs=core.settings.session.programs,
         source_kind="simulate",
         clock=clock,
-        wall_at=WallAt(),
+        wall_at=wall_at,
         history_path=tmp_path / "history.sqlite",
         calibration_path=tmp_path / "calibration.json",
+        stamper=stamper_without_mqtt(tmp_path / "outbox.sqlite", "m1", wall_at, clock=clock),
     )
 
 
@@ -46,6 +49,9 @@ def state(t: float, posture: Posture = "lying") -> MatState:
     zones = dict.fromkeys(DEFAULT_LAYOUT.names, 10.0)
     session = SessionSnapshot(state="idle", program="relax")
     return MatState(t, posture, True, 60.0, dict(zones), 0.0, 0.25, 0.6, session)
+
+
+LIES_DOWN = [PostureChanged(t=1.0, posture="lying", previous="empty")]
 
 
 def frame(t: float) -> ZoneFrame:
@@ -99,11 +105,39 @@ def test_events_are_stamped_as_mqtt_stamps_them(tmp_path: Path, clock: FakeClock
     events = [PostureChanged(t=1.0, posture="lying", previous="sitting")] * 2
     adapter.on_frame(frame(1.0), events, state(1.0))
     update = adapter.hub.wait(0, -1, 0)
-    assert [seq for seq, _ in update.events] == [1, 2]
+    first, second = (seq for seq, _ in update.events)
+    assert second == first + 1 and first % 2**32 == 1  # the outbox's numbering: a fresh block
     sent = json.loads(update.events[0][1])
-    assert update.events[0][1] == with_seq(1, event_body(events[0], "m1", 1.0, sent["id"]))
+    assert update.events[0][1] == with_seq(first, event_body(events[0], "m1", 1.0, sent["id"]))
     assert update.state == state_payload(state(1.0), "m1", 1.0)
     assert json.loads(update.events[1][1])["id"] != sent["id"]
+    adapter.close()
+
+
+def test_without_mqtt_the_numbering_goes_on_after_a_restart_and_keeps_no_event(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    seqs = []
+    for _run in range(2):
+        adapter = make(tmp_path, clock)
+        adapter.on_frame(frame(1.0), LIES_DOWN, state(1.0))
+        seqs += [seq for seq, _ in adapter.hub.wait(0, -1, 0).events]
+        adapter.close()
+    assert seqs[1] == seqs[0] + 1
+    outbox = Outbox(tmp_path / "outbox.sqlite", clock=clock)  # what MQTT would open
+    assert len(outbox) == 0 and outbox.last_seq == seqs[1]
+    outbox.close()
+
+
+def test_a_numbering_that_fails_still_lets_the_state_out_and_is_reported(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    adapter = make(tmp_path, clock)
+    adapter._stamper.close()  # its database closed under it
+    with pytest.raises(sqlite3.ProgrammingError):
+        adapter.on_frame(frame(1.0), LIES_DOWN, state(1.0))
+    update = adapter.hub.wait(0, -1, 0)
+    assert update.events == () and update.state == state_payload(state(1.0), "m1", 1.0)
     adapter.close()
 
 

@@ -1,7 +1,8 @@
 """The page in a real browser (Debian's headless Chromium through Selenium) against ``acumat
 run --web`` with the simulated relax session: it sees the posture change to lying and the timer
-run, a program button does what it says, the token is asked for and a wrong one refused, and it
-leaves phone and desktop screenshots (tests/web/browser.py says where).
+run, a program button does what it says, the token is asked for and a wrong one refused, beside
+a real mosquitto it shows the broker and what Home Assistant last said of itself, and it leaves
+phone and desktop screenshots (tests/web/browser.py says where).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from controller.service.paths import StatePaths
 from controller.storage.history import History
 from firmware.clock import SystemClock
 from tests.history.helpers import row
+from tests.mqtt.broker import Broker, Recorder
 from tests.web.browser import DESKTOP, PHONE, chromium, screenshot
 from tests.web.process import WebMat
 
@@ -132,3 +134,33 @@ def test_the_uneven_load_alert_says_which_way_to_move(driver: WebDriver, tmp_pat
         wait(driver, lambda d: not d.find_element(By.ID, "uneven").is_displayed())
     finally:
         mat.stop()
+
+
+def test_beside_mqtt_the_page_shows_the_broker_and_what_home_assistant_said(
+    driver: WebDriver, tmp_path: Path
+) -> None:
+    broker = Broker(tmp_path / "broker").start()
+    recorder = Recorder(broker.port, ["acumat/#"])
+    config = tmp_path / "acumat.toml"
+    config.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n')
+    mat = WebMat(tmp_path / "mqtt", speed=20, extra=["--config", str(config)]).start()
+    try:
+        driver.get(f"http://127.0.0.1:{mat.port}/")
+        wait(driver, lambda d: text(d, "mqtt").startswith(f"connected (127.0.0.1:{broker.port})"))
+        assert text(driver, "ha") == "not seen"  # HA has said nothing since the mat connected
+        recorder.publish("homeassistant/status", "online")  # HA starts: the page polls at 10 s
+        wait(driver, lambda d: text(d, "ha") == "online")
+        # acumat run shares its event numbering: the page's events are MQTT's, text for text.
+        stream = mat.client().events(last_event_id="another-run:0")
+        try:
+            event = stream.until(lambda m: m.event == "event")
+        finally:
+            stream.close()
+        got = recorder.wait_for(lambda ms: any(m.payload == event.data.encode() for m in ms))
+        assert {m.topic for m in got if m.payload == event.data.encode()} == {"acumat/mat1/event"}
+        recorder.publish("homeassistant/status", "offline")
+        wait(driver, lambda d: text(d, "ha") == "offline")
+    finally:
+        mat.stop()
+        recorder.close()
+        broker.stop()

@@ -324,6 +324,10 @@ async function loadStatus() {
       `${m.connected ? "connected" : "disconnected"} (${m.broker})${m.discovery ? ", HA discovery on" : ""}` +
       (m.pending_events ? `, ${m.pending_events} events waiting` : "");
     $("mqtt").className = m.configured && !m.connected ? "bad" : m.configured ? "ok" : "";
+    // What HA last said on its status topic: it says it when it starts or stops, not to us.
+    const ha = m.home_assistant;
+    $("ha").textContent = !m.configured ? "not connected (no MQTT)" : ha || "not seen";
+    $("ha").className = ha === "online" ? "ok" : ha === "offline" ? "bad" : "";
   } catch (e) { /* next try */ }
 }
 
