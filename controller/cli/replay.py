@@ -6,14 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from controller.core.events import Event
-from controller.core.factory import build_controller
-from controller.core.settings import CoreSettings
-from controller.service.config import ConfigError, load_config
 from controller.service.console import format_event
 from firmware.framefile import FrameFileError, open_frames
+
+if TYPE_CHECKING:  # the core (numpy) and the config (pydantic) are not for `replay --help`
+    from controller.core.events import Event
+    from controller.core.settings import CoreSettings
 
 
 def register(sub: Any) -> None:
@@ -28,6 +28,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from controller.core.settings import CoreSettings
+    from controller.service.config import ConfigError, load_config
+
     try:
         settings = load_config(args.config).core() if args.config else CoreSettings()
     except ConfigError as exc:
@@ -50,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def replay(path: Path, settings: CoreSettings, program: str | None, as_json: bool) -> int:
+    from controller.core.factory import build_controller
+
     header, frames = open_frames(path)
     if program is not None:
         settings = settings.with_program(program)
