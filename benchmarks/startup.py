@@ -7,7 +7,8 @@ both alike; one line a command: best and median wall time in ms and best/bare. T
 bytecode is cached (in a temporary ``PYTHONPYCACHEPREFIX``, after one warm-up round), as on an
 installed mat; ``PYTHONDONTWRITEBYTECODE`` is dropped for the children. Then, per command, the
 heavy modules it loads (numpy, pydantic, paho, matplotlib), read from ``-X importtime``.
-Target: ``--help`` of acumat and of each subcommand, and ``check-config``, at most 5 × bare.
+Target: ``--help`` of acumat and of each subcommand, and ``check-config``, at most 5 × bare;
+the reference line shows what pydantic alone costs (``check-config`` validates with it).
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ EXAMPLE_CONFIG = ROOT / "config" / "config.toml"
 HEAVY = ("numpy", "pydantic", "paho", "matplotlib")
 BUDGET_X = 5.0
 OTHER_SUBCOMMANDS = ("simulate", "calibrate", "tare", "report", "monitor", "history")
+# The least a check made with pydantic costs: import it, build one model, validate.
+PYDANTIC_FLOOR = (
+    "from pydantic import BaseModel\n"
+    "class Section(BaseModel):\n"
+    "    x: int = 1\n"
+    "Section.model_validate({})\n"
+)
 
 
 def commands(defaults: Path) -> dict[str, list[str]]:
@@ -33,6 +41,7 @@ def commands(defaults: Path) -> dict[str, list[str]]:
     acumat = ["-m", "controller"]
     table = {
         "bare python -c pass": ["-c", "pass"],
+        "reference: pydantic, one model built and validated": ["-c", PYDANTIC_FLOOR],
         "acumat --help": [*acumat, "--help"],
         "acumat check-config (example config)": [*acumat, "check-config", str(EXAMPLE_CONFIG)],
         "acumat check-config (defaults)": [*acumat, "check-config", str(defaults)],
@@ -107,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
               f"budget {BUDGET_X:g} x bare")  # fmt: skip
         for label, args_ in table.items():
             best, median = min(times[label]), statistics.median(times[label])
-            heavy = "-" if label.startswith("bare") else ",".join(heavy_modules(args_, env, work))
+            plain = label.startswith(("bare", "reference"))
+            heavy = "-" if plain else ",".join(heavy_modules(args_, env, work))
             print(f"{label}: best {best:.1f} ms ({best / bare_best:.1f} x bare), "
                   f"median {median:.1f} ms ({median / bare_median:.1f} x bare), "
                   f"heavy modules: {heavy or 'none'}")  # fmt: skip

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -111,6 +110,8 @@ def _calibration_note(config: AppConfig, path: Path) -> str:
 def _problems_between_good_sections(path: Path) -> list[str]:
     """The source's checks against the mat, when the sections they need are right
     themselves (the file's other problems are already listed)."""
+    import tomllib
+
     from pydantic import ValidationError
 
     from controller.service.config import MatConfig, SourceConfig, StorageConfig

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from controller.views.monitor import render
 from firmware.clock import Clock, SystemClock
 from firmware.framefile import FrameFileError
 from firmware.layout import MatLayout
@@ -196,6 +195,8 @@ def _why(args: argparse.Namespace, exc: Exception) -> str:
 
 
 def _render(layout: MatLayout, state: MatState | None, screen: Screen, **kw: Any) -> list[str]:
+    from controller.views.monitor import render
+
     return render(layout, state, size=screen.size, **kw)
 
 

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from controller.service.console import format_event
 from firmware.framefile import FrameFileError, open_frames
 
-if TYPE_CHECKING:  # the core (numpy) and the config (pydantic) are not for `replay --help`
+# The core (numpy), the config (pydantic) and the console's wording are imported where they
+# are used: `acumat replay --help` loads none of them (tests/contract/test_lazy_imports.py).
+if TYPE_CHECKING:
     from controller.core.events import Event
     from controller.core.settings import CoreSettings
 
@@ -78,4 +79,6 @@ def _json_line(event: Event) -> str:
 
 
 def _text_line(event: Event) -> str:
+    from controller.service.console import format_event
+
     return format_event(event) + "\n"
