@@ -1,6 +1,10 @@
 """The ``acumat`` command: one module per subcommand, each with ``register(subparsers)``.
 
 A subcommand's module sets ``func`` on its parser; ``func(args)`` returns the exit code.
+Start-up stays short (issue 13): a subcommand's module imports numpy, pydantic, paho and
+matplotlib inside the functions that use them, never at the top, and ``main`` imports only
+the module of the command it runs. ``acumat --help``, a bare ``acumat`` and an unknown command
+build the whole parser. tests/contract/test_lazy_imports.py holds both to it.
 """
 
 from __future__ import annotations
@@ -10,33 +14,40 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-# One line per subcommand module (controller/cli/<name>.py).
-_SUBCOMMANDS: tuple[str, ...] = (
-    "run",
-    "replay",
-    "simulate",
-    "check_config",
-    "calibrate",
-    "report",
-    "monitor",
-    "history",
-)
+# Each command, in the order `acumat --help` lists them, and its module (controller/cli/<name>.py)
+# that registers it.
+_COMMANDS: dict[str, str] = {
+    "run": "run",
+    "replay": "replay",
+    "simulate": "simulate",
+    "check-config": "check_config",
+    "tare": "calibrate",
+    "calibrate": "calibrate",
+    "report": "report",
+    "monitor": "monitor",
+    "history": "history",
+}
+_SUBCOMMANDS: tuple[str, ...] = tuple(dict.fromkeys(_COMMANDS.values()))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``acumat`` parser; given a known ``command``, with that command's module only."""
     parser = argparse.ArgumentParser(
         prog="acumat",
         description="acumat: a smart acupressure mat (load cells → posture, sessions, MQTT).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in _SUBCOMMANDS:
+    chosen = _COMMANDS.get(command or "")
+    for name in _SUBCOMMANDS if chosen is None else (chosen,):
         module = importlib.import_module(f"controller.cli.{name}")
         module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The command comes first (acumat has no options of its own but --help).
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)

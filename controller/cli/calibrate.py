@@ -20,10 +20,9 @@ import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from controller.calibration.shell import Ask, Terminal, add_wizard_flags, build_wizard, drive
-from controller.service.config import AppConfig, ConfigError, load_config
 from controller.service.paths import StatePaths
 from controller.service.unit import ServiceUnit, SystemdUnit
 from firmware.calibration import (
@@ -36,8 +35,12 @@ from firmware.calibration import (
     tare,
 )
 from firmware.clock import Clock, SystemClock
-from firmware.hwconfig import HARDWARE_KINDS
-from firmware.sampling import CountsReader, HardwareSetupError, open_reader
+
+# The config's models and the boards' readers (pydantic) are imported where they are used:
+# `acumat calibrate --help` loads no pydantic (tests/contract/test_lazy_imports.py).
+if TYPE_CHECKING:
+    from controller.service.config import AppConfig
+    from firmware.sampling import CountsReader
 
 Rows = list[list[int | None]]
 
@@ -158,6 +161,8 @@ def with_boards(
     unit: ServiceUnit | None = None,
     ask: Ask = input,
 ) -> int:
+    from controller.service.config import ConfigError, load_config
+
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -178,6 +183,8 @@ def with_boards(
 
 
 def _with_reader(config: AppConfig, clock: Clock, action: Any) -> int:
+    from firmware.sampling import HardwareSetupError
+
     try:
         reader = open_boards(config, clock)
     except (HardwareSetupError, CalibrationError) as exc:
@@ -219,6 +226,9 @@ def pins_freed(unit: ServiceUnit, ask: Ask, yes: bool) -> bool | None:
 
 
 def open_boards(config: AppConfig, clock: Clock) -> CountsReader:
+    from firmware.hwconfig import HARDWARE_KINDS
+    from firmware.sampling import HardwareSetupError, open_reader
+
     src = config.source
     if src.kind not in HARDWARE_KINDS or src.hardware is None:
         raise HardwareSetupError(

@@ -15,24 +15,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tomllib
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from pydantic import ValidationError
-
-from controller.service.config import (
-    AppConfig,
-    ConfigError,
-    MatConfig,
-    SourceConfig,
-    StorageConfig,
-    load_config,
-)
 from controller.service.paths import StatePaths
-from controller.service.sources import source_problems
 from firmware.calibration import CalibrationError, load_calibration
-from firmware.hwconfig import HARDWARE_KINDS
+
+# The config's models (pydantic) and the source's checks are imported where they are used:
+# `acumat check-config --help` loads no pydantic (tests/contract/test_lazy_imports.py).
+if TYPE_CHECKING:
+    from controller.service.config import AppConfig
 
 # Filled in by systemd from LoadCredential= only while the service runs: nothing to check.
 _CREDENTIALS_PREFIX = "/run/credentials/"
@@ -51,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check(path: Path, out: TextIO, err: TextIO) -> int:
+    from controller.service.config import ConfigError, load_config
+    from controller.service.sources import source_problems
+
     try:
         config = load_config(path)
     except ConfigError as exc:
@@ -91,6 +86,8 @@ def resolved_paths(config: AppConfig) -> list[str]:
 
 
 def _calibration_note(config: AppConfig, path: Path) -> str:
+    from firmware.hwconfig import HARDWARE_KINDS
+
     hardware = config.source.hardware
     used = config.source.kind in HARDWARE_KINDS and hardware is not None
     try:
@@ -113,6 +110,13 @@ def _calibration_note(config: AppConfig, path: Path) -> str:
 def _problems_between_good_sections(path: Path) -> list[str]:
     """The source's checks against the mat, when the sections they need are right
     themselves (the file's other problems are already listed)."""
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from controller.service.config import MatConfig, SourceConfig, StorageConfig
+    from controller.service.sources import source_problems
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         mat = MatConfig.model_validate(data.get("mat", {}))

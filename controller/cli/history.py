@@ -17,7 +17,6 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
-from controller.service.config import ConfigError, load_config
 from controller.service.paths import StatePaths
 from controller.storage.export import history_json, local_time, read_rows, session_record
 from controller.storage.habits import habits
@@ -49,6 +48,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from controller.service.config import ConfigError, load_config  # pydantic: not for --help
+
     state_dir: Path | None = args.state_dir
     if state_dir is None:
         try:

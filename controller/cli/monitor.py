@@ -20,23 +20,20 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from pydantic import ValidationError
-
-from controller.core.factory import build_controller
-from controller.core.state import MatState
-from controller.mqtt.client import MqttSetupError
-from controller.mqtt.config import MqttConfig
-from controller.mqtt.watch import MqttWatch
-from controller.service.config import AppConfig, ConfigError, SourceConfig, load_config
-from controller.service.sources import open_source
-from controller.views.monitor import render
-from controller.views.monitor_feed import infer_layout, local_states
 from firmware.clock import Clock, SystemClock
 from firmware.framefile import FrameFileError
 from firmware.layout import MatLayout
-from firmware.source import FrameSource
+
+# The core (numpy), the config (pydantic) and the MQTT watch (paho) are imported where they
+# are used: `acumat monitor --help` loads none of them (tests/contract/test_lazy_imports.py).
+if TYPE_CHECKING:
+    from controller.core.state import MatState
+    from controller.mqtt.config import MqttConfig
+    from controller.mqtt.watch import MqttWatch
+    from controller.service.config import AppConfig
+    from firmware.source import FrameSource
 
 _HOME, _CLEAR_DOWN, _CLEAR_EOL = "\x1b[H", "\x1b[J", "\x1b[K"
 _HIDE, _SHOW = "\x1b[?25l", "\x1b[?25h"
@@ -60,6 +57,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from controller.service.config import ConfigError, load_config
+
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -119,6 +118,8 @@ class Screen:
 
 
 def _mqtt_config(address: str | None, config: AppConfig) -> MqttConfig | None:
+    from controller.mqtt.config import MqttConfig
+
     if address is None:
         return config.mqtt
     host, _, port = address.rpartition(":") if ":" in address else (address, "", "")
@@ -129,6 +130,8 @@ def _mqtt_config(address: str | None, config: AppConfig) -> MqttConfig | None:
 
 
 def _first_line(exc: ValueError) -> str:
+    from pydantic import ValidationError
+
     if isinstance(exc, ValidationError):
         err = exc.errors()[0]
         return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
@@ -138,6 +141,9 @@ def _first_line(exc: ValueError) -> str:
 def _local(
     args: argparse.Namespace, config: AppConfig, clock: Clock, screen: Screen, colour: bool
 ) -> int:
+    from controller.core.factory import build_controller
+    from controller.views.monitor_feed import local_states
+
     try:
         source = _source(args, config, clock)
     except (ValueError, OSError) as exc:
@@ -165,6 +171,9 @@ def _local(
 
 def _source(args: argparse.Namespace, config: AppConfig, clock: Clock) -> FrameSource:
     """The scenario or file through the service's own ``open_source`` (and its checks)."""
+    from controller.service.config import SourceConfig
+    from controller.service.sources import open_source
+
     if not (args.speed > 0 and not math.isinf(args.speed)):  # also refuses nan
         raise ValueError(f"--speed must be a positive number, got {args.speed}")
     speed = 1e9 if args.once else args.speed
@@ -186,6 +195,8 @@ def _why(args: argparse.Namespace, exc: Exception) -> str:
 
 
 def _render(layout: MatLayout, state: MatState | None, screen: Screen, **kw: Any) -> list[str]:
+    from controller.views.monitor import render
+
     return render(layout, state, size=screen.size, **kw)
 
 
@@ -200,6 +211,9 @@ def watch(
     args: argparse.Namespace,
 ) -> int:
     """Redraws the watched mat twice a second until interrupted (or once, with ``--once``)."""
+    from controller.mqtt.client import MqttSetupError
+    from controller.mqtt.watch import MqttWatch
+
     feed = MqttWatch(mqtt, mat_id)
     try:
         feed.start()
@@ -250,6 +264,8 @@ def feed_note(feed: MqttWatch, waited_s: float, broker: str) -> str:
 
 
 def _layout(config: AppConfig, names: list[str], described: bool) -> MatLayout:
+    from controller.views.monitor_feed import infer_layout
+
     layout = config.mat.layout()
     if described or not names or sorted(layout.names) == sorted(names):
         return layout

@@ -6,14 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from controller.core.events import Event
-from controller.core.factory import build_controller
-from controller.core.settings import CoreSettings
-from controller.service.config import ConfigError, load_config
-from controller.service.console import format_event
 from firmware.framefile import FrameFileError, open_frames
+
+# The core (numpy), the config (pydantic) and the console's wording are imported where they
+# are used: `acumat replay --help` loads none of them (tests/contract/test_lazy_imports.py).
+if TYPE_CHECKING:
+    from controller.core.events import Event
+    from controller.core.settings import CoreSettings
 
 
 def register(sub: Any) -> None:
@@ -28,6 +29,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from controller.core.settings import CoreSettings
+    from controller.service.config import ConfigError, load_config
+
     try:
         settings = load_config(args.config).core() if args.config else CoreSettings()
     except ConfigError as exc:
@@ -50,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def replay(path: Path, settings: CoreSettings, program: str | None, as_json: bool) -> int:
+    from controller.core.factory import build_controller
+
     header, frames = open_frames(path)
     if program is not None:
         settings = settings.with_program(program)
@@ -73,4 +79,6 @@ def _json_line(event: Event) -> str:
 
 
 def _text_line(event: Event) -> str:
+    from controller.service.console import format_event
+
     return format_event(event) + "\n"

@@ -12,11 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from controller.core.settings import CoreSettings
-from controller.service.config import ConfigError, default_state_dir, load_config
 from controller.service.paths import StatePaths
-from controller.views.report import SessionNotFoundError, find_session, load_trace
-from controller.views.report_plot import ReportError, render
 from firmware.framefile import FrameFileError
 
 
@@ -35,6 +31,12 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The config (pydantic), the core (numpy) and the plot (matplotlib): not for `--help`.
+    from controller.core.settings import CoreSettings
+    from controller.service.config import ConfigError, default_state_dir, load_config
+    from controller.views.report import SessionNotFoundError, find_session, load_trace
+    from controller.views.report_plot import ReportError, render
+
     try:
         config = load_config(args.config) if args.config else None
     except ConfigError as exc:

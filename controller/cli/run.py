@@ -14,38 +14,22 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from controller.core.controller import MatController
-from controller.core.factory import build_controller
-from controller.core.settings import CoreSettings
-from controller.service import cautions
-from controller.service.config import (
-    AppConfig,
-    ConfigError,
-    SourceConfig,
-    StorageConfig,
-    load_config,
-    parse_section,
-)
-from controller.service.console import ConsoleAdapter
-from controller.service.journal import SessionJournal
-from controller.service.journal import discard as discard_journal
-from controller.service.journal import load as load_journal
-from controller.service.logs import EventLog, configure_logging
-from controller.service.loop import Lifecycle, Service
 from controller.service.paths import StatePaths
-from controller.service.ports import Adapter
-from controller.service.sources import open_source
-from controller.storage.files import unusable
-from controller.storage.habits import BEGINNER
-from controller.storage.history_adapter import HistoryAdapter
-from controller.storage.recorder import SessionRecorder
-from controller.web.config import WebConfig
 from firmware.clock import Clock, SystemClock, WallAt
-from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileError
-from firmware.source import FrameSource
+
+# The rest is imported where it is used: `acumat run --help` and `acumat --help` load no
+# pydantic, numpy or paho (tests/contract/test_lazy_imports.py).
+if TYPE_CHECKING:
+    from controller.core.controller import MatController
+    from controller.core.settings import CoreSettings
+    from controller.service.config import AppConfig
+    from controller.service.loop import Lifecycle, Service
+    from controller.service.ports import Adapter
+    from firmware.frame import ZoneFrame
+    from firmware.source import FrameSource
 
 log = logging.getLogger("acumat")
 DEFAULT_SCENARIO = "relax_session"
@@ -74,6 +58,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from controller.service.config import ConfigError, load_config
+    from controller.service.logs import configure_logging
+
     configure_logging(logging.INFO)
     try:
         config = _with_flags(load_config(args.config), args)
@@ -85,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
+    from controller.service.config import SourceConfig, StorageConfig, parse_section
+    from controller.web.config import WebConfig
+
     source: dict[str, Any] = {}
     if args.simulate is not None:
         source.update(kind="simulate", scenario=args.simulate)
@@ -110,6 +100,9 @@ def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
 
 
 def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
+    from controller.service.sources import open_source
+    from controller.storage.files import unusable
+
     try:
         source = open_source(config, clock)
     except (KeyError, ValueError, OSError) as exc:
@@ -159,6 +152,12 @@ def _serve(  # noqa: PLR0917
     mqtt_dir: Path,
     quiet: bool,
 ) -> int:
+    from controller.core.factory import build_controller
+    from controller.service.journal import SessionJournal
+    from controller.service.journal import discard as discard_journal
+    from controller.service.journal import load as load_journal
+    from controller.service.loop import Service
+
     if not quiet:  # the first time this mat runs, the person should read the cautions
         _cautions(paths)
     wall_at = WallAt()
@@ -211,6 +210,8 @@ def _serve(  # noqa: PLR0917
 
 
 def _cautions(paths: StatePaths | None) -> None:
+    from controller.service import cautions
+
     if paths is None:  # nowhere to remember that they were shown: show them each time
         sys.stdout.write(cautions.text())
         return
@@ -242,6 +243,10 @@ def _storage(
 ) -> list[Adapter]:
     """History first (a finished session's row goes before anything bulky), then recordings,
     which give way when space runs short (``[storage] min_free_mb``)."""
+    from controller.storage.habits import BEGINNER
+    from controller.storage.history_adapter import HistoryAdapter
+    from controller.storage.recorder import SessionRecorder
+
     if paths is None:
         return []
     storage = config.storage
@@ -278,6 +283,9 @@ def _outputs(  # noqa: PLR0917
 ) -> list[Adapter]:
     """The console or the event log, and MQTT (its outbox in ``paths``, a temporary directory
     when the state directory cannot be used)."""
+    from controller.service.console import ConsoleAdapter
+    from controller.service.logs import EventLog
+
     adapters: list[Adapter] = []
     broker = None
     if config.mqtt is not None:  # the MQTT adapter sets it, the console's status line shows it
@@ -362,6 +370,8 @@ def _web_adapter(  # noqa: PLR0917
 
 
 def _lifecycle(clock: Clock, status: str | None = None) -> Lifecycle:
+    from controller.service.loop import Lifecycle
+
     try:
         from controller.service.sdnotify import Notifier
     except ImportError:

@@ -13,10 +13,8 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from controller.service.sources import scenario_problem
 from firmware.framefile import write_frames
 from firmware.layout import LayoutError, MatLayout
-from firmware.sim.scenarios import SCENARIOS, build
 
 _LAYOUT = re.compile(r"^(\d+)x(\d+):(\d*\.?\d+)x(\d*\.?\d+)$")
 
@@ -47,6 +45,8 @@ def parse_layout(text: str) -> MatLayout:
 
 
 def run(args: argparse.Namespace) -> int:
+    from firmware.sim.scenarios import SCENARIOS, build  # numpy: not for `simulate --help`
+
     if args.list:
         width = max(len(name) for name in SCENARIOS)
         for name, spec in SCENARIOS.items():
@@ -76,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _problem(args: argparse.Namespace) -> str | None:
+    from controller.service.sources import scenario_problem
+
     if not args.scenario:
         return "name a scenario (acumat simulate --list shows them)"
     unknown = scenario_problem(args.scenario, every=False)

@@ -19,10 +19,9 @@ from firmware.clock import Clock
 from firmware.filesource import paced
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
+from firmware.sim.names import EVERY_SCENARIO
 from firmware.sim.scenarios import SCENARIOS, build, default_seed
 from firmware.sim.timeline import SimRun
-
-EVERY_SCENARIO = "all"
 
 
 def scenario_names(scenario: str) -> list[str]:

@@ -85,12 +85,11 @@ def source_problems(source: SourceConfig, mat: MatConfig, state_dir: Path) -> li
 def scenario_problem(name: str, every: bool = True) -> str | None:
     """Why ``name`` is not a scenario (the nearest names and where the list is), or None;
     with ``every``, ``all`` (every scenario in turn) is a name too."""
-    from controller.service.playlist import EVERY_SCENARIO
-    from firmware.sim.scenarios import SCENARIOS
+    from firmware.sim.names import EVERY_SCENARIO, SCENARIO_NAMES  # no numpy: issue 13
 
-    if name in SCENARIOS or (every and name == EVERY_SCENARIO):
+    if name in SCENARIO_NAMES or (every and name == EVERY_SCENARIO):
         return None
-    close = difflib.get_close_matches(name, list(SCENARIOS), n=3)
+    close = difflib.get_close_matches(name, list(SCENARIO_NAMES), n=3)
     nearest = f"; did you mean {' or '.join(close)}?" if close else ""
     return f"unknown scenario {name!r}{nearest} ({LIST_HINT})"
 
