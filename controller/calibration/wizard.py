@@ -12,6 +12,7 @@ restarts the failed step. Pure: no I/O, no clock, no logging.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ class CalibrationWizard:
         self._index = 0
         self.failure: Failed | None = None
         self._noise_counts = {n: settings.noise_counts for n in self.names}
+        self._judged_noise_counts = dict(self._noise_counts)  # what rise and stillness use
         self._rise_counts: dict[str, float] = {}
         self._start_s: float | None = None
         self._tare_rows: list[Row] = []
@@ -170,6 +172,7 @@ class CalibrationWizard:
                     "unstable", tare_unstable_text(name, spread(values), self.settings.still_counts)
                 )
             self._noise_counts[name] = pstdev(values)
+            self._judged_noise_counts[name] = pstdev(values) * noise_upper_factor(len(values))
         self.calibration = new
         return self._next_step([*outputs, self._tared()])
 
@@ -250,7 +253,7 @@ class CalibrationWizard:
     # -- judging a window -----------------------------------------------------------------
     def _rise(self, name: str) -> float:
         """Counts a zone must move to count as loaded: well above its tare noise."""
-        return max(10.0 * self._noise_counts[name], self.settings.min_rise_counts)
+        return max(10.0 * self._judged_noise_counts[name], self.settings.min_rise_counts)
 
     def _detected(self) -> bool:
         if len(self._window) < self.settings.settle_samples:
@@ -263,7 +266,8 @@ class CalibrationWizard:
     def _still(self, rows: Sequence[tuple[float, ...]]) -> bool:
         for col, name in zip(zip(*rows, strict=True), self.names, strict=True):
             limit = max(
-                6.0 * self._noise_counts[name], self.settings.settle_fraction * abs(col[-1])
+                6.0 * self._judged_noise_counts[name],
+                self.settings.settle_fraction * abs(col[-1]),
             )
             if spread(col) > max(limit, self.settings.min_still_counts):
                 return False
@@ -298,3 +302,18 @@ class CalibrationWizard:
             if self._missing[i] >= self.settings.missing_limit:
                 return self.names[i]
         return None
+
+
+def noise_upper_factor(samples: int) -> float:
+    """How far the true noise may lie above a standard deviation measured over ``samples``.
+
+    Ten tare reads can show 0.6 x the true noise, and a stillness limit of 6 x that then
+    refuses a still weight for most windows. So rise and stillness are judged against the
+    95 % upper bound (chi-square with samples - 1 degrees of freedom, Wilson-Hilferty).
+    """
+    dof = samples - 1
+    if dof < 3:
+        return 3.0
+    z_5pct = 1.6449
+    chi2_low = dof * (1 - 2 / (9 * dof) - z_5pct * math.sqrt(2 / (9 * dof))) ** 3
+    return math.sqrt(samples / chi2_low)

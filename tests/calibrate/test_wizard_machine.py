@@ -7,7 +7,7 @@ import random
 from collections.abc import Sequence
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from controller.calibration.steps import (
@@ -69,6 +69,8 @@ def _wizard(
     noise=st.floats(0, 60),
     target=st.integers(0, 2),
 )
+# Quiet cells whose ten tare reads understate the noise: stillness once refused every window.
+@example(scales=[800.0, 800.0, 800.0], weight_kg=1.0, noise=2.625, target=0)
 def test_the_weight_on_each_zone_gives_its_scale(
     scales: list[float], weight_kg: float, noise: float, target: int
 ) -> None:
