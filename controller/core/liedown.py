@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from operator import mul
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
@@ -60,34 +61,54 @@ class Anchor:
     total_kg: float
 
 
-Sample = tuple[float, float, float, tuple[float, ...]]  # t, centre of pressure, total, shares
+Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total, shares
+_BATCH = 64  # samples a _Sums holds before folding them into its sums (bounded memory)
 
 
 @dataclass(slots=True)
 class _Sums:
     """Running sums over a stretch's samples: mean centre of pressure and total, spread of each
-    zone's share and of the total."""
+    zone's share (``shares`` true) or of the total. Samples are folded in batches, each sum
+    still added up sample by sample in order (``sum`` with a start value), so the figures are
+    those of a sample-by-sample running sum."""
 
+    shares_too: bool = True
     n: int = 0
     cop: float = 0.0
     total: float = 0.0
     total_sq: float = 0.0
     shares: list[float] = field(default_factory=list)
     shares_sq: list[float] = field(default_factory=list)
+    pending: list[Sample] = field(default_factory=list)
 
     def add(self, s: Sample) -> None:
-        _, cop, total, shares = s
-        if not self.shares:
-            self.shares, self.shares_sq = [0.0] * len(shares), [0.0] * len(shares)
-        self.n += 1
-        self.cop += cop
-        self.total += total
-        self.total_sq += total * total
-        for i, x in enumerate(shares):
-            self.shares[i] += x
-            self.shares_sq[i] += x * x
+        pending = self.pending
+        pending.append(s)
+        if len(pending) >= _BATCH:
+            self.fold()
+
+    def fold(self) -> None:
+        pending = self.pending
+        if not pending:
+            return
+        self.n += len(pending)
+        totals = [s[2] for s in pending]
+        self.total = sum(totals, self.total)
+        if not self.shares_too:
+            self.total_sq = sum(map(mul, totals, totals), self.total_sq)
+        else:
+            self.cop = sum([s[1] for s in pending], self.cop)
+            columns = list(zip(*[s[3] for s in pending], strict=True))
+            if not self.shares:
+                self.shares, self.shares_sq = [0.0] * len(columns), [0.0] * len(columns)
+            self.shares = [sum(c, m) for c, m in zip(columns, self.shares, strict=True)]
+            self.shares_sq = [
+                sum(map(mul, c, c), q) for c, q in zip(columns, self.shares_sq, strict=True)
+            ]
+        pending.clear()
 
     def share_spread(self) -> float:
+        self.fold()
         n = self.n
         return max(
             math.sqrt(max(q / n - (m / n) ** 2, 0.0))
@@ -95,8 +116,18 @@ class _Sums:
         )
 
     def total_bob(self) -> float:
+        self.fold()
         mean = self.total / self.n
         return math.sqrt(max(self.total_sq / self.n - mean * mean, 0.0)) / mean if mean > 0 else 0.0
+
+    def means(self) -> tuple[int, float, float]:
+        """How many samples, their mean centre of pressure and their mean total."""
+        self.fold()
+        n = self.n
+        return (n, self.cop / n, self.total / n) if n else (0, 0.0, 0.0)
+
+    def count(self) -> int:
+        return self.n + len(self.pending)
 
 
 @dataclass(slots=True)
@@ -109,19 +140,23 @@ class _Stretch:
     first_settled: Sample | None = None
     recent: deque[Sample] = field(default_factory=deque)
     before: _Sums = field(default_factory=_Sums)  # settled samples, not in the last moments
-    rung: _Sums = field(default_factory=_Sums)  # those, once a landing's ring has died
+    # those, once a landing's ring has died (only their totals are used)
+    rung: _Sums = field(default_factory=lambda: _Sums(shares_too=False))
 
     def add(self, s: Sample) -> None:
         self.last = s
-        if s[0] < self.start_t + _RINGING_S:
+        t = s[0]
+        if t < self.start_t + _RINGING_S:
             return
         if self.first_settled is None:
             self.first_settled = s
-        self.recent.append(s)
-        while self.recent and self.recent[0][0] < s[0] - _MOVE_BEGUN_S:
-            old = self.recent.popleft()
+        recent = self.recent
+        recent.append(s)
+        cut_t, rung_t = t - _MOVE_BEGUN_S, self.start_t + _RING_S
+        while recent[0][0] < cut_t:
+            old = recent.popleft()
             self.before.add(old)
-            if old[0] >= self.start_t + _RING_S:
+            if old[0] >= rung_t:
                 self.rung.add(old)
 
 
@@ -132,7 +167,7 @@ class LieBack:
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
         self.anchor: Anchor | None = None
         self._stretch: _Stretch | None = None
-        self._last: tuple[float, tuple[float, ...]] | None = None
+        self._last: tuple[float, list[float]] | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._stretches = 0
 
@@ -153,7 +188,7 @@ class LieBack:
         total_kg = sum(positive)
         if total_kg <= 0.0:
             return
-        shares = tuple(kg / total_kg for kg in positive)
+        shares = [kg / total_kg for kg in positive]
         if self._first_total_kg is None:
             self._first_total_kg = total_kg
         last = self._last
@@ -169,7 +204,7 @@ class LieBack:
                 self.seen = self.sat_up = False
             self._stretch = None
             return
-        cop_m = sum(x * y for x, y in zip(shares, self._y, strict=True))
+        cop_m = sum(map(mul, shares, self._y))
         sample = (t, cop_m, total_kg, shares)
         if stretch is None:
             stretch = self._stretch = _Stretch(t, sample)
@@ -188,12 +223,11 @@ class LieBack:
         if t - stretch.start_t < MIN_STRETCH_S and not slow:
             return
         before, rung = stretch.before, stretch.rung
-        if before.n:
-            cop, total = before.cop / before.n, before.total / before.n
-        else:
+        n, cop, total = before.means()
+        if not n:
             _, cop, total, _ = stretch.first_settled or stretch.last
-        swayed = (before.n >= _SWAY_SAMPLES and before.share_spread() >= _SWAY_SHARE) or (
-            rung.n >= _SWAY_SAMPLES and rung.total_bob() >= _SWAY_TOTAL
+        swayed = (n >= _SWAY_SAMPLES and before.share_spread() >= _SWAY_SHARE) or (
+            rung.count() >= _SWAY_SAMPLES and rung.total_bob() >= _SWAY_TOTAL
         )
         self.anchor = None if swayed else Anchor(t, t - stretch.start_t, cop, total)
 

@@ -25,10 +25,11 @@ import math
 
 import numpy as np
 
-from controller.core.bodymodel import CLASSES, build_templates
+from controller.core.bodymodel import build_templates
 from controller.core.events import Posture, PostureChanged
-from controller.core.geometry import FloatArray, Geometry
+from controller.core.geometry import Geometry
 from controller.core.liedown import LieBack
+from controller.core.posturefit import TemplateFitter
 from controller.core.settings import DetectionSettings
 
 _EVAL_EVERY_S = 0.5
@@ -45,11 +46,11 @@ _NOT_FEET = 0.10  # after a lie-back, lying must fit this much better than stand
 class PostureClassifier:
     def __init__(self, geometry: Geometry, settings: DetectionSettings) -> None:
         self._s = settings
-        self._templates = build_templates(geometry)
+        self._fitter = TemplateFitter(build_templates(geometry))
         self._to_bands = geometry.zone_to_band
         self.posture: Posture = "empty"
         self.fits: dict[Posture, float] = {}
-        self._fitted_shares: FloatArray | None = None  # the shares the fits were made for
+        self._fitted_shares: list[float] | None = None  # the shares the fits were made for
         self._fitted_t = -math.inf
         self.lie_back = LieBack(geometry.y_m)
         self._raw: Posture = "empty"
@@ -97,21 +98,15 @@ class PostureClassifier:
         return event
 
     def _classify(self, t: float, loads_kg: list[float], sway_ratio: float, still: bool) -> Posture:
-        positive = np.maximum(np.asarray(loads_kg, dtype=np.float64), 0.0)
-        profile = self._to_bands @ positive
+        profile = self._to_bands @ np.maximum(np.asarray(loads_kg, dtype=np.float64), 0.0)
         total = float(profile.sum())
         if total <= 0.0:
             return self.posture if self.posture != "empty" else "sitting"
         shares = profile / total
         last = self._fitted_shares if still else None  # fits made while still, for a still body
-        stale = t - self._fitted_t >= _REFIT_S
-        if last is None or stale or float(np.abs(shares - last).max()) > _REFIT_SHARE:
-            distances = np.abs(self._templates.profiles - shares).sum(axis=1)
-            self.fits = {
-                c: float(distances[rows].min())
-                for c, rows in zip(CLASSES, self._templates.class_slices, strict=True)
-            }
-            self._fitted_shares, self._fitted_t = (shares if still else None), t
+        if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares.tolist(), last):
+            self.fits = self._fitter.fits(shares)
+            self._fitted_shares, self._fitted_t = (shares.tolist() if still else None), t
         return self._decide(self.fits, sway_ratio, still)
 
     def _decide(self, fits: dict[Posture, float], sway_ratio: float, still: bool) -> Posture:
@@ -137,3 +132,8 @@ class PostureClassifier:
         if abs(fits["sitting"] - fits["standing"]) < _UPRIGHT_TIE:
             return "standing" if sway_ratio > self._s.stand_sway_ratio else "sitting"
         return "sitting" if fits["sitting"] < fits["standing"] else "standing"
+
+
+def _moved(shares: list[float], last: list[float]) -> bool:
+    """A band's share changed by more than ``_REFIT_SHARE`` since the fits were made."""
+    return max(abs(a - b) for a, b in zip(shares, last, strict=True)) > _REFIT_SHARE
