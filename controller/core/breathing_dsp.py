@@ -14,11 +14,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from controller.core.breathing_grid import (
+    GRID_HZ,
+    FloatArray,
+    analytic_gain,
+    fft_hz_and_t,
+    hanning,
+    quadratic_design,
+    rfft_hz,
+)
 
-GRID_HZ = 4.0  # covers the band (≤ 0.7 Hz) and its second harmonic
+__all__ = ["GRID_HZ", "Estimate", "Window", "estimate"]
+
 MIN_CYCLES = 2.5  # fewer breaths than this in the data is not a rate
 BAND_MARGIN = 0.08  # search a little past the band so its edges are not peaks by default
 MIN_ZONE_VALID = 0.6  # a zone missing more of the window than this is left out
@@ -155,9 +163,11 @@ def to_grid(t_s: FloatArray, values: FloatArray) -> FloatArray:
 
 
 def detrend(signal: FloatArray) -> FloatArray:
-    """Removes a quadratic trend (zero drift, a slow settling) from the window."""
-    x = np.linspace(-1.0, 1.0, len(signal))
-    coeffs = np.polynomial.polynomial.polyfit(x, signal, 2)
+    """Removes a quadratic trend (zero drift, a slow settling) from the window: the least-squares
+    fit of ``np.polynomial.polynomial.polyfit(x, signal, 2)``, its design matrix made once per
+    window length (the same matrices and the same ``lstsq`` call, so the same result)."""
+    x, design, scale, rcond = quadratic_design(len(signal))
+    coeffs = np.linalg.lstsq(design, signal + 0.0, rcond)[0] / scale
     result: FloatArray = signal - np.polynomial.polynomial.polyval(x, coeffs)
     return result
 
@@ -169,8 +179,8 @@ def rate(
     No estimate when the signal is not periodic like breathing (``periodic``, and a second
     harmonic where the frame rate can show one)."""
     low, top, safe = band
-    freqs = np.fft.rfftfreq(PAD_POINTS, 1.0 / GRID_HZ).astype(np.float64)
-    power = np.abs(np.fft.rfft(signal * np.hanning(len(signal)), PAD_POINTS)) ** 2
+    freqs = rfft_hz(PAD_POINTS)
+    power = np.abs(np.fft.rfft(signal * hanning(len(signal)), PAD_POINTS)) ** 2
     inside = (freqs >= low) & (freqs <= top)
     if not inside.any() or float(power[inside].max()) <= 0.0:
         return Estimate(bpm=0.0, quality=0.0)
@@ -222,7 +232,7 @@ def harmonic_ratio(freqs: FloatArray, power: FloatArray, f0_hz: float) -> float:
 def band_passed(signal: FloatArray, f0_hz: float) -> FloatArray:
     """The signal kept between 0.6 and 1.45 times ``f0_hz`` (FFT mask)."""
     spectrum = np.fft.rfft(signal)
-    freqs = np.fft.rfftfreq(len(signal), 1.0 / GRID_HZ)
+    freqs = rfft_hz(len(signal))
     keep = (freqs >= 0.6 * f0_hz) & (freqs <= 1.45 * f0_hz)
     result: FloatArray = np.fft.irfft(np.where(keep, spectrum, 0.0), len(signal))
     return result
@@ -246,12 +256,7 @@ def steady(narrow: FloatArray, f0_hz: float) -> bool:
     a Rayleigh envelope (≈ 0.52)."""
     n = len(narrow)
     spectrum = np.fft.fft(narrow)
-    gain = np.zeros(n)
-    gain[0] = 1.0
-    gain[1 : (n + 1) // 2] = 2.0
-    if n % 2 == 0:
-        gain[n // 2] = 1.0
-    envelope = np.abs(np.fft.ifft(spectrum * gain))
+    envelope = np.abs(np.fft.ifft(spectrum * analytic_gain(n)))
     trim = min(int(GRID_HZ / f0_hz / 2), n // 4)
     core = envelope[trim : n - trim]
     mean = float(core.mean())
@@ -272,11 +277,10 @@ def phase_rate(signal: FloatArray, f0_hz: float) -> float:
     """Mean frequency over the window: the slope of the unwrapped phase around ``f0_hz``."""
     n = len(signal)
     spectrum = np.fft.fft(signal)
-    freqs = np.fft.fftfreq(n, 1.0 / GRID_HZ)
+    freqs, t = fft_hz_and_t(n)
     keep = (freqs >= 0.6 * f0_hz) & (freqs <= 1.45 * f0_hz)
     analytic = np.fft.ifft(np.where(keep, 2.0 * spectrum, 0.0))
     phase = np.unwrap(np.angle(analytic))
-    t = np.arange(n) / GRID_HZ
     trim = min(int(GRID_HZ / f0_hz / 2), n // 4)
     core = slice(trim, n - trim)
     weights = np.abs(analytic[core])

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol
 
-from controller.core.balance import BalanceMonitor, measure
+from controller.core.balance import BalanceMonitor, BalanceReading, measure
 from controller.core.commands import (
     Command,
     CommandResult,
@@ -81,7 +81,7 @@ class MatController:
         self._total = 0.0
         self._still_since: float | None = None
         self._imbalance: float | None = None
-        self._cop: tuple[float | None, float | None] = (None, None)
+        self._reading = BalanceReading(None, None, None)  # the latest (centre of pressure)
         self._bpm: float | None = None
         self._last_occupied_t = 0.0
         self._dead: list[bool] = [False] * len(layout.zones)
@@ -200,8 +200,7 @@ class MatController:
     def _balance_events(
         self, t: float, loads: list[float], occupied: bool, events: list[Event]
     ) -> None:
-        reading = measure(self._geometry, loads)
-        self._cop = (reading.cop_x_m, reading.cop_y_m)
+        reading = self._reading = measure(self._geometry, loads)
         self._imbalance = reading.imbalance if occupied and self._judged else None
         # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
         evaluate = occupied and self._reported == "lying"
@@ -302,8 +301,8 @@ class MatController:
                 for n, kg in zip(names, self._loads, strict=True)
             },
             imbalance=None if self._imbalance is None else round(self._imbalance, 3),
-            cop_x_m=_r(self._cop[0]),
-            cop_y_m=_r(self._cop[1]),
+            cop_x_m=_r(self._reading.cop_x_m),
+            cop_y_m=_r(self._reading.cop_y_m),
             session=self.sessions.snapshot(self._t),
             uneven=self._balance.active,
             uneven_side=self._balance.side if self._balance.active else None,

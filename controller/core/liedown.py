@@ -29,7 +29,6 @@ visibly, or does not pause at all, tells it apart (docs/controller.md).
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass, field
 from operator import mul
 
@@ -62,53 +61,43 @@ class Anchor:
 
 
 Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total, shares
-_BATCH = 64  # samples a _Sums holds before folding them into its sums (bounded memory)
+_BATCH = 64  # settled samples kept before they are folded into the sums (bounded memory)
 
 
 @dataclass(slots=True)
 class _Sums:
     """Running sums over a stretch's samples: mean centre of pressure and total, spread of each
-    zone's share (``shares`` true) or of the total. Samples are folded in batches, each sum
-    still added up sample by sample in order (``sum`` with a start value), so the figures are
-    those of a sample-by-sample running sum."""
+    zone's share and of the total. Samples are folded in batches, each sum still added up
+    sample after sample in order (``sum`` with a start value)."""
 
-    shares_too: bool = True
     n: int = 0
     cop: float = 0.0
     total: float = 0.0
     total_sq: float = 0.0
     shares: list[float] = field(default_factory=list)
     shares_sq: list[float] = field(default_factory=list)
-    pending: list[Sample] = field(default_factory=list)
 
-    def add(self, s: Sample) -> None:
-        pending = self.pending
-        pending.append(s)
-        if len(pending) >= _BATCH:
-            self.fold()
-
-    def fold(self) -> None:
-        pending = self.pending
-        if not pending:
+    def fold(self, samples: list[Sample], shares_too: bool) -> None:
+        """Adds ``samples``: with ``shares_too`` their centre of pressure and shares, else the
+        square of their totals (what each use of the sums reads)."""
+        if not samples:
             return
-        self.n += len(pending)
-        totals = [s[2] for s in pending]
+        self.n += len(samples)
+        totals = [s[2] for s in samples]
         self.total = sum(totals, self.total)
-        if not self.shares_too:
+        if not shares_too:
             self.total_sq = sum(map(mul, totals, totals), self.total_sq)
-        else:
-            self.cop = sum([s[1] for s in pending], self.cop)
-            columns = list(zip(*[s[3] for s in pending], strict=True))
-            if not self.shares:
-                self.shares, self.shares_sq = [0.0] * len(columns), [0.0] * len(columns)
-            self.shares = [sum(c, m) for c, m in zip(columns, self.shares, strict=True)]
-            self.shares_sq = [
-                sum(map(mul, c, c), q) for c, q in zip(columns, self.shares_sq, strict=True)
-            ]
-        pending.clear()
+            return
+        self.cop = sum([s[1] for s in samples], self.cop)
+        columns = list(zip(*[s[3] for s in samples], strict=True))
+        if not self.shares:
+            self.shares, self.shares_sq = [0.0] * len(columns), [0.0] * len(columns)
+        self.shares = [sum(c, m) for c, m in zip(columns, self.shares, strict=True)]
+        self.shares_sq = [
+            sum(map(mul, c, c), q) for c, q in zip(columns, self.shares_sq, strict=True)
+        ]
 
     def share_spread(self) -> float:
-        self.fold()
         n = self.n
         return max(
             math.sqrt(max(q / n - (m / n) ** 2, 0.0))
@@ -116,18 +105,8 @@ class _Sums:
         )
 
     def total_bob(self) -> float:
-        self.fold()
         mean = self.total / self.n
         return math.sqrt(max(self.total_sq / self.n - mean * mean, 0.0)) / mean if mean > 0 else 0.0
-
-    def means(self) -> tuple[int, float, float]:
-        """How many samples, their mean centre of pressure and their mean total."""
-        self.fold()
-        n = self.n
-        return (n, self.cop / n, self.total / n) if n else (0, 0.0, 0.0)
-
-    def count(self) -> int:
-        return self.n + len(self.pending)
 
 
 @dataclass(slots=True)
@@ -138,10 +117,11 @@ class _Stretch:
     start_t: float
     last: Sample
     first_settled: Sample | None = None
-    recent: deque[Sample] = field(default_factory=deque)
+    # settled samples not folded yet: those before ``cut`` are old enough for the sums
+    settled: list[Sample] = field(default_factory=list)
+    cut: int = 0
     before: _Sums = field(default_factory=_Sums)  # settled samples, not in the last moments
-    # those, once a landing's ring has died (only their totals are used)
-    rung: _Sums = field(default_factory=lambda: _Sums(shares_too=False))
+    rung: _Sums = field(default_factory=_Sums)  # those, once a landing's ring has died
 
     def add(self, s: Sample) -> None:
         self.last = s
@@ -150,14 +130,24 @@ class _Stretch:
             return
         if self.first_settled is None:
             self.first_settled = s
-        recent = self.recent
-        recent.append(s)
-        cut_t, rung_t = t - _MOVE_BEGUN_S, self.start_t + _RING_S
-        while recent[0][0] < cut_t:
-            old = recent.popleft()
-            self.before.add(old)
-            if old[0] >= rung_t:
-                self.rung.add(old)
+        settled = self.settled
+        settled.append(s)
+        cut, cut_t = self.cut, t - _MOVE_BEGUN_S
+        while settled[cut][0] < cut_t:
+            cut += 1
+        self.cut = cut
+        if cut >= _BATCH:
+            self.fold()
+
+    def fold(self) -> None:
+        """Adds the samples old enough to the sums: all to ``before``, to ``rung`` those after
+        the landing's ring (only their totals are read)."""
+        done = self.settled[: self.cut]
+        self.before.fold(done, shares_too=True)
+        rung_t = self.start_t + _RING_S
+        self.rung.fold([s for s in done if s[0] >= rung_t], shares_too=False)
+        del self.settled[: self.cut]
+        self.cut = 0
 
 
 class LieBack:
@@ -222,12 +212,14 @@ class LieBack:
         move begins), unless it swayed like standing or was too short to be a pause."""
         if t - stretch.start_t < MIN_STRETCH_S and not slow:
             return
+        stretch.fold()
         before, rung = stretch.before, stretch.rung
-        n, cop, total = before.means()
-        if not n:
+        if before.n:
+            cop, total = before.cop / before.n, before.total / before.n
+        else:
             _, cop, total, _ = stretch.first_settled or stretch.last
-        swayed = (n >= _SWAY_SAMPLES and before.share_spread() >= _SWAY_SHARE) or (
-            rung.count() >= _SWAY_SAMPLES and rung.total_bob() >= _SWAY_TOTAL
+        swayed = (before.n >= _SWAY_SAMPLES and before.share_spread() >= _SWAY_SHARE) or (
+            rung.n >= _SWAY_SAMPLES and rung.total_bob() >= _SWAY_TOTAL
         )
         self.anchor = None if swayed else Anchor(t, t - stretch.start_t, cop, total)
 
