@@ -79,7 +79,7 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
     moment = load_moment(clean_loads(window.load_kg, spike_kg), window.y_m)
     if moment is None:
         return None
-    frame_hz = 1.0 / float(np.median(steps))
+    frame_hz = 1.0 / median(steps)
     band = search_band(band_bpm, frame_hz, span_s)
     if band is None:
         return Estimate(bpm=0.0, quality=0.0)
@@ -93,6 +93,8 @@ def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:
     """Gaps filled by interpolation, spikes replaced by the local median; zones mostly
     missing become all-NaN columns."""
     out = load_kg.copy()
+    if np.isfinite(out).all():  # nothing to fill (the usual window)
+        return _despike(out, spike_kg)
     index = np.arange(len(out), dtype=np.float64)
     for z in range(out.shape[1]):
         column = out[:, z]
@@ -181,17 +183,16 @@ def rate(
     low, top, safe = band
     freqs = rfft_hz(PAD_POINTS)
     power = np.abs(np.fft.rfft(signal * hanning(len(signal)), PAD_POINTS)) ** 2
-    inside = (freqs >= low) & (freqs <= top)
-    if not inside.any() or float(power[inside].max()) <= 0.0:
+    inside = _between(freqs, low, top)  # freqs rise: a band is a slice
+    if inside.start >= inside.stop or float(power[inside].max()) <= 0.0:
         return Estimate(bpm=0.0, quality=0.0)
-    band_power = np.where(inside, power, 0.0)
-    peak = _fundamental(freqs, band_power, int(np.argmax(band_power)))
+    peak = _fundamental(freqs, power, inside, inside.start + int(np.argmax(power[inside])))
     f0 = float(freqs[peak])
     # A maximum only because the band ends there is a slope (drift, an alias), not a breath.
     is_peak = power[peak] >= power[peak - 1] and power[peak] >= power[peak + 1]
     if f0 > safe or not is_peak:
         return Estimate(bpm=0.0, quality=0.0)
-    floor = float(np.median(power[inside]))
+    floor = median(power[inside])
     ratio = float(power[peak]) / floor if floor > 0 else np.inf
     shaped = not harmonic_visible or harmonic_ratio(freqs, power, f0) >= MIN_HARMONIC
     if not (shaped and periodic(signal, f0)):
@@ -217,16 +218,32 @@ def harmonic_ratio(freqs: FloatArray, power: FloatArray, f0_hz: float) -> float:
     """Power at twice the rate over the spectrum's floor around it. Inspiration is fast and
     expiration slow, so breathing carries a second harmonic; band-limited noise (a slow
     wander) carries none."""
-    near = (freqs >= 1.9 * f0_hz) & (freqs <= 2.1 * f0_hz)
-    ring = (
-        (freqs >= 1.5 * f0_hz)
-        & (freqs <= 2.5 * f0_hz)
-        & ~((freqs >= 1.8 * f0_hz) & (freqs <= 2.2 * f0_hz))
-    )
-    if not near.any() or not ring.any():
+    near = _between(freqs, 1.9 * f0_hz, 2.1 * f0_hz)
+    ring = _between(freqs, 1.5 * f0_hz, 2.5 * f0_hz)
+    hole = _between(freqs, 1.8 * f0_hz, 2.2 * f0_hz)  # inside the ring
+    around = np.concatenate((power[ring.start : hole.start], power[hole.stop : ring.stop]))
+    if near.start >= near.stop or not around.size:
         return 0.0
-    floor = float(np.median(power[ring]))
+    floor = median(around)
     return float(power[near].max()) / floor if floor > 0.0 else float("inf")
+
+
+def _between(freqs: FloatArray, low: float, high: float) -> slice:
+    """The rising ``freqs`` from ``low`` to ``high``, both included (``(freqs >= low) & (freqs
+    <= high)`` as a slice)."""
+    start = int(np.searchsorted(freqs, low, side="left"))
+    return slice(start, max(start, int(np.searchsorted(freqs, high, side="right"))))
+
+
+def median(values: FloatArray) -> float:
+    """``np.median`` of a 1-D array with no NaN, without its generality's overhead: the middle
+    value, or the mean of the two middle ones (``(a + b) / 2``, as ``np.mean`` takes it)."""
+    n = len(values)
+    half = n // 2
+    if n % 2:
+        return float(np.partition(values, half)[half])
+    part = np.partition(values, (half - 1, half))
+    return float((part[half - 1] + part[half]) / 2)
 
 
 def band_passed(signal: FloatArray, f0_hz: float) -> FloatArray:
@@ -263,13 +280,15 @@ def steady(narrow: FloatArray, f0_hz: float) -> bool:
     return mean > 0.0 and float(core.std()) / mean <= MAX_ENVELOPE_CV
 
 
-def _fundamental(freqs: FloatArray, power: FloatArray, peak: int) -> int:
-    """The peak's half when that is strong too: the fast inspiration makes a second harmonic."""
+def _fundamental(freqs: FloatArray, power: FloatArray, band: slice, peak: int) -> int:
+    """The peak's half when that is strong too: the fast inspiration makes a second harmonic.
+    Only the band's power counts."""
     half = freqs[peak] / 2
-    near = (freqs >= half * 0.9) & (freqs <= half * 1.1) & (power > 0)
-    if not near.any():
+    near = _between(freqs, half * 0.9, half * 1.1)
+    start, stop = max(near.start, band.start), min(near.stop, band.stop)
+    if start >= stop or float(power[start:stop].max()) <= 0.0:
         return peak
-    candidate = int(np.argmax(np.where(near, power, 0.0)))
+    candidate = start + int(np.argmax(power[start:stop]))
     return candidate if power[candidate] >= 0.3 * power[peak] else peak
 
 

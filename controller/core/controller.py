@@ -189,10 +189,9 @@ class MatController:
         elif self._still_since is None:
             self._still_since = t
 
-    def _settled(self, t: float, posture: str) -> bool:
+    def _settled(self, t: float) -> bool:
+        """The reported posture has held long enough, or the body has been still long enough."""
         d = self.settings.detection
-        if self._reported != posture:
-            return False
         if self._posture.held_s(t) >= d.settle_max_s:
             return True
         return self._still_since is not None and t - self._still_since >= d.settle_s
@@ -212,8 +211,10 @@ class MatController:
         """This frame's inputs to the session machine (one object, refilled every frame)."""
         x = self._inputs
         x.t, x.occupied, x.left_at = t, occupied, left_at
-        x.ready_lie = self._settled(t, "lying")
-        x.ready_stand = self._settled(t, "standing")
+        reported = self._reported
+        settled = reported in _STARTS and self._settled(t)
+        x.ready_lie = settled and reported == "lying"
+        x.ready_stand = settled and reported == "standing"
         x.uneven, x.imbalance = self._balance.active, self._imbalance
         x.still, x.judged = self._still_since is not None, self._judged
         x.unjudged_since = None
@@ -311,6 +312,7 @@ class MatController:
         )
 
 
+_STARTS = ("lying", "standing")  # the postures that start a session once settled
 _NOT_JUDGED = "too few zones give readings to judge the mat; it resumes once they are back"
 
 

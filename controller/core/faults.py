@@ -28,6 +28,9 @@ counts (a foreign frame file) gets no stuck check: it must judge its own words.
 
 from __future__ import annotations
 
+from math import isnan
+from typing import cast
+
 from controller.core.events import Event, SensorFault
 from controller.core.settings import FaultSettings
 from firmware.faults import NO_READING, OUT_OF_RANGE, FaultReason
@@ -66,7 +69,8 @@ class ZoneConditioner:
         self._good_since: list[float | None] = [None] * n
         self._fault: list[FaultReason | None] = [None] * n
         self._dead_since: list[float | None] = [None] * n  # when its readings stopped
-        self._calm = [True] * n  # good last frame, no fault: the short path
+        self._calm = [True] * n  # good last frame, no fault
+        self._steady = False  # all calm, none dead, two good values kept: the short path
         self.dead_version = 0  # counts the changes of which zones are dead
 
     @property
@@ -89,11 +93,51 @@ class ZoneConditioner:
 
     def feed(self, frame: ZoneFrame, events: list[Event]) -> None:
         """Conditions one frame; fault events are appended to ``events``."""
+        if self._steady:
+            good = self._all_good(frame.load_kg)
+            if good is not None:
+                self._steady_frame(good)
+                return
+        self._any_frame(frame, events)
+        self._steady = (
+            not any(since is not None for since in self._dead_since)
+            and all(self._calm)
+            and min(self._kept) >= 2
+        )
+
+    def _all_good(self, loads: tuple[float | None, ...]) -> tuple[float, ...] | None:
+        """The readings, when every zone has one and all are in range (else None)."""
+        if None in loads:
+            return None
+        values = cast("tuple[float, ...]", loads)
+        s = self._s
+        # a NaN would slip past min() and max(): the sum shows it
+        if isnan(sum(values)) or min(values) < s.min_zone_kg or max(values) > s.max_zone_kg:
+            return None
+        return values
+
+    def _steady_frame(self, loads: tuple[float, ...]) -> None:
+        """Every zone calm, in range and with two good values kept: the medians, and nothing
+        else can happen. The lists are replaced whole, not written zone by zone."""
+        # the median of three of ``median_of_three``, written out for the list's sake
+        held = [
+            (b if b <= c else (c if a <= c else a))
+            if a <= b
+            else (a if a <= c else (c if b <= c else b))
+            for a, b, c in zip(self._last2, self._last1, loads, strict=True)
+        ]
+        self._last2, self._last1 = self._last1, list(loads)
+        self._held_kg = self.loads_kg = held  # apart again in ``_any_frame``
+
+    def _any_frame(self, frame: ZoneFrame, events: list[Event]) -> None:
+        """Zone by zone: bad readings, faults, deaths and recoveries."""
         lo, hi = self._s.min_zone_kg, self._s.max_zone_kg
         last1, last2, kept, held, calm = (
             self._last1, self._last2, self._kept, self._held_kg, self._calm
         )  # fmt: skip
         out = self.loads_kg
+        if out is held:  # a dead zone reads 0 while its held value is kept
+            out = self.loads_kg = held[:]
         for i, raw in enumerate(frame.load_kg):
             if raw is None or not lo <= raw <= hi:
                 self._bad(i, frame, raw is None, events)

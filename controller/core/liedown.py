@@ -170,11 +170,12 @@ class LieBack:
         self._first_total_kg = None
         self._stretches = 0
 
-    def frame(self, t: float, loads_kg: list[float], still: bool) -> None:
-        """Every frame while someone is on the mat: follows the still stretches. Frames half a
-        second or more apart are still when the shares hardly changed since the last one (the
-        controller's stillness needs a few frames, which a slow source takes seconds to give)."""
-        positive = [kg if kg > 0.0 else 0.0 for kg in loads_kg]
+    def frame(self, t: float, positive_kg: list[float], still: bool) -> None:
+        """Every frame while someone is on the mat (loads with negatives read as 0): follows the
+        still stretches. Frames half a second or more apart are still when the shares hardly
+        changed since the last one (the controller's stillness needs a few frames, which a slow
+        source takes seconds to give)."""
+        positive = positive_kg
         total_kg = sum(positive)
         if total_kg <= 0.0:
             return

@@ -9,6 +9,7 @@ seconds of frame time, so any frame rate gives the same figure.
 from __future__ import annotations
 
 import math
+from operator import sub
 
 _FAST_TAU_S = 0.1
 _SLOW_TAU_S = 0.5
@@ -42,15 +43,13 @@ class MotionMeter:
                 self._alphas.clear()
             alphas = self._alphas[dt] = _smoothing(dt)
         a_fast, a_slow, a_sway = alphas
-        fast, slow = self._fast, self._slow
-        total = 0.0
-        for i, kg in enumerate(loads_kg):
-            f = fast[i]
-            f += a_fast * (kg - f)
-            s = slow[i]
-            s += a_slow * (kg - s)
-            fast[i], slow[i] = f, s
-            total += abs(f - s)
+        fast = self._fast = [
+            f + a_fast * (kg - f) for f, kg in zip(self._fast, loads_kg, strict=True)
+        ]
+        slow = self._slow = [
+            s + a_slow * (kg - s) for s, kg in zip(self._slow, loads_kg, strict=True)
+        ]
+        total: float = sum(map(abs, map(sub, fast, slow)))
         self.motion_kg = total
         self.sway_kg += a_sway * (total - self.sway_kg)
         return total

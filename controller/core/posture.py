@@ -71,9 +71,10 @@ class PostureClassifier:
             self._next_eval_t = -math.inf
             self.lie_back.reset()
             return self._report(t, "empty") if self.posture != "empty" else None
-        self.lie_back.frame(t, loads_kg, still)
+        positive = [kg if kg > 0.0 else 0.0 for kg in loads_kg]  # lifted tiles read ~0, not less
+        self.lie_back.frame(t, positive, still)
         if t >= self._next_eval_t:
-            self._raw = self._classify(t, loads_kg, sway_ratio, still)
+            self._raw = self._classify(t, positive, sway_ratio, still)
             self._next_eval_t = t + _EVAL_EVERY_S
         return self._debounce(t, self._raw)
 
@@ -97,8 +98,8 @@ class PostureClassifier:
         self._candidate_since = self._since = t
         return event
 
-    def _classify(self, t: float, loads_kg: list[float], sway_ratio: float, still: bool) -> Posture:
-        profile = self._to_bands @ np.maximum(np.asarray(loads_kg, dtype=np.float64), 0.0)
+    def _classify(self, t: float, positive: list[float], sway_ratio: float, still: bool) -> Posture:
+        profile = self._to_bands @ np.array(positive, dtype=np.float64)
         total = float(profile.sum())
         if total <= 0.0:
             return self.posture if self.posture != "empty" else "sitting"

@@ -1,5 +1,6 @@
-"""The breathing analysis's shared arrays give the numbers numpy's own calls give, to the
-last bit: the detrend (``polyfit`` / ``polyval``) and the frequency axes and windows."""
+"""The breathing analysis's shared arrays and its median give the numbers numpy's own calls
+give, to the last bit: the detrend (``polyfit`` / ``polyval``), the frequency axes and
+windows, and ``np.median``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from controller.core import breathing_grid as grid
-from controller.core.breathing_dsp import detrend
+from controller.core.breathing_dsp import detrend, median
 
 
 @pytest.mark.parametrize("n", [8, 9, 80, 241, 240, 1200])
@@ -30,3 +31,10 @@ def test_the_axes_and_windows_are_numpys(n: int) -> None:
     assert np.array_equal(grid.hanning(n), np.hanning(n))
     with pytest.raises(ValueError, match="read-only"):
         grid.hanning(n)[0] = 1.0
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8, 241, 4097])
+def test_the_median_is_numpys(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for values in (rng.standard_normal(n), rng.integers(0, 3, n).astype(np.float64)):
+        assert median(values) == float(np.median(values))
