@@ -67,19 +67,17 @@ class BreathingEstimator:
             return self._interrupted(t)
         if self._due_t is None or last is None or t <= last or t - last > self.settings.gap_s:
             self._restart(t)
-        self._append(t, frame.load_kg)
-        if self._due_t is None or t < self._due_t:
-            return None
-        self._due_t = t + self.settings.emit_every_s
-        return self._emit(t)
-
-    def _append(self, t: float, loads: tuple[float | None, ...]) -> None:
+        loads = frame.load_kg
         if None in loads:
             loads = tuple(math.nan if kg is None else kg for kg in loads)
         self._t_s.append(t)
         self._kg.extend(loads)  # type: ignore[arg-type]  # no None left
         if len(self._t_s) > 2 * self._keep:  # bounded memory between analyses
             self._drop(len(self._t_s) - self._keep)
+        if self._due_t is None or t < self._due_t:
+            return None
+        self._due_t = t + self.settings.emit_every_s
+        return self._emit(t)
 
     def _drop(self, frames: int) -> None:
         """Forgets the oldest ``frames`` frames."""

@@ -109,8 +109,7 @@ class MatController:
         occupied = self._presence.occupied
         if occupied and self._judged:
             self._last_occupied_t = t
-        self._zero.track(t, raw, self._may_zero(total, motion, occupied), self._dead)
-        self._stillness(t, motion, total, occupied)
+        self._zero.track(t, raw, self._stillness(t, motion, total, occupied), self._dead)
         self._judge_posture(t, shape, occupied, events)
         self._balance_events(t, balance, occupied, events)
         inputs = self._session_inputs(t, occupied, left_at)
@@ -178,16 +177,18 @@ class MatController:
         events.append(OccupancyChanged(t=t, occupied=occupied, load_kg=round(total, 2)))
         return None if occupied else when
 
-    def _may_zero(self, total: float, motion: float, occupied: bool) -> bool:
+    def _stillness(self, t: float, motion: float, total: float, occupied: bool) -> bool:
+        """Follows the person's stillness; says whether the zeros may follow the readings (an
+        empty mat, a small and still load)."""
         d = self.settings.detection
-        return not occupied and abs(total) < d.zero_band_kg and motion < d.still_ratio * d.person_kg
-
-    def _stillness(self, t: float, motion: float, total: float, occupied: bool) -> None:
-        still = occupied and motion < self.settings.detection.still_ratio * max(total, 1.0)
-        if not still:
+        if not occupied:
+            self._still_since = None
+            return abs(total) < d.zero_band_kg and motion < d.still_ratio * d.person_kg
+        if motion >= d.still_ratio * max(total, 1.0):
             self._still_since = None
         elif self._still_since is None:
             self._still_since = t
+        return False
 
     def _settled(self, t: float) -> bool:
         """The reported posture has held long enough, or the body has been still long enough."""

@@ -93,11 +93,8 @@ class ZoneConditioner:
 
     def feed(self, frame: ZoneFrame, events: list[Event]) -> None:
         """Conditions one frame; fault events are appended to ``events``."""
-        if self._steady:
-            good = self._all_good(frame.load_kg)
-            if good is not None:
-                self._steady_frame(good)
-                return
+        if self._steady and self._steady_frame(frame.load_kg):
+            return
         self._any_frame(frame, events)
         self._steady = (
             not any(since is not None for since in self._dead_since)
@@ -105,29 +102,27 @@ class ZoneConditioner:
             and min(self._kept) >= 2
         )
 
-    def _all_good(self, loads: tuple[float | None, ...]) -> tuple[float, ...] | None:
-        """The readings, when every zone has one and all are in range (else None)."""
+    def _steady_frame(self, loads: tuple[float | None, ...]) -> bool:
+        """Every zone calm with two good values kept (``_steady``): when every reading is
+        there and in range, the medians are all there is to do, over whole lists (no per-zone
+        writes). False: a reading is missing or out of range, and nothing was changed."""
         if None in loads:
-            return None
+            return False
         values = cast("tuple[float, ...]", loads)
         s = self._s
         # a NaN would slip past min() and max(): the sum shows it
         if isnan(sum(values)) or min(values) < s.min_zone_kg or max(values) > s.max_zone_kg:
-            return None
-        return values
-
-    def _steady_frame(self, loads: tuple[float, ...]) -> None:
-        """Every zone calm, in range and with two good values kept: the medians, and nothing
-        else can happen. The lists are replaced whole, not written zone by zone."""
+            return False
         # the median of three of ``median_of_three``, written out for the list's sake
         held = [
             (b if b <= c else (c if a <= c else a))
             if a <= b
             else (a if a <= c else (c if b <= c else b))
-            for a, b, c in zip(self._last2, self._last1, loads, strict=True)
+            for a, b, c in zip(self._last2, self._last1, values)  # noqa: B905  # hot (motion.py)
         ]
-        self._last2, self._last1 = self._last1, list(loads)
+        self._last2, self._last1 = self._last1, list(values)
         self._held_kg = self.loads_kg = held  # apart again in ``_any_frame``
+        return True
 
     def _any_frame(self, frame: ZoneFrame, events: list[Event]) -> None:
         """Zone by zone: bad readings, faults, deaths and recoveries."""

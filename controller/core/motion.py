@@ -4,12 +4,15 @@ Each zone's load runs through a fast (0.1 s) and a slow (0.5 s) exponential aver
 over zones of their difference is the load in motion, in kg. Breathing moves a few tens of
 grams per zone; shifting, sitting up or stepping moves kilograms. Time constants are in
 seconds of frame time, so any frame rate gives the same figure.
+
+Per frame this is one pass over the zones. Hot-path ``zip`` calls here and in the other
+per-frame modules take no ``strict=`` keyword (``# noqa: B905``): a keyword argument costs
+``zip`` ~0.15 µs a call on CPython 3.11, and the lists all have one entry per zone of the layout.
 """
 
 from __future__ import annotations
 
 import math
-from operator import sub
 
 _FAST_TAU_S = 0.1
 _SLOW_TAU_S = 0.5
@@ -43,14 +46,16 @@ class MotionMeter:
                 self._alphas.clear()
             alphas = self._alphas[dt] = _smoothing(dt)
         a_fast, a_slow, a_sway = alphas
-        fast = self._fast = [
-            f + a_fast * (kg - f) for f, kg in zip(self._fast, loads_kg, strict=True)
-        ]
-        slow = self._slow = [
-            s + a_slow * (kg - s) for s, kg in zip(self._slow, loads_kg, strict=True)
-        ]
-        total: float = sum(map(abs, map(sub, fast, slow)))
-        self.motion_kg = total
+        fast: list[float] = []
+        slow: list[float] = []
+        total = 0.0
+        for f0, s0, kg in zip(self._fast, self._slow, loads_kg):  # noqa: B905  # one per zone
+            f = f0 + a_fast * (kg - f0)
+            s = s0 + a_slow * (kg - s0)
+            fast.append(f)
+            slow.append(s)
+            total += abs(f - s)
+        self._fast, self._slow, self.motion_kg = fast, slow, total
         self.sway_kg += a_sway * (total - self.sway_kg)
         return total
 

@@ -1,7 +1,9 @@
 """Posture from the shape of the load along the mat and the way the body got there (pure).
 
 Every half second of frame time the measured head-to-foot profile is compared with the body
-templates of ``bodymodel`` (L1 distance on the bands' shares of the load). On coarse tiles
+templates of ``bodymodel`` (L1 distance on the bands' shares of the load; ``posturefit``). The
+profile and its shares are a few sums in plain Python (cheaper than numpy's calls on arrays of
+three to nine values); the fits, over thousands of templates, are numpy's. On coarse tiles
 many profiles fit lying and sitting alike: a seat across a row border with the legs stretched
 puts about half the load in each of two rows, as a lying body does. So lying is decided on two
 kinds of evidence:
@@ -22,6 +24,7 @@ reports ``empty`` at once.
 from __future__ import annotations
 
 import math
+from operator import mul, sub
 
 import numpy as np
 
@@ -47,7 +50,7 @@ class PostureClassifier:
     def __init__(self, geometry: Geometry, settings: DetectionSettings) -> None:
         self._s = settings
         self._fitter = TemplateFitter(build_templates(geometry))
-        self._to_bands = geometry.zone_to_band
+        self._to_bands: list[list[float]] = geometry.zone_to_band.tolist()  # bands × zones
         self.posture: Posture = "empty"
         self.fits: dict[Posture, float] = {}
         self._fitted_shares: list[float] | None = None  # the shares the fits were made for
@@ -99,15 +102,16 @@ class PostureClassifier:
         return event
 
     def _classify(self, t: float, positive: list[float], sway_ratio: float, still: bool) -> Posture:
-        profile = self._to_bands @ np.array(positive, dtype=np.float64)
-        total = float(profile.sum())
+        # the head-to-foot profile: each band's share of each zone's load, summed in order
+        profile = [sum(map(mul, row, positive)) for row in self._to_bands]
+        total = sum(profile)
         if total <= 0.0:
             return self.posture if self.posture != "empty" else "sitting"
-        shares = profile / total
+        shares = [kg / total for kg in profile]
         last = self._fitted_shares if still else None  # fits made while still, for a still body
-        if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares.tolist(), last):
-            self.fits = self._fitter.fits(shares)
-            self._fitted_shares, self._fitted_t = (shares.tolist() if still else None), t
+        if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares, last):
+            self.fits = self._fitter.fits(np.array(shares, dtype=np.float64))
+            self._fitted_shares, self._fitted_t = (shares if still else None), t
         return self._decide(self.fits, sway_ratio, still)
 
     def _decide(self, fits: dict[Posture, float], sway_ratio: float, still: bool) -> Posture:
@@ -137,4 +141,5 @@ class PostureClassifier:
 
 def _moved(shares: list[float], last: list[float]) -> bool:
     """A band's share changed by more than ``_REFIT_SHARE`` since the fits were made."""
-    return max(abs(a - b) for a, b in zip(shares, last, strict=True)) > _REFIT_SHARE
+    change: float = max(map(abs, map(sub, shares, last)))
+    return change > _REFIT_SHARE

@@ -129,9 +129,10 @@ class SessionMachine:
 
     def _milestones(self, session: OpenSession, t: float) -> list[Event]:
         elapsed, spec = session.elapsed(t), session.spec
-        if session.next_s is None:
-            session.next_s = self._next_milestone_s(session)
-        if elapsed < session.next_s:
+        next_s = session.next_s
+        if next_s is None:
+            next_s = session.next_s = self._next_milestone_s(session)
+        if elapsed < next_s:
             return []
         session.next_s = None
         events: list[Event] = []
