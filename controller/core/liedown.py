@@ -201,9 +201,9 @@ class LieBack:
             stretch = self._stretch = _Stretch(t, sample)
             self._stretches += 1
         stretch.add(sample)
-        if self._stretches == 1 and self._appeared(total_kg):
+        if self._stretches == 1 and not self.seen and self._appeared(total_kg):
             self.seen = True  # already there, whole, when the visit began: a restart
-        moved_m = self._moved_m(stretch)
+        moved_m = None if self.anchor is None else self._moved_m(stretch)
         if moved_m is not None:
             self.seen = self.seen or moved_m >= self._need_m()
             self.sat_up = self.sat_up or -moved_m >= _MOVE_M
