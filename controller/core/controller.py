@@ -102,7 +102,10 @@ class MatController:
         if zones.dead_version != self._dead_version:
             self._dead_changed()
         raw = zones.loads_kg
-        loads, shape, balance = self._live_loads(raw)
+        if self._any_dead:
+            loads, shape, balance = self._dead_left_out(raw)
+        else:  # one list serves all (read, never written, by the detectors)
+            loads = shape = balance = self._loads = self._zero.correct(raw)
         total = self._total = sum(loads)
         motion = self._motion.update(t, shape)
         left_at = self._occupancy(t, total, events)
@@ -131,16 +134,14 @@ class MatController:
         self._any_dead = any(dead)
         self._judged = self._coverage.live_share(dead) >= self.settings.faults.min_live_share
 
-    def _live_loads(self, raw: list[float]) -> tuple[list[float], list[float], list[float]]:
-        """The zero-corrected loads with dead zones left out, the shape (dead zones seen through
-        their mirror) for posture and movement, and the loads balance compares. With no zone
-        dead the three are one list (read, never written, by the detectors)."""
-        loads = self._zero.correct(raw)
-        if not self._any_dead:
-            self._loads = loads
-            return loads, loads, loads
+    def _dead_left_out(self, raw: list[float]) -> tuple[list[float], list[float], list[float]]:
+        """With zones dead: the zero-corrected loads with dead zones left out, the shape (dead
+        zones seen through their mirror) for posture and movement, and the loads balance
+        compares."""
         dead = self._dead  # nothing stands in for a dead zone: it is left out of every total
-        loads = [0.0 if gone else kg for kg, gone in zip(loads, dead, strict=True)]
+        loads = [
+            0.0 if gone else kg for kg, gone in zip(self._zero.correct(raw), dead, strict=True)
+        ]
         self._loads = loads
         # Through the mirror a zone's death is no movement and bends no profile.
         cover = self._coverage

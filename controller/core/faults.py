@@ -29,7 +29,6 @@ counts (a foreign frame file) gets no stuck check: it must judge its own words.
 from __future__ import annotations
 
 from math import isnan
-from typing import cast
 
 from controller.core.events import Event, SensorFault
 from controller.core.settings import FaultSettings
@@ -108,7 +107,7 @@ class ZoneConditioner:
         writes). False: a reading is missing or out of range, and nothing was changed."""
         if None in loads:
             return False
-        values = cast("tuple[float, ...]", loads)
+        values: tuple[float, ...] = loads  # type: ignore[assignment]  # no None (a cast is a call)
         s = self._s
         # a NaN would slip past min() and max(): the sum shows it
         if isnan(sum(values)) or min(values) < s.min_zone_kg or max(values) > s.max_zone_kg:

@@ -79,6 +79,9 @@ class PostureClassifier:
         if t >= self._next_eval_t:
             self._raw = self._classify(t, positive, sway_ratio, still)
             self._next_eval_t = t + _EVAL_EVERY_S
+        if self._raw == self.posture:  # the usual frame: nothing to debounce
+            self._candidate = self._raw
+            return None
         return self._debounce(t, self._raw)
 
     def held_s(self, t: float) -> float:
