@@ -16,7 +16,7 @@ on a two-column mat, lying off-centre and leaning look the same, and this is the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from controller.core.events import Side, UnevenLoad
 from controller.core.geometry import Geometry
@@ -25,8 +25,9 @@ from controller.core.settings import BalanceSettings
 _KEEP_STEPS = 64  # frame steps take a handful of values (the rounding of t)
 
 
-@dataclass(frozen=True, slots=True)
-class BalanceReading:
+class BalanceReading(NamedTuple):
+    """One frame's balance (a tuple: made every frame, it costs half a frozen dataclass)."""
+
     imbalance: float | None
     cop_x_m: float | None
     cop_y_m: float | None

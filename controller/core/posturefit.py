@@ -31,6 +31,11 @@ class TemplateFitter:
         self._profiles = profiles
         self._by_band = np.ascontiguousarray(profiles.T)  # bands × templates
         self._slices = templates.class_slices
+        # where each class's rows start, for one ``minimum.reduceat`` (every class has rows)
+        self._starts = np.array([rows.start for rows in self._slices], dtype=np.intp)
+        self._one_pass = all(rows.stop > rows.start for rows in self._slices) and (
+            self._slices[-1].stop == profiles.shape[0]
+        )
         self._terms = np.empty_like(self._by_band)
         self._distance = np.empty(profiles.shape[0], dtype=np.float64)
 
@@ -54,6 +59,9 @@ class TemplateFitter:
     def fits(self, shares: FloatArray) -> dict[Posture, float]:
         """Per class, the distance of its nearest template."""
         distances = self.distances(shares)
+        if self._one_pass:
+            nearest = np.minimum.reduceat(distances, self._starts).tolist()
+            return dict(zip(CLASSES, nearest, strict=True))
         return {
             c: float(distances[rows].min()) for c, rows in zip(CLASSES, self._slices, strict=True)
         }
