@@ -19,13 +19,15 @@ from controller.core.breathing_grid import (
     GRID_HZ,
     FloatArray,
     analytic_gain,
+    band_slice,
     fft_hz_and_t,
     hanning,
+    median,
     quadratic_design,
     rfft_hz,
 )
 
-__all__ = ["GRID_HZ", "Estimate", "Window", "estimate"]
+__all__ = ["GRID_HZ", "Estimate", "Window", "estimate", "median"]
 
 MIN_CYCLES = 2.5  # fewer breaths than this in the data is not a rate
 BAND_MARGIN = 0.08  # search a little past the band so its edges are not peaks by default
@@ -183,7 +185,7 @@ def rate(
     low, top, safe = band
     freqs = rfft_hz(PAD_POINTS)
     power = np.abs(np.fft.rfft(signal * hanning(len(signal)), PAD_POINTS)) ** 2
-    inside = _between(freqs, low, top)  # freqs rise: a band is a slice
+    inside = band_slice(freqs, low, top)  # freqs rise: a band is a slice
     if inside.start >= inside.stop or float(power[inside].max()) <= 0.0:
         return Estimate(bpm=0.0, quality=0.0)
     peak = _fundamental(freqs, power, inside, inside.start + int(np.argmax(power[inside])))
@@ -218,32 +220,14 @@ def harmonic_ratio(freqs: FloatArray, power: FloatArray, f0_hz: float) -> float:
     """Power at twice the rate over the spectrum's floor around it. Inspiration is fast and
     expiration slow, so breathing carries a second harmonic; band-limited noise (a slow
     wander) carries none."""
-    near = _between(freqs, 1.9 * f0_hz, 2.1 * f0_hz)
-    ring = _between(freqs, 1.5 * f0_hz, 2.5 * f0_hz)
-    hole = _between(freqs, 1.8 * f0_hz, 2.2 * f0_hz)  # inside the ring
+    near = band_slice(freqs, 1.9 * f0_hz, 2.1 * f0_hz)
+    ring = band_slice(freqs, 1.5 * f0_hz, 2.5 * f0_hz)
+    hole = band_slice(freqs, 1.8 * f0_hz, 2.2 * f0_hz)  # inside the ring
     around = np.concatenate((power[ring.start : hole.start], power[hole.stop : ring.stop]))
     if near.start >= near.stop or not around.size:
         return 0.0
     floor = median(around)
     return float(power[near].max()) / floor if floor > 0.0 else float("inf")
-
-
-def _between(freqs: FloatArray, low: float, high: float) -> slice:
-    """The rising ``freqs`` from ``low`` to ``high``, both included (``(freqs >= low) & (freqs
-    <= high)`` as a slice)."""
-    start = int(np.searchsorted(freqs, low, side="left"))
-    return slice(start, max(start, int(np.searchsorted(freqs, high, side="right"))))
-
-
-def median(values: FloatArray) -> float:
-    """``np.median`` of a 1-D array with no NaN, without its generality's overhead: the middle
-    value, or the mean of the two middle ones (``(a + b) / 2``, as ``np.mean`` takes it)."""
-    n = len(values)
-    half = n // 2
-    if n % 2:
-        return float(np.partition(values, half)[half])
-    part = np.partition(values, (half - 1, half))
-    return float((part[half - 1] + part[half]) / 2)
 
 
 def band_passed(signal: FloatArray, f0_hz: float) -> FloatArray:
@@ -284,7 +268,7 @@ def _fundamental(freqs: FloatArray, power: FloatArray, band: slice, peak: int) -
     """The peak's half when that is strong too: the fast inspiration makes a second harmonic.
     Only the band's power counts."""
     half = freqs[peak] / 2
-    near = _between(freqs, half * 0.9, half * 1.1)
+    near = band_slice(freqs, half * 0.9, half * 1.1)
     start, stop = max(near.start, band.start), min(near.stop, band.stop)
     if start >= stop or float(power[start:stop].max()) <= 0.0:
         return peak

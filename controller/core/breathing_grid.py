@@ -1,5 +1,6 @@
-"""The breathing analysis's fixed arrays: frequency axes, windows and the detrend's design
-matrix, made once per length and shared read-only (pure).
+"""The breathing analysis's fixed arrays (frequency axes, windows and the detrend's design
+matrix, made once per length and shared read-only) and its two array helpers, a band of
+frequencies as a slice and a lean median (pure).
 
 They depend on a window's length alone, and a window keeps its length from one estimate to
 the next, so each is built once instead of at every estimate; built by the same numpy calls
@@ -62,3 +63,21 @@ def analytic_gain(n: int) -> FloatArray:
     if n % 2 == 0:
         gain[n // 2] = 1.0
     return _frozen(gain)
+
+
+def band_slice(freqs: FloatArray, low: float, high: float) -> slice:
+    """The rising ``freqs`` from ``low`` to ``high``, both included (``(freqs >= low) & (freqs
+    <= high)`` as a slice)."""
+    start = int(np.searchsorted(freqs, low, side="left"))
+    return slice(start, max(start, int(np.searchsorted(freqs, high, side="right"))))
+
+
+def median(values: FloatArray) -> float:
+    """``np.median`` of a 1-D array with no NaN, without its generality's overhead: the middle
+    value, or the mean of the two middle ones (``(a + b) / 2``, as ``np.mean`` takes it)."""
+    n = len(values)
+    half = n // 2
+    if n % 2:
+        return float(np.partition(values, half)[half])
+    part = np.partition(values, (half - 1, half))
+    return float((part[half - 1] + part[half]) / 2)
