@@ -16,15 +16,18 @@ on a two-column mat, lying off-centre and leaning look the same, and this is the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from controller.core.events import Side, UnevenLoad
 from controller.core.geometry import Geometry
 from controller.core.settings import BalanceSettings
 
+_KEEP_STEPS = 64  # frame steps take a handful of values (the rounding of t)
 
-@dataclass(frozen=True, slots=True)
-class BalanceReading:
+
+class BalanceReading(NamedTuple):
+    """One frame's balance (a tuple: made every frame, it costs half a frozen dataclass)."""
+
     imbalance: float | None
     cop_x_m: float | None
     cop_y_m: float | None
@@ -33,9 +36,7 @@ class BalanceReading:
 
 def measure(geometry: Geometry, loads_kg: list[float]) -> BalanceReading:
     total = side = x_sum = y_sum = 0.0
-    for kg, weight, x, y in zip(
-        loads_kg, geometry.side_weight, geometry.x_m, geometry.y_m, strict=True
-    ):
+    for kg, (weight, x, y) in zip(loads_kg, geometry.zone_terms):  # noqa: B905  # (motion.py)
         if kg > 0.0:
             total += kg
             side += kg * weight
@@ -43,7 +44,8 @@ def measure(geometry: Geometry, loads_kg: list[float]) -> BalanceReading:
             y_sum += kg * y
     if total <= 0.0:
         return BalanceReading(None, None, None)
-    side += _straddling_shift(geometry, loads_kg)
+    if geometry.straddlers:
+        side += _straddling_shift(geometry, loads_kg)
     cop_x = x_sum / total
     offset = cop_x - geometry.layout.width_m / 2
     return BalanceReading(max(-1.0, min(1.0, side / total)), cop_x, y_sum / total, offset)
@@ -74,6 +76,7 @@ class BalanceMonitor:
         self.side: Side = "right"
         self._since: float | None = None
         self._last_t: float | None = None
+        self._alphas: dict[float, float] = {}  # the smoothing factor per frame step
 
     def update(
         self, t: float, imbalance: float | None, evaluate: bool, offset_m: float | None = None
@@ -111,7 +114,12 @@ class BalanceMonitor:
             self.smoothed = imbalance
             self.offset_m = offset_m or 0.0
         else:
-            alpha = 1.0 - math.exp(-max(0.0, t - self._last_t) / self._s.smooth_s)
+            dt = t - self._last_t
+            alpha = self._alphas.get(dt)
+            if alpha is None:
+                if len(self._alphas) >= _KEEP_STEPS:
+                    self._alphas.clear()
+                alpha = self._alphas[dt] = 1.0 - math.exp(-max(0.0, dt) / self._s.smooth_s)
             self.smoothed += alpha * (imbalance - self.smoothed)
             if offset_m is not None:
                 self.offset_m += alpha * (offset_m - self.offset_m)

@@ -3,10 +3,11 @@
 Owns ``BreathingEstimator``; its settings are ``BreathingSettings`` (controller.core.settings).
 Breathing moves load between the head end and the foot end of the mat (anti-phase, ~30–120 g
 per cell, FACTS.md), so the signal is the load moment about the window's centre of pressure,
-``Σ (y_i − cop_y) · load_i``, built from zone geometry only. Each frame is appended to a ring
-buffer (a few µs); every ``emit_every_s`` of frame time the window is analysed with numpy
-(``controller.core.breathing_dsp``) and a ``Breathing`` event comes out. No I/O, no clock:
-time comes on the frames.
+``Σ (y_i − cop_y) · load_i``, built from zone geometry only. Each frame's time and loads are
+appended to two flat float buffers (``array``, no object per frame; a missing reading is NaN);
+every ``emit_every_s`` of frame time the buffers are cut to the window and handed to numpy
+without a copy per frame (``controller.core.breathing_dsp``), and a ``Breathing`` event comes
+out. No I/O, no clock: time comes on the frames.
 
 Quality 0 with bpm 0 means "no estimate" (signal too weak, too little data, or a rate that
 the frame rate cannot tell from its alias); a real estimate has ``quality >= min_quality``.
@@ -14,7 +15,11 @@ the frame rate cannot tell from its alias); a real estimate has ``quality >= min
 
 from __future__ import annotations
 
-from collections import deque
+import math
+from array import array
+from bisect import bisect_left
+
+import numpy as np
 
 from controller.core.breathing_dsp import Estimate, Window, estimate
 from controller.core.events import Breathing
@@ -31,21 +36,27 @@ class BreathingEstimator:
     def __init__(self, layout: MatLayout, settings: BreathingSettings | None = None) -> None:
         self.layout = layout
         self.settings = settings or BreathingSettings()
-        self._y_m = tuple(zone.y_m for zone in layout.zones)
-        # Enough room for the window at 100 Hz plus slack; old frames fall out by time.
-        self._frames: deque[tuple[float, tuple[float | None, ...]]] = deque(
-            maxlen=int(self.settings.window_s * 110) + 16
-        )
+        self._y_m = np.array([zone.y_m for zone in layout.zones], dtype=np.float64)
+        self._zones = len(layout.zones)
+        # At most the newest ``_keep`` frames count (room for the window at 100 Hz plus slack);
+        # older ones fall out by time when the window is analysed.
+        self._keep = int(self.settings.window_s * 110) + 16
+        self._t_s = array("d")
+        self._kg = array("d")  # frames × zones, row after row
         self._due_t: float | None = None
         self._last_t: float | None = None
         self.latest: Breathing | None = None
 
     def reset(self) -> None:
         """Forgets the window and the latest estimate (the person left or changed posture)."""
-        self._frames.clear()
+        self._clear()
         self._due_t = None
         self._last_t = None
         self.latest = None
+
+    def _clear(self) -> None:
+        del self._t_s[:]
+        del self._kg[:]
 
     def feed(self, frame: ZoneFrame, lying_still: bool) -> Breathing | None:
         """Takes one frame; returns an event when one is due, else ``None``."""
@@ -56,19 +67,30 @@ class BreathingEstimator:
             return self._interrupted(t)
         if self._due_t is None or last is None or t <= last or t - last > self.settings.gap_s:
             self._restart(t)
-        self._frames.append((t, frame.load_kg))
+        loads = frame.load_kg
+        if None in loads:
+            loads = tuple(math.nan if kg is None else kg for kg in loads)
+        self._t_s.append(t)
+        self._kg.extend(loads)  # type: ignore[arg-type]  # no None left
+        if len(self._t_s) > 2 * self._keep:  # bounded memory between analyses
+            self._drop(len(self._t_s) - self._keep)
         if self._due_t is None or t < self._due_t:
             return None
         self._due_t = t + self.settings.emit_every_s
         return self._emit(t)
 
+    def _drop(self, frames: int) -> None:
+        """Forgets the oldest ``frames`` frames."""
+        del self._t_s[:frames]
+        del self._kg[: frames * self._zones]
+
     def _restart(self, t: float) -> None:
-        self._frames.clear()
+        self._clear()
         self._due_t = t + self.settings.min_span_s
 
     def _interrupted(self, t: float) -> Breathing | None:
         """Movement: drop the window; say once that the last estimate no longer holds."""
-        self._frames.clear()
+        self._clear()
         self._due_t = None
         if self.latest is not None and self.latest.quality > 0.0:
             self.latest = Breathing(t=t, bpm=NO_ESTIMATE_BPM, quality=0.0)
@@ -91,9 +113,11 @@ class BreathingEstimator:
         """The raw estimate over the window ending at ``t`` (``None``: nothing to go on)."""
         s = self.settings
         start = t - s.window_s
-        while self._frames and self._frames[0][0] < start:
-            self._frames.popleft()
-        if len(self._frames) < 8:
+        times = self._t_s
+        # the newest ``_keep`` frames, and of those the ones inside the window (times increase)
+        self._drop(bisect_left(times, start, max(0, len(times) - self._keep)))
+        if len(times) < 8:
             return None
-        window = Window.from_frames(list(self._frames), self._y_m)
-        return estimate(window, s.band_bpm, s.spike_kg)
+        t_s = np.frombuffer(times, dtype=np.float64).copy()
+        loads = np.frombuffer(self._kg, dtype=np.float64).reshape(len(t_s), self._zones).copy()
+        return estimate(Window(t_s, loads, self._y_m), s.band_bpm, s.spike_kg)

@@ -14,11 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from controller.core.breathing_grid import (
+    GRID_HZ,
+    FloatArray,
+    analytic_gain,
+    band_slice,
+    fft_hz_and_t,
+    hanning,
+    median,
+    quadratic_design,
+    rfft_hz,
+)
 
-GRID_HZ = 4.0  # covers the band (≤ 0.7 Hz) and its second harmonic
+__all__ = ["GRID_HZ", "Estimate", "Window", "estimate", "median"]
+
 MIN_CYCLES = 2.5  # fewer breaths than this in the data is not a rate
 BAND_MARGIN = 0.08  # search a little past the band so its edges are not peaks by default
 MIN_ZONE_VALID = 0.6  # a zone missing more of the window than this is left out
@@ -71,7 +81,7 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
     moment = load_moment(clean_loads(window.load_kg, spike_kg), window.y_m)
     if moment is None:
         return None
-    frame_hz = 1.0 / float(np.median(steps))
+    frame_hz = 1.0 / median(steps)
     band = search_band(band_bpm, frame_hz, span_s)
     if band is None:
         return Estimate(bpm=0.0, quality=0.0)
@@ -85,6 +95,8 @@ def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:
     """Gaps filled by interpolation, spikes replaced by the local median; zones mostly
     missing become all-NaN columns."""
     out = load_kg.copy()
+    if np.isfinite(out).all():  # nothing to fill (the usual window)
+        return _despike(out, spike_kg)
     index = np.arange(len(out), dtype=np.float64)
     for z in range(out.shape[1]):
         column = out[:, z]
@@ -155,9 +167,11 @@ def to_grid(t_s: FloatArray, values: FloatArray) -> FloatArray:
 
 
 def detrend(signal: FloatArray) -> FloatArray:
-    """Removes a quadratic trend (zero drift, a slow settling) from the window."""
-    x = np.linspace(-1.0, 1.0, len(signal))
-    coeffs = np.polynomial.polynomial.polyfit(x, signal, 2)
+    """Removes a quadratic trend (zero drift, a slow settling) from the window: the least-squares
+    fit of ``np.polynomial.polynomial.polyfit(x, signal, 2)``, its design matrix made once per
+    window length (the same matrices and the same ``lstsq`` call, so the same result)."""
+    x, design, scale, rcond = quadratic_design(len(signal))
+    coeffs = np.linalg.lstsq(design, signal + 0.0, rcond)[0] / scale
     result: FloatArray = signal - np.polynomial.polynomial.polyval(x, coeffs)
     return result
 
@@ -169,19 +183,18 @@ def rate(
     No estimate when the signal is not periodic like breathing (``periodic``, and a second
     harmonic where the frame rate can show one)."""
     low, top, safe = band
-    freqs = np.fft.rfftfreq(PAD_POINTS, 1.0 / GRID_HZ).astype(np.float64)
-    power = np.abs(np.fft.rfft(signal * np.hanning(len(signal)), PAD_POINTS)) ** 2
-    inside = (freqs >= low) & (freqs <= top)
-    if not inside.any() or float(power[inside].max()) <= 0.0:
+    freqs = rfft_hz(PAD_POINTS)
+    power = np.abs(np.fft.rfft(signal * hanning(len(signal)), PAD_POINTS)) ** 2
+    inside = band_slice(freqs, low, top)  # freqs rise: a band is a slice
+    if inside.start >= inside.stop or float(power[inside].max()) <= 0.0:
         return Estimate(bpm=0.0, quality=0.0)
-    band_power = np.where(inside, power, 0.0)
-    peak = _fundamental(freqs, band_power, int(np.argmax(band_power)))
+    peak = _fundamental(freqs, power, inside, inside.start + int(np.argmax(power[inside])))
     f0 = float(freqs[peak])
     # A maximum only because the band ends there is a slope (drift, an alias), not a breath.
     is_peak = power[peak] >= power[peak - 1] and power[peak] >= power[peak + 1]
     if f0 > safe or not is_peak:
         return Estimate(bpm=0.0, quality=0.0)
-    floor = float(np.median(power[inside]))
+    floor = median(power[inside])
     ratio = float(power[peak]) / floor if floor > 0 else np.inf
     shaped = not harmonic_visible or harmonic_ratio(freqs, power, f0) >= MIN_HARMONIC
     if not (shaped and periodic(signal, f0)):
@@ -207,22 +220,20 @@ def harmonic_ratio(freqs: FloatArray, power: FloatArray, f0_hz: float) -> float:
     """Power at twice the rate over the spectrum's floor around it. Inspiration is fast and
     expiration slow, so breathing carries a second harmonic; band-limited noise (a slow
     wander) carries none."""
-    near = (freqs >= 1.9 * f0_hz) & (freqs <= 2.1 * f0_hz)
-    ring = (
-        (freqs >= 1.5 * f0_hz)
-        & (freqs <= 2.5 * f0_hz)
-        & ~((freqs >= 1.8 * f0_hz) & (freqs <= 2.2 * f0_hz))
-    )
-    if not near.any() or not ring.any():
+    near = band_slice(freqs, 1.9 * f0_hz, 2.1 * f0_hz)
+    ring = band_slice(freqs, 1.5 * f0_hz, 2.5 * f0_hz)
+    hole = band_slice(freqs, 1.8 * f0_hz, 2.2 * f0_hz)  # inside the ring
+    around = np.concatenate((power[ring.start : hole.start], power[hole.stop : ring.stop]))
+    if near.start >= near.stop or not around.size:
         return 0.0
-    floor = float(np.median(power[ring]))
+    floor = median(around)
     return float(power[near].max()) / floor if floor > 0.0 else float("inf")
 
 
 def band_passed(signal: FloatArray, f0_hz: float) -> FloatArray:
     """The signal kept between 0.6 and 1.45 times ``f0_hz`` (FFT mask)."""
     spectrum = np.fft.rfft(signal)
-    freqs = np.fft.rfftfreq(len(signal), 1.0 / GRID_HZ)
+    freqs = rfft_hz(len(signal))
     keep = (freqs >= 0.6 * f0_hz) & (freqs <= 1.45 * f0_hz)
     result: FloatArray = np.fft.irfft(np.where(keep, spectrum, 0.0), len(signal))
     return result
@@ -246,25 +257,22 @@ def steady(narrow: FloatArray, f0_hz: float) -> bool:
     a Rayleigh envelope (≈ 0.52)."""
     n = len(narrow)
     spectrum = np.fft.fft(narrow)
-    gain = np.zeros(n)
-    gain[0] = 1.0
-    gain[1 : (n + 1) // 2] = 2.0
-    if n % 2 == 0:
-        gain[n // 2] = 1.0
-    envelope = np.abs(np.fft.ifft(spectrum * gain))
+    envelope = np.abs(np.fft.ifft(spectrum * analytic_gain(n)))
     trim = min(int(GRID_HZ / f0_hz / 2), n // 4)
     core = envelope[trim : n - trim]
     mean = float(core.mean())
     return mean > 0.0 and float(core.std()) / mean <= MAX_ENVELOPE_CV
 
 
-def _fundamental(freqs: FloatArray, power: FloatArray, peak: int) -> int:
-    """The peak's half when that is strong too: the fast inspiration makes a second harmonic."""
+def _fundamental(freqs: FloatArray, power: FloatArray, band: slice, peak: int) -> int:
+    """The peak's half when that is strong too: the fast inspiration makes a second harmonic.
+    Only the band's power counts."""
     half = freqs[peak] / 2
-    near = (freqs >= half * 0.9) & (freqs <= half * 1.1) & (power > 0)
-    if not near.any():
+    near = band_slice(freqs, half * 0.9, half * 1.1)
+    start, stop = max(near.start, band.start), min(near.stop, band.stop)
+    if start >= stop or float(power[start:stop].max()) <= 0.0:
         return peak
-    candidate = int(np.argmax(np.where(near, power, 0.0)))
+    candidate = start + int(np.argmax(power[start:stop]))
     return candidate if power[candidate] >= 0.3 * power[peak] else peak
 
 
@@ -272,11 +280,10 @@ def phase_rate(signal: FloatArray, f0_hz: float) -> float:
     """Mean frequency over the window: the slope of the unwrapped phase around ``f0_hz``."""
     n = len(signal)
     spectrum = np.fft.fft(signal)
-    freqs = np.fft.fftfreq(n, 1.0 / GRID_HZ)
+    freqs, t = fft_hz_and_t(n)
     keep = (freqs >= 0.6 * f0_hz) & (freqs <= 1.45 * f0_hz)
     analytic = np.fft.ifft(np.where(keep, 2.0 * spectrum, 0.0))
     phase = np.unwrap(np.angle(analytic))
-    t = np.arange(n) / GRID_HZ
     trim = min(int(GRID_HZ / f0_hz / 2), n // 4)
     core = slice(trim, n - trim)
     weights = np.abs(analytic[core])

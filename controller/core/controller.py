@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol
 
-from controller.core.balance import BalanceMonitor, measure
+from controller.core.balance import BalanceMonitor, BalanceReading, measure
 from controller.core.commands import (
     Command,
     CommandResult,
@@ -81,49 +81,71 @@ class MatController:
         self._total = 0.0
         self._still_since: float | None = None
         self._imbalance: float | None = None
-        self._cop: tuple[float | None, float | None] = (None, None)
+        self._reading = BalanceReading(None, None, None)  # the latest (centre of pressure)
         self._bpm: float | None = None
         self._last_occupied_t = 0.0
         self._dead: list[bool] = [False] * len(layout.zones)
+        self._any_dead = False
         self._judged = True
+        self._dead_version = -1  # the conditioner's count of changes this was computed for
+        self._inputs = Inputs(t=0.0, occupied=False, left_at=None, ready_lie=False,
+                              ready_stand=False, uneven=False, imbalance=None)  # fmt: skip
         self._fed = False
 
     # -- frames -----------------------------------------------------------------------
     def feed(self, frame: ZoneFrame) -> list[Event]:
         t, previous_t = frame.t, self._t
         self._t = t
-        events: list[Event] = list(self._zones.update(frame))
-        raw, loads, shape = self._live_loads()
+        events: list[Event] = []
+        zones = self._zones
+        zones.feed(frame, events)
+        if zones.dead_version != self._dead_version:
+            self._dead_changed()
+        raw = zones.loads_kg
+        if self._any_dead:
+            loads, shape, balance = self._dead_left_out(raw)
+        else:  # one list serves all (read, never written, by the detectors)
+            loads = shape = balance = self._loads = self._zero.correct(raw)
         total = self._total = sum(loads)
         motion = self._motion.update(t, shape)
         left_at = self._occupancy(t, total, events)
         occupied = self._presence.occupied
         if occupied and self._judged:
             self._last_occupied_t = t
-        self._zero.track(t, raw, self._may_zero(total, motion, occupied), self._dead)
-        self._stillness(t, motion, total, occupied)
+        self._zero.track(t, raw, self._stillness(t, motion, total, occupied), self._dead)
         self._judge_posture(t, shape, occupied, events)
-        events.extend(self._balance_events(t, loads, occupied))
+        self._balance_events(t, balance, occupied, events)
         inputs = self._session_inputs(t, occupied, left_at)
+        inputs.gap_from = None
         if self._fed and t - previous_t > self.settings.faults.stall_s:
             inputs.gap_from = previous_t  # nothing was seen in between
         self._fed = True
-        events.extend(self.sessions.on_frame(inputs))
-        self._breathe(frame, events)
+        found = self.sessions.on_frame(inputs)
+        if found:
+            events.extend(found)
+        if self._breathing is not None:
+            self._breathe(self._breathing, frame, events)
         return events
 
-    def _live_loads(self) -> tuple[list[float], list[float], list[float]]:
-        """The conditioned readings, the zero-corrected loads with dead zones left out, and
-        the shape (dead zones seen through their mirror) for posture and movement."""
-        dead = self._dead = [since is not None for since in self._zones.dead_since]
+    def _dead_changed(self) -> None:
+        """Which zones are dead changed: what is judged, and on which zones."""
+        self._dead_version = self._zones.dead_version
+        dead = self._dead = self._zones.dead
+        self._any_dead = any(dead)
         self._judged = self._coverage.live_share(dead) >= self.settings.faults.min_live_share
-        raw = self._zones.loads_kg
-        loads = self._zero.correct(raw)
-        if any(dead):  # nothing stands in for a dead zone: it is left out of every total
-            loads = [0.0 if gone else kg for kg, gone in zip(loads, dead, strict=True)]
+
+    def _dead_left_out(self, raw: list[float]) -> tuple[list[float], list[float], list[float]]:
+        """With zones dead: the zero-corrected loads with dead zones left out, the shape (dead
+        zones seen through their mirror) for posture and movement, and the loads balance
+        compares."""
+        dead = self._dead  # nothing stands in for a dead zone: it is left out of every total
+        loads = [
+            0.0 if gone else kg for kg, gone in zip(self._zero.correct(raw), dead, strict=True)
+        ]
         self._loads = loads
         # Through the mirror a zone's death is no movement and bends no profile.
-        return raw, loads, self._coverage.posture_loads(loads, dead)
+        cover = self._coverage
+        return loads, cover.posture_loads(loads, dead), cover.balance_loads(loads, dead)
 
     def _judge_posture(
         self, t: float, shape: list[float], occupied: bool, events: list[Event]
@@ -156,59 +178,61 @@ class MatController:
         events.append(OccupancyChanged(t=t, occupied=occupied, load_kg=round(total, 2)))
         return None if occupied else when
 
-    def _may_zero(self, total: float, motion: float, occupied: bool) -> bool:
+    def _stillness(self, t: float, motion: float, total: float, occupied: bool) -> bool:
+        """Follows the person's stillness; says whether the zeros may follow the readings (an
+        empty mat, a small and still load)."""
         d = self.settings.detection
-        return not occupied and abs(total) < d.zero_band_kg and motion < d.still_ratio * d.person_kg
-
-    def _stillness(self, t: float, motion: float, total: float, occupied: bool) -> None:
-        still = occupied and motion < self.settings.detection.still_ratio * max(total, 1.0)
-        if not still:
+        if not occupied:
+            self._still_since = None
+            return abs(total) < d.zero_band_kg and motion < d.still_ratio * d.person_kg
+        if motion >= d.still_ratio * max(total, 1.0):
             self._still_since = None
         elif self._still_since is None:
             self._still_since = t
+        return False
 
-    def _settled(self, t: float, posture: str) -> bool:
+    def _settled(self, t: float) -> bool:
+        """The reported posture has held long enough, or the body has been still long enough."""
         d = self.settings.detection
-        if self._reported != posture:
-            return False
         if self._posture.held_s(t) >= d.settle_max_s:
             return True
         return self._still_since is not None and t - self._still_since >= d.settle_s
 
-    def _balance_events(self, t: float, loads: list[float], occupied: bool) -> list[Event]:
-        reading = measure(self._geometry, self._coverage.balance_loads(loads, self._dead))
-        self._cop = (reading.cop_x_m, reading.cop_y_m)
+    def _balance_events(
+        self, t: float, loads: list[float], occupied: bool, events: list[Event]
+    ) -> None:
+        reading = self._reading = measure(self._geometry, loads)
         self._imbalance = reading.imbalance if occupied and self._judged else None
         # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
         evaluate = occupied and self._reported == "lying"
-        return list(self._balance.update(t, reading.imbalance, evaluate, reading.offset_m))
+        found = self._balance.update(t, reading.imbalance, evaluate, reading.offset_m)
+        if found:
+            events.extend(found)
 
     def _session_inputs(self, t: float, occupied: bool, left_at: float | None) -> Inputs:
-        stopped = [since for since in self._zones.dead_since if since is not None]
-        return Inputs(
-            t=t,
-            occupied=occupied,
-            left_at=left_at,
-            ready_lie=self._settled(t, "lying"),
-            ready_stand=self._settled(t, "standing"),
-            uneven=self._balance.active,
-            imbalance=self._imbalance,
-            still=self._still_since is not None,
-            judged=self._judged,
+        """This frame's inputs to the session machine (one object, refilled every frame)."""
+        x = self._inputs
+        x.t, x.occupied, x.left_at = t, occupied, left_at
+        reported = self._reported
+        settled = reported in _STARTS and self._settled(t)
+        x.ready_lie = settled and reported == "lying"
+        x.ready_stand = settled and reported == "standing"
+        x.uneven, x.imbalance = self._balance.active, self._imbalance
+        x.still, x.judged = self._still_since is not None, self._judged
+        x.unjudged_since = None
+        if not self._judged:
             # the zone whose death left too few live ones stopped reading last
-            unjudged_since=None if self._judged or not stopped else max(stopped),
-        )
+            stopped = [since for since in self._zones.dead_since if since is not None]
+            x.unjudged_since = max(stopped) if stopped else None
+        return x
 
-    def _breathe(self, frame: ZoneFrame, events: list[Event]) -> None:
-        if self._breathing is None:
-            return
+    def _breathe(self, breathing: BreathingPort, frame: ZoneFrame, events: list[Event]) -> None:
         if self._reported != "lying":
             if self._bpm is not None:
-                self._breathing.reset()
+                breathing.reset()
                 self._bpm = None
             return
-        lying_still = self._still_since is not None
-        found = self._breathing.feed(frame, lying_still)
+        found = breathing.feed(frame, self._still_since is not None)
         if found is not None:
             # quality 0 says "no estimate now": show none rather than 0 per minute
             self._bpm = found.bpm if found.quality > 0 else None
@@ -280,8 +304,8 @@ class MatController:
                 for n, kg in zip(names, self._loads, strict=True)
             },
             imbalance=None if self._imbalance is None else round(self._imbalance, 3),
-            cop_x_m=_r(self._cop[0]),
-            cop_y_m=_r(self._cop[1]),
+            cop_x_m=_r(self._reading.cop_x_m),
+            cop_y_m=_r(self._reading.cop_y_m),
             session=self.sessions.snapshot(self._t),
             uneven=self._balance.active,
             uneven_side=self._balance.side if self._balance.active else None,
@@ -290,6 +314,7 @@ class MatController:
         )
 
 
+_STARTS = ("lying", "standing")  # the postures that start a session once settled
 _NOT_JUDGED = "too few zones give readings to judge the mat; it resumes once they are back"
 
 

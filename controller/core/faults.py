@@ -28,86 +28,156 @@ counts (a foreign frame file) gets no stuck check: it must judge its own words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from math import isnan
 
-from controller.core.events import SensorFault
+from controller.core.events import Event, SensorFault
 from controller.core.settings import FaultSettings
 from firmware.faults import NO_READING, OUT_OF_RANGE, FaultReason
 from firmware.frame import ZoneFrame
 
-_MEDIAN_OF = 3
 
-
-@dataclass(slots=True)
-class _ZoneHealth:
-    name: str
-    history: list[float] = field(default_factory=list)  # the last three good raw values
-    held_kg: float = 0.0
-    bad_since: float | None = None
-    bad_reason: FaultReason = NO_READING
-    good_since: float | None = None
-    fault: FaultReason | None = None
-    dead_since: float | None = None  # when its readings stopped, once it is dead
+def median_of_three(a: float, b: float, c: float) -> float:
+    """``sorted((a, b, c))[1]``, ties taken in the same (stable) order, without a list."""
+    if a <= b:
+        if b <= c:
+            return b
+        return c if a <= c else a
+    if a <= c:
+        return a
+    return c if b <= c else b
 
 
 class ZoneConditioner:
-    """Turns raw frames into conditioned loads (kg, one per zone) and fault events."""
+    """Turns raw frames into conditioned loads (kg, one per zone) and fault events.
+
+    The zones' state lives in parallel lists (one slot per zone), so a frame in which every
+    zone reads well runs one loop of comparisons and allocates nothing."""
 
     def __init__(self, names: tuple[str, ...], settings: FaultSettings) -> None:
-        self._zones = [_ZoneHealth(name) for name in names]
+        n = len(names)
+        self._names = names
         self._s = settings
-        self.loads_kg: list[float] = [0.0] * len(names)
-        self.ever_valid = False
+        self.loads_kg: list[float] = [0.0] * n
+        # The last two good raw values (newest first) and how many are kept (0-2, then 3+).
+        self._last1 = [0.0] * n
+        self._last2 = [0.0] * n
+        self._kept = [0] * n
+        self._held_kg = [0.0] * n
+        self._bad_since: list[float | None] = [None] * n
+        self._bad_reason: list[FaultReason] = [NO_READING] * n
+        self._good_since: list[float | None] = [None] * n
+        self._fault: list[FaultReason | None] = [None] * n
+        self._dead_since: list[float | None] = [None] * n  # when its readings stopped
+        self._calm = [True] * n  # good last frame, no fault
+        self._steady = False  # all calm, none dead, two good values kept: the short path
+        self.dead_version = 0  # counts the changes of which zones are dead
 
     @property
     def dead_since(self) -> list[float | None]:
         """Per zone: None while live, else when its readings stopped (it is left out)."""
-        return [z.dead_since for z in self._zones]
+        return list(self._dead_since)
+
+    @property
+    def dead(self) -> list[bool]:
+        return [since is not None for since in self._dead_since]
 
     @property
     def faults(self) -> dict[str, FaultReason]:
-        return {z.name: z.fault for z in self._zones if z.fault is not None}
+        return {n: f for n, f in zip(self._names, self._fault, strict=True) if f is not None}
 
     def update(self, frame: ZoneFrame) -> list[SensorFault]:
-        events: list[SensorFault] = []
-        t = frame.t
-        for i, zone in enumerate(self._zones):
-            raw = frame.load_kg[i]
-            if raw is None:
-                self._bad(zone, frame.fault(i) or NO_READING, t, events)
-            elif not self._s.min_zone_kg <= raw <= self._s.max_zone_kg:
-                self._bad(zone, OUT_OF_RANGE, t, events)
-            else:
-                self._good(zone, raw, t, events)
-            self.loads_kg[i] = 0.0 if zone.dead_since is not None else zone.held_kg
-        return events
+        events: list[Event] = []
+        self.feed(frame, events)
+        return [e for e in events if isinstance(e, SensorFault)]
 
-    def _good(self, zone: _ZoneHealth, raw: float, t: float, events: list[SensorFault]) -> None:
-        zone.bad_since = None
-        hist = zone.history
-        hist.append(raw)
-        if len(hist) > _MEDIAN_OF:
-            del hist[0]
-        zone.held_kg = sorted(hist)[len(hist) // 2] if len(hist) == _MEDIAN_OF else raw
-        self.ever_valid = True
-        if zone.fault is None:
+    def feed(self, frame: ZoneFrame, events: list[Event]) -> None:
+        """Conditions one frame; fault events are appended to ``events``."""
+        if self._steady and self._steady_frame(frame.load_kg):
             return
-        if zone.good_since is None:
-            zone.good_since = t
-        if t - zone.good_since >= self._s.recover_s:
-            events.append(SensorFault(t=t, zone=zone.name, active=False, fault=zone.fault))
-            zone.fault = zone.good_since = zone.dead_since = None
+        self._any_frame(frame, events)
+        self._steady = (
+            not any(since is not None for since in self._dead_since)
+            and all(self._calm)
+            and min(self._kept) >= 2
+        )
 
-    def _bad(
-        self, zone: _ZoneHealth, reason: FaultReason, t: float, events: list[SensorFault]
-    ) -> None:
-        zone.good_since = None
-        if zone.bad_since is None:
-            zone.bad_since, zone.bad_reason = t, reason
-        if zone.fault is None and t - zone.bad_since >= self._s.missing_s:
-            zone.fault = zone.bad_reason
-            events.append(SensorFault(t=t, zone=zone.name, active=True, fault=zone.fault))
-        if zone.dead_since is None and t - zone.bad_since >= self._s.hold_s:
+    def _steady_frame(self, loads: tuple[float | None, ...]) -> bool:
+        """Every zone calm with two good values kept (``_steady``): when every reading is
+        there and in range, the medians are all there is to do, over whole lists (no per-zone
+        writes). False: a reading is missing or out of range, and nothing was changed."""
+        if None in loads:
+            return False
+        values: tuple[float, ...] = loads  # type: ignore[assignment]  # no None (a cast is a call)
+        s = self._s
+        # a NaN would slip past min() and max(): the sum shows it
+        if isnan(sum(values)) or min(values) < s.min_zone_kg or max(values) > s.max_zone_kg:
+            return False
+        # the median of three of ``median_of_three``, written out for the list's sake
+        held = [
+            (b if b <= c else (c if a <= c else a))
+            if a <= b
+            else (a if a <= c else (c if b <= c else b))
+            for a, b, c in zip(self._last2, self._last1, values)  # noqa: B905  # hot (motion.py)
+        ]
+        self._last2, self._last1 = self._last1, list(values)
+        self._held_kg = self.loads_kg = held  # apart again in ``_any_frame``
+        return True
+
+    def _any_frame(self, frame: ZoneFrame, events: list[Event]) -> None:
+        """Zone by zone: bad readings, faults, deaths and recoveries."""
+        lo, hi = self._s.min_zone_kg, self._s.max_zone_kg
+        last1, last2, kept, held, calm = (
+            self._last1, self._last2, self._kept, self._held_kg, self._calm
+        )  # fmt: skip
+        out = self.loads_kg
+        if out is held:  # a dead zone reads 0 while its held value is kept
+            out = self.loads_kg = held[:]
+        for i, raw in enumerate(frame.load_kg):
+            if raw is None or not lo <= raw <= hi:
+                self._bad(i, frame, raw is None, events)
+                out[i] = 0.0 if self._dead_since[i] is not None else held[i]
+                continue
+            k = kept[i]
+            if k >= 2:
+                held[i] = median_of_three(last2[i], last1[i], raw)
+                kept[i] = 3
+            else:
+                held[i] = raw
+                kept[i] = k + 1
+            last2[i], last1[i] = last1[i], raw
+            if not calm[i]:
+                self._good(i, frame.t, events)
+            out[i] = held[i] if self._dead_since[i] is None else 0.0
+
+    def _good(self, i: int, t: float, events: list[Event]) -> None:
+        self._bad_since[i] = None
+        fault = self._fault[i]
+        if fault is None:
+            self._calm[i] = True
+            return
+        good_since = self._good_since[i]
+        if good_since is None:
+            good_since = self._good_since[i] = t
+        if t - good_since >= self._s.recover_s:
+            events.append(SensorFault(t=t, zone=self._names[i], active=False, fault=fault))
+            self._fault[i] = self._good_since[i] = None
+            if self._dead_since[i] is not None:
+                self._dead_since[i] = None
+                self.dead_version += 1
+            self._calm[i] = True
+
+    def _bad(self, i: int, frame: ZoneFrame, missing: bool, events: list[Event]) -> None:
+        t = frame.t
+        self._calm[i] = False
+        self._good_since[i] = None
+        bad_since = self._bad_since[i]
+        if bad_since is None:
+            reason = (frame.fault(i) or NO_READING) if missing else OUT_OF_RANGE
+            bad_since, self._bad_since[i], self._bad_reason[i] = t, t, reason
+        if self._fault[i] is None and t - bad_since >= self._s.missing_s:
+            fault = self._fault[i] = self._bad_reason[i]
+            events.append(SensorFault(t=t, zone=self._names[i], active=True, fault=fault))
+        if self._dead_since[i] is None and t - bad_since >= self._s.hold_s:
             # Its old values must not come back through the median when it recovers.
-            zone.dead_since, zone.held_kg = zone.bad_since, 0.0
-            zone.history.clear()
+            self._dead_since[i], self._held_kg[i], self._kept[i] = bad_since, 0.0, 0
+            self.dead_version += 1

@@ -28,6 +28,7 @@ class Geometry:
     y_m: tuple[float, ...]
     band_edges_m: FloatArray  # B + 1 sorted y edges
     zone_to_band: FloatArray  # B × Z: share of each zone's load falling in each band
+    zone_terms: tuple[tuple[float, float, float], ...]  # per zone: side_weight, x, y
 
     @property
     def band_count(self) -> int:
@@ -36,14 +37,17 @@ class Geometry:
 
 def build_geometry(layout: MatLayout) -> Geometry:
     edges = _band_edges(layout)
+    side_weight = tuple(_side_weight(layout, i) for i in range(len(layout.zones)))
+    x_m, y_m = tuple(z.x_m for z in layout.zones), tuple(z.y_m for z in layout.zones)
     return Geometry(
         layout=layout,
-        side_weight=tuple(_side_weight(layout, i) for i in range(len(layout.zones))),
+        side_weight=side_weight,
         straddlers=_straddlers(layout),
-        x_m=tuple(z.x_m for z in layout.zones),
-        y_m=tuple(z.y_m for z in layout.zones),
+        x_m=x_m,
+        y_m=y_m,
         band_edges_m=edges,
         zone_to_band=_zone_to_band(layout, edges),
+        zone_terms=tuple(zip(side_weight, x_m, y_m, strict=True)),
     )
 
 

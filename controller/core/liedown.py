@@ -29,8 +29,8 @@ visibly, or does not pause at all, tells it apart (docs/controller.md).
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass, field
+from operator import mul
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
@@ -60,13 +60,15 @@ class Anchor:
     total_kg: float
 
 
-Sample = tuple[float, float, float, tuple[float, ...]]  # t, centre of pressure, total, shares
+Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total, shares
+_BATCH = 64  # settled samples kept before they are folded into the sums (bounded memory)
 
 
 @dataclass(slots=True)
 class _Sums:
     """Running sums over a stretch's samples: mean centre of pressure and total, spread of each
-    zone's share and of the total."""
+    zone's share and of the total. Samples are folded in batches, each sum still added up
+    sample after sample in order (``sum`` with a start value)."""
 
     n: int = 0
     cop: float = 0.0
@@ -75,17 +77,25 @@ class _Sums:
     shares: list[float] = field(default_factory=list)
     shares_sq: list[float] = field(default_factory=list)
 
-    def add(self, s: Sample) -> None:
-        _, cop, total, shares = s
+    def fold(self, samples: list[Sample], shares_too: bool) -> None:
+        """Adds ``samples``: with ``shares_too`` their centre of pressure and shares, else the
+        square of their totals (what each use of the sums reads)."""
+        if not samples:
+            return
+        self.n += len(samples)
+        totals = [s[2] for s in samples]
+        self.total = sum(totals, self.total)
+        if not shares_too:
+            self.total_sq = sum(map(mul, totals, totals), self.total_sq)
+            return
+        self.cop = sum([s[1] for s in samples], self.cop)
+        columns = list(zip(*[s[3] for s in samples], strict=True))
         if not self.shares:
-            self.shares, self.shares_sq = [0.0] * len(shares), [0.0] * len(shares)
-        self.n += 1
-        self.cop += cop
-        self.total += total
-        self.total_sq += total * total
-        for i, x in enumerate(shares):
-            self.shares[i] += x
-            self.shares_sq[i] += x * x
+            self.shares, self.shares_sq = [0.0] * len(columns), [0.0] * len(columns)
+        self.shares = [sum(c, m) for c, m in zip(columns, self.shares, strict=True)]
+        self.shares_sq = [
+            sum(map(mul, c, c), q) for c, q in zip(columns, self.shares_sq, strict=True)
+        ]
 
     def share_spread(self) -> float:
         n = self.n
@@ -107,22 +117,37 @@ class _Stretch:
     start_t: float
     last: Sample
     first_settled: Sample | None = None
-    recent: deque[Sample] = field(default_factory=deque)
+    # settled samples not folded yet: those before ``cut`` are old enough for the sums
+    settled: list[Sample] = field(default_factory=list)
+    cut: int = 0
     before: _Sums = field(default_factory=_Sums)  # settled samples, not in the last moments
     rung: _Sums = field(default_factory=_Sums)  # those, once a landing's ring has died
 
     def add(self, s: Sample) -> None:
         self.last = s
-        if s[0] < self.start_t + _RINGING_S:
+        t = s[0]
+        if t < self.start_t + _RINGING_S:
             return
         if self.first_settled is None:
             self.first_settled = s
-        self.recent.append(s)
-        while self.recent and self.recent[0][0] < s[0] - _MOVE_BEGUN_S:
-            old = self.recent.popleft()
-            self.before.add(old)
-            if old[0] >= self.start_t + _RING_S:
-                self.rung.add(old)
+        settled = self.settled
+        settled.append(s)
+        cut, cut_t = self.cut, t - _MOVE_BEGUN_S
+        while settled[cut][0] < cut_t:
+            cut += 1
+        self.cut = cut
+        if cut >= _BATCH:
+            self.fold()
+
+    def fold(self) -> None:
+        """Adds the samples old enough to the sums: all to ``before``, to ``rung`` those after
+        the landing's ring (only their totals are read)."""
+        done = self.settled[: self.cut]
+        self.before.fold(done, shares_too=True)
+        rung_t = self.start_t + _RING_S
+        self.rung.fold([s for s in done if s[0] >= rung_t], shares_too=False)
+        del self.settled[: self.cut]
+        self.cut = 0
 
 
 class LieBack:
@@ -132,7 +157,7 @@ class LieBack:
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
         self.anchor: Anchor | None = None
         self._stretch: _Stretch | None = None
-        self._last: tuple[float, tuple[float, ...]] | None = None
+        self._last: tuple[float, list[float]] | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._stretches = 0
 
@@ -145,15 +170,16 @@ class LieBack:
         self._first_total_kg = None
         self._stretches = 0
 
-    def frame(self, t: float, loads_kg: list[float], still: bool) -> None:
-        """Every frame while someone is on the mat: follows the still stretches. Frames half a
-        second or more apart are still when the shares hardly changed since the last one (the
-        controller's stillness needs a few frames, which a slow source takes seconds to give)."""
-        positive = [kg if kg > 0.0 else 0.0 for kg in loads_kg]
+    def frame(self, t: float, positive_kg: list[float], still: bool) -> None:
+        """Every frame while someone is on the mat (loads with negatives read as 0): follows the
+        still stretches. Frames half a second or more apart are still when the shares hardly
+        changed since the last one (the controller's stillness needs a few frames, which a slow
+        source takes seconds to give)."""
+        positive = positive_kg
         total_kg = sum(positive)
         if total_kg <= 0.0:
             return
-        shares = tuple(kg / total_kg for kg in positive)
+        shares = [kg / total_kg for kg in positive]
         if self._first_total_kg is None:
             self._first_total_kg = total_kg
         last = self._last
@@ -169,15 +195,15 @@ class LieBack:
                 self.seen = self.sat_up = False
             self._stretch = None
             return
-        cop_m = sum(x * y for x, y in zip(shares, self._y, strict=True))
+        cop_m = sum(map(mul, shares, self._y))
         sample = (t, cop_m, total_kg, shares)
         if stretch is None:
             stretch = self._stretch = _Stretch(t, sample)
             self._stretches += 1
         stretch.add(sample)
-        if self._stretches == 1 and self._appeared(total_kg):
+        if self._stretches == 1 and not self.seen and self._appeared(total_kg):
             self.seen = True  # already there, whole, when the visit began: a restart
-        moved_m = self._moved_m(stretch)
+        moved_m = None if self.anchor is None else self._moved_m(stretch)
         if moved_m is not None:
             self.seen = self.seen or moved_m >= self._need_m()
             self.sat_up = self.sat_up or -moved_m >= _MOVE_M
@@ -187,6 +213,7 @@ class LieBack:
         move begins), unless it swayed like standing or was too short to be a pause."""
         if t - stretch.start_t < MIN_STRETCH_S and not slow:
             return
+        stretch.fold()
         before, rung = stretch.before, stretch.rung
         if before.n:
             cop, total = before.cop / before.n, before.total / before.n

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import sub
 
 from controller.core.settings import DetectionSettings
 
@@ -27,8 +28,7 @@ class ZeroTracker:
         self._primed = False
 
     def correct(self, loads_kg: list[float]) -> list[float]:
-        offsets = self.offsets_kg
-        return [kg - off for kg, off in zip(loads_kg, offsets, strict=True)]
+        return list(map(sub, loads_kg, self.offsets_kg))
 
     def track(
         self, t: float, loads_kg: list[float], may_track: bool, dead: Sequence[bool] = ()

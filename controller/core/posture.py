@@ -1,7 +1,9 @@
 """Posture from the shape of the load along the mat and the way the body got there (pure).
 
 Every half second of frame time the measured head-to-foot profile is compared with the body
-templates of ``bodymodel`` (L1 distance on the bands' shares of the load). On coarse tiles
+templates of ``bodymodel`` (L1 distance on the bands' shares of the load; ``posturefit``). The
+profile and its shares are a few sums in plain Python (cheaper than numpy's calls on arrays of
+three to nine values); the fits, over thousands of templates, are numpy's. On coarse tiles
 many profiles fit lying and sitting alike: a seat across a row border with the legs stretched
 puts about half the load in each of two rows, as a lying body does. So lying is decided on two
 kinds of evidence:
@@ -22,13 +24,15 @@ reports ``empty`` at once.
 from __future__ import annotations
 
 import math
+from operator import mul, sub
 
 import numpy as np
 
-from controller.core.bodymodel import CLASSES, build_templates
+from controller.core.bodymodel import build_templates
 from controller.core.events import Posture, PostureChanged
-from controller.core.geometry import FloatArray, Geometry
+from controller.core.geometry import Geometry
 from controller.core.liedown import LieBack
+from controller.core.posturefit import TemplateFitter
 from controller.core.settings import DetectionSettings
 
 _EVAL_EVERY_S = 0.5
@@ -45,11 +49,11 @@ _NOT_FEET = 0.10  # after a lie-back, lying must fit this much better than stand
 class PostureClassifier:
     def __init__(self, geometry: Geometry, settings: DetectionSettings) -> None:
         self._s = settings
-        self._templates = build_templates(geometry)
-        self._to_bands = geometry.zone_to_band
+        self._fitter = TemplateFitter(build_templates(geometry))
+        self._to_bands: list[list[float]] = geometry.zone_to_band.tolist()  # bands × zones
         self.posture: Posture = "empty"
         self.fits: dict[Posture, float] = {}
-        self._fitted_shares: FloatArray | None = None  # the shares the fits were made for
+        self._fitted_shares: list[float] | None = None  # the shares the fits were made for
         self._fitted_t = -math.inf
         self.lie_back = LieBack(geometry.y_m)
         self._raw: Posture = "empty"
@@ -70,10 +74,14 @@ class PostureClassifier:
             self._next_eval_t = -math.inf
             self.lie_back.reset()
             return self._report(t, "empty") if self.posture != "empty" else None
-        self.lie_back.frame(t, loads_kg, still)
+        positive = [kg if kg > 0.0 else 0.0 for kg in loads_kg]  # lifted tiles read ~0, not less
+        self.lie_back.frame(t, positive, still)
         if t >= self._next_eval_t:
-            self._raw = self._classify(t, loads_kg, sway_ratio, still)
+            self._raw = self._classify(t, positive, sway_ratio, still)
             self._next_eval_t = t + _EVAL_EVERY_S
+        if self._raw == self.posture:  # the usual frame: nothing to debounce
+            self._candidate = self._raw
+            return None
         return self._debounce(t, self._raw)
 
     def held_s(self, t: float) -> float:
@@ -96,21 +104,16 @@ class PostureClassifier:
         self._candidate_since = self._since = t
         return event
 
-    def _classify(self, t: float, loads_kg: list[float], sway_ratio: float, still: bool) -> Posture:
-        positive = np.maximum(np.asarray(loads_kg, dtype=np.float64), 0.0)
-        profile = self._to_bands @ positive
-        total = float(profile.sum())
+    def _classify(self, t: float, positive: list[float], sway_ratio: float, still: bool) -> Posture:
+        # the head-to-foot profile: each band's share of each zone's load, summed in order
+        profile = [sum(map(mul, row, positive)) for row in self._to_bands]
+        total = sum(profile)
         if total <= 0.0:
             return self.posture if self.posture != "empty" else "sitting"
-        shares = profile / total
+        shares = [kg / total for kg in profile]
         last = self._fitted_shares if still else None  # fits made while still, for a still body
-        stale = t - self._fitted_t >= _REFIT_S
-        if last is None or stale or float(np.abs(shares - last).max()) > _REFIT_SHARE:
-            distances = np.abs(self._templates.profiles - shares).sum(axis=1)
-            self.fits = {
-                c: float(distances[rows].min())
-                for c, rows in zip(CLASSES, self._templates.class_slices, strict=True)
-            }
+        if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares, last):
+            self.fits = self._fitter.fits(np.array(shares, dtype=np.float64))
             self._fitted_shares, self._fitted_t = (shares if still else None), t
         return self._decide(self.fits, sway_ratio, still)
 
@@ -137,3 +140,9 @@ class PostureClassifier:
         if abs(fits["sitting"] - fits["standing"]) < _UPRIGHT_TIE:
             return "standing" if sway_ratio > self._s.stand_sway_ratio else "sitting"
         return "sitting" if fits["sitting"] < fits["standing"] else "standing"
+
+
+def _moved(shares: list[float], last: list[float]) -> bool:
+    """A band's share changed by more than ``_REFIT_SHARE`` since the fits were made."""
+    change: float = max(map(abs, map(sub, shares, last)))
+    return change > _REFIT_SHARE

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from controller.core.commands import CommandResult
 from controller.core.events import (
@@ -34,68 +34,15 @@ from controller.core.events import (
     SessionWarning,
     Trigger,
 )
+from controller.core.sessionrecord import Inputs, OpenSession, SavedSession
 from controller.core.settings import ProgramSettings, SessionSettings
 from controller.core.state import SessionSnapshot
-from controller.core.summary import EndReason, Tally
+from controller.core.summary import EndReason
 
-
-@dataclass(slots=True)
-class Inputs:
-    """What the session needs to know about this frame."""
-
-    t: float
-    occupied: bool
-    left_at: float | None  # when the person left, on the frame presence fell
-    ready_lie: bool  # lying and settled
-    ready_stand: bool  # standing and settled
-    uneven: bool
-    imbalance: float | None
-    still: bool = False  # lying or standing still (for the session's stillness figure)
-    judged: bool = True  # enough zones are live to judge presence and posture
-    unjudged_since: float | None = None  # when not judged: when the readings stopped
-    gap_from: float | None = None  # the previous frame's time, when frames stopped since
+__all__ = ["Inputs", "SavedSession", "SessionMachine"]
 
 
 _RESTORE_LOOK_S = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class SavedSession:
-    """A session as it stood, to survive a restart (times in the saving process's frame time):
-    what its summary will be computed from (the tally) and what the machine needs to go on."""
-
-    number: int
-    program: str
-    trigger: Trigger
-    started_t: float
-    elapsed_s: float
-    last_seen_t: float  # the last moment the person was on the mat
-    target_s: float | None  # the target it started with, kept across the restart
-    target_reached: bool = False
-    warned: bool = False
-    tally: Tally = field(default_factory=Tally)
-
-
-@dataclass(slots=True)
-class _Session:
-    number: int
-    program: str
-    spec: ProgramSettings
-    trigger: Trigger
-    started_t: float
-    banked_s: float = 0.0  # running time before the current run
-    running_since: float | None = None
-    paused_at: float | None = None
-    manual: bool = False
-    target_reached: bool = False
-    warned: bool = False
-    tally: Tally = field(default_factory=Tally)
-    last_t: float = 0.0
-
-    def elapsed(self, t: float) -> float:
-        if self.running_since is None:
-            return self.banked_s
-        return self.banked_s + max(0.0, t - self.running_since)
 
 
 class SessionMachine:
@@ -103,7 +50,7 @@ class SessionMachine:
         self._s = settings
         self.selected = settings.program
         self._programs = dict(settings.programs)
-        self.current: _Session | None = None
+        self.current: OpenSession | None = None
         self._count = 0
         self._rearm = False  # a session ended under the person: wait until they leave
         self._away_since: float | None = None
@@ -122,11 +69,17 @@ class SessionMachine:
             self._away_since = None
         session = self.current
         if session is None:
-            return events + self._maybe_start(x)
-        self._accumulate(session, x)
-        if session.running_since is not None:
-            return events + self._while_running(session, x)
-        return events + self._while_paused(session, x)
+            found = self._maybe_start(x)
+        else:
+            self._accumulate(session, x)
+            if session.running_since is not None:
+                found = self._while_running(session, x)
+            else:
+                found = self._while_paused(session, x)
+        if events:
+            events.extend(found)
+            return events
+        return found
 
     def _lose_sight(self, at: float) -> None:
         """The person was last seen at ``at`` at best (frames stopped, zones died)."""
@@ -155,7 +108,7 @@ class SessionMachine:
             return [self._start(x.t, "stand")]
         return []
 
-    def _while_running(self, session: _Session, x: Inputs) -> list[Event]:
+    def _while_running(self, session: OpenSession, x: Inputs) -> list[Event]:
         if not x.judged:
             assert self._away_since is not None  # on_frame set it from unjudged_since
             return [self._pause(session, x.t, self._away_since, "too_few_zones")]
@@ -164,7 +117,7 @@ class SessionMachine:
             return [self._pause(session, x.t, min(left, x.t), "away")]
         return self._milestones(session, x.t)
 
-    def _while_paused(self, session: _Session, x: Inputs) -> list[Event]:
+    def _while_paused(self, session: OpenSession, x: Inputs) -> list[Event]:
         if x.judged and x.occupied and not session.manual:
             return [self._resume(session, x.t)]
         away = self._away_since
@@ -174,9 +127,15 @@ class SessionMachine:
             return [self._end(x.t, "left_mat")]
         return []
 
-    def _milestones(self, session: _Session, t: float) -> list[Event]:
-        events: list[Event] = []
+    def _milestones(self, session: OpenSession, t: float) -> list[Event]:
         elapsed, spec = session.elapsed(t), session.spec
+        next_s = session.next_s
+        if next_s is None:
+            next_s = session.next_s = self._next_milestone_s(session)
+        if elapsed < next_s:
+            return []
+        session.next_s = None
+        events: list[Event] = []
         if spec.target_s is not None and not session.target_reached and elapsed >= spec.target_s:
             session.target_reached = True
             events.append(
@@ -205,18 +164,29 @@ class SessionMachine:
             events.append(self._end(t, "max_duration"))
         return events
 
-    def _accumulate(self, session: _Session, x: Inputs) -> None:
+    def _next_milestone_s(self, session: OpenSession) -> float:
+        """The running time at which ``_milestones`` next has something to say."""
+        spec, due = session.spec, [self._s.max_session_s]
+        if spec.max_s:
+            due.append(spec.max_s)
+        if spec.target_s is not None and not session.target_reached:
+            due.append(spec.target_s)
+        if spec.warn_s is not None and not session.warned:
+            due.append(spec.warn_s)
+        return min(due)
+
+    def _accumulate(self, session: OpenSession, x: Inputs) -> None:
         dt = max(0.0, x.t - session.last_t)
         session.last_t = x.t
         if session.running_since is None:
             return
-        session.tally = session.tally.add_frame(dt, x.uneven, x.still, x.imbalance)
+        session.tally.add_frame(dt, x.uneven, x.still, x.imbalance)
 
     # -- transitions ----------------------------------------------------------------
     def _start(self, t: float, trigger: Trigger) -> SessionStarted:
         self._count += 1
         spec = self._programs[self.selected]
-        self.current = _Session(
+        self.current = OpenSession(
             number=self._count,
             program=self.selected,
             spec=spec,
@@ -229,7 +199,9 @@ class SessionMachine:
             t=t, session=self._count, program=self.selected, trigger=trigger, target_s=spec.target_s
         )
 
-    def _pause(self, session: _Session, t: float, at: float, reason: PauseReason) -> SessionPaused:
+    def _pause(
+        self, session: OpenSession, t: float, at: float, reason: PauseReason
+    ) -> SessionPaused:
         session.banked_s = session.elapsed(at)
         manual = reason == "command"
         session.running_since, session.paused_at, session.manual = None, at, manual
@@ -241,7 +213,7 @@ class SessionMachine:
             reason=reason,
         )
 
-    def _resume(self, session: _Session, t: float) -> SessionResumed:
+    def _resume(self, session: OpenSession, t: float) -> SessionResumed:
         away = t - (session.paused_at if session.paused_at is not None else t)
         session.running_since, session.paused_at, session.manual = t, None, False
         return SessionResumed(
@@ -257,7 +229,7 @@ class SessionMachine:
         assert session is not None
         self.current = None
         self._rearm = self._away_since is None
-        summary = session.tally.summary(
+        summary = session.tally.tally().summary(
             session=session.number,
             program=session.program,
             duration_s=session.elapsed(t),
@@ -280,7 +252,7 @@ class SessionMachine:
             target_s=session.spec.target_s,
             target_reached=session.target_reached,
             warned=session.warned,
-            tally=session.tally,
+            tally=session.tally.tally(),
         )
 
     def restore(self, saved: SavedSession, t: float) -> None:
@@ -294,7 +266,7 @@ class SessionMachine:
         spec = self._programs[saved.program]
         with contextlib.suppress(ValueError):  # a target the program no longer allows
             spec = replace(spec, target_s=saved.target_s)
-        self.current = _Session(
+        self.current = OpenSession(
             number=saved.number,
             program=saved.program,
             spec=spec,
@@ -304,7 +276,7 @@ class SessionMachine:
             paused_at=saved.last_seen_t,
             target_reached=saved.target_reached,
             warned=saved.warned,
-            tally=saved.tally,
+            tally=saved.tally.running(),
             last_t=saved.last_seen_t,
         )
         self._away_since = saved.last_seen_t
@@ -315,7 +287,7 @@ class SessionMachine:
         """A real breathing estimate (quality > 0), kept for the running session's summary."""
         session = self.current
         if session is not None and session.running_since is not None:
-            session.tally = session.tally.add_breath(t - session.started_t, bpm)
+            session.tally.add_breath(t - session.started_t, bpm)
 
     def finish(self, t: float) -> list[Event]:
         """The frames ended: a session whose person had left ends as ``left_mat``."""

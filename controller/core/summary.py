@@ -13,7 +13,7 @@ the first release needs a default: the value that sessions stored before it read
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from controller.core.relaxation import trend_bpm_per_min
@@ -63,6 +63,12 @@ class Tally:
             breathing=self.breathing,
         )
 
+    def running(self) -> RunningTally:
+        """A copy to add to frame by frame (a running session's)."""
+        return RunningTally(
+            self.uneven_s, self.still_s, self.imbalance_sum, self.imbalance_n, list(self.breathing)
+        )
+
     def add_breath(self, since_start_s: float, bpm: float) -> Tally:
         """A real breathing estimate (quality > 0)."""
         return Tally(
@@ -95,6 +101,36 @@ class Tally:
             breathing_trend_bpm_per_min=_round(trend_bpm_per_min(points), 3),
             still_fraction=_round(still, 3),
         )
+
+
+@dataclass(slots=True)
+class RunningTally:
+    """A running session's ``Tally``, added to in place (no object per frame); the same sums,
+    added in the same order, as ``Tally.add_frame`` and ``Tally.add_breath``."""
+
+    uneven_s: float = 0.0
+    still_s: float = 0.0
+    imbalance_sum: float = 0.0
+    imbalance_n: int = 0
+    breathing: list[tuple[float, float]] = field(default_factory=list)
+
+    def add_frame(self, dt_s: float, uneven: bool, still: bool, imbalance: float | None) -> None:
+        if uneven:
+            self.uneven_s += dt_s
+        if still:
+            self.still_s += dt_s
+        self.imbalance_sum += imbalance or 0.0
+        if imbalance is not None:
+            self.imbalance_n += 1
+
+    def add_breath(self, since_start_s: float, bpm: float) -> None:
+        self.breathing.append((since_start_s, bpm))
+
+    def tally(self) -> Tally:
+        return Tally(
+            self.uneven_s, self.still_s, self.imbalance_sum, self.imbalance_n,
+            tuple(self.breathing),
+        )  # fmt: skip
 
 
 def _round(value: float | None, digits: int) -> float | None:
