@@ -69,12 +69,6 @@ class Secret:
     def __repr__(self) -> str:
         return "Secret('**********')"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
 
 @dataclass(frozen=True)
 class Pattern:
@@ -204,7 +198,8 @@ def _convert(hint: Any, value: Any, at: Where, problems: list[Problem]) -> Any:
     try:
         return convert(value)
     except (TypeError, ValueError) as exc:
-        problems.append((at, f"{exc}, got {_shown(value)}"))
+        shown = f"a {type(value).__name__}" if hint is Secret else _shown(value)  # kept hidden
+        problems.append((at, f"{exc}, got {shown}"))
         return _FAIL
 
 
@@ -300,10 +295,13 @@ def _container(hint: Any, value: Any, at: Where, problems: list[Problem]) -> Any
     return tuple(out) if origin is tuple else out
 
 
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError("must be true or false")
-    return value
+def _plain(kinds: Any, message: str, make: Callable[[Any], Any] = lambda v: v) -> Any:
+    def convert(value: Any) -> Any:
+        if not isinstance(value, kinds):
+            raise TypeError(message)
+        return make(value)
+
+    return convert
 
 
 def _int(value: Any) -> int:
@@ -322,25 +320,16 @@ def _float(value: Any) -> float:
     return float(value)
 
 
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("must be a string")
-    return value
-
-
-def _path(value: Any) -> Path:
-    if not isinstance(value, str | PurePath):
-        raise TypeError("must be a path (a string)")
-    return Path(value)
-
-
-def _secret(value: Any) -> Secret:
-    return value if isinstance(value, Secret) else Secret(_str(value))
-
-
 _SCALARS: dict[Any, Callable[[Any], Any]] = {
-    bool: _bool, int: _int, float: _float, str: _str, Path: _path, Secret: _secret,
-}  # fmt: skip
+    bool: _plain(bool, "must be true or false"),
+    int: _int,
+    float: _float,
+    str: _plain(str, "must be a string"),
+    Path: _plain(str | PurePath, "must be a path (a string)", Path),
+    Secret: _plain(
+        str | Secret, "must be a string", lambda v: Secret(v) if isinstance(v, str) else v
+    ),
+}
 
 
 def _shown(value: Any) -> str:
