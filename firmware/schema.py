@@ -129,7 +129,7 @@ def _dataclass(cls: type[Any], data: object, at: Where, problems: list[Problem])
     if isinstance(data, cls):
         return data
     if not isinstance(data, Mapping):
-        problems.append((at, f"must be a table of {cls.__name__} fields, got {_shown(data)}"))
+        problems.append((at, f"must be a table, got {_shown(data)}"))
         return _FAIL
     before = len(problems)
     known = public_fields(cls)

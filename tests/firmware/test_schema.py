@@ -143,8 +143,8 @@ def test_choices_sizes_patterns_and_checks() -> None:
     assert lines({"boards": {}}) == ["boards: must have at least 1 item(s), got 0"]
     assert lines({"id": "ABC"}) == ["id: must be 1 to 4 small letters, got 'ABC'"]
     assert lines({"even": 3}) == ["even: 3 is odd"]
-    assert lines({"leaf": 5}) == ["leaf: must be a table of Leaf fields, got 5"]
-    assert lines([]) == ["(top level): must be a table of Root fields, got []"]
+    assert lines({"leaf": 5}) == ["leaf: must be a table, got 5"]
+    assert lines([]) == ["(top level): must be a table, got []"]
 
 
 def test_a_before_check_replaces_the_fields_own_problems() -> None:
