@@ -25,6 +25,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from controller.mqtt.config import MqttConfig
 from firmware.clock import SystemClock
+from firmware.schema import parse
 from tests.mqtt.broker import Broker, wait_until
 from tests.mqtt.conftest import adapter_for
 
@@ -41,7 +42,8 @@ def peak_mb() -> float:
 
 
 def child(protocol: str, port: int, state: str) -> None:
-    config = MqttConfig(host="127.0.0.1", port=port, protocol=protocol, discovery=False)
+    config = parse(MqttConfig, {"host": "127.0.0.1", "port": port, "protocol": protocol,
+                                "discovery": False})  # fmt: skip
     adapter = adapter_for(config, "bench", Path(state), SystemClock(), programs=["relax"])
     adapter.start()
     wait_until(adapter.connected.is_set, 10)

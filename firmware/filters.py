@@ -18,22 +18,20 @@ no clock.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 import annotated_types
 
 from firmware.faults import NOT_READY, STUCK, UNCALIBRATED, FaultReason, ReadStatus
 
 # A single repeat happens by chance (1–2 % of samples with tens of counts of noise);
-# two in a row, very seldom. The bound is defined once, for pydantic and for Python callers.
+# two in a row, very seldom. The bound is defined once, for the config and for Python callers.
 MIN_STUCK_SAMPLES = 2
 
 
 @dataclass(frozen=True, slots=True)
 class FilterSettings:
     """How a zone's words are judged (``[source.hardware.filters]``); defaults suit 10 SPS."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     stuck_samples: Annotated[int, annotated_types.Ge(MIN_STUCK_SAMPLES)] = field(
         default=20,
@@ -44,7 +42,8 @@ class FilterSettings:
     )
 
     def __post_init__(self) -> None:
-        # pydantic checks the Annotated bound with the field's path; this covers Python callers.
+        # The config's schema checks the Annotated bound with the field's path; this covers
+        # Python callers.
         if self.stuck_samples < MIN_STUCK_SAMPLES:
             raise ValueError(f"stuck_samples must be >= {MIN_STUCK_SAMPLES}")
 

@@ -1,88 +1,61 @@
-"""The hardware part of the configuration (``[source.hardware]`` in the TOML): pydantic models.
+"""The hardware part of the configuration (``[source.hardware]`` in the TOML): frozen dataclasses.
 
 Pins, boards and per-zone calibration for the three hardware backends (``hx711``, ``iio``,
-``adafruit``), validated with one readable reason per problem: a pin that is not a GPIO on
-the 40-pin header, the same pin twice, a zone without a board, a calibration that cannot be
-right, a pin library gpiozero does not have. Which fields a backend needs is checked by
-``problems_for(kind)``, which the source config calls. Every problem is its own line, and a
-pin given twice is reported even when another field of the table is wrong too (pydantic
-skips a model's own checks once a field failed: ``_every_problem`` then runs the reuse
-check on the raw table). Pure (validation only); loaded in ``main()`` with the config.
+``adafruit``), validated (``firmware.schema``) with one readable reason per problem: a pin
+that is not a GPIO on the 40-pin header, the same pin twice, a zone without a board, a
+calibration that cannot be right, a pin library gpiozero does not have. Which fields a backend
+needs is checked by ``problems_for(kind)``, which the source config calls. Every problem is
+its own line, and a pin given twice is reported even when another field of the table is wrong
+too (``raw_problems`` reads the raw table). Pure (validation only); loaded in ``main()`` with
+the config.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from annotated_types import Ge, Gt, Le, MinLen
 
 from firmware.calibration import Calibration, CalibrationError, checked_zone
 from firmware.filters import FilterSettings
+from firmware.schema import Before, Check, Problem, SchemaError, doc, doc_factory
 
 HARDWARE_KINDS = ("hx711", "iio", "adafruit")
 # gpiozero's names for its pin factories (as in GPIOZERO_PIN_FACTORY); "auto": gpiozero picks.
 PinLibrary = Literal["auto", "lgpio", "rpigpio"]
-Problem = tuple[tuple[str | int, ...], str]  # (where in the table, what is wrong)
 # BCM GPIO 0 and 1 are the HAT ID EEPROM's I2C pins; 2..27 are on the 40-pin header.
 FIRST_GPIO, LAST_GPIO = 2, 27
 
 
-def _check_gpio(pin: int | None) -> int | None:
-    if pin is not None and not FIRST_GPIO <= pin <= LAST_GPIO:
+def _check_gpio(pin: int) -> None:
+    if not FIRST_GPIO <= pin <= LAST_GPIO:
         raise ValueError(
             f"GPIO {pin} is not a usable BCM pin on the 40-pin header"
             f" (use {FIRST_GPIO}..{LAST_GPIO}; 0 and 1 belong to the HAT EEPROM)"
         )
-    return pin
 
 
-def problems_error(title: str, problems: Iterable[Problem]) -> ValidationError:
-    """One validation error per problem, so each becomes its own line with its own path."""
-    return ValidationError.from_exception_data(title, [_detail(p) for p in problems])
+Gpio = Annotated[int, Check(_check_gpio)]
 
 
-def _detail(problem: Problem) -> InitErrorDetails:
-    loc, reason = problem
-    # The reason goes in the context: a brace in it must not be read as a template field.
-    return InitErrorDetails(
-        type=PydanticCustomError("value_error", "{reason}", {"reason": reason}),
-        loc=loc,
-        input=None,
+@dataclass(frozen=True)
+class ZoneHardware:
+    data_pin: Gpio | None = doc(None, "BCM GPIO wired to this board's DOUT.")
+    clock_pin: Gpio | None = doc(None, "adafruit only: this board's own PD_SCK pin (BCM GPIO).")
+    iio_device: Annotated[int, Ge(0)] | None = doc(
+        None, "iio only: N of /sys/bus/iio/devices/iio:deviceN."
     )
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ZoneHardware(_Model):
-    data_pin: int | None = Field(None, description="BCM GPIO wired to this board's DOUT.")
-    clock_pin: int | None = Field(
-        None, description="adafruit only: this board's own PD_SCK pin (BCM GPIO)."
+    invert: bool = doc(False, "Negate counts (A+/A- wired the other way round).")
+    offset_counts: float = doc(
+        0.0, "Zero in counts; calibration.json from `acumat tare` overrides it."
     )
-    iio_device: int | None = Field(
-        None, ge=0, description="iio only: N of /sys/bus/iio/devices/iio:deviceN."
+    scale_counts_per_kg: float | None = doc(
+        None, "Counts per kg; calibration.json from `acumat calibrate` overrides it."
     )
-    invert: bool = Field(False, description="Negate counts (A+/A- wired the other way round).")
-    offset_counts: float = Field(
-        0.0, description="Zero in counts; calibration.json from `acumat tare` overrides it."
-    )
-    scale_counts_per_kg: float | None = Field(
-        None, description="Counts per kg; calibration.json from `acumat calibrate` overrides it."
-    )
-
-    _pins = field_validator("data_pin", "clock_pin")(_check_gpio)
 
 
 # Keys that [source.hardware.filters] no longer takes, and why (refused with this reason,
@@ -93,59 +66,60 @@ REMOVED_FILTER_KEYS = {
 }
 
 
-def _no_removed_keys(value: object) -> object:
-    if isinstance(value, dict):
+def _no_removed_keys(value: object) -> None:
+    if isinstance(value, Mapping):
         removed = [k for k in REMOVED_FILTER_KEYS if k in value]
         if removed:
             why = "; ".join(f"{k} was removed ({REMOVED_FILTER_KEYS[k]})" for k in removed)
             raise ValueError(f"{why}: delete the line")
-    return value
 
 
-class HardwareConfig(_Model):
-    clock_pin: int | None = Field(None, description="BCM GPIO of the shared PD_SCK line.")
-    gain: Literal[128, 64, 32] = Field(128, description="128 or 64 (channel A), 32 (channel B).")
-    rate_sps: Literal[10, 80] = Field(10, description="The boards' RATE pin: 10 or 80 SPS.")
-    ready_timeout_s: float = Field(
-        0.5, gt=0, le=5, description="Longest wait for a board's DOUT to go low."
+@dataclass(frozen=True)
+class HardwareConfig:
+    clock_pin: Gpio | None = doc(None, "BCM GPIO of the shared PD_SCK line.")
+    gain: Literal[128, 64, 32] = doc(128, "128 or 64 (channel A), 32 (channel B).")
+    rate_sps: Literal[10, 80] = doc(10, "The boards' RATE pin: 10 or 80 SPS.")
+    ready_timeout_s: Annotated[float, Gt(0), Le(5)] = doc(
+        0.5, "Longest wait for a board's DOUT to go low."
     )
-    pin_library: PinLibrary = Field(
+    pin_library: PinLibrary = doc(
         "auto",
-        description="hx711: the GPIO library under gpiozero: 'lgpio' (Bookworm and later, the"
+        "hx711: the GPIO library under gpiozero: 'lgpio' (Bookworm and later, the"
         " Pi 5), 'rpigpio' (RPi.GPIO, Bullseye-era systems; not the Pi 5) or 'auto' (lgpio's"
         " group_read when lgpio is installed, else gpiozero's own pick).",
     )
-    group_read: bool = Field(
-        True, description="With lgpio: read every data line in one group_read call per bit."
+    group_read: bool = doc(True, "With lgpio: read every data line in one group_read call per bit.")
+    gpiochip: Annotated[int, Ge(0)] = doc(0, "gpiochip for lgpio (0 on every Pi model).")
+    iio_root: Path = doc(Path("/sys/bus/iio/devices"), "IIO devices (iio only).")
+    filters: Annotated[FilterSettings, Before(_no_removed_keys)] = doc_factory(
+        FilterSettings, "Single-sample signal checks: [source.hardware.filters]."
     )
-    gpiochip: int = Field(0, ge=0, description="gpiochip for lgpio (0 on every Pi model).")
-    iio_root: Path = Field(Path("/sys/bus/iio/devices"), description="IIO devices (iio only).")
-    filters: FilterSettings = Field(
-        default_factory=FilterSettings,
-        description="Single-sample signal checks: [source.hardware.filters].",
-    )
-    zones: dict[str, ZoneHardware] = Field(
-        min_length=1, description="Per zone (layout names): its board and calibration."
+    zones: Annotated[dict[str, ZoneHardware], MinLen(1)] = doc(
+        description="Per zone (layout names): its board and calibration.",
+        kw_only=True,  # required, after fields with defaults
     )
 
-    _pin = field_validator("clock_pin")(_check_gpio)
-    _filters = field_validator("filters", mode="before")(_no_removed_keys)
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _every_problem(cls, data: Any, handler: Callable[[Any], HardwareConfig]) -> HardwareConfig:
-        try:
-            table = handler(data)
-        except ValidationError as exc:
-            reused = _reuse_problems(data) if isinstance(data, Mapping) else []
-            if not reused:
-                raise
-            details = [*_details_of(exc), *map(_detail, reused)]
-            raise ValidationError.from_exception_data(cls.__name__, details) from None
-        problems = _reuse_problems(table.model_dump()) + table._calibration_problems()
+    def __post_init__(self) -> None:
+        problems = self._calibration_problems()
         if problems:
-            raise problems_error(cls.__name__, problems)
-        return table
+            raise SchemaError(problems)
+
+    @staticmethod
+    def raw_problems(table: Mapping[str, Any]) -> list[Problem]:
+        """A GPIO or an iio_device given twice, read from the raw table (``parse`` calls it),
+        so that it is said even when a field of the table is wrong too."""
+        given = table.get("zones")
+        zones = [z for z in given.values() if isinstance(z, Mapping)] if isinstance(
+            given, Mapping) else []  # fmt: skip
+        pins = [table.get("clock_pin")]
+        pins += [z.get(k) for z in zones for k in ("data_pin", "clock_pin")]
+        problems: list[Problem] = []
+        twice = _twice(pins)
+        if twice:
+            problems.append(((), f"GPIO {', '.join(map(str, twice))} is used twice"))
+        if _twice([z.get("iio_device") for z in zones]):
+            problems.append(((), "the same iio_device is given to two zones"))
+        return problems
 
     def _calibration_problems(self) -> list[Problem]:
         problems: list[Problem] = []
@@ -208,29 +182,6 @@ class HardwareConfig(_Model):
         return pin
 
 
-def _reuse_problems(table: Mapping[str, Any]) -> list[Problem]:
-    """A GPIO or an iio_device given twice; reads a raw TOML table as well as a valid one."""
-    given = table.get("zones")
-    zones = (
-        [z for z in given.values() if isinstance(z, Mapping)] if isinstance(given, Mapping) else []
-    )
-    pins = [table.get("clock_pin"), *(z.get(k) for z in zones for k in ("data_pin", "clock_pin"))]
-    problems: list[Problem] = []
-    twice = _twice(pins)
-    if twice:
-        problems.append(((), f"GPIO {', '.join(map(str, twice))} is used twice"))
-    if _twice([z.get("iio_device") for z in zones]):
-        problems.append(((), "the same iio_device is given to two zones"))
-    return problems
-
-
 def _twice(values: Iterable[object]) -> list[int]:
     numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
     return sorted(v for v, n in Counter(numbers).items() if n > 1)
-
-
-def _details_of(exc: ValidationError) -> list[InitErrorDetails]:
-    return [
-        InitErrorDetails(type=e["type"], loc=e["loc"], input=e["input"], ctx=e.get("ctx", {}))
-        for e in exc.errors()
-    ]

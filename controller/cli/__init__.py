@@ -1,8 +1,8 @@
 """The ``acumat`` command: one module per subcommand, each with ``register(subparsers)``.
 
 A subcommand's module sets ``func`` on its parser; ``func(args)`` returns the exit code.
-Start-up stays short (issue 13): a subcommand's module imports numpy, pydantic, paho and
-matplotlib inside the functions that use them, never at the top, and ``main`` imports only
+Start-up stays short (issue 13): a subcommand's module imports numpy, paho, matplotlib and
+the config inside the functions that use them, never at the top, and ``main`` imports only
 the module of the command it runs. ``acumat --help``, a bare ``acumat`` and an unknown command
 build the whole parser. tests/contract/test_lazy_imports.py holds both to it.
 """

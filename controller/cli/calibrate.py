@@ -36,8 +36,8 @@ from firmware.calibration import (
 )
 from firmware.clock import Clock, SystemClock
 
-# The config's models and the boards' readers (pydantic) are imported where they are used:
-# `acumat calibrate --help` loads no pydantic (tests/contract/test_lazy_imports.py).
+# The config's sections and the boards' readers are imported where they are used:
+# `acumat calibrate --help` loads neither (tests/contract/test_lazy_imports.py).
 if TYPE_CHECKING:
     from controller.service.config import AppConfig
     from firmware.sampling import CountsReader

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from controller.service.paths import StatePaths
 from firmware.calibration import CalibrationError, load_calibration
 
-# The config's models (pydantic) and the source's checks are imported where they are used:
-# `acumat check-config --help` loads no pydantic (tests/contract/test_lazy_imports.py).
+# The config's sections and the source's checks are imported where they are used:
+# `acumat check-config --help` loads neither (tests/contract/test_lazy_imports.py).
 if TYPE_CHECKING:
     from controller.service.config import AppConfig
 
@@ -73,7 +73,7 @@ def summary(config: AppConfig) -> str:
 def resolved_paths(config: AppConfig) -> list[str]:
     """Where the service given this config keeps its state, and where from."""
     state_dir = config.storage.dir
-    if "dir" in config.storage.model_fields_set:
+    if config.given("storage.dir"):
         origin = "[storage] dir"
     elif os.environ.get("STATE_DIRECTORY"):
         origin = "$STATE_DIRECTORY"
@@ -112,17 +112,16 @@ def _problems_between_good_sections(path: Path) -> list[str]:
     themselves (the file's other problems are already listed)."""
     import tomllib
 
-    from pydantic import ValidationError
-
     from controller.service.config import MatConfig, SourceConfig, StorageConfig
     from controller.service.sources import source_problems
+    from firmware.schema import SchemaError, parse
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        mat = MatConfig.model_validate(data.get("mat", {}))
-        source = SourceConfig.model_validate(data.get("source", {}))
-        storage = StorageConfig.model_validate(data.get("storage", {}))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
+        mat = parse(MatConfig, data.get("mat", {}))
+        source = parse(SourceConfig, data.get("source", {}))
+        storage = parse(StorageConfig, data.get("storage", {}))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, SchemaError):
         return []
     return source_problems(source, mat, storage.dir)
 

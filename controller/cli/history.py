@@ -48,7 +48,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from controller.service.config import ConfigError, load_config  # pydantic: not for --help
+    from controller.service.config import ConfigError, load_config  # not for --help
 
     state_dir: Path | None = args.state_dir
     if state_dir is None:

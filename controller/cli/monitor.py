@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -26,7 +27,7 @@ from firmware.clock import Clock, SystemClock
 from firmware.framefile import FrameFileError
 from firmware.layout import MatLayout
 
-# The core (numpy), the config (pydantic) and the MQTT watch (paho) are imported where they
+# The core (numpy), the config and the MQTT watch (paho) are imported where they
 # are used: `acumat monitor --help` loads none of them (tests/contract/test_lazy_imports.py).
 if TYPE_CHECKING:
     from controller.core.state import MatState
@@ -119,22 +120,22 @@ class Screen:
 
 def _mqtt_config(address: str | None, config: AppConfig) -> MqttConfig | None:
     from controller.mqtt.config import MqttConfig
+    from firmware.schema import as_data, parse
 
     if address is None:
         return config.mqtt
     host, _, port = address.rpartition(":") if ":" in address else (address, "", "")
     if port and not port.isdigit():
         raise ValueError(f"the port must be a number, got {port!r}")
-    base = config.mqtt.model_dump() if config.mqtt else {}
-    return MqttConfig.model_validate({**base, "host": host, "port": int(port or 1883)})
+    base = as_data(config.mqtt) if config.mqtt else {}
+    return parse(MqttConfig, {**base, "host": host, "port": int(port or 1883)})
 
 
 def _first_line(exc: ValueError) -> str:
-    from pydantic import ValidationError
+    from firmware.schema import SchemaError
 
-    if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+    if isinstance(exc, SchemaError):
+        return exc.lines()[0]
     return str(exc)
 
 
@@ -181,7 +182,7 @@ def _source(args: argparse.Namespace, config: AppConfig, clock: Clock) -> FrameS
         wanted = SourceConfig(kind="file", file=args.file, speed=speed)
     else:
         wanted = SourceConfig(kind="simulate", scenario=args.simulate, speed=speed)
-    return open_source(config.model_copy(update={"source": wanted}), clock)
+    return open_source(replace(config, source=wanted), clock)
 
 
 def _why(args: argparse.Namespace, exc: Exception) -> str:

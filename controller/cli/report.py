@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # The config (pydantic), the core (numpy) and the plot (matplotlib): not for `--help`.
+    # The config, the core (numpy) and the plot (matplotlib): not for `--help`.
     from controller.core.settings import CoreSettings
     from controller.service.config import ConfigError, default_state_dir, load_config
     from controller.views.report import SessionNotFoundError, find_session, load_trace

@@ -21,7 +21,7 @@ from firmware.clock import Clock, SystemClock, WallAt
 from firmware.framefile import FrameFileError
 
 # The rest is imported where it is used: `acumat run --help` and `acumat --help` load no
-# pydantic, numpy or paho (tests/contract/test_lazy_imports.py).
+# numpy or paho (tests/contract/test_lazy_imports.py).
 if TYPE_CHECKING:
     from controller.core.controller import MatController
     from controller.core.settings import CoreSettings
@@ -72,9 +72,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
-    from controller.service.config import SourceConfig, StorageConfig, parse_section
-    from controller.web.config import WebConfig
+    """The flags merged over the keys the file gave, validated as the file's would be."""
+    from controller.service.config import parse_config
+    from firmware.schema import as_data
 
+    data = as_data(config)  # the file's keys only: defaults stay defaults
     source: dict[str, Any] = {}
     if args.simulate is not None:
         source.update(kind="simulate", scenario=args.simulate)
@@ -82,21 +84,18 @@ def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
         source.update(kind="file", file=args.file)
     if args.speed is not None:
         source["speed"] = args.speed
-    update: dict[str, Any] = {}
-    if source:  # validated as the file's [source] would be
-        merged = {**config.source.model_dump(exclude_unset=True), **source}
-        update["source"] = parse_section(SourceConfig, merged, "source")
+    if not (source or args.state_dir is not None or getattr(args, "web", None) is not None):
+        return config
+    if source:
+        data["source"] = {**data.get("source", {}), **source}
     if args.state_dir is not None:  # the file's other [storage] settings stay
-        storage = {**config.storage.model_dump(exclude_unset=True), "dir": args.state_dir}
         # Typed by a person who is watching: a directory that cannot be used is a typo to
         # report (exit 2), unless the config says to run without storing.
-        storage.setdefault("unusable", "exit")
-        update["storage"] = parse_section(StorageConfig, storage, "storage")
+        data["storage"] = {"unusable": "exit", **data.get("storage", {}), "dir": args.state_dir}
     listen = getattr(args, "web", None)  # callers that build the namespace may leave it out
     if listen is not None:
-        web = config.web.model_dump(exclude_unset=True) if config.web is not None else {}
-        update["web"] = parse_section(WebConfig, {**web, "listen": listen}, "web")
-    return config.model_copy(update=update) if update else config
+        data["web"] = {**(data.get("web") or {}), "listen": listen}
+    return parse_config(data)
 
 
 def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:

@@ -1,17 +1,20 @@
 """The configuration file (TOML): sections, defaults and one readable line per problem.
 
 Loaded in ``main()``, never at import time. ``load_config`` raises ``ConfigError`` whose
-``problems`` are lines like ``session.grace_s: Input should be greater than or equal to 0``.
+``problems`` are lines like ``session.grace_s: must be >= 0, got -1``, every problem of the
+file at once. The sections are frozen dataclasses validated by ``firmware.schema`` (the
+core's settings are validated the same way); ``_given`` keeps which keys the file gave.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from annotated_types import Ge, Gt, Le
 
 from controller.core.settings import (
     BalanceSettings,
@@ -24,41 +27,45 @@ from controller.core.settings import (
 from controller.errors import ConfigError
 from controller.mqtt.config import MqttConfig
 from controller.web.config import WebConfig
-from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig, Problem, problems_error
+from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig
 from firmware.layout import DEFAULT_LAYOUT, LayoutError, MatLayout
+from firmware.schema import Pattern, Problem, SchemaError, as_data, doc, doc_factory, parse
 
-_M = TypeVar("_M", bound=BaseModel)
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+_M = TypeVar("_M")
 
 
-class ZoneConfig(_Section):
-    name: str = Field(description="Zone name, as in frame files and MQTT.")
-    x_m: float = Field(description="Centre across the mat from the user's left, m.")
-    y_m: float = Field(description="Centre along the mat from the head end, m.")
-    width_m: float = Field(gt=0, description="Size across, m.")
-    length_m: float = Field(gt=0, description="Size along, m.")
+def _given() -> Any:
+    """Which keys the data gave, as dotted paths (``firmware.schema`` fills it in; not a
+    setting: a ``_private`` field is no key of the file)."""
+    return field(default=frozenset(), repr=False, compare=False)
 
 
-class MatConfig(_Section):
-    id: str = Field(
-        "mat1", pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Mat id, used in MQTT topics."
+@dataclass(frozen=True)
+class ZoneConfig:
+    name: str = doc(description="Zone name, as in frame files and MQTT.")
+    x_m: float = doc(description="Centre across the mat from the user's left, m.")
+    y_m: float = doc(description="Centre along the mat from the head end, m.")
+    width_m: Annotated[float, Gt(0)] = doc(description="Size across, m.")
+    length_m: Annotated[float, Gt(0)] = doc(description="Size along, m.")
+
+
+@dataclass(frozen=True)
+class MatConfig:
+    id: Annotated[str, Pattern(r"[A-Za-z0-9_-]{1,64}", "1 to 64 letters, digits, _ or -")] = doc(
+        "mat1", "Mat id, used in MQTT topics."
     )
-    name: str = Field("Acupressure mat", description="Name shown in dashboards.")
-    width_m: float = Field(DEFAULT_LAYOUT.width_m, gt=0, description="Platform width, m.")
-    length_m: float = Field(DEFAULT_LAYOUT.length_m, gt=0, description="Platform length, m.")
-    columns: int | None = Field(None, ge=1, le=16, description="Grid of equal tiles: columns.")
-    rows: int | None = Field(None, ge=1, le=16, description="Grid of equal tiles: rows.")
-    zones: list[ZoneConfig] | None = Field(None, description="Or any set of rectangles.")
+    name: str = doc("Acupressure mat", "Name shown in dashboards.")
+    width_m: Annotated[float, Gt(0)] = doc(DEFAULT_LAYOUT.width_m, "Platform width, m.")
+    length_m: Annotated[float, Gt(0)] = doc(DEFAULT_LAYOUT.length_m, "Platform length, m.")
+    columns: Annotated[int, Ge(1), Le(16)] | None = doc(None, "Grid of equal tiles: columns.")
+    rows: Annotated[int, Ge(1), Le(16)] | None = doc(None, "Grid of equal tiles: rows.")
+    zones: list[ZoneConfig] | None = doc(None, "Or any set of rectangles.")
+    _given: frozenset[str] = _given()
 
-    @model_validator(mode="after")
-    def _one_layout(self) -> MatConfig:
+    def __post_init__(self) -> None:
         if self.zones is not None and (self.columns or self.rows):
             raise ValueError("give either columns/rows or zones, not both")
         self.layout()  # raises LayoutError (a ValueError) with the reason
-        return self
 
     def layout(self) -> MatLayout:
         if self.zones is not None:
@@ -66,7 +73,7 @@ class MatConfig(_Section):
                 {
                     "width_m": self.width_m,
                     "length_m": self.length_m,
-                    "zones": [z.model_dump() for z in self.zones],
+                    "zones": [as_data(z) for z in self.zones],
                 }
             )
         if (
@@ -81,27 +88,27 @@ class MatConfig(_Section):
 SourceKind = Literal["simulate", "file", "hx711", "iio", "adafruit"]
 
 
-class SourceConfig(_Section):
-    kind: SourceKind = Field("simulate", description="Where frames come from.")
-    scenario: str = Field(
+@dataclass(frozen=True)
+class SourceConfig:
+    kind: SourceKind = doc("simulate", "Where frames come from.")
+    scenario: str = doc(
         "relax_session",
-        description="Simulator scenario (kind=simulate): a name from `acumat simulate --list`,"
+        "Simulator scenario (kind=simulate): a name from `acumat simulate --list`,"
         " or 'all' for every scenario in turn.",
     )
-    loop: bool = Field(
+    loop: bool = doc(
         False,
-        description="kind=simulate: start again after the last scenario, time running on,"
+        "kind=simulate: start again after the last scenario, time running on,"
         " for a demo that never ends.",
     )
-    speed: float = Field(1.0, gt=0, description="Simulator / file speed-up factor.")
-    file: Path | None = Field(None, description="Frame file to play (kind=file).")
-    rate_hz: float = Field(10.0, gt=0, le=100, description="Frames per second.")
-    hardware: HardwareConfig | None = Field(
-        None, description="Boards, pins and calibration (kind = hx711, iio or adafruit)."
+    speed: Annotated[float, Gt(0)] = doc(1.0, "Simulator / file speed-up factor.")
+    file: Path | None = doc(None, "Frame file to play (kind=file).")
+    rate_hz: Annotated[float, Gt(0), Le(100)] = doc(10.0, "Frames per second.")
+    hardware: HardwareConfig | None = doc(
+        None, "Boards, pins and calibration (kind = hx711, iio or adafruit)."
     )
 
-    @model_validator(mode="after")
-    def _what_the_kind_needs(self) -> SourceConfig:
+    def __post_init__(self) -> None:
         problems: list[Problem] = []
         if self.kind == "file" and self.file is None:
             problems.append(((), "kind = 'file' needs file = '<path to an acumat-frames/1 file>'"))
@@ -111,8 +118,7 @@ class SourceConfig(_Section):
             else:
                 problems += [(("hardware",), p) for p in self.hardware.problems_for(self.kind)]
         if problems:
-            raise problems_error(type(self).__name__, problems)
-        return self
+            raise SchemaError(problems)
 
 
 def default_state_dir() -> Path:
@@ -123,31 +129,31 @@ def default_state_dir() -> Path:
     return Path(base) / "acumat"
 
 
-class StorageConfig(_Section):
-    dir: Path = Field(
-        default_factory=default_state_dir,
-        description=(
+@dataclass(frozen=True)
+class StorageConfig:
+    dir: Path = doc_factory(
+        default_state_dir,
+        (
             "State directory: history, recordings, session journal, MQTT outbox, calibration"
             " ($STATE_DIRECTORY under systemd, else $XDG_STATE_HOME/acumat, else"
             " ~/.local/state/acumat; made owner-only when acumat makes it)."
         ),
     )
-    min_free_mb: float = Field(
+    min_free_mb: Annotated[float, Ge(0)] = doc(
         100.0,
-        ge=0,
-        description=(
+        (
             "Free space, MB, that session recordings leave on the state directory's file"
             " system: the oldest recordings are deleted, then the running one stops, before it"
             " gets less (history rows, the session journal and the MQTT outbox use that room)."
             " 0: no check."
         ),
     )
-    recordings_keep: int = Field(
-        50, ge=0, description="Session recordings kept (the newest); 0 records none."
+    recordings_keep: Annotated[int, Ge(0)] = doc(
+        50, "Session recordings kept (the newest); 0 records none."
     )
-    unusable: Literal["run", "exit"] = Field(
+    unusable: Literal["run", "exit"] = doc(
         "run",
-        description=(
+        (
             "When the directory cannot be used at start (cannot be made, not a directory, not"
             " writable): 'run' runs without storing (no history, recordings or session journal;"
             " the MQTT outbox in a temporary directory), says so in one log line and in"
@@ -157,35 +163,32 @@ class StorageConfig(_Section):
             " into the same failure until the start limit, and then the mat stays down."
         ),
     )
+    _given: frozenset[str] = _given()
 
 
-class AppConfig(_Section):
-    mat: MatConfig = Field(default_factory=MatConfig, description="The mat and its zones.")
-    source: SourceConfig = Field(default_factory=SourceConfig, description="Frame source.")
-    storage: StorageConfig = Field(default_factory=StorageConfig, description="State.")
-    detection: DetectionSettings = Field(default_factory=DetectionSettings, description="")
-    session: SessionSettings = Field(default_factory=SessionSettings, description="")
-    balance: BalanceSettings = Field(default_factory=BalanceSettings, description="")
-    faults: FaultSettings = Field(default_factory=FaultSettings, description="")
-    breathing: BreathingSettings = Field(default_factory=BreathingSettings, description="")
-    mqtt: MqttConfig | None = Field(None, description="Broker; leave out to run without one.")
-    web: WebConfig | None = Field(None, description="The mat's own web page (docs/web.md).")
-    # Whether the file chose [session] program (a simulated scenario's own program yields).
-    _program_given: bool = PrivateAttr(default=False)
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _note_program(cls, data: Any, handler: Any) -> AppConfig:
-        config: AppConfig = handler(data)
-        session = data.get("session") if isinstance(data, dict) else None
-        given = isinstance(session, dict) and "program" in session
-        config._program_given = given or (isinstance(data, AppConfig) and data.program_given)
-        return config
+@dataclass(frozen=True)
+class AppConfig:
+    mat: MatConfig = doc_factory(MatConfig, "The mat and its zones.")
+    source: SourceConfig = doc_factory(SourceConfig, "Frame source.")
+    storage: StorageConfig = doc_factory(StorageConfig, "State.")
+    detection: DetectionSettings = doc_factory(DetectionSettings, "")
+    session: SessionSettings = doc_factory(SessionSettings, "")
+    balance: BalanceSettings = doc_factory(BalanceSettings, "")
+    faults: FaultSettings = doc_factory(FaultSettings, "")
+    breathing: BreathingSettings = doc_factory(BreathingSettings, "")
+    mqtt: MqttConfig | None = doc(None, "Broker; leave out to run without one.")
+    web: WebConfig | None = doc(None, "The mat's own web page (docs/web.md).")
+    _given: frozenset[str] = _given()
 
     @property
     def program_given(self) -> bool:
-        """True when the config file names the start-up program itself."""
-        return self._program_given
+        """True when the config file names the start-up program itself (a simulated
+        scenario's own program yields to it)."""
+        return self.given("session.program")
+
+    def given(self, path: str) -> bool:
+        """True when the file gave ``path`` (``"storage.dir"``), not a default."""
+        return path in self._given
 
     def core(self) -> CoreSettings:
         return CoreSettings(
@@ -204,9 +207,9 @@ def parse_config(data: dict[str, Any]) -> AppConfig:
 def parse_section(model: type[_M], data: dict[str, Any], where: str = "") -> _M:
     """Validates ``data`` as ``model``; ``ConfigError`` lines are prefixed with ``where``."""
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError([_problem_line(err, where) for err in exc.errors()]) from None
+        return parse(model, data, tuple(where.split(".")) if where else ())
+    except SchemaError as exc:
+        raise ConfigError(exc.lines()) from None
 
 
 def load_config(path: Path | None) -> AppConfig:
@@ -239,16 +242,6 @@ def _read_text(path: Path) -> str:
         raise ConfigError(
             [f"{path}: not UTF-8 text (byte {exc.start}: {data[exc.start]:#04x}); save it as UTF-8"]
         ) from None
-
-
-def _problem_line(err: Any, prefix: str = "") -> str:
-    where = ".".join([prefix, *(str(p) for p in err["loc"])] if prefix else
-                     [str(p) for p in err["loc"]]) or "(top level)"  # fmt: skip
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    # pydantic says "extra_forbidden" for models, "unexpected_keyword_argument" for dataclasses
-    if err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
-        msg = "unknown field (check the spelling)"
-    return f"{where}: {msg}"
 
 
 __all__ = ["AppConfig", "ConfigError", "LayoutError", "load_config", "parse_config"]

@@ -6,10 +6,8 @@
 from __future__ import annotations
 
 import dataclasses
+import typing
 from typing import Any
-
-from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from controller.core.settings import (
     BalanceSettings,
@@ -23,12 +21,13 @@ from controller.mqtt.config import MqttConfig
 from controller.service.config import AppConfig, MatConfig, SourceConfig, StorageConfig
 from firmware.filters import FilterSettings
 from firmware.hwconfig import HardwareConfig, ZoneHardware
+from firmware.schema import hints, public_fields
 
 _INTRO = """# Configuration
 
 `acumat run --config FILE` reads a TOML file; every section and field is optional and has the
 default shown. A bad file stops acumat with one line per problem, naming the field, e.g.
-`acumat: config: session.grace_s: Input should be greater than or equal to 0`. Leave out
+`acumat: config: session.grace_s: must be >= 0, got -1`. Leave out
 `[mqtt]` to run without a broker (console and history only).
 
 ```toml
@@ -51,7 +50,7 @@ that it matches them.
 """
 
 
-Section = type[BaseModel] | type[Any]  # a pydantic model or a settings dataclass
+Section = type[Any]  # a dataclass the config validates (firmware.schema)
 
 
 def _sections() -> list[tuple[str, Section]]:
@@ -71,47 +70,37 @@ def _sections() -> list[tuple[str, Section]]:
         ("mqtt", MqttConfig),
     ]
     known = {name.split(".")[0] for name, _ in sections}
-    extra = [n for n in AppConfig.model_fields if n not in known]
+    extra = [f.name for f in public_fields(AppConfig) if f.name not in known]
     sections += [(n, _model_of(n)) for n in extra]
     return sections
 
 
 def _model_of(name: str) -> Section:
-    annotation = AppConfig.model_fields[name].annotation
-    for candidate in getattr(annotation, "__args__", (annotation,)):
-        if isinstance(candidate, type) and (
-            issubclass(candidate, BaseModel) or dataclasses.is_dataclass(candidate)
-        ):
-            return candidate
-    raise TypeError(f"section {name} is not a model")
+    annotation = hints(AppConfig)[name]
+    for candidate in typing.get_args(annotation) or (annotation,):
+        if dataclasses.is_dataclass(candidate):
+            return typing.cast(Section, candidate)
+    raise TypeError(f"section {name} is not a dataclass")
 
 
 def _rows(model: Section) -> list[tuple[str, str, str]]:
-    """(field, default, meaning) for a pydantic model or a settings dataclass."""
-    if dataclasses.is_dataclass(model):
-        return [
-            (f.name, _dataclass_default(f), str(f.metadata.get("description", "")))
-            for f in dataclasses.fields(model)
-        ]
-    assert issubclass(model, BaseModel)
+    """(field, default, meaning) for each field a section's table may give."""
     return [
-        (name, _default(field), field.description or "")
-        for name, field in model.model_fields.items()
+        (f.name, _default(model, f), str(f.metadata.get("description", "")))
+        for f in public_fields(model)
     ]
 
 
-def _dataclass_default(f: dataclasses.Field[Any]) -> str:
+def _default(model: Section, f: dataclasses.Field[Any]) -> str:
     if f.default_factory is not dataclasses.MISSING:
-        return "(see below)" if f.name == "programs" else "(computed)"
+        nested = dataclasses.is_dataclass(_inner(hints(model)[f.name]))
+        return "(see below)" if nested or f.name == "programs" else "(computed)"
     return "required" if f.default is dataclasses.MISSING else f"`{f.default}`"
 
 
-def _default(field: object) -> str:
-    if getattr(field, "default_factory", None) is not None:
-        nested = dataclasses.is_dataclass(getattr(field, "annotation", None))
-        return "(see below)" if nested or "programs" in repr(field) else "(computed)"
-    value = getattr(field, "default", PydanticUndefined)
-    return "required" if value is PydanticUndefined else f"`{value}`"
+def _inner(hint: Any) -> Any:
+    """The type inside ``Annotated[...]``."""
+    return typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
 
 
 def render() -> str:

@@ -11,8 +11,9 @@ measured before a restart (breathing, stillness, balance) are in its summary.
 The file is owner-only (0600). A write that fails (a full disk) is logged once with its cause,
 then at most once a minute, and tried again at the next session event or ``every_s`` later;
 the previous file stays whole. ``load`` validates every field's type (strictly, against
-``SavedSession``): a file it cannot use is ignored with one warning and moved aside under a
-timestamped name (``session.json.damaged-<UTC time>``), so the service starts without it.
+``SavedSession``, with ``firmware.schema``): a file it cannot use is ignored with one warning
+and moved aside under a timestamped name (``session.json.damaged-<UTC time>``), so the
+service starts without it.
 ``discard`` drops a saved session that a run must not resume: a simulated run starts afresh
 (its saved wall times run ahead of the clock at ``--speed``, and a demo has no person to come
 back). A file replayed at ``--speed`` resumes as before; the recorder keeps its time forward.
@@ -30,20 +31,19 @@ from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
 from controller.core.events import Event, SessionEnded
 from controller.core.session import SavedSession
 from controller.core.summary import Tally
 from controller.storage.files import private_fd, set_aside
 from controller.storage.trouble import Trouble
 from firmware.clock import Clock, SystemClock, WallAt
+from firmware.schema import SchemaError, parse
 
 log = logging.getLogger("acumat.journal")
 # 2: the target the session started with and its tally. A version-1 file (written before
 # them) is ignored with a warning: its session cannot be resumed.
 _VERSION = 2
-_SAVED = TypeAdapter(SavedSession)
+_JOURNAL_ONLY = ("version", "started_wall_s", "last_seen_wall_s")  # not SavedSession's
 _MAX_BYTES = 1 << 20  # a journal is a few hundred bytes; more is not one
 
 
@@ -109,7 +109,7 @@ def load(path: Path, first_t: float, now_wall_s: float) -> SavedSession | None:
         saved, started_wall, seen_wall = _parse(text)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:  # ValidationError and UnicodeDecodeError are too
+    except (OSError, ValueError) as exc:  # SchemaError and UnicodeDecodeError are too
         _ignore(path, now_wall_s, exc)
         return None
     return replace(
@@ -143,9 +143,9 @@ def _parse(text: bytes) -> tuple[SavedSession, float, float]:
     _all_fields(data, SavedSession, "")
     _all_fields(data.get("tally"), Tally, "tally.")
     try:
-        saved = _SAVED.validate_json(text, strict=True)
-    except ValidationError as exc:
-        raise ValueError(_first_problem(exc)) from None
+        saved = parse(SavedSession, {k: v for k, v in data.items() if k not in _JOURNAL_ONLY})
+    except SchemaError as exc:
+        raise ValueError(exc.lines()[0]) from None
     return saved, float(walls[0]), float(walls[1])
 
 
@@ -165,12 +165,6 @@ def _finite(text: str) -> float:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number acumat saves")
-
-
-def _first_problem(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    return f"{where}: {err['msg']} (got {err.get('input')!r})"
 
 
 def _ignore(path: Path, now_wall_s: float, exc: Exception) -> None:

@@ -97,7 +97,9 @@ def scenario_problem(name: str, every: bool = True) -> str | None:
 def mat_described(mat: MatConfig) -> bool:
     """True when the config's [mat] says anything about the platform or its zones."""
     layout_fields = {"width_m", "length_m", "columns", "rows", "zones"}
-    return bool(layout_fields & mat.model_fields_set)
+    from firmware.schema import given
+
+    return bool(layout_fields & given(mat))
 
 
 def _frame_file_problems(path: Path) -> list[str]:

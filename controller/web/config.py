@@ -11,9 +11,13 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from annotated_types import Ge, Gt, Le
+
+from firmware.schema import Check, Secret, doc
 
 TOKEN_ENV = "ACUMAT_WEB_TOKEN"
 DEFAULT_LISTEN = "127.0.0.1:8080"
@@ -43,37 +47,29 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-class WebConfig(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    listen: str = Field(
-        DEFAULT_LISTEN,
-        description="HOST:PORT the page listens on; beyond loopback it needs a token.",
+@dataclass(frozen=True)
+class WebConfig:
+    listen: Annotated[str, Check(split_listen)] = doc(
+        DEFAULT_LISTEN, "HOST:PORT the page listens on; beyond loopback it needs a token."
     )
-    token: SecretStr | None = Field(
-        None, description="Token for the API and the event stream (or token_file, or the env)."
+    token: Secret | None = doc(
+        None, "Token for the API and the event stream (or token_file, or the env)."
     )
-    token_file: Path | None = Field(None, description="File holding the token (first line).")
-    max_connections: int = Field(
-        100, ge=2, le=1000, description="Open connections at most; more are answered 503."
+    token_file: Path | None = doc(None, "File holding the token (first line).")
+    max_connections: Annotated[int, Ge(2), Le(1000)] = doc(
+        100, "Open connections at most; more are answered 503."
     )
-    max_streams: int = Field(
-        64, ge=1, le=1000, description="Event-stream clients at most; more are answered 503."
+    max_streams: Annotated[int, Ge(1), Le(1000)] = doc(
+        64, "Event-stream clients at most; more are answered 503."
     )
-    allowed_hosts: tuple[str, ...] = Field(
+    allowed_hosts: tuple[str, ...] = doc(
         (),
-        description="Host names the page answers to besides IP addresses, localhost and this "
+        "Host names the page answers to besides IP addresses, localhost and this "
         "machine's name (and its .local); others are refused (DNS rebinding).",
     )
-    state_rate_hz: float = Field(
-        10.0, gt=0, le=50, description="State updates on the event stream at most, per second."
+    state_rate_hz: Annotated[float, Gt(0), Le(50)] = doc(
+        10.0, "State updates on the event stream at most, per second."
     )
-
-    @field_validator("listen")
-    @classmethod
-    def _listen(cls, value: str) -> str:
-        split_listen(value)
-        return value
 
     @property
     def host(self) -> str:
@@ -92,7 +88,7 @@ class WebConfig(BaseModel):
     def resolved_token(self) -> str | None:
         """``token``, else ``token_file``'s first line, else ``$ACUMAT_WEB_TOKEN`` (or None)."""
         if self.token is not None:
-            return self.token.get_secret_value() or None
+            return self.token.reveal() or None
         if self.token_file is not None:
             text = self.token_file.read_text(encoding="utf-8")
             return (text.splitlines()[0].strip() if text else "") or None

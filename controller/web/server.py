@@ -12,6 +12,7 @@ are logged at most once a minute.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import socket
 import sys
@@ -133,7 +134,7 @@ class WebServer:
         threading.Thread(target=self._http.shutdown, name="web-stop", daemon=True).start()
         self._http.server_close()
         host, port = self.address
-        config = self.config.model_copy(update={"listen": f"[{host}]:{port}"})
+        config = dataclasses.replace(self.config, listen=f"[{host}]:{port}")
         return WebServer(config, self.api, self.token, self.boot, self.clock)
 
     def log_limited(self, message: str, *args: object, exc_info: bool = False) -> None:

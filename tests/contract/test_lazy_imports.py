@@ -1,9 +1,10 @@
 """What each ``acumat`` command loads before it does its work (issue 13), in a fresh process.
 
 ``acumat --help``, each subcommand's ``--help`` and the parsing of any command line load no
-numpy, pydantic, paho or matplotlib: they are imported inside the functions that use them.
-``acumat check-config`` needs pydantic (the config's models) and nothing else heavy: it builds
-no controller and no simulator. Not a timing test: benchmarks/startup.py times them.
+numpy, paho or matplotlib: they are imported inside the functions that use them.
+``acumat check-config`` loads none of them either: the config is validated by
+``firmware.schema`` (no pydantic any more, nor anything else heavy), and it builds no controller
+and no simulator. Not a timing test: benchmarks/startup.py times them.
 """
 
 from __future__ import annotations
@@ -96,16 +97,16 @@ def _config(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_check_config_on_the_example_loads_pydantic_only(tmp_path: Path) -> None:
+def test_check_config_on_the_example_loads_nothing_heavy(tmp_path: Path) -> None:
     result = acumat(["check-config", str(ROOT / "config" / "config.toml")], tmp_path)
     assert result["code"] == 0 and "ok (mat mat1, 6 zones, source hx711" in result["out"]
-    assert result["loaded"] == ["pydantic", "pydantic_core"]
+    assert result["loaded"] == []
 
 
 def test_check_config_on_the_defaults_builds_no_simulator(tmp_path: Path) -> None:
     result = acumat(["check-config", str(_config(tmp_path, ""))], tmp_path)
     assert result["code"] == 0 and "source simulate" in result["out"]
-    assert result["loaded"] == ["pydantic", "pydantic_core"]
+    assert result["loaded"] == []
 
 
 @pytest.mark.parametrize(
@@ -131,11 +132,11 @@ def test_check_config_finds_every_problem_without_numpy_or_paho(
     assert f"{len(expected)} problem(s)" in result["err"], result["err"]
     for line in expected:
         assert line in result["err"], result["err"]
-    assert result["loaded"] == ["pydantic", "pydantic_core"]
+    assert result["loaded"] == []
 
 
 def test_check_config_with_the_whole_library_by_name_builds_no_simulator(tmp_path: Path) -> None:
     result = acumat(["check-config", str(_config(tmp_path, '[source]\nscenario = "all"\n'))],
                     tmp_path)  # fmt: skip
     assert result["code"] == 0, result["err"]
-    assert result["loaded"] == ["pydantic", "pydantic_core"]
+    assert result["loaded"] == []

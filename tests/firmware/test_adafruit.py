@@ -21,6 +21,7 @@ from firmware.hx711.driver import OK, Reading
 from firmware.hx711.emulator import CountingMockFactory, HX711Chip
 from firmware.layout import MatLayout, Zone
 from firmware.sampling import HardwareSetupError, open_hardware_source
+from firmware.schema import parse
 
 PAIRS = [(5, 6), (13, 19)]
 
@@ -91,8 +92,8 @@ def test_the_service_gets_the_refusal_as_one_setup_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(load_module(), "__version__", "2.0.0")
-    hw = HardwareConfig.model_validate(
-        {"zones": {"only": {"data_pin": 6, "clock_pin": 5}}, "ready_timeout_s": 0.1}
+    hw = parse(
+        HardwareConfig, {"zones": {"only": {"data_pin": 6, "clock_pin": 5}}, "ready_timeout_s": 0.1}
     )
     layout = MatLayout(0.5, 0.5, (Zone("only", 0.25, 0.25, 0.5, 0.5),))
     with pytest.raises(HardwareSetupError, match=r"adafruit: cannot open the boards: .*1\.1\.2"):

@@ -31,6 +31,7 @@ from firmware.hx711.emulator import CountingMockFactory, emulated_array
 from firmware.hx711.lines import pin_factory
 from firmware.layout import MatLayout
 from firmware.sampling import HardwareSetupError, open_reader
+from firmware.schema import parse
 
 CLK = 5
 DATA = [6, 13, 19]
@@ -82,7 +83,7 @@ def gpio(monkeypatch: pytest.MonkeyPatch) -> GpioSpy:
 
 def _hw(**extra: Any) -> HardwareConfig:
     zones = {name: {"data_pin": pin} for name, pin in zip(LAYOUT.names, DATA, strict=True)}
-    return HardwareConfig.model_validate({"clock_pin": CLK, "zones": zones, **extra})
+    return parse(HardwareConfig, {"clock_pin": CLK, "zones": zones, **extra})
 
 
 def _levels(gpio: GpioSpy, high: bool) -> None:

@@ -32,6 +32,7 @@ from firmware.sampling import (
     open_hardware_source,
     zone_problems,
 )
+from firmware.schema import parse
 
 CLK = 5
 DATA = [6, 13, 19, 26, 12, 16]
@@ -207,7 +208,8 @@ def default_factory(factory: CountingMockFactory) -> Iterator[CountingMockFactor
 
 
 def _hw(zones: list[str]) -> HardwareConfig:
-    return HardwareConfig.model_validate(
+    return parse(
+        HardwareConfig,
         {
             "clock_pin": CLK,
             "rate_sps": RATE_SPS,
@@ -215,7 +217,7 @@ def _hw(zones: list[str]) -> HardwareConfig:
                 z: {"data_pin": p, "scale_counts_per_kg": SCALE, "offset_counts": 1000}
                 for z, p in zip(zones, DATA, strict=False)
             },
-        }
+        },
     )
 
 

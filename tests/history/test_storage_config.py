@@ -29,9 +29,9 @@ def test_the_state_dir_flag_keeps_the_file_s_other_storage_settings(tmp_path: Pa
 @pytest.mark.parametrize(
     ("storage", "problem"),
     [
-        ({"min_free_mb": -1}, "storage.min_free_mb: Input should be greater than or equal to 0"),
-        ({"recordings_keep": -1}, "storage.recordings_keep: Input should be greater than or"),
-        ({"unusable": "ignore"}, "storage.unusable: Input should be 'run' or 'exit'"),
+        ({"min_free_mb": -1}, "storage.min_free_mb: must be >= 0, got -1"),
+        ({"recordings_keep": -1}, "storage.recordings_keep: must be >= 0, got -1"),
+        ({"unusable": "ignore"}, "storage.unusable: must be one of 'run', 'exit', got 'ignore'"),
     ],
 )
 def test_a_bad_storage_setting_is_one_line(storage: dict[str, object], problem: str) -> None:

@@ -18,6 +18,7 @@ from firmware.clock import Clock, FakeClock, WallAt
 from firmware.faults import FaultReason
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT
+from firmware.schema import parse
 from tests.mqtt.broker import Broker, Recorder, wait_until
 
 PROGRAMS = ("energy", "relax", "sleep")
@@ -119,8 +120,8 @@ def make_adapter(broker: Broker, tmp_path: Path) -> Iterator[AdapterFactory]:
         wall_at: WallAt | None = None,
         **cfg: Any,
     ) -> MqttAdapter:
-        config = MqttConfig.model_validate(
-            {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0, **cfg}
+        config = parse(
+            MqttConfig, {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0, **cfg}
         )
         state_dir = state_dir or tmp_path / f"state-{mat_id}"
         adapter = adapter_for(config, mat_id, state_dir, FakeClock(), wall_at=wall_at)

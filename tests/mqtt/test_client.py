@@ -11,6 +11,7 @@ import pytest
 from controller.mqtt.client import MqttSetupError
 from controller.mqtt.config import PASSWORD_ENV, MqttConfig
 from controller.mqtt.watch import MqttWatch
+from firmware.schema import parse
 from tests.mqtt.broker import Broker, wait_until
 from tests.mqtt.conftest import AdapterFactory, frame, mat_state, started, with_users
 
@@ -37,7 +38,7 @@ def test_only_the_client_module_imports_paho() -> None:
 
 
 def _config(broker: Broker, **fields: object) -> MqttConfig:
-    return MqttConfig.model_validate({"host": "127.0.0.1", "port": broker.port, **fields})
+    return parse(MqttConfig, {"host": "127.0.0.1", "port": broker.port, **fields})
 
 
 def test_the_watch_will_not_start_with_an_unreadable_password_file(tmp_path: Path) -> None:

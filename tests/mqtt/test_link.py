@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -138,7 +140,7 @@ def _cert_error(message: str) -> ssl.SSLCertVerificationError:
     ],
 )  # fmt: skip
 def test_failure_reasons_say_what_to_fix(exc: OSError, tls: bool, expected: str) -> None:
-    config = CONFIG.model_copy(update={"tls_ca": "ca.crt" if tls else None})
+    config = replace(CONFIG, tls_ca=Path("ca.crt") if tls else None)
     assert failure_reason(exc, config) == expected
 
 

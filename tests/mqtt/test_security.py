@@ -9,6 +9,7 @@ import pytest
 
 from controller.core.events import Tared
 from controller.mqtt.config import PASSWORD_ENV, MqttConfig
+from firmware.schema import parse
 from tests.mqtt.broker import Broker, Recorder, wait_until
 from tests.mqtt.conftest import MAT1, AdapterFactory, frame, mat_state, started, with_users
 
@@ -78,6 +79,6 @@ def test_tls_with_client_certificate(
 
 def test_tls_config_rules() -> None:
     with pytest.raises(ValueError, match="tls_cert and tls_key go together"):
-        MqttConfig.model_validate({"tls_ca": "ca", "tls_cert": "c"})
+        parse(MqttConfig, {"tls_ca": "ca", "tls_cert": "c"})
     with pytest.raises(ValueError, match="password_file needs username"):
-        MqttConfig.model_validate({"password_file": "p"})
+        parse(MqttConfig, {"password_file": "p"})

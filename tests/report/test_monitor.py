@@ -27,6 +27,7 @@ from controller.wire.payloads import state_from_payload, state_payload
 from firmware.clock import FakeClock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
+from firmware.schema import parse
 from tests.mqtt.broker import Broker, free_port, wait_until
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -130,9 +131,7 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
 
 @pytest.mark.broker
 def test_monitor_reads_a_state_a_running_adapter_published(broker: Broker, tmp_path: Path) -> None:
-    config = MqttConfig.model_validate(
-        {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0}
-    )
+    config = parse(MqttConfig, {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0})
     paths, clock, wall_at = StatePaths(tmp_path / "state"), FakeClock(), WallAt()
     wall_at.anchor(0.0, clock.wall())
     adapter = MqttAdapter(
@@ -213,7 +212,7 @@ def test_a_note_replaces_the_status_when_there_is_no_state() -> None:
         (["--simulate", "standing", "--speed", "0"], "--speed must be a positive number"),
         (["--simulate", "standing", "--speed", "nan"], "--speed must be a positive number"),
         (["--mqtt", "host:abc"], "--mqtt host:abc: the port must be a number"),
-        (["--mqtt", "host:0"], "--mqtt host:0: port: Input should be greater than or equal to 1"),
+        (["--mqtt", "host:0"], "--mqtt host:0: port: must be >= 1, got 0"),
     ],
 )
 def test_a_typo_is_one_line_and_exit_2(
@@ -257,7 +256,7 @@ def test_a_closed_port_is_said_on_the_screen_and_in_the_exit_code(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     port = free_port()  # nothing listens there
-    mqtt = MqttConfig.model_validate({"host": "127.0.0.1", "port": port})
+    mqtt = parse(MqttConfig, {"host": "127.0.0.1", "port": port})
     out = io.StringIO()
     code = watch(mqtt, "mat1", AppConfig(), clock=FakeClock(), screen=Screen(out, live=False),
                  colour=False, args=_args())  # fmt: skip
@@ -271,9 +270,7 @@ def test_a_closed_port_is_said_on_the_screen_and_in_the_exit_code(
 def test_an_offline_mat_is_said_and_its_last_posture_not_shown(
     broker: Broker, tmp_path: Path
 ) -> None:
-    config = MqttConfig.model_validate(
-        {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0}
-    )
+    config = parse(MqttConfig, {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0})
     where = f"127.0.0.1:{broker.port}"
     silent = MqttWatch(config, "nobody")
     silent.start()

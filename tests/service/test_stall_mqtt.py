@@ -15,6 +15,7 @@ from controller.mqtt.config import MqttConfig
 from controller.service.loop import Service
 from firmware.clock import FakeClock
 from firmware.layout import DEFAULT_LAYOUT
+from firmware.schema import parse
 from tests.mqtt.broker import Broker, Recorder, wait_until
 from tests.mqtt.conftest import adapter_for
 from tests.service.fakes import ListSource, empty_frames
@@ -39,9 +40,7 @@ def test_source_stalled_is_published_while_the_source_is_blocked(
     broker: Broker, tmp_path: Path
 ) -> None:
     clock = FakeClock()
-    config = MqttConfig.model_validate(
-        {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0}
-    )
+    config = parse(MqttConfig, {"host": "127.0.0.1", "port": broker.port, "close_timeout_s": 2.0})
     mqtt = adapter_for(config, "mat1", tmp_path / "state", clock)
     source = ListSource(empty_frames(100), clock=clock, gate_at=5.0)
     svc = Service(

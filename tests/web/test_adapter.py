@@ -24,13 +24,14 @@ from controller.wire.payloads import event_body, state_payload, with_seq
 from firmware.clock import FakeClock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT
+from firmware.schema import parse
 from tests.web.client import Client, wait_until
 
 
 def make(tmp_path: Path, clock: FakeClock, **web: float) -> WebAdapter:
     core, wall_at = build_controller(DEFAULT_LAYOUT), WallAt()
     return WebAdapter(
-        WebConfig.model_validate({"listen": "127.0.0.1:0", **web}),
+        parse(WebConfig, {"listen": "127.0.0.1:0", **web}),
         token=None,
         mat_id="m1",
         mat_name="Mat",
