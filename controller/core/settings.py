@@ -2,10 +2,10 @@
 
 Frozen, slotted stdlib dataclasses with units in the names. Each field's bounds are written
 once, as ``annotated_types`` markers in its annotation, and its meaning once, as the field's
-``description``. Two readers use them: the config file's validation (pydantic validates these
-dataclasses as parts of ``AppConfig``, with the field path in every message) and
+``description``. Two readers use them: the config file's validation (firmware/schema.py validates
+these dataclasses as parts of ``AppConfig``, with the field path in every message) and
 ``__post_init__`` here, so a setting built in code is checked against the same bounds. The
-core imports neither pydantic nor anything that does I/O.
+core imports nothing that does I/O.
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 from annotated_types import Ge, Gt, Le, Lt
-
-# Unknown keys in a config section are errors (pydantic reads this off the dataclass).
-_FORBID_EXTRA: dict[str, Any] = {"extra": "forbid"}
 
 
 def doc(default: Any, description: str) -> Any:
@@ -81,8 +78,6 @@ Fraction = Annotated[float, Gt(0), Lt(1)]
 
 @dataclass(frozen=True, slots=True)
 class DetectionSettings:
-    __pydantic_config__ = _FORBID_EXTRA
-
     person_kg: PositiveKg = doc(
         20.0,
         "Load above which a person is on the mat (a back-sized mat carries ~69 % of a "
@@ -126,8 +121,6 @@ ProgramTrigger = Literal["lie", "stand"]
 
 @dataclass(frozen=True, slots=True)
 class ProgramSettings:
-    __pydantic_config__ = _FORBID_EXTRA
-
     target_s: Annotated[float, Gt(0)] | None = field(
         metadata={
             "description": "Session length to announce as reached; none for open-ended programs."
@@ -163,8 +156,6 @@ def default_programs() -> dict[str, ProgramSettings]:
 
 @dataclass(frozen=True, slots=True)
 class SessionSettings:
-    __pydantic_config__ = _FORBID_EXTRA
-
     program: str = doc("relax", "The program selected at start-up.")
     grace_s: Seconds = doc(60.0, "Coming back within this time resumes the same session.")
     max_session_s: PositiveSeconds = doc(
@@ -180,8 +171,6 @@ class SessionSettings:
 
 @dataclass(frozen=True, slots=True)
 class BalanceSettings:
-    __pydantic_config__ = _FORBID_EXTRA
-
     alert_imbalance: Fraction = doc(0.20, "|(R - L) / (R + L)| above which load is uneven.")
     clear_imbalance: Fraction = doc(0.12, "Below this the uneven-load alert clears.")
     dwell_s: Seconds = doc(5.0, "How long either condition must hold.")
@@ -195,8 +184,6 @@ class BalanceSettings:
 
 @dataclass(frozen=True, slots=True)
 class FaultSettings:
-    __pydantic_config__ = _FORBID_EXTRA
-
     max_zone_kg: PositiveKg = doc(200.0, "A zone reading above this is out of range.")
     min_zone_kg: Annotated[float, Lt(0)] = doc(-20.0, "A zone reading below this is out of range.")
     missing_s: Seconds = doc(1.0, "A zone with no reading this long raises a fault.")
@@ -227,8 +214,6 @@ class FaultSettings:
 @dataclass(frozen=True, slots=True)
 class BreathingSettings:
     """How the breathing estimator listens: window, cadence, band and what counts as sure."""
-
-    __pydantic_config__ = _FORBID_EXTRA
 
     enabled: bool = doc(True, "Estimate the breathing rate while the person lies still.")
     window_s: Annotated[float, Ge(20.0), Le(300.0)] = doc(
