@@ -26,8 +26,8 @@ from functools import partial
 from typing import Any
 
 from controller.core.commands import CommandRequest, CommandResult
-from controller.mqtt.throttle import Every, and_more
 from controller.mqtt.topics import MatTopics
+from controller.storage.trouble import Every, and_more
 from controller.wire.commands import parse_command, result_payload
 from firmware.clock import Clock
 

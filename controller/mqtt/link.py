@@ -2,7 +2,7 @@
 
 The MQTT adapter's worker hands each connection note to ``Link``. A failed connect (refused
 port, unknown name, timeout, TLS, the broker's "not authorised") is said at once with its
-reason, then at most once a minute while it keeps failing (``throttle.Every`` on the
+reason, then at most once a minute while it keeps failing (``storage.trouble.Every`` on the
 injected clock; paho retries every few seconds). The ``BrokerStatus`` the console shows is
 updated on every note, so the status line is never a minute late.
 
@@ -21,7 +21,7 @@ import math
 
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.status import BrokerState, BrokerStatus
-from controller.mqtt.throttle import Every, and_more
+from controller.storage.trouble import Every, and_more
 
 log = logging.getLogger("acumat.mqtt")
 SHORT_CONNECTION_S = 60.0  # closed sooner (or within 2 reconnect delays): a take-over sign

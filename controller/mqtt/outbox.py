@@ -34,9 +34,9 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from controller.mqtt.throttle import Every, and_more
 from controller.storage.files import private_file
 from controller.storage.sqlitefile import set_aside_if_damaged
+from controller.storage.trouble import Every, and_more
 from controller.wire.payloads import SESSION_TYPES
 from controller.wire.stamp import EventStamper
 from firmware.clock import Clock, WallAt

@@ -14,7 +14,7 @@ from controller.mqtt.client import failure_reason, is_loopback
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.link import TAKEOVER_SUSPECT, Link
 from controller.mqtt.status import BrokerState, BrokerStatus
-from controller.mqtt.throttle import Every
+from controller.storage.trouble import Every
 
 CONFIG = MqttConfig(host="broker.lan", port=1883)
 
