@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from controller.core.controller import MatController
 from controller.core.state import MatState
+from controller.wire.payloads import ElapsedShown
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
 
@@ -26,19 +27,20 @@ def local_states(
     core: MatController, frames: Iterable[ZoneFrame], every_s: float = 0.25
 ) -> Iterator[MatState]:
     """The core over ``frames``; a snapshot at most every ``every_s`` of frame time, and one
-    after the end."""
+    after the end. Elapsed time is held as the service holds it (``ElapsedShown``)."""
+    shown = ElapsedShown()
     next_t = None
     state = None
     for frame in frames:
         core.feed(frame)
-        state = core.snapshot()
+        state = shown(core.snapshot())
         if next_t is None or frame.t >= next_t:
             next_t = frame.t + every_s
             yield state
             state = None
     if state is not None or next_t is not None:
         core.finish()  # the end of the frames settles an open session, as the service does
-        yield core.snapshot()
+        yield shown(core.snapshot())
 
 
 def infer_layout(

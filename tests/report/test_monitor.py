@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from firmware.clock import FakeClock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
 from firmware.schema import parse
+from firmware.sim.scenarios import build
 from tests.mqtt.broker import Broker, free_port, wait_until
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -120,6 +122,14 @@ def test_local_states_follow_the_core_and_end_settled() -> None:
     states = list(local_states(MatController(DEFAULT_LAYOUT), frames, every_s=1.0))
     assert len(states) == 11  # one a second of frame time, and one after the end
     assert states[-1].t == pytest.approx(9.9)
+
+
+def test_local_states_never_show_elapsed_time_going_back_at_a_pause() -> None:
+    run = build("short_absence", DEFAULT_LAYOUT)
+    states = list(local_states(MatController(DEFAULT_LAYOUT), run.frames(), every_s=0.1))
+    assert any(s.session.state == "paused" for s in states)  # the pause the hold is about
+    shown = [(s.session.session, s.session.elapsed_s) for s in states if s.session.session]
+    assert all(b >= a for (n, a), (m, b) in itertools.pairwise(shown) if n == m)
 
 
 @pytest.fixture
