@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from firmware.frame import ZoneFrame
-from firmware.framefile import write_frames
+from firmware.framefile import JSON_DECODER, open_frames, write_frames
 from firmware.sim.scenarios import build
 from firmware.sim.timeline import SimRun
 
@@ -82,6 +82,7 @@ def session_frames(run: SimRun, count: int) -> Iterator[ZoneFrame]:
 
 
 def make_file(directory: Path, minutes: int) -> tuple[Path, int]:
+    """The session as a frame file; returns its path and its frame count."""
     run = build(SCENARIO)
     path = directory / f"{SCENARIO}_{minutes}min.jsonl"
     with path.open("w", encoding="utf-8") as out:
@@ -90,11 +91,16 @@ def make_file(directory: Path, minutes: int) -> tuple[Path, int]:
 
 
 def acumat_command() -> list[str]:
-    """This venv's ``acumat`` console script, or ``python -m controller.cli`` without one."""
+    """This venv's ``acumat`` console script (as a user runs it), or its equivalent."""
     script = Path(sys.executable).with_name("acumat")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-m", "controller.cli"]
+    return [sys.executable, "-c", f"{MAIN}; sys.exit(main())"]
+
+
+MAIN = "import sys; from controller.cli import main"
+# acumat as it runs where orjson is not installed: frames decoded by the stdlib json.
+STDLIB_ACUMAT = [sys.executable, "-c", f"{MAIN}; sys.modules['orjson'] = None; sys.exit(main())"]
 
 
 def timed_run(argv: list[str]) -> tuple[float, int]:
@@ -123,6 +129,63 @@ def profile_top(path: Path, entries: int) -> str:
     return text.getvalue()
 
 
+def in_process_us(path: Path) -> tuple[float, float]:
+    """µs per frame of the parse alone and of the core alone (best of 3), for the breakdown."""
+    from controller.core.factory import build_controller
+
+    parse_s, core_s = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        header, frames_iter = open_frames(path)
+        frames = list(frames_iter)
+        parse_s.append(time.perf_counter() - start)
+        core = build_controller(header.layout)
+        start = time.perf_counter()
+        for frame in frames:
+            core.feed(frame)
+        core_s.append(time.perf_counter() - start)
+    return min(parse_s) / len(frames) * 1e6, min(core_s) / len(frames) * 1e6
+
+
+def measure(directory: Path, minutes: int, repeats: int) -> dict[str, list[tuple[float, int]]]:
+    """Every side's runs, interleaved so that a noisy moment hits them all alike."""
+    path, _ = make_file(directory, minutes)
+    header_only = directory / "header_only.jsonl"
+    with path.open(encoding="utf-8") as f:
+        header_only.write_text(f.readline(), encoding="utf-8")
+    naive_path = directory / "naive_threshold.py"
+    naive_path.write_text(NAIVE_SCRIPT, encoding="utf-8")
+    sides = {
+        "bare": [sys.executable, "-c", "pass"],
+        "naive": [sys.executable, str(naive_path), str(path)],
+        "acumat": [*acumat_command(), "replay", "--json", str(path)],
+        "acumat_empty": [*acumat_command(), "replay", "--json", str(header_only)],
+    }
+    if JSON_DECODER == "orjson":
+        sides["stdlib"] = [*STDLIB_ACUMAT, "replay", "--json", str(path)]
+    runs: dict[str, list[tuple[float, int]]] = {name: [] for name in sides}
+    for _ in range(repeats):
+        for name, argv in sides.items():
+            runs[name].append(timed_run(argv))
+    return runs
+
+
+def report(runs: dict[str, list[tuple[float, int]]], frames: int) -> None:
+    median = {name: statistics.median(s for s, _ in got) for name, got in runs.items()}
+    naive_s, acumat_s = median["naive"], median["acumat"]
+    print(f"naive_threshold_replay_s: {naive_s:.3f} ({runs['naive'][0][1]} events)")
+    print(f"naive_threshold_frames_per_s: {frames / naive_s:.0f} (reference)")
+    print(f"acumat_replay_json_s: {acumat_s:.3f} ({runs['acumat'][0][1]} events)")
+    print(f"acumat_replay_json_frames_per_s: {frames / acumat_s:.0f} (decoder: {JSON_DECODER})")
+    print(f"replay_ratio: {naive_s / acumat_s:.2f} x the naive baseline (goal >= 0.35, aim 0.5)")
+    if "stdlib" in median:
+        print(f"acumat_replay_json_stdlib_decoder_frames_per_s: {frames / median['stdlib']:.0f}")
+        print(f"replay_ratio_stdlib_decoder: {naive_s / median['stdlib']:.2f} x the naive baseline")
+    print(f"bare_interpreter_s: {median['bare']:.3f} (reference for the start-up)")
+    print(f"acumat_replay_header_only_s: {median['acumat_empty']:.3f} (start-up: imports, build)")
+    print(f"replay_budget_for_0.35_s: {naive_s / 0.35:.3f} (acumat must finish within this)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 minutes of frames, one run each")
@@ -130,32 +193,19 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top entries")
     args = parser.parse_args()
     minutes, repeats = (QUICK_MINUTES, 1) if args.quick else (FULL_MINUTES, args.repeats)
+    machine = platform.processor() or platform.machine()
+    print(f"machine: {machine}, Python {platform.python_version()}")
+    frames = minutes * 60 * RATE_HZ
+    print(f"frames: {frames} ({minutes} min at {RATE_HZ} Hz, 6 zones); {repeats} runs each, median")
     with tempfile.TemporaryDirectory() as tmp:
-        path, frames = make_file(Path(tmp), minutes)
-        naive_path = Path(tmp) / "naive_threshold.py"
-        naive_path.write_text(NAIVE_SCRIPT, encoding="utf-8")
-        naive_argv = [sys.executable, str(naive_path), str(path)]
-        acumat_argv = [*acumat_command(), "replay", "--json", str(path)]
-        naive, acumat = [], []
-        for _ in range(repeats):
-            naive.append(timed_run(naive_argv))
-            acumat.append(timed_run(acumat_argv))
-        profile = profile_top(path, 25) if args.profile else ""
-    naive_s = statistics.median(s for s, _ in naive)
-    acumat_s = statistics.median(s for s, _ in acumat)
-    print(
-        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
-    )
-    print(
-        f"frames: {frames} ({minutes} min at {RATE_HZ} Hz, 6 zones); runs: {repeats} each, median"
-    )
-    print(f"naive_threshold_replay_s: {naive_s:.3f} ({naive[0][1]} events)")
-    print(f"naive_threshold_frames_per_s: {frames / naive_s:.0f} (reference)")
-    print(f"acumat_replay_json_s: {acumat_s:.3f} ({acumat[0][1]} events)")
-    print(f"acumat_replay_json_frames_per_s: {frames / acumat_s:.0f}")
-    print(f"replay_ratio: {naive_s / acumat_s:.2f} x the naive baseline (goal >= 0.35, aim 0.5)")
-    if profile:
-        print(profile)
+        runs = measure(Path(tmp), minutes, repeats)
+        report(runs, frames)
+        path = Path(tmp) / f"{SCENARIO}_{minutes}min.jsonl"
+        parse_us, core_us = in_process_us(path)
+        print(f"in_process_parse_us_per_frame: {parse_us:.2f}")
+        print(f"in_process_core_us_per_frame: {core_us:.1f} (with breathing)")
+        if args.profile:
+            print(profile_top(path, 25))
     return 0
 
 
