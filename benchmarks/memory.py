@@ -15,7 +15,8 @@ service's memory sits: its /proc/<pid>/smaps Rss summed per library (at the end 
 run), and tracemalloc's top allocating packages when the service's modules are imported.
 Then an import ladder (VmRSS added by each library, in order) and tracemalloc's top lines
 after the core alone has eaten the frame file.
-``--quick``: 5 minutes of frames per run (the benchmark-smoke test). Linux only (/proc).
+``--quick``: 3 minutes of frames per run, no ladder or tracemalloc (the benchmark-smoke
+test). Linux only (/proc).
 """
 
 from __future__ import annotations
@@ -259,18 +260,19 @@ def run_service(tmp: Path, port: int, name: str, source: str, args: argparse.Nam
     print(f"{name}_rss_mb_end: {samples[-1][1]:.1f} (goal <= {GOAL_MB:.0f})")
     print(f"{name}_rss_growth_mb_minute_1_to_end: {growth:+.1f} (goal 0)")
     print(f"{name}_mqtt_events_received: {len(watcher.messages)}")
-    if smaps and args.where:
+    if smaps:
         top = sorted(smaps.items(), key=lambda kv: -kv[1])[:10]
         print(f"{name}_rss_by_library_mb: " + ", ".join(f"{k} {v:.1f}" for k, v in top))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5 minutes of frames per run")
+    parser.add_argument("--quick", action="store_true", help="3 minutes of frames per run")
     parser.add_argument("--speed", type=float, default=100.0, help="x real time (default 100)")
-    parser.add_argument("--no-where", dest="where", action="store_false", help="no smaps/trace")
+    parser.add_argument("--no-where", dest="where", action="store_false", help="no ladder, trace")
     args = parser.parse_args()
-    args.minutes = 5 if args.quick else 60
+    args.minutes = 3 if args.quick else 60
+    args.where = args.where and not args.quick
     print(f"frames: {args.minutes} min at {RATE_HZ} Hz, paced at {args.speed:g} x real time")
     for label, imports in REFERENCES.items():
         print(f"reference_rss_mb {label}: {reference_mb(imports):.1f}")
