@@ -180,7 +180,11 @@ LADDER = (
     ("pydantic", "import pydantic"),
     ("paho-mqtt", "import paho.mqtt.client"),
     ("acumat core", "import controller.core.factory"),
-    ("acumat service, MQTT, storage, web (cli.run)", "import controller.cli.run"),
+    (
+        "acumat service, MQTT, storage, web",
+        "import controller.cli.run, controller.service.loop, "
+        "controller.mqtt.adapter, controller.storage.history_adapter, controller.web.adapter",
+    ),
     (
         "posture templates and the core built",
         "c = controller.core.factory.build_controller(firmware.layout.DEFAULT_LAYOUT)",
