@@ -10,7 +10,7 @@ loads its own modules). Frames are paced at ``--speed`` × real time (default 10
 minutes 1, 10, 20, ... and at the end; growth is the end minus minute 1.
 
 References, each a fresh interpreter of this venv reading its own VmRSS: ``python -c pass``,
-``import numpy``, and numpy + pydantic + paho (what the service imports). Then where the
+``import numpy``, and numpy + paho (the third-party packages the service imports). Then where the
 service's memory sits: its /proc/<pid>/smaps Rss summed per library (at the end of the file
 run), and tracemalloc's top allocating packages when the service's modules are imported.
 Then an import ladder (VmRSS added by each library, in order) and tracemalloc's top lines
@@ -49,7 +49,7 @@ RSS_SNIPPET = (
 REFERENCES = {
     "bare interpreter (python -c pass)": "",
     "import numpy": "import numpy",
-    "import numpy, pydantic, paho.mqtt.client": "import numpy, pydantic, paho.mqtt.client",
+    "import numpy, paho.mqtt.client": "import numpy, paho.mqtt.client",
 }
 
 
@@ -177,7 +177,6 @@ LADDER = (
         "import sqlite3, ssl, logging, threading, json",
     ),
     ("numpy", "import numpy"),
-    ("pydantic", "import pydantic"),
     ("paho-mqtt", "import paho.mqtt.client"),
     ("acumat core", "import controller.core.factory"),
     (
