@@ -1,9 +1,12 @@
 """N simulated mats against one broker: messages per second and end-to-end event latency.
 
-``python benchmarks/fleet.py [MATS] [RATE_HZ] [SECONDS]`` (default 100 mats at 10 Hz for 10 s).
+``python benchmarks/fleet.py [MATS] [RATE_HZ] [SECONDS]`` (default 100 mats at 10 Hz for 10 s;
+``--quick``: 5 mats for 1 s).
 Each mat is a real MqttAdapter (own client, outbox, worker) fed frames at RATE_HZ: state on
 change, zones at 2 Hz, an event every second. One subscriber on ``acumat/#`` counts messages
 and times each event from ``on_frame`` to arrival, on a private mosquitto (one process).
+References, same run and broker: the frames offered (mats x rate), and a bare paho client's
+QoS 1 latency to a bare subscriber before the fleet starts (benchmarks/_reference.py).
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from firmware.clock import SystemClock
 from tests.mqtt.broker import Broker, wait_until
 from tests.mqtt.conftest import adapter_for, frame, mat_state
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _reference import bare_paho_latency_ms, percentile
+
 
 class Counter:
     def __init__(self) -> None:
@@ -43,6 +49,7 @@ class Counter:
 
 
 def run(mats: int, rate_hz: float, seconds: float, port: int, state: Path) -> None:
+    reference = bare_paho_latency_ms(port, 200)
     counter = Counter()
     sub = paho.Client(CallbackAPIVersion.VERSION2)
     sub.on_message = counter.on_message
@@ -78,17 +85,22 @@ def run(mats: int, rate_hz: float, seconds: float, port: int, state: Path) -> No
         adapter.close()
     sub.loop_stop()
     ordered = sorted(latencies)
-    print(f"fleet {mats} mats at {rate_hz:g} Hz frames_per_s {mats * frames / elapsed:.0f}")
+    print(f"fleet {mats} mats at {rate_hz:g} Hz frames_per_s {mats * frames / elapsed:.0f} "
+          f"(offered {mats * rate_hz:.0f})")  # fmt: skip
     print(f"fleet messages_per_s received {counter.messages / elapsed:.0f}")
     print(f"fleet events delivered {len(latencies)} of {len(sent)}")
+    print(f"fleet reference: bare paho QoS 1 latency p50_ms {statistics.median(reference):.1f}")
+    print(f"fleet reference: bare paho QoS 1 latency p99_ms {percentile(reference, 0.99):.1f}")
     print(f"fleet event latency p50_ms {statistics.median(ordered):.1f}")
     print(f"fleet event latency p99_ms {ordered[int(0.99 * (len(ordered) - 1))]:.1f}")
 
 
 def main() -> None:
-    mats = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    rate_hz = float(sys.argv[2]) if len(sys.argv) > 2 else 10.0
-    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 10.0
+    quick = sys.argv[1:] == ["--quick"]
+    args = ["5", "10", "1"] if quick else sys.argv[1:]
+    mats = int(args[0]) if len(args) > 0 else 100
+    rate_hz = float(args[1]) if len(args) > 1 else 10.0
+    seconds = float(args[2]) if len(args) > 2 else 10.0
     with tempfile.TemporaryDirectory() as d:
         broker = Broker(Path(d) / "broker", "allow_anonymous true\nset_tcp_nodelay true\n")
         broker.start()

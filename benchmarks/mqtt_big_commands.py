@@ -7,6 +7,7 @@ child has dealt with everything before it. The child prints its peak resident me
 (VmHWM) before and after. Under MQTT 5 acumat's CONNECT asks for a maximum packet size
 (``max_packet_bytes``, 64 KiB), so the broker never sends the big ones; MQTT 3.1.1 cannot ask,
 so its figure is also how acumat behaved before the bound (the reference, same run).
+``--quick``: 5 MB payloads.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def main() -> None:
     if sys.argv[1:2] == ["--child"]:
         child(sys.argv[2], int(sys.argv[3]), sys.argv[4])
         return
-    megabytes = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    quick = sys.argv[1:] == ["--quick"]
+    megabytes = 5 if quick else int(sys.argv[1]) if len(sys.argv) > 1 else 200
     with tempfile.TemporaryDirectory() as d:
         v311 = run("3.1.1", megabytes, Path(d))
         v5 = run("5", megabytes, Path(d))

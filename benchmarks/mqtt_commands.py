@@ -5,7 +5,7 @@ results on ``cmd/+/result``. Two kinds: valid ``select_program`` commands, queue
 by a thread playing the service loop (``take_commands`` then ``reply``, as between frames);
 and malformed ones, which the adapter answers at once. The reference is the same exchange
 with a bare paho client answering each command itself: what the broker and paho allow on this
-machine, measured in the same run.
+machine, measured in the same run. ``--quick``: 300 commands of each kind.
 """
 
 from __future__ import annotations
@@ -88,6 +88,9 @@ def echo(port: int) -> paho.Client:
 
 
 def main() -> None:
+    global N  # noqa: PLW0603
+    if sys.argv[1:] == ["--quick"]:
+        N = 300
     with tempfile.TemporaryDirectory() as d:
         broker = Broker(Path(d) / "broker", "allow_anonymous true\nset_tcp_nodelay true\n")
         broker.start()

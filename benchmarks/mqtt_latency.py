@@ -2,6 +2,8 @@
 
 Starts a private mosquitto, an MqttAdapter on the real clock and a subscriber; hands the
 adapter one event per frame and times until the subscriber has it (goal: p99 <= 20 ms).
+The reference, same run and broker: a bare paho client publishing event-sized QoS 1 messages
+to a bare subscriber, one at a time (benchmarks/_reference.py). ``--quick``: 100 events.
 """
 
 from __future__ import annotations
@@ -25,17 +27,17 @@ from firmware.clock import SystemClock
 from tests.mqtt.broker import Broker, wait_until
 from tests.mqtt.conftest import adapter_for, frame, mat_state
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _reference import bare_paho_latency_ms, percentile
+
 N = 1000
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 def main() -> None:
+    n = 100 if sys.argv[1:] == ["--quick"] else N
     with tempfile.TemporaryDirectory() as d:
         broker = Broker(Path(d) / "broker", "allow_anonymous true\nset_tcp_nodelay true\n").start()
+        reference = bare_paho_latency_ms(broker.port, n)
         got: dict[int, float] = {}
         arrived = threading.Event()
 
@@ -53,19 +55,22 @@ def main() -> None:
         adapter.start()
         wait_until(adapter.connected.is_set)
         latencies = []
-        for i in range(1, N + 1):
+        for i in range(1, n + 1):
             arrived.clear()
             t0 = time.perf_counter()
             event = PostureChanged(t=i / 10, posture="lying", previous="sitting")
+            seq = adapter.outbox.last_seq + 1  # seq numbers are unique across runs, not 1, 2, ...
             adapter.on_frame(frame(i / 10), [event], mat_state(t=i / 10))
             t_call = time.perf_counter() - t0
-            while i not in got:
+            while seq not in got:
                 arrived.wait(1.0)
                 arrived.clear()
-            latencies.append((got[i] - t0) * 1000)
+            latencies.append((got[seq] - t0) * 1000)
         adapter.close()
         sub.loop_stop()
         broker.stop()
+    print(f"mqtt reference: bare paho QoS 1 latency p50_ms {statistics.median(reference):.2f}")
+    print(f"mqtt reference: bare paho QoS 1 latency p99_ms {percentile(reference, 0.99):.2f}")
     print(f"mqtt event latency p50_ms {statistics.median(latencies):.2f}")
     print(f"mqtt event latency p99_ms {percentile(latencies, 0.99):.2f}")
     print(

@@ -6,7 +6,9 @@ on this process's main thread, as in ``acumat run --web``: the relax scenario at
 ``--clients`` mode), as phones would be. For each case it prints the loop's time per frame
 (from handing a frame to the loop until the loop asks for the next) and each frame's
 lateness against its schedule, p50 / p99 / max, and with 50 event-stream clients the time
-from a frame to its state in a client (the state's ``ts`` is the frame's wall time).
+from a frame to its state in a client (the state's ``ts`` is the frame's wall time). The
+reference is the first case, the same loop with no web page, in the same run. ``--quick``: the
+reference and the page with no client, 2 s each (the benchmark-smoke test).
 """
 
 from __future__ import annotations
@@ -224,9 +226,12 @@ def main() -> None:
         mode, port, seconds = sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
         print(json.dumps(sse_clients(port, seconds) if mode == "sse" else abuse(port, seconds)))
         return
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 15.0
-    run_case("no web page", seconds, [], web=False)
+    quick = sys.argv[1:] == ["--quick"]
+    seconds = 2.0 if quick else float(sys.argv[1]) if len(sys.argv) > 1 else 15.0
+    run_case("no web page (reference)", seconds, [], web=False)
     run_case("web page, no client", seconds, [])
+    if quick:
+        return
     run_case(f"{STREAMS} event streams", seconds, ["sse"])
     run_case("malformed requests and huge bodies", seconds, ["abuse"])
     run_case(f"{STREAMS} streams and abuse", seconds, ["sse", "abuse"])

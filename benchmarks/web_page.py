@@ -3,7 +3,9 @@ memory and start-up (benchmarks/web_load.py times frames to the page).
 
 ``python benchmarks/web_page.py``. Runs ``acumat run --simulate`` at real time with and without
 ``--web`` and reads VmRSS from /proc after a few seconds (again with 50 event streams open);
-times the web adapter's import, bind and thread start in a fresh interpreter.
+times the web adapter's import, bind and thread start in a fresh interpreter. References, same
+run: the service without ``--web``, and the bare interpreter's start (``python -c pass``).
+``--quick``: shorter waits, no streams, one start-up run (the benchmark-smoke test).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ def rss_kb(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
+WAIT_S = [6.0, 4.0]  # before the streams open, then before VmRSS is read
+
+
 def service_rss(web: bool, streams: int = 0) -> int:
     with tempfile.TemporaryDirectory() as d:
         port = free_port()
@@ -39,7 +44,7 @@ def service_rss(web: bool, streams: int = 0) -> int:
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         conns = []
         try:
-            time.sleep(6)
+            time.sleep(WAIT_S[0])
             for _ in range(streams):
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 c.request("GET", "/api/events", headers={"Host": f"127.0.0.1:{port}"})
@@ -47,14 +52,23 @@ def service_rss(web: bool, streams: int = 0) -> int:
                 threading.Thread(target=lambda r=r: [r.readline() for _ in range(10**9)],
                                  daemon=True).start()  # fmt: skip
                 conns.append(c)
-            time.sleep(4)
+            time.sleep(WAIT_S[1])
             return rss_kb(proc.pid)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
 
 
-def startup_ms() -> float:
+def bare_ms(runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(1000 * (time.perf_counter() - start))
+    return sorted(times)[len(times) // 2]
+
+
+def startup_ms(count: int = 5) -> float:
     code = (
         "import time, tempfile, pathlib\n"
         "import controller.cli.run, controller.service.loop\n"
@@ -76,21 +90,33 @@ def startup_ms() -> float:
         "a.close()\n"
     )
     runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 check=True).stdout) for _ in range(5)]  # fmt: skip
-    return sorted(runs)[2]
+                                 check=True).stdout) for _ in range(count)]  # fmt: skip
+    return sorted(runs)[count // 2]
 
 
 def main() -> None:
+    quick = sys.argv[1:] == ["--quick"]
+    if quick:
+        WAIT_S[:] = [2.5, 0.5]
+    runs = 1 if quick else 5
     assets = Assets.load()
     print(f"page weight, all assets: {assets.total_bytes() / 1000:.1f} KB "
           f"({assets.total_bytes(gzipped=True) / 1000:.1f} KB as sent, gzip)")  # fmt: skip
-    base, web, streams = service_rss(False), service_rss(True), service_rss(True, 50)
+    base, web = service_rss(False), service_rss(True)
     print(
-        f"resident memory of acumat run: {base / 1024:.1f} MiB without the page, "
-        f"{web / 1024:.1f} MiB with it (+{(web - base) / 1024:.1f} MiB), "
-        f"{streams / 1024:.1f} MiB with 50 event streams (+{(streams - base) / 1024:.1f} MiB)"
+        f"resident memory of acumat run: {base / 1024:.1f} MiB without the page (reference), "
+        f"{web / 1024:.1f} MiB with it (+{(web - base) / 1024:.1f} MiB)"
     )
-    print(f"web adapter start-up (import, bind, thread): {startup_ms():.1f} ms (median of 5)")
+    if not quick:
+        streams = service_rss(True, 50)
+        print(
+            f"resident memory of acumat run with 50 event streams: {streams / 1024:.1f} MiB "
+            f"(+{(streams - base) / 1024:.1f} MiB)"
+        )
+    print(
+        f"web adapter start-up (import, bind, thread): {startup_ms(runs):.1f} ms "
+        f"(median of {runs}; the bare interpreter starts in {bare_ms(runs):.1f} ms, same run)"
+    )
 
 
 if __name__ == "__main__":

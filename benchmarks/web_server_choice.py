@@ -4,6 +4,8 @@ a process that already holds acumat's service (resident memory, start-up); one f
 ``python benchmarks/web_server_choice.py`` measures the standard library's ``http.server``
 (``ThreadingHTTPServer``, what controller/web uses) and, if it is installed in the same
 interpreter, aiohttp (an asyncio loop on a thread), each in 5 fresh interpreters, medians.
+The reference is what the probe process holds before (acumat's service loaded), same run.
+``--quick``: one interpreter each.
 """
 
 from __future__ import annotations
@@ -44,21 +46,23 @@ else:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-print(json.dumps({"ms": 1000 * (time.perf_counter() - t0), "kb": rss_kb() - before}))
+ms = 1000 * (time.perf_counter() - t0)
+print(json.dumps({"ms": ms, "kb": rss_kb() - before, "before_kb": before}))
 """
 
 
-def measure(kind: str) -> tuple[float, float]:
+def measure(kind: str, count: int = 5) -> tuple[float, float, float]:
     runs = []
-    for _ in range(5):
+    for _ in range(count):
         out = subprocess.run(
             [sys.executable, "-c", PROBE, kind], capture_output=True, text=True, check=True,
             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         )  # fmt: skip
         runs.append(json.loads(out.stdout))
-    ms = sorted(r["ms"] for r in runs)[2]
-    mib = sorted(r["kb"] for r in runs)[2] / 1024
-    return ms, mib
+    ms = sorted(r["ms"] for r in runs)[count // 2]
+    mib = sorted(r["kb"] for r in runs)[count // 2] / 1024
+    held = sorted(r["before_kb"] for r in runs)[count // 2] / 1024
+    return ms, mib, held
 
 
 def main() -> None:
@@ -69,9 +73,13 @@ def main() -> None:
         kinds.append("aiohttp")
     except ImportError:
         print("aiohttp: not installed in this interpreter (pip install aiohttp to compare)")
+    count = 1 if sys.argv[1:] == ["--quick"] else 5
     for kind in kinds:
-        ms, mib = measure(kind)
-        print(f"{kind}: start-up {ms:.0f} ms, resident memory +{mib:.1f} MiB (median of 5)")
+        ms, mib, held = measure(kind, count)
+        print(
+            f"{kind}: start-up {ms:.0f} ms, resident memory +{mib:.1f} MiB over the "
+            f"{held:.1f} MiB the process held with acumat's service loaded (median of {count})"
+        )
 
 
 if __name__ == "__main__":

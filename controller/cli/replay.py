@@ -61,16 +61,18 @@ def replay(path: Path, settings: CoreSettings, program: str | None, as_json: boo
         settings = settings.with_program(program)
     core = build_controller(header.layout, settings)
     emit = _json_line if as_json else _text_line
-    out = sys.stdout
+    write, feed = sys.stdout.write, core.feed
     count = 0
     for frame in frames:
-        for event in core.feed(frame):
-            out.write(emit(event))
-            count += 1
+        events = feed(frame)
+        if events:  # most frames say nothing: then a frame costs the parse and the core only
+            for event in events:
+                write(emit(event))  # one write per event: a reader of the pipe gets whole lines
+            count += len(events)
     for event in core.finish():
-        out.write(emit(event))
+        write(emit(event))
         count += 1
-    out.flush()
+    sys.stdout.flush()
     return count
 
 
