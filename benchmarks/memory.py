@@ -273,8 +273,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3 minutes of frames per run")
     parser.add_argument("--speed", type=float, default=100.0, help="x real time (default 100)")
     parser.add_argument("--no-where", dest="where", action="store_false", help="no ladder, trace")
+    parser.add_argument("--minutes", type=int, default=60, help="frame minutes per run (60)")
     args = parser.parse_args()
-    args.minutes = 3 if args.quick else 60
+    args.minutes = 3 if args.quick else args.minutes
     args.where = args.where and not args.quick
     print(f"frames: {args.minutes} min at {RATE_HZ} Hz, paced at {args.speed:g} x real time")
     for label, imports in REFERENCES.items():

@@ -73,11 +73,6 @@ def main() -> None:
     print(f"mqtt reference: bare paho QoS 1 latency p99_ms {percentile(reference, 0.99):.2f}")
     print(f"mqtt event latency p50_ms {statistics.median(latencies):.2f}")
     print(f"mqtt event latency p99_ms {percentile(latencies, 0.99):.2f}")
-    print(
-        "debug",
-        [round(percentile(latencies, q), 1) for q in (0.9, 0.95, 0.97, 0.98, 0.985, 0.995)],
-        sum(x > 20 for x in latencies),
-    )
     print(f"mqtt on_frame call with one event_ms {t_call * 1000:.2f}")
 
 
