@@ -12,7 +12,10 @@ kinds of evidence:
 * **the lie-back** (``liedown.LieBack``): since the last still stretch the load moved towards
   the head end at a constant total, into a profile that lying explains about as well as
   sitting (within ``_AMBIGUOUS``) and clearly better than two feet (``_NOT_FEET``). Sitting
-  keeps the load where it is; lying back carries half of it 0.3–0.6 m towards the head.
+  keeps the load where it is; lying back carries half of it 0.3–0.6 m towards the head. Where
+  two feet across a row border explain the profile as well (curled up, the head beyond the
+  head end: nearly all the load in two rows), the whole way down decides (``two_step``: feet,
+  seat, lying, each head-wards of the last); a sitter who sat down made the first step only.
 
 Lying is entered only when the body is still, and left only when an upright posture fits
 clearly better (lifting the hips, rolling or shifting changes nothing). Where sitting and
@@ -131,7 +134,7 @@ class PostureClassifier:
         if lying + _CLEAR <= other:
             return "lying"
         # A lie-back ends spread out: where two feet explain the load, it was a step, not that.
-        spread = lying + _NOT_FEET <= fits["standing"]
+        spread = lying + _NOT_FEET <= fits["standing"] or self.lie_back.two_step
         if self.lie_back.seen and spread and lying <= other + _AMBIGUOUS:
             return "lying"
         return upright
