@@ -151,3 +151,19 @@ def test_any_grid_builds_templates_and_classifies(columns_rows: tuple[int, int])
     for i in range(30):
         classifier.update(i / 10, loads, occupied=True, sway_ratio=0.0)
     assert classifier.posture in {"sitting", "standing", "lying"}
+
+
+def test_a_body_between_the_coarse_placements_fits_the_fine_ones() -> None:
+    import numpy as np
+
+    from controller.core.bodymodel import build_templates, fine_lying_profiles
+    from firmware.layout import MatLayout
+
+    # curled on a side on a 2 x 4 mat (0.45 m rows), head 10 cm beyond: 53/47 % in two rows
+    geometry = build_geometry(MatLayout.grid(2, 4, 0.6, 1.8))
+    shares = np.array([0.533, 0.466, 0.001, 0.0])
+    templates = build_templates(geometry)
+    lying = templates.profiles[templates.class_slices[0]]
+    coarse = float(np.abs(lying - shares).sum(axis=1).min())
+    fine = float(np.abs(fine_lying_profiles(geometry) - shares).sum(axis=1).min())
+    assert coarse > 0.06 and fine < 0.04
