@@ -16,7 +16,12 @@ next still stretch is a lie-back when, within ``_ANCHOR_S`` of the anchor, its c
 lies ``_MOVE_M`` or more nearer the head end (``_LONG_MOVE_M`` after a stretch over
 ``_LONG_STRETCH_S``: someone who has sat a while and scoots back across a tile border shifts it
 up to ~0.2 m on coarse tiles) at a total within ``_TOTAL_RATIO``; ``seen`` holds until the body
-moves again. The reverse, ``_MOVE_M`` towards the feet, is ``sat_up``. A body already there,
+moves again. The reverse, ``_MOVE_M`` towards the feet, is ``sat_up``. ``two_step`` says more:
+the anchor was itself reached head-wards (``came_m``: it lies ``_MOVE_M`` or more head-wards of
+where the load stood in the ``_CAME_S`` before it) and the move from it is ``_SECOND_MOVE_M``
+or more. That is the whole way down: feet, then the seat behind them, then the upper body behind
+the seat. Sitting down makes the first step only, stepping about on the feet sways at every
+pause (no anchor), and leaning back on the hands moves the load 2–6 cm. A body already there,
 whole, at the visit's first frame (the controller restarted under it) had no way there to see:
 its first still stretch counts as a lie-back. The head end is y = 0; lying the other way round
 is left to the shape alone.
@@ -29,6 +34,7 @@ visibly, or does not pause at all, tells it apart (docs/controller.md).
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from operator import mul
 
@@ -47,6 +53,11 @@ _SWAY_TOTAL = 0.004
 _WHOLE_AT_ONCE = 0.85  # the visit's first frame held this much of the load: no arrival seen
 _SLOW_FRAME_S = 0.5
 _SLOW_STILL_SHARE = 0.03
+# Where the anchor's load came from: the place the body stood before it settled there.
+_CAME_S = 10.0  # looked back this far before the anchor's stretch began
+_CAME_EVERY_S = 0.25
+_CAME_MIN_RATIO = 0.3  # standing partly beyond the foot end, a 35 % share of the body was seen
+_SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +69,7 @@ class Anchor:
     duration_s: float
     cop_m: float
     total_kg: float
+    came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
 
 
 Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total, shares
@@ -160,15 +172,21 @@ class LieBack:
         self._last: tuple[float, list[float]] | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._stretches = 0
+        # a second step: the anchor was itself reached by a move head-wards (see ``_came_m``)
+        self.two_step = False
+        self._trail: deque[tuple[float, float, float]] = deque(
+            maxlen=int(_CAME_S / _CAME_EVERY_S) + 8
+        )  # t, centre of pressure, total: a sample every ``_CAME_EVERY_S``
 
     def reset(self) -> None:
         """The person left: forget the way they came."""
-        self.seen = self.sat_up = False
+        self.seen = self.sat_up = self.two_step = False
         self.anchor = None
         self._stretch = None
         self._last = None
         self._first_total_kg = None
         self._stretches = 0
+        self._trail.clear()
 
     def frame(self, t: float, positive_kg: list[float], still: bool) -> None:
         """Every frame while someone is on the mat (loads with negatives read as 0): follows the
@@ -188,14 +206,17 @@ class LieBack:
             changed = sum(abs(a - b) for a, b in zip(shares, last[1], strict=True))
             still = still or changed < _SLOW_STILL_SHARE
         self._last = (t, shares)
+        cop_m = sum(map(mul, shares, self._y))
+        trail = self._trail
+        if not trail or t - trail[-1][0] >= _CAME_EVERY_S:
+            trail.append((t, cop_m, total_kg))
         stretch = self._stretch
         if not still:
             if stretch is not None:
                 self._end(stretch, t, slow)
-                self.seen = self.sat_up = False
+                self.seen = self.sat_up = self.two_step = False
             self._stretch = None
             return
-        cop_m = sum(map(mul, shares, self._y))
         sample = (t, cop_m, total_kg, shares)
         if stretch is None:
             stretch = self._stretch = _Stretch(t, sample)
@@ -204,9 +225,12 @@ class LieBack:
         if self._stretches == 1 and not self.seen and self._appeared(total_kg):
             self.seen = True  # already there, whole, when the visit began: a restart
         moved_m = None if self.anchor is None else self._moved_m(stretch)
-        if moved_m is not None:
-            self.seen = self.seen or moved_m >= self._need_m()
+        if moved_m is not None and self.anchor is not None:
+            need_m = self._need_m()
+            self.seen = self.seen or moved_m >= need_m
             self.sat_up = self.sat_up or -moved_m >= _MOVE_M
+            second = moved_m >= max(need_m, _SECOND_MOVE_M) and self.anchor.came_m >= _MOVE_M
+            self.two_step = self.two_step or second
 
     def _end(self, stretch: _Stretch, t: float, slow: bool) -> None:
         """The anchor: the stretch's load before its end (stillness is lost a while after a
@@ -222,7 +246,18 @@ class LieBack:
         swayed = (before.n >= _SWAY_SAMPLES and before.share_spread() >= _SWAY_SHARE) or (
             rung.n >= _SWAY_SAMPLES and rung.total_bob() >= _SWAY_TOTAL
         )
-        self.anchor = None if swayed else Anchor(t, t - stretch.start_t, cop, total)
+        came_m = self._came_m(stretch.start_t, cop, total)
+        self.anchor = None if swayed else Anchor(t, t - stretch.start_t, cop, total, came_m)
+
+    def _came_m(self, start_t: float, cop_m: float, total_kg: float) -> float:
+        """How far head-wards of the foot-most place the load stood in the ``_CAME_S`` before
+        the stretch began (while at least ``_CAME_MIN_RATIO`` of its total was on the mat) the
+        stretch lies. Sitting down carries the weight from the feet to the seat behind them,
+        so a seat was reached head-wards; a standing body reached its place from nowhere (it
+        stepped on) or by a step it sways after."""
+        low_t, low_kg = start_t - _CAME_S, _CAME_MIN_RATIO * total_kg
+        before = [c for s_t, c, kg in self._trail if low_t <= s_t < start_t and kg >= low_kg]
+        return max(before) - cop_m if before else 0.0
 
     def _appeared(self, total_kg: float) -> bool:
         first = self._first_total_kg

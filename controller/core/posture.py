@@ -12,7 +12,10 @@ kinds of evidence:
 * **the lie-back** (``liedown.LieBack``): since the last still stretch the load moved towards
   the head end at a constant total, into a profile that lying explains about as well as
   sitting (within ``_AMBIGUOUS``) and clearly better than two feet (``_NOT_FEET``). Sitting
-  keeps the load where it is; lying back carries half of it 0.3–0.6 m towards the head.
+  keeps the load where it is; lying back carries half of it 0.3–0.6 m towards the head. Where
+  two feet across a row border explain the profile as well (curled up, the head beyond the
+  head end: nearly all the load in two rows), the whole way down decides (``two_step``: feet,
+  seat, lying, each head-wards of the last); a sitter who sat down made the first step only.
 
 Lying is entered only when the body is still, and left only when an upright posture fits
 clearly better (lifting the hips, rolling or shifting changes nothing). Where sitting and
@@ -28,7 +31,7 @@ from operator import mul, sub
 
 import numpy as np
 
-from controller.core.bodymodel import build_templates
+from controller.core.bodymodel import build_templates, fine_lying_profiles
 from controller.core.events import Posture, PostureChanged
 from controller.core.geometry import Geometry
 from controller.core.liedown import LieBack
@@ -51,6 +54,8 @@ class PostureClassifier:
         self._s = settings
         self._fitter = TemplateFitter(build_templates(geometry))
         self._to_bands: list[list[float]] = geometry.zone_to_band.tolist()  # bands × zones
+        self._geometry = geometry
+        self._shares: list[float] = []  # the bands' shares last classified
         self.posture: Posture = "empty"
         self.fits: dict[Posture, float] = {}
         self._fitted_shares: list[float] | None = None  # the shares the fits were made for
@@ -110,7 +115,7 @@ class PostureClassifier:
         total = sum(profile)
         if total <= 0.0:
             return self.posture if self.posture != "empty" else "sitting"
-        shares = [kg / total for kg in profile]
+        shares = self._shares = [kg / total for kg in profile]
         last = self._fitted_shares if still else None  # fits made while still, for a still body
         if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares, last):
             self.fits = self._fitter.fits(np.array(shares, dtype=np.float64))
@@ -134,7 +139,15 @@ class PostureClassifier:
         spread = lying + _NOT_FEET <= fits["standing"]
         if self.lie_back.seen and spread and lying <= other + _AMBIGUOUS:
             return "lying"
+        # The whole way down (feet, seat, lying): two feet explaining the profile as well is no
+        # objection, and lying may be placed finer (a body lies anywhere, not on a 4 cm grid).
+        if self.lie_back.two_step and min(lying, self._fine_lying()) <= other + _AMBIGUOUS:
+            return "lying"
         return upright
+
+    def _fine_lying(self) -> float:
+        fine = fine_lying_profiles(self._geometry)
+        return float(np.abs(fine - np.array(self._shares)).sum(axis=1).min())
 
     def _upright(self, fits: dict[Posture, float], sway_ratio: float) -> Posture:
         if abs(fits["sitting"] - fits["standing"]) < _UPRIGHT_TIE:

@@ -89,6 +89,24 @@ def test_long_sitting_across_a_border_with_leans_and_shifts_stays_sitting() -> N
     assert "lying" not in reported
 
 
+CURLED = rows(0.48, 0.48, 0.04, 57.0)  # curled on a side, the head beyond the head end
+
+
+def test_curling_up_after_sitting_down_from_the_feet_is_lying() -> None:
+    # Two feet across a row border explain this profile too; two head-ward steps (feet to
+    # seat, seat to lying) do not come from feet.
+    steps: list[Step] = [(FEET, 3.0, False), (SEAT, 2.0, True), (CURLED, 2.5, False)]
+    classifier, reported = play([*steps, (CURLED, 4.0, True)])
+    assert reported == ["sitting", "lying"] and classifier.lie_back.two_step
+
+
+def test_the_same_move_from_a_seat_reached_from_nowhere_is_not_lying() -> None:
+    # The seat was never reached head-wards (the body arrived there): feet may have made it.
+    classifier, reported = play([(SEAT, 2.0, True), (CURLED, 2.5, False), (CURLED, 4.0, True)])
+    assert "lying" not in reported and classifier.lie_back.seen
+    assert not classifier.lie_back.two_step
+
+
 def test_stepping_about_on_the_feet_is_not_lying_back() -> None:
     across = rows(0.0, 0.5, 0.5, 75.0)  # standing on the second row border
     _, reported = play([(FEET, 3.0, True), (across, 1.0, False), (across, 5.0, True)], 0.03)
@@ -133,3 +151,19 @@ def test_any_grid_builds_templates_and_classifies(columns_rows: tuple[int, int])
     for i in range(30):
         classifier.update(i / 10, loads, occupied=True, sway_ratio=0.0)
     assert classifier.posture in {"sitting", "standing", "lying"}
+
+
+def test_a_body_between_the_coarse_placements_fits_the_fine_ones() -> None:
+    import numpy as np
+
+    from controller.core.bodymodel import build_templates, fine_lying_profiles
+    from firmware.layout import MatLayout
+
+    # curled on a side on a 2 x 4 mat (0.45 m rows), head 10 cm beyond: 53/47 % in two rows
+    geometry = build_geometry(MatLayout.grid(2, 4, 0.6, 1.8))
+    shares = np.array([0.533, 0.466, 0.001, 0.0])
+    templates = build_templates(geometry)
+    lying = templates.profiles[templates.class_slices[0]]
+    coarse = float(np.abs(lying - shares).sum(axis=1).min())
+    fine = float(np.abs(fine_lying_profiles(geometry) - shares).sum(axis=1).min())
+    assert coarse > 0.06 and fine < 0.04
