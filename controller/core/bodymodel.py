@@ -233,20 +233,22 @@ def _placements(
     length_m = float(edges[-1])
     spec = np.array([s[:3] for s in shape], dtype=np.float64)
     carriers = [i for i, s in enumerate(shape) if s[3] in _CARRIERS[posture]]
+    masses = spec[:, 2] / spec[:, 2].sum()
     # where the body sits: the pelvis lying, the seat sitting, the feet standing
     place = 0.48 if posture == "lying" else 0.0
     out: list[tuple[FloatArray, float, float]] = []
     for height_m in _HEIGHTS_M:
         for direction in (1.0, -1.0):
-            for anchor_m in _anchors(length_m, height_m, direction, posture == "lying", step_m):
-                starts, ends = _place(spec, height_m, direction, float(anchor_m))
-                if starts[carriers].min() < -_SLACK_M:
-                    continue
-                if ends[carriers].max() > length_m + _SLACK_M:
-                    continue
-                profile = _profile(edges, starts, ends, spec[:, 2])
-                if profile is not None:
-                    out.append((profile, direction, float(anchor_m) + direction * place * height_m))
+            anchors = _anchors(length_m, height_m, direction, posture == "lying", step_m)
+            # every anchor of this height and direction at once (the same operations, in the
+            # same order, as one anchor at a time: the templates are bit-identical)
+            starts, ends = _place(spec, height_m, direction, anchors)
+            fits = (starts[:, carriers].min(axis=1) >= -_SLACK_M) & (
+                ends[:, carriers].max(axis=1) <= length_m + _SLACK_M
+            )
+            profiles, kept = _profiles(edges, starts[fits], ends[fits], masses)
+            for profile, anchor_m in zip(profiles, anchors[fits][kept], strict=True):
+                out.append((profile, direction, float(anchor_m) + direction * place * height_m))
     return out
 
 
@@ -260,19 +262,21 @@ def _anchors(
 
 
 def _place(
-    spec: FloatArray, height_m: float, direction: float, anchor_m: float
+    spec: FloatArray, height_m: float, direction: float, anchors_m: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    a = anchor_m + direction * spec[:, 0] * height_m
-    b = anchor_m + direction * spec[:, 1] * height_m
+    """Each segment's extent along the mat (anchors × segments)."""
+    a = anchors_m[:, None] + (direction * spec[:, 0] * height_m)[None, :]
+    b = anchors_m[:, None] + (direction * spec[:, 1] * height_m)[None, :]
     return np.minimum(a, b), np.maximum(a, b)
 
 
-def _profile(
+def _profiles(
     edges: FloatArray, starts: FloatArray, ends: FloatArray, masses: FloatArray
-) -> FloatArray | None:
-    on_mat = segment_mass_in_bands(edges, starts, ends, masses / masses.sum())
-    total = float(on_mat.sum())
-    if total < _MIN_ON_MAT:
-        return None
-    result: FloatArray = on_mat / total
-    return result
+) -> tuple[FloatArray, FloatArray]:
+    """Each placement's share of the on-mat load per band, for the placements with enough of
+    the body on the platform, and which those are."""
+    on_mat = segment_mass_in_bands(edges, starts, ends, masses)
+    total = on_mat.sum(axis=1)
+    kept = total >= _MIN_ON_MAT
+    result: FloatArray = on_mat[kept] / total[kept][:, None]
+    return result, kept

@@ -93,9 +93,10 @@ def _zone_to_band(layout: MatLayout, edges: FloatArray) -> FloatArray:
 def segment_mass_in_bands(
     edges: FloatArray, starts_m: FloatArray, ends_m: FloatArray, masses: FloatArray
 ) -> FloatArray:
-    """Mass of uniform 1-D segments [start, end) falling in each band (segments × bands)."""
-    lo = np.maximum(edges[None, :-1], starts_m[:, None])
-    hi = np.minimum(edges[None, 1:], ends_m[:, None])
-    share = np.clip(hi - lo, 0.0, None) / (ends_m - starts_m)[:, None]
-    result: FloatArray = (share * masses[:, None]).sum(axis=0)
+    """Mass of uniform 1-D segments [start, end) falling in each band, summed over the
+    segments: placements × segments in, placements × bands out."""
+    lo = np.maximum(edges[None, None, :-1], starts_m[:, :, None])
+    hi = np.minimum(edges[None, None, 1:], ends_m[:, :, None])
+    share = np.clip(hi - lo, 0.0, None) / (ends_m - starts_m)[:, :, None]
+    result: FloatArray = (share * masses[None, :, None]).sum(axis=1)
     return result
