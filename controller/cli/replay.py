@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from firmware.framefile import FrameFileError, open_frames
 
-# The core (numpy), the config (pydantic) and the console's wording are imported where they
-# are used: `acumat replay --help` loads none of them (tests/contract/test_lazy_imports.py).
+# The core (numpy), the config and the console's wording are imported where they are used:
+# `acumat replay --help` loads none of them (tests/contract/test_lazy_imports.py), and a replay
+# without --config does not load the service's config.
 if TYPE_CHECKING:
     from controller.core.events import Event
     from controller.core.settings import CoreSettings
@@ -30,14 +31,17 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from controller.core.settings import CoreSettings
-    from controller.service.config import ConfigError, load_config
 
-    try:
-        settings = load_config(args.config).core() if args.config else CoreSettings()
-    except ConfigError as exc:
-        for line in exc.problems:
-            print(f"acumat: config: {line}", file=sys.stderr)
-        return 2
+    settings = CoreSettings()
+    if args.config:
+        from controller.service.config import ConfigError, load_config
+
+        try:
+            settings = load_config(args.config).core()
+        except ConfigError as exc:
+            for line in exc.problems:
+                print(f"acumat: config: {line}", file=sys.stderr)
+            return 2
     if args.program is not None and args.program not in settings.session.programs:
         known = ", ".join(sorted(settings.session.programs))
         print(f"acumat: unknown program {args.program!r}; one of {known}", file=sys.stderr)
