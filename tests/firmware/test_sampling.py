@@ -257,3 +257,21 @@ def test_a_misspelt_zone_is_named_with_the_zone_it_was_meant_to_be() -> None:
         " (add [source.hardware.zones.upper_left])",
     ]
     assert zone_problems(_hw(list(LAYOUT.names)), LAYOUT) == []
+
+
+def test_between_conversions_the_boards_are_not_polled_for_the_whole_period(
+    factory: CountingMockFactory, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Each DOUT poll is a GPIO call and a sleep: ~20 µs of CPU on a Pi 4. Polling every 0.5 ms
+    # through the whole 100 ms period would be ~200 a frame (docs/firmware.md).
+    _chips(factory, clock, [5.0] * 6)
+    frames = _source(factory, clock, tmp_path).frames()
+    next(frames)
+    reads_before = factory.calls["read"]
+    more = list(islice(frames, 20))
+    pin_reads_per_frame = (factory.calls["read"] - reads_before) / len(more)
+    data_bits_per_frame = 6 * 24  # one read per board per bit shifted in
+    polls_per_frame = (pin_reads_per_frame - data_bits_per_frame) / 6
+    assert polls_per_frame <= 50  # a quarter of the ~200 when polling the whole period
+    gaps = [b.t - a.t for a, b in pairwise(more)]
+    assert gaps == pytest.approx([1 / RATE_SPS] * 19, abs=0.002)  # and no conversion is lost
