@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import mul
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from controller.core.breathing_grid import (
     quadratic_solver,
     rfft_hz,
 )
-from controller.core.breathing_narrow import ComplexArray, analytic, periodic, phase_rate
+from controller.core.breathing_narrow import ComplexArray, breathing_rate
 
 __all__ = ["GRID_HZ", "Estimate", "Window", "estimate", "median"]
 
@@ -109,8 +110,8 @@ def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:
 def _despike(load_kg: FloatArray, spike_kg: float) -> FloatArray:
     """Replaces a reading that jumps away from both neighbours, the same way, by their mean
     (a copy when there is one; the loads themselves when there is none)."""
-    if len(load_kg) < 3:
-        return load_kg
+    if len(load_kg) < 3 or float(np.abs(np.diff(load_kg, axis=0)).max()) <= spike_kg:
+        return load_kg  # no step beyond spike_kg, so no spike
     middle = load_kg[1:-1]
     before = middle - load_kg[:-2]
     after = middle - load_kg[2:]
@@ -124,19 +125,21 @@ def _despike(load_kg: FloatArray, spike_kg: float) -> FloatArray:
 
 
 def load_moment(load_kg: FloatArray, y_m: FloatArray) -> FloatArray | None:
-    """Σ (y − cop_y) · load over the loaded zones, per frame (kg·m); ``None`` if none."""
+    """Σ (y − cop_y) · load over the loaded zones, per frame (kg·m); ``None`` if none. The
+    zones' means are few: their sums are Python's."""
     present = np.isfinite(load_kg[0])
     if not present.all():
-        load_kg = load_kg[:, present]
-    mean_kg = np.clip(load_kg.mean(axis=0), 0.0, None)
-    total = float(mean_kg.sum())
+        load_kg, y_m = load_kg[:, present], y_m[present]
+    # The zones' sums over the window stand for their means: only shares of them are read.
+    sum_kg = [max(kg, 0.0) for kg in (np.ones(len(load_kg)) @ load_kg).tolist()]
+    total = sum(sum_kg)
     if total <= 0:
         return None
-    y = y_m[present]
-    cop = float((y * mean_kg).sum() / total)
+    y = y_m.tolist()
+    cop = sum(map(mul, y, sum_kg)) / total
     # An unloaded zone carries no breathing, only noise.
-    lever = np.where(mean_kg > 0.02 * total, y - cop, 0.0)
-    result: FloatArray = load_kg @ lever
+    lever = [yi - cop if kg > 0.02 * total else 0.0 for yi, kg in zip(y, sum_kg, strict=True)]
+    result: FloatArray = load_kg @ np.array(lever)
     return result
 
 
@@ -160,13 +163,15 @@ def search_band(
 
 def to_grid(t_s: FloatArray, values: FloatArray) -> FloatArray:
     """Bin means on a ``GRID_HZ`` grid (white noise averages down); empty bins interpolated."""
-    bins = np.floor((t_s - t_s[0]) * GRID_HZ).astype(np.int64)
-    count = np.bincount(bins).astype(np.float64)
+    bins = ((t_s - t_s[0]) * GRID_HZ).astype(np.int64)  # ≥ 0: truncation is the floor
+    count = np.bincount(bins)
     sums = np.bincount(bins, weights=values)
+    if count.all():  # no bin to fill (interpolation at the bins' own centres is their means)
+        means: FloatArray = sums / count
+        return means
     filled = count > 0
     centres = (np.arange(len(count)) + 0.5) / GRID_HZ
-    means = sums[filled] / count[filled]
-    result: FloatArray = np.interp(centres, centres[filled], means)
+    result: FloatArray = np.interp(centres, centres[filled], sums[filled] / count[filled])
     return result
 
 
@@ -194,10 +199,11 @@ def rate(
         return Estimate(bpm=0.0, quality=0.0)
     # The power where it is read: the band and the bin past it (a peak's right neighbour).
     power = np.abs(spectrum[: inside.stop + 1]) ** 2
-    if float(power[inside].max()) <= 0.0:
+    highest = inside.start + int(np.argmax(power[inside]))
+    if power[highest] <= 0.0:
         return Estimate(bpm=0.0, quality=0.0)
-    peak = _fundamental(freqs, power, inside, inside.start + int(np.argmax(power[inside])))
-    f0 = float(freqs[peak])
+    peak = _fundamental(freqs, power, inside, highest)
+    f0 = freqs[peak]
     # A maximum only because the band ends there is a slope (drift, an alias), not a breath.
     is_peak = power[peak] >= power[peak - 1] and power[peak] >= power[peak + 1]
     if f0 > safe or not is_peak:
@@ -206,13 +212,13 @@ def rate(
     ratio = float(power[peak]) / floor if floor > 0 else np.inf
     if harmonic_visible and harmonic_ratio(freqs, spectrum, f0) < MIN_HARMONIC:
         return Estimate(bpm=0.0, quality=0.0)
-    narrow = analytic(signal, f0)
-    if not periodic(narrow, f0):
+    refined = breathing_rate(signal, f0)
+    if refined is None:
         return Estimate(bpm=0.0, quality=0.0)
-    return Estimate(bpm=60.0 * phase_rate(narrow, f0), quality=quality(ratio))
+    return Estimate(bpm=60.0 * refined, quality=quality(ratio))
 
 
-def harmonic_ratio(freqs: FloatArray, spectrum: ComplexArray, f0_hz: float) -> float:
+def harmonic_ratio(freqs: Sequence[float], spectrum: ComplexArray, f0_hz: float) -> float:
     """Power at twice the rate over the spectrum's floor around it. Inspiration is fast and
     expiration slow, so breathing carries a second harmonic; band-limited noise (a slow
     wander) carries none. ``spectrum`` is the padded one; its power is taken on the ring."""
@@ -232,15 +238,17 @@ def _within(inner: slice, start: int) -> slice:
     return slice(inner.start - start, inner.stop - start)
 
 
-def _fundamental(freqs: FloatArray, power: FloatArray, band: slice, peak: int) -> int:
+def _fundamental(freqs: Sequence[float], power: FloatArray, band: slice, peak: int) -> int:
     """The peak's half when that is strong too: the fast inspiration makes a second harmonic.
     Only the band's power counts."""
     half = freqs[peak] / 2
     near = band_slice(freqs, half * 0.9, half * 1.1)
     start, stop = max(near.start, band.start), min(near.stop, band.stop)
-    if start >= stop or float(power[start:stop].max()) <= 0.0:
+    if start >= stop:
         return peak
     candidate = start + int(np.argmax(power[start:stop]))
+    if power[candidate] <= 0.0:
+        return peak
     return candidate if power[candidate] >= 0.3 * power[peak] else peak
 
 

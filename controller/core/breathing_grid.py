@@ -10,6 +10,8 @@ numpy's own to the last bit; the detrend's solver gives ``polyfit``'s solution t
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -39,9 +41,23 @@ def _frozen(array: FloatArray) -> FloatArray:
 
 
 @functools.lru_cache(maxsize=64)
-def rfft_hz(n: int) -> FloatArray:
-    """``np.fft.rfftfreq`` on the grid (read-only: shared)."""
-    return _frozen(np.fft.rfftfreq(n, 1.0 / GRID_HZ).astype(np.float64))
+def rfft_hz(n: int) -> tuple[float, ...]:
+    """``np.fft.rfftfreq`` on the grid, as Python floats (a tuple: shared; read bin by bin and
+    bisected, where numpy's calls would cost more than the work)."""
+    return tuple(np.fft.rfftfreq(n, 1.0 / GRID_HZ).tolist())
+
+
+@functools.lru_cache(maxsize=8)
+def dft_rows(n: int) -> npt.NDArray[np.complex128]:
+    """The DFT's rows for the frequencies of ``rfft_hz(n)``: ``exp(-2πi k j / n)``, read from
+    the n roots of unity at ``k j mod n`` (exact angles; ~0.5 MB for a minute's window,
+    read-only: shared). A few rows of it are a band's spectrum in one product, where an FFT
+    of the whole window would cost more."""
+    roots = np.exp(-2j * np.pi * np.arange(n) / n)
+    k = np.arange(n // 2 + 1)[:, np.newaxis]
+    rows: npt.NDArray[np.complex128] = roots[(k * np.arange(n)) % n]
+    rows.flags.writeable = False
+    return rows
 
 
 @functools.lru_cache(maxsize=64)
@@ -49,11 +65,11 @@ def hanning(n: int) -> FloatArray:
     return _frozen(np.hanning(n))
 
 
-def band_slice(freqs: FloatArray, low: float, high: float) -> slice:
+def band_slice(freqs: Sequence[float], low: float, high: float) -> slice:
     """The rising ``freqs`` from ``low`` to ``high``, both included (``(freqs >= low) & (freqs
-    <= high)`` as a slice)."""
-    start = int(np.searchsorted(freqs, low, side="left"))
-    return slice(start, max(start, int(np.searchsorted(freqs, high, side="right"))))
+    <= high)`` as a slice; ``np.searchsorted``'s left and right sides are bisect's)."""
+    start = bisect_left(freqs, low)
+    return slice(start, max(start, bisect_right(freqs, high)))
 
 
 def median(values: FloatArray) -> float:

@@ -1,7 +1,8 @@
-"""The narrow-band looks at a candidate rate, made from one analytic signal, give what the
-textbook steps give to rounding: the band-passed signal (``irfft`` of the masked spectrum), its
-autocorrelation lag by lag, its envelope (``fft`` times the analytic gain) and the rate as
-``np.polyfit`` of the unwrapped phase; and the padded spectrum's power read on the harmonic's
+"""The narrow-band looks at a candidate rate, made from one analytic signal (the DFT's rows
+for the kept bins), give what the textbook steps give to rounding: the band-passed signal
+(``irfft`` of the masked spectrum), its autocorrelation lag by lag, its envelope (``fft`` times
+the analytic gain), the periodicity verdict and the rate as ``np.polyfit`` of the unwrapped
+phase; and the padded spectrum's power read on the harmonic's
 ring only is the whole power's, to the bit."""
 
 from __future__ import annotations
@@ -51,6 +52,20 @@ def envelope(x: FloatArray) -> FloatArray:
     return out
 
 
+def textbook_rate(signal: FloatArray, f0_hz: float) -> float | None:
+    """The rate as the steps were first written: band-pass, autocorrelations, envelope and
+    ``np.polyfit`` of the unwrapped phase, each from its own FFTs."""
+    x = band_passed(signal, f0_hz)
+    one, two = autocorrelation(x, 1 / f0_hz), autocorrelation(x, 2 / f0_hz)
+    n = len(x)
+    trim = min(int(GRID_HZ / f0_hz / 2), n // 4)
+    core = envelope(x)[trim : n - trim]
+    steady = core.mean() > 0.0 and core.std() / core.mean() <= narrow.MAX_ENVELOPE_CV
+    if one < 0.5 or two < 0.4 or not steady:
+        return None
+    return polyfit_rate(signal, f0_hz)
+
+
 def polyfit_rate(signal: FloatArray, f0_hz: float) -> float:
     n = len(signal)
     freqs = np.fft.fftfreq(n, 1.0 / GRID_HZ)
@@ -78,15 +93,23 @@ def test_one_analytic_signal_gives_the_textbook_figures(n: int, f0_hz: float) ->
         one, two = narrow.autocorrelations(want, period_s)
         assert one == pytest.approx(autocorrelation(want, period_s), abs=TOLERANCE)
         assert two == pytest.approx(autocorrelation(want, 2 * period_s), abs=TOLERANCE)
-        got = narrow.phase_rate(z, f0_hz)
+        rate = narrow.breathing_rate(signal, f0_hz)
+        want_rate = textbook_rate(signal, f0_hz)
+        assert (rate is None) == (want_rate is None)
+        if rate is not None:
+            assert rate == pytest.approx(want_rate, rel=TOLERANCE)
+        trim = min(int(GRID_HZ / f0_hz / 2), n // 4)
+        part = z[trim : n - trim]
+        got = narrow.phase_rate(part, np.abs(part), f0_hz)
         assert got == pytest.approx(polyfit_rate(signal, f0_hz), rel=TOLERANCE)
 
 
 def test_a_flat_signal_has_no_autocorrelation_and_keeps_the_peak() -> None:
     flat = np.zeros(240)
     assert narrow.autocorrelations(flat, 4.0) == (-1.0, -1.0)
-    assert narrow.phase_rate(narrow.analytic(flat, 0.25), 0.25) == 0.25
-    assert not narrow.periodic(narrow.analytic(flat, 0.25), 0.25)
+    z = narrow.analytic(flat, 0.25)
+    assert narrow.phase_rate(z, np.abs(z), 0.25) == 0.25
+    assert narrow.breathing_rate(flat, 0.25) is None
 
 
 @pytest.mark.parametrize("f0_hz", [0.07, 0.25, 0.72, 1.2])
