@@ -74,7 +74,7 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
     t = window.t_s
     span_s = float(t[-1] - t[0])
     steps = np.diff(t)
-    if span_s <= 0 or not np.all(steps > 0):
+    if span_s <= 0 or not steps.min() > 0:
         return None
     moment = load_moment(clean_loads(window.load_kg, spike_kg), window.y_m)
     if moment is None:
@@ -93,7 +93,7 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
 def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:
     """Gaps filled by interpolation, spikes replaced by the local median; zones mostly
     missing become all-NaN columns."""
-    if np.isfinite(load_kg).all():  # nothing to fill (the usual window)
+    if math.isfinite(load_kg.sum()):  # nothing to fill (the usual window; NaN or inf show)
         return _despike(load_kg, spike_kg)
     out = load_kg.copy()
     index = np.arange(len(out), dtype=np.float64)
@@ -110,7 +110,7 @@ def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:
 def _despike(load_kg: FloatArray, spike_kg: float) -> FloatArray:
     """Replaces a reading that jumps away from both neighbours, the same way, by their mean
     (a copy when there is one; the loads themselves when there is none)."""
-    if len(load_kg) < 3 or float(np.abs(np.diff(load_kg, axis=0)).max()) <= spike_kg:
+    if len(load_kg) < 3 or float(np.abs(load_kg[1:] - load_kg[:-1]).max()) <= spike_kg:
         return load_kg  # no step beyond spike_kg, so no spike
     middle = load_kg[1:-1]
     before = middle - load_kg[:-2]
@@ -180,7 +180,7 @@ def detrend(signal: FloatArray) -> FloatArray:
     fit of ``np.polynomial.polynomial.polyfit(x, signal, 2)`` (its solution, to rounding, by
     a matrix made once per window length) taken away as ``polyval`` evaluates it."""
     x, solver = quadratic_solver(len(signal))
-    c0, c1, c2 = solver @ signal
+    c0, c1, c2 = (solver @ signal).tolist()
     result: FloatArray = signal - (c0 + (c1 + c2 * x) * x)
     return result
 
@@ -254,4 +254,4 @@ def _fundamental(freqs: Sequence[float], power: FloatArray, band: slice, peak: i
 
 def quality(ratio: float) -> float:
     """Maps the peak-to-floor power ratio to 0–1 (noise alone peaks at ~5–10 times)."""
-    return float(np.clip(1.0 - np.exp(-(ratio - NOISE_RATIO) / SNR_SCALE), 0.0, 1.0))
+    return min(max(1.0 - math.exp(-(ratio - NOISE_RATIO) / SNR_SCALE), 0.0), 1.0)

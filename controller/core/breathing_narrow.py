@@ -11,6 +11,8 @@ unwrapped phase, weighted by the envelope, is the rate. The arrays are short (a 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -45,8 +47,10 @@ def breathing_rate(signal: FloatArray, f0_hz: float) -> float | None:
         return None
     part = narrow[_trimmed(len(narrow), f0_hz)]
     envelope = np.abs(part)
-    mean = float(envelope.mean())
-    if not (mean > 0.0 and float(envelope.std()) / mean <= MAX_ENVELOPE_CV):
+    mean = float(envelope.sum()) / len(envelope)
+    spread = envelope - mean
+    std = math.sqrt(float(spread @ spread) / len(envelope))  # np.std, to rounding
+    if not (mean > 0.0 and std / mean <= MAX_ENVELOPE_CV):
         return None
     return phase_rate(part, envelope, f0_hz)
 
@@ -111,7 +115,8 @@ def phase_rate(part: ComplexArray, envelope: FloatArray, f0_hz: float) -> float:
         return f0_hz
     phase = np.empty(len(part))
     phase[0] = 0.0
-    np.cumsum(np.angle(part[1:] * part[:-1].conj()), out=phase[1:])
+    steps = part[1:] * part[:-1].conj()
+    np.cumsum(np.arctan2(steps.imag, steps.real), out=phase[1:])  # np.angle
     samples = np.arange(len(part), dtype=np.float64)
     lever = w2 * (samples - float(w2 @ samples) / total)
     refined = float(lever @ phase) / float(lever @ samples) * GRID_HZ / (2 * np.pi)
