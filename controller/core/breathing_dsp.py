@@ -10,22 +10,23 @@ the spectrum's floor. Rates the frame rate cannot tell from an alias get no esti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import mul
 
 import numpy as np
 
 from controller.core.breathing_grid import (
     GRID_HZ,
     FloatArray,
-    analytic_gain,
     band_slice,
-    fft_hz_and_t,
     hanning,
     median,
-    quadratic_design,
+    quadratic_solver,
     rfft_hz,
 )
+from controller.core.breathing_narrow import ComplexArray, breathing_rate
 
 __all__ = ["GRID_HZ", "Estimate", "Window", "estimate", "median"]
 
@@ -37,9 +38,6 @@ MIN_MOMENT_KG_M = 1e-4
 PAD_POINTS = 8192  # zero-padded FFT: 4 Hz / 8192 ≈ 0.03 breaths/min per bin
 NOISE_RATIO = 10.0  # the tallest peak of noise alone is ~5–15 times the median bin
 SNR_SCALE = 15.0  # how fast quality rises above that
-MIN_PERIODICITY = 0.5  # band-passed autocorrelation one period on ...
-MIN_PERIODICITY_2 = 0.4  # ... and two periods on: breathing ~0.75, noise and wander ≲ 0.2
-MAX_ENVELOPE_CV = 0.35
 # The second harmonic stands this far above its floor (synthetic breathing: ≥ 2.5 in 96 % of
 # windows at 4 /min, all above 6 /min; 4-8 /min band noise: 5 % of windows).
 MIN_HARMONIC = 2.5
@@ -76,7 +74,7 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
     t = window.t_s
     span_s = float(t[-1] - t[0])
     steps = np.diff(t)
-    if span_s <= 0 or not np.all(steps > 0):
+    if span_s <= 0 or not steps.min() > 0:
         return None
     moment = load_moment(clean_loads(window.load_kg, spike_kg), window.y_m)
     if moment is None:
@@ -86,7 +84,8 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
     if band is None:
         return Estimate(bpm=0.0, quality=0.0)
     signal = detrend(to_grid(t, moment))
-    if float(np.std(signal)) < MIN_MOMENT_KG_M:
+    spread = signal - float(signal.mean())
+    if math.sqrt(float(spread @ spread) / len(signal)) < MIN_MOMENT_KG_M:  # np.std
         return Estimate(bpm=0.0, quality=0.0)
     return rate(signal, band, harmonic_visible=frame_hz / 2 > 2.2 * band[1])
 
@@ -94,9 +93,9 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
 def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:
     """Gaps filled by interpolation, spikes replaced by the local median; zones mostly
     missing become all-NaN columns."""
+    if math.isfinite(load_kg.sum()):  # nothing to fill (the usual window; NaN or inf show)
+        return _despike(load_kg, spike_kg)
     out = load_kg.copy()
-    if np.isfinite(out).all():  # nothing to fill (the usual window)
-        return _despike(out, spike_kg)
     index = np.arange(len(out), dtype=np.float64)
     for z in range(out.shape[1]):
         column = out[:, z]
@@ -109,30 +108,38 @@ def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:
 
 
 def _despike(load_kg: FloatArray, spike_kg: float) -> FloatArray:
-    """Replaces a reading that jumps away from both neighbours, the same way, by their mean."""
-    if len(load_kg) < 3:
-        return load_kg
+    """Replaces a reading that jumps away from both neighbours, the same way, by their mean
+    (a copy when there is one; the loads themselves when there is none)."""
+    if len(load_kg) < 3 or float(np.abs(load_kg[1:] - load_kg[:-1]).max()) <= spike_kg:
+        return load_kg  # no step beyond spike_kg, so no spike
     middle = load_kg[1:-1]
     before = middle - load_kg[:-2]
     after = middle - load_kg[2:]
-    spikes = (np.abs(before) > spike_kg) & (np.abs(after) > spike_kg) & (before * after > 0)
+    # both jumps beyond spike_kg (> 0), the same way
+    spikes = (np.minimum(before, after) > spike_kg) | (np.maximum(before, after) < -spike_kg)
+    if not spikes.any():
+        return load_kg
     out = load_kg.copy()
     out[1:-1] = np.where(spikes, (load_kg[:-2] + load_kg[2:]) / 2, middle)
     return out
 
 
 def load_moment(load_kg: FloatArray, y_m: FloatArray) -> FloatArray | None:
-    """Σ (y − cop_y) · load over the loaded zones, per frame (kg·m); ``None`` if none."""
+    """Σ (y − cop_y) · load over the loaded zones, per frame (kg·m); ``None`` if none. The
+    zones' means are few: their sums are Python's."""
     present = np.isfinite(load_kg[0])
-    mean_kg = np.clip(load_kg[:, present].mean(axis=0), 0.0, None)
-    total = float(mean_kg.sum())
+    if not present.all():
+        load_kg, y_m = load_kg[:, present], y_m[present]
+    # The zones' sums over the window stand for their means: only shares of them are read.
+    sum_kg = [max(kg, 0.0) for kg in (np.ones(len(load_kg)) @ load_kg).tolist()]
+    total = sum(sum_kg)
     if total <= 0:
         return None
-    y = y_m[present]
-    cop = float((y * mean_kg).sum() / total)
+    y = y_m.tolist()
+    cop = sum(map(mul, y, sum_kg)) / total
     # An unloaded zone carries no breathing, only noise.
-    lever = np.where(mean_kg > 0.02 * total, y - cop, 0.0)
-    result: FloatArray = load_kg[:, present] @ lever
+    lever = [yi - cop if kg > 0.02 * total else 0.0 for yi, kg in zip(y, sum_kg, strict=True)]
+    result: FloatArray = load_kg @ np.array(lever)
     return result
 
 
@@ -156,23 +163,25 @@ def search_band(
 
 def to_grid(t_s: FloatArray, values: FloatArray) -> FloatArray:
     """Bin means on a ``GRID_HZ`` grid (white noise averages down); empty bins interpolated."""
-    bins = np.floor((t_s - t_s[0]) * GRID_HZ).astype(np.int64)
-    count = np.bincount(bins).astype(np.float64)
+    bins = ((t_s - t_s[0]) * GRID_HZ).astype(np.int64)  # ≥ 0: truncation is the floor
+    count = np.bincount(bins)
     sums = np.bincount(bins, weights=values)
+    if count.all():  # no bin to fill (interpolation at the bins' own centres is their means)
+        means: FloatArray = sums / count
+        return means
     filled = count > 0
     centres = (np.arange(len(count)) + 0.5) / GRID_HZ
-    means = sums[filled] / count[filled]
-    result: FloatArray = np.interp(centres, centres[filled], means)
+    result: FloatArray = np.interp(centres, centres[filled], sums[filled] / count[filled])
     return result
 
 
 def detrend(signal: FloatArray) -> FloatArray:
     """Removes a quadratic trend (zero drift, a slow settling) from the window: the least-squares
-    fit of ``np.polynomial.polynomial.polyfit(x, signal, 2)``, its design matrix made once per
-    window length (the same matrices and the same ``lstsq`` call, so the same result)."""
-    x, design, scale, rcond = quadratic_design(len(signal))
-    coeffs = np.linalg.lstsq(design, signal + 0.0, rcond)[0] / scale
-    result: FloatArray = signal - np.polynomial.polynomial.polyval(x, coeffs)
+    fit of ``np.polynomial.polynomial.polyfit(x, signal, 2)`` (its solution, to rounding, by
+    a matrix made once per window length) taken away as ``polyval`` evaluates it."""
+    x, solver = quadratic_solver(len(signal))
+    c0, c1, c2 = (solver @ signal).tolist()
+    result: FloatArray = signal - (c0 + (c1 + c2 * x) * x)
     return result
 
 
@@ -184,117 +193,65 @@ def rate(
     harmonic where the frame rate can show one)."""
     low, top, safe = band
     freqs = rfft_hz(PAD_POINTS)
-    power = np.abs(np.fft.rfft(signal * hanning(len(signal)), PAD_POINTS)) ** 2
+    spectrum = np.fft.rfft(signal * hanning(len(signal)), PAD_POINTS)
     inside = band_slice(freqs, low, top)  # freqs rise: a band is a slice
-    if inside.start >= inside.stop or float(power[inside].max()) <= 0.0:
+    if inside.start >= inside.stop:
         return Estimate(bpm=0.0, quality=0.0)
-    peak = _fundamental(freqs, power, inside, inside.start + int(np.argmax(power[inside])))
-    f0 = float(freqs[peak])
+    # The power where it is read: the band and the bin past it (a peak's right neighbour).
+    power = np.abs(spectrum[: inside.stop + 1]) ** 2
+    highest = inside.start + int(np.argmax(power[inside]))
+    if power[highest] <= 0.0:
+        return Estimate(bpm=0.0, quality=0.0)
+    peak = _fundamental(freqs, power, inside, highest)
+    f0 = freqs[peak]
     # A maximum only because the band ends there is a slope (drift, an alias), not a breath.
     is_peak = power[peak] >= power[peak - 1] and power[peak] >= power[peak + 1]
     if f0 > safe or not is_peak:
         return Estimate(bpm=0.0, quality=0.0)
     floor = median(power[inside])
     ratio = float(power[peak]) / floor if floor > 0 else np.inf
-    shaped = not harmonic_visible or harmonic_ratio(freqs, power, f0) >= MIN_HARMONIC
-    if not (shaped and periodic(signal, f0)):
+    if harmonic_visible and harmonic_ratio(freqs, spectrum, f0) < MIN_HARMONIC:
         return Estimate(bpm=0.0, quality=0.0)
-    refined = phase_rate(signal, f0)
+    refined = breathing_rate(signal, f0)
+    if refined is None:
+        return Estimate(bpm=0.0, quality=0.0)
     return Estimate(bpm=60.0 * refined, quality=quality(ratio))
 
 
-def autocorrelation(signal: FloatArray, period_s: float) -> float:
-    """The signal's highest normalised autocorrelation within ±25 % of a lag of ``period_s``
-    (unbiased: each lag averaged over its own overlap); −1 when the window is too short."""
-    x = signal - float(signal.mean())
-    n = len(x)
-    var = float(x @ x) / n
-    lag = period_s * GRID_HZ
-    lo, hi = max(1, int(0.75 * lag)), min(n - 8, int(1.25 * lag) + 1)
-    if var <= 0.0 or hi < lo:
-        return -1.0
-    return max(float(x[:-k] @ x[k:]) / (n - k) / var for k in range(lo, hi + 1))
-
-
-def harmonic_ratio(freqs: FloatArray, power: FloatArray, f0_hz: float) -> float:
+def harmonic_ratio(freqs: Sequence[float], spectrum: ComplexArray, f0_hz: float) -> float:
     """Power at twice the rate over the spectrum's floor around it. Inspiration is fast and
     expiration slow, so breathing carries a second harmonic; band-limited noise (a slow
-    wander) carries none."""
-    near = band_slice(freqs, 1.9 * f0_hz, 2.1 * f0_hz)
+    wander) carries none. ``spectrum`` is the padded one; its power is taken on the ring."""
     ring = band_slice(freqs, 1.5 * f0_hz, 2.5 * f0_hz)
-    hole = band_slice(freqs, 1.8 * f0_hz, 2.2 * f0_hz)  # inside the ring
-    around = np.concatenate((power[ring.start : hole.start], power[hole.stop : ring.stop]))
+    near = _within(band_slice(freqs, 1.9 * f0_hz, 2.1 * f0_hz), ring.start)
+    hole = _within(band_slice(freqs, 1.8 * f0_hz, 2.2 * f0_hz), ring.start)
+    power = np.abs(spectrum[ring]) ** 2
+    around = np.concatenate((power[: hole.start], power[hole.stop :]))
     if near.start >= near.stop or not around.size:
         return 0.0
     floor = median(around)
     return float(power[near].max()) / floor if floor > 0.0 else float("inf")
 
 
-def band_passed(signal: FloatArray, f0_hz: float) -> FloatArray:
-    """The signal kept between 0.6 and 1.45 times ``f0_hz`` (FFT mask)."""
-    spectrum = np.fft.rfft(signal)
-    freqs = rfft_hz(len(signal))
-    keep = (freqs >= 0.6 * f0_hz) & (freqs <= 1.45 * f0_hz)
-    result: FloatArray = np.fft.irfft(np.where(keep, spectrum, 0.0), len(signal))
-    return result
+def _within(inner: slice, start: int) -> slice:
+    """A slice of ``freqs`` as a slice of its part from ``start`` on."""
+    return slice(inner.start - start, inner.stop - start)
 
 
-def periodic(signal: FloatArray, f0_hz: float) -> bool:
-    """Breathing repeats itself: around its rate, the signal still correlates with itself two
-    periods later (breath-to-breath variability of 8 % leaves ~0.75). Noise, or a slow artefact
-    (a body's sway, a 4–8 /min wander), band-limited to the same band loses it within a period
-    or two (for a band 0.85 × f0 wide: sinc(1.7) ≈ −0.15); a posture shift is one step."""
-    narrow = band_passed(signal, f0_hz)
-    period_s = 1.0 / f0_hz
-    one = autocorrelation(narrow, period_s)
-    two = autocorrelation(narrow, 2.0 * period_s)
-    return one >= MIN_PERIODICITY and two >= MIN_PERIODICITY_2 and steady(narrow, f0_hz)
-
-
-def steady(narrow: FloatArray, f0_hz: float) -> bool:
-    """Breath after breath moves about the same load: the envelope of the band-passed signal
-    varies little (coefficient of variation under ``MAX_ENVELOPE_CV``); band-limited noise has
-    a Rayleigh envelope (≈ 0.52)."""
-    n = len(narrow)
-    spectrum = np.fft.fft(narrow)
-    envelope = np.abs(np.fft.ifft(spectrum * analytic_gain(n)))
-    trim = min(int(GRID_HZ / f0_hz / 2), n // 4)
-    core = envelope[trim : n - trim]
-    mean = float(core.mean())
-    return mean > 0.0 and float(core.std()) / mean <= MAX_ENVELOPE_CV
-
-
-def _fundamental(freqs: FloatArray, power: FloatArray, band: slice, peak: int) -> int:
+def _fundamental(freqs: Sequence[float], power: FloatArray, band: slice, peak: int) -> int:
     """The peak's half when that is strong too: the fast inspiration makes a second harmonic.
     Only the band's power counts."""
     half = freqs[peak] / 2
     near = band_slice(freqs, half * 0.9, half * 1.1)
     start, stop = max(near.start, band.start), min(near.stop, band.stop)
-    if start >= stop or float(power[start:stop].max()) <= 0.0:
+    if start >= stop:
         return peak
     candidate = start + int(np.argmax(power[start:stop]))
+    if power[candidate] <= 0.0:
+        return peak
     return candidate if power[candidate] >= 0.3 * power[peak] else peak
-
-
-def phase_rate(signal: FloatArray, f0_hz: float) -> float:
-    """Mean frequency over the window: the slope of the unwrapped phase around ``f0_hz``."""
-    n = len(signal)
-    spectrum = np.fft.fft(signal)
-    freqs, t = fft_hz_and_t(n)
-    keep = (freqs >= 0.6 * f0_hz) & (freqs <= 1.45 * f0_hz)
-    analytic = np.fft.ifft(np.where(keep, 2.0 * spectrum, 0.0))
-    phase = np.unwrap(np.angle(analytic))
-    trim = min(int(GRID_HZ / f0_hz / 2), n // 4)
-    core = slice(trim, n - trim)
-    weights = np.abs(analytic[core])
-    if float(weights.sum()) <= 0.0:
-        return f0_hz
-    slope = float(np.polyfit(t[core], phase[core], 1, w=weights)[0])
-    refined = slope / (2 * np.pi)
-    # A phase slip (noise) can pull the slope far off; then keep the spectral peak.
-    return refined if abs(refined - f0_hz) < 0.15 * f0_hz else f0_hz
 
 
 def quality(ratio: float) -> float:
     """Maps the peak-to-floor power ratio to 0–1 (noise alone peaks at ~5–10 times)."""
-    return float(np.clip(1.0 - np.exp(-(ratio - NOISE_RATIO) / SNR_SCALE), 0.0, 1.0))
+    return min(max(1.0 - math.exp(-(ratio - NOISE_RATIO) / SNR_SCALE), 0.0), 1.0)

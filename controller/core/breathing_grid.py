@@ -1,15 +1,17 @@
-"""The breathing analysis's fixed arrays (frequency axes, windows and the detrend's design
-matrix, made once per length and shared read-only) and its two array helpers, a band of
-frequencies as a slice and a lean median (pure).
+"""The breathing analysis's fixed arrays (frequency axes, windows and the detrend's solver,
+made once per length and shared read-only) and its two array helpers, a band of frequencies
+as a slice and a lean median (pure).
 
 They depend on a window's length alone, and a window keeps its length from one estimate to
-the next, so each is built once instead of at every estimate; built by the same numpy calls
-as before, they hold the same values, and the estimates are unchanged to the last bit.
+the next, so each is built once instead of at every estimate. The axes and windows are
+numpy's own to the last bit; the detrend's solver gives ``polyfit``'s solution to rounding.
 """
 
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -20,15 +22,17 @@ GRID_HZ = 4.0  # covers the band (≤ 0.7 Hz) and its second harmonic
 
 
 @functools.lru_cache(maxsize=64)
-def quadratic_design(n: int) -> tuple[FloatArray, FloatArray, FloatArray, float]:
-    """x on [-1, 1], the column-scaled Vandermonde matrix, the column scales and ``rcond``, as
-    ``polyfit`` makes them (read-only: they are shared)."""
+def quadratic_solver(n: int) -> tuple[FloatArray, FloatArray]:
+    """x on [-1, 1] and the 3 × n matrix that takes a signal to the coefficients
+    ``np.polynomial.polynomial.polyfit(x, signal, 2)`` finds: the pseudo-inverse of the
+    column-scaled Vandermonde matrix polyfit builds, rows divided by the column scales (the
+    same least-squares solution as its ``lstsq``, to rounding, in one product; read-only)."""
     x = np.linspace(-1.0, 1.0, n)
     lhs = np.polynomial.polynomial.polyvander(x, 2).T
     scale = np.sqrt(np.square(lhs).sum(1))
     scale[scale == 0] = 1
-    design = lhs.T / scale
-    return _frozen(x), _frozen(design), _frozen(scale), n * float(np.finfo(np.float64).eps)
+    solver = np.linalg.pinv(lhs.T / scale) / scale[:, np.newaxis]
+    return _frozen(x), _frozen(np.ascontiguousarray(solver))
 
 
 def _frozen(array: FloatArray) -> FloatArray:
@@ -37,16 +41,23 @@ def _frozen(array: FloatArray) -> FloatArray:
 
 
 @functools.lru_cache(maxsize=64)
-def rfft_hz(n: int) -> FloatArray:
-    """``np.fft.rfftfreq`` on the grid (read-only: shared)."""
-    return _frozen(np.fft.rfftfreq(n, 1.0 / GRID_HZ).astype(np.float64))
+def rfft_hz(n: int) -> tuple[float, ...]:
+    """``np.fft.rfftfreq`` on the grid, as Python floats (a tuple: shared; read bin by bin and
+    bisected, where numpy's calls would cost more than the work)."""
+    return tuple(np.fft.rfftfreq(n, 1.0 / GRID_HZ).tolist())
 
 
-@functools.lru_cache(maxsize=64)
-def fft_hz_and_t(n: int) -> tuple[FloatArray, FloatArray]:
-    """``np.fft.fftfreq`` on the grid and the grid's times (read-only: shared)."""
-    freqs = np.asarray(np.fft.fftfreq(n, 1.0 / GRID_HZ), dtype=np.float64)
-    return _frozen(freqs), _frozen(np.arange(n) / GRID_HZ)
+@functools.lru_cache(maxsize=8)
+def dft_rows(n: int) -> npt.NDArray[np.complex128]:
+    """The DFT's rows for the frequencies of ``rfft_hz(n)``: ``exp(-2πi k j / n)``, read from
+    the n roots of unity at ``k j mod n`` (exact angles; ~0.5 MB for a minute's window,
+    read-only: shared). A few rows of it are a band's spectrum in one product, where an FFT
+    of the whole window would cost more."""
+    roots = np.exp(-2j * np.pi * np.arange(n) / n)
+    k = np.arange(n // 2 + 1)[:, np.newaxis]
+    rows: npt.NDArray[np.complex128] = roots[(k * np.arange(n)) % n]
+    rows.flags.writeable = False
+    return rows
 
 
 @functools.lru_cache(maxsize=64)
@@ -54,22 +65,11 @@ def hanning(n: int) -> FloatArray:
     return _frozen(np.hanning(n))
 
 
-@functools.lru_cache(maxsize=64)
-def analytic_gain(n: int) -> FloatArray:
-    """The FFT gain that turns a real signal into its analytic signal."""
-    gain = np.zeros(n)
-    gain[0] = 1.0
-    gain[1 : (n + 1) // 2] = 2.0
-    if n % 2 == 0:
-        gain[n // 2] = 1.0
-    return _frozen(gain)
-
-
-def band_slice(freqs: FloatArray, low: float, high: float) -> slice:
+def band_slice(freqs: Sequence[float], low: float, high: float) -> slice:
     """The rising ``freqs`` from ``low`` to ``high``, both included (``(freqs >= low) & (freqs
-    <= high)`` as a slice)."""
-    start = int(np.searchsorted(freqs, low, side="left"))
-    return slice(start, max(start, int(np.searchsorted(freqs, high, side="right"))))
+    <= high)`` as a slice; ``np.searchsorted``'s left and right sides are bisect's)."""
+    start = bisect_left(freqs, low)
+    return slice(start, max(start, bisect_right(freqs, high)))
 
 
 def median(values: FloatArray) -> float:

@@ -1,6 +1,6 @@
 """The breathing analysis's shared arrays and its median give the numbers numpy's own calls
-give, to the last bit: the detrend (``polyfit`` / ``polyval``), the frequency axes and
-windows, and ``np.median``."""
+give: to the last bit for the frequency axes, the windows and ``np.median``; to rounding for
+the detrend (``polyfit`` / ``polyval``, solved by a pseudo-inverse made once per length)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,15 @@ def test_the_detrend_is_polyfits(n: int) -> None:
         x = np.linspace(-1.0, 1.0, n)
         coeffs = np.polynomial.polynomial.polyfit(x, signal, 2)
         want = signal - np.polynomial.polynomial.polyval(x, coeffs)
-        assert np.array_equal(detrend(signal), want)
+        got = detrend(signal)
+        # rounding only: far below the 1e-4 kg·m the analysis tells from nothing
+        assert np.max(np.abs(got - want)) <= 1e-12 * np.max(np.abs(signal))
+        assert not np.array_equal(got, signal)
 
 
 @pytest.mark.parametrize("n", [8, 9, 240, 8192])
 def test_the_axes_and_windows_are_numpys(n: int) -> None:
     assert np.array_equal(grid.rfft_hz(n), np.fft.rfftfreq(n, 1.0 / grid.GRID_HZ))
-    freqs, t = grid.fft_hz_and_t(n)
-    assert np.array_equal(freqs, np.fft.fftfreq(n, 1.0 / grid.GRID_HZ))
-    assert np.array_equal(t, np.arange(n) / grid.GRID_HZ)
     assert np.array_equal(grid.hanning(n), np.hanning(n))
     with pytest.raises(ValueError, match="read-only"):
         grid.hanning(n)[0] = 1.0
