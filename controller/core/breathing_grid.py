@@ -47,7 +47,9 @@ def rfft_hz(n: int) -> tuple[float, ...]:
     return tuple(np.fft.rfftfreq(n, 1.0 / GRID_HZ).tolist())
 
 
-@functools.lru_cache(maxsize=8)
+# Two lengths: a running session's window and the one growing towards it; a new length costs
+# ~0.45 ms once, and each kept one ~0.5 MB (the service's memory is a figure of issue 13).
+@functools.lru_cache(maxsize=2)
 def dft_rows(n: int) -> npt.NDArray[np.complex128]:
     """The DFT's rows for the frequencies of ``rfft_hz(n)``: ``exp(-2πi k j / n)``, read from
     the n roots of unity at ``k j mod n`` (exact angles; ~0.5 MB for a minute's window,
