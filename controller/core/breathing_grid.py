@@ -47,18 +47,20 @@ def rfft_hz(n: int) -> tuple[float, ...]:
     return tuple(np.fft.rfftfreq(n, 1.0 / GRID_HZ).tolist())
 
 
-# Two lengths: a running session's window and the one growing towards it; a new length costs
-# ~0.45 ms once, and each kept one ~0.5 MB (the service's memory is a figure of issue 13).
-@functools.lru_cache(maxsize=2)
-def dft_rows(n: int) -> npt.NDArray[np.complex128]:
-    """The DFT's rows for the frequencies of ``rfft_hz(n)``: ``exp(-2πi k j / n)``, read from
-    the n roots of unity at ``k j mod n`` (exact angles; ~0.5 MB for a minute's window,
-    read-only: shared). A few rows of it are a band's spectrum in one product, where an FFT
-    of the whole window would cost more."""
-    roots = np.exp(-2j * np.pi * np.arange(n) / n)
-    k = np.arange(n // 2 + 1)[:, np.newaxis]
-    rows: npt.NDArray[np.complex128] = roots[(k * np.arange(n)) % n]
-    rows.flags.writeable = False
+@functools.lru_cache(maxsize=8)
+def _roots(n: int) -> npt.NDArray[np.complex128]:
+    roots: npt.NDArray[np.complex128] = np.exp(-2j * np.pi * np.arange(n) / n)  # ~4 KB
+    roots.flags.writeable = False
+    return roots
+
+
+def dft_rows(n: int, bins: slice) -> npt.NDArray[np.complex128]:
+    """The DFT's rows for the frequencies ``rfft_hz(n)[bins]``: ``exp(-2πi k j / n)``, read
+    from the n roots of unity at ``k j mod n`` (exact angles). A few rows of it are a band's
+    spectrum in one product, where an FFT of the whole window would cost more. Only the rows
+    asked for are made: the whole matrix would hold ~0.5 MB per window length."""
+    k = np.arange(n // 2 + 1)[bins, np.newaxis]
+    rows: npt.NDArray[np.complex128] = _roots(n)[(k * np.arange(n)) % n]
     return rows
 
 

@@ -62,7 +62,7 @@ def analytic(signal: FloatArray, f0_hz: float) -> ComplexArray:
     window's length), so their spectrum and its inverse are two products with the DFT's rows
     for them, not an FFT and an inverse FFT of the whole window."""
     n = len(signal)
-    rows = dft_rows(n)[band_slice(rfft_hz(n), LOW_SHARE * f0_hz, HIGH_SHARE * f0_hz)]
+    rows = dft_rows(n, band_slice(rfft_hz(n), LOW_SHARE * f0_hz, HIGH_SHARE * f0_hz))
     kept: ComplexArray = rows @ signal  # the spectrum on the kept bins
     # inverse: Σ_k 2 X_k e^{+2πi k t / n} / n, the conjugate of conj(X) · rows
     result: ComplexArray = (kept.conj() @ rows).conj()
