@@ -23,11 +23,9 @@ from firmware.framefile import FrameFileError
 # The rest is imported where it is used: `acumat run --help` and `acumat --help` load no
 # numpy or paho (tests/contract/test_lazy_imports.py).
 if TYPE_CHECKING:
-    from controller.core.controller import MatController
     from controller.core.settings import CoreSettings
     from controller.service.config import AppConfig
     from controller.service.loop import Lifecycle, Service
-    from controller.service.ports import Adapter
     from firmware.frame import ZoneFrame
     from firmware.source import FrameSource
 
@@ -151,6 +149,7 @@ def _serve(  # noqa: PLR0917
     mqtt_dir: Path,
     quiet: bool,
 ) -> int:
+    from controller.cli.run_adapters import output_adapters, storage_adapters, web_adapter
     from controller.core.factory import build_controller
     from controller.service.journal import SessionJournal
     from controller.service.journal import discard as discard_journal
@@ -178,10 +177,10 @@ def _serve(  # noqa: PLR0917
             core.restore_session(saved, frame.t)
 
     try:
-        adapters = [*_storage(config, clock, core, wall_at, paths)]
-        adapters += _outputs(config, clock, core, wall_at, quiet, StatePaths(mqtt_dir))
+        adapters = [*storage_adapters(config, clock, core, wall_at, paths)]
+        adapters += output_adapters(config, clock, core, wall_at, quiet, StatePaths(mqtt_dir))
         if config.web is not None:
-            adapters.append(_web_adapter(config, clock, core, wall_at, adapters, mqtt_dir))
+            adapters.append(web_adapter(config, clock, core, wall_at, adapters, mqtt_dir))
     except (ValueError, OSError) as exc:  # an unreadable password or TLS file
         print(f"acumat: {exc}", file=sys.stderr)
         source.close()
@@ -231,141 +230,6 @@ def _core_settings(config: AppConfig) -> CoreSettings:
     if spec is None or spec.program not in settings.session.programs:
         return settings
     return settings.with_program(spec.program)
-
-
-def _storage(
-    config: AppConfig,
-    clock: Clock,
-    core: MatController,
-    wall_at: WallAt,
-    paths: StatePaths | None,
-) -> list[Adapter]:
-    """History first (a finished session's row goes before anything bulky), then recordings,
-    which give way when space runs short (``[storage] min_free_mb``)."""
-    from controller.storage.habits import BEGINNER
-    from controller.storage.history_adapter import HistoryAdapter
-    from controller.storage.recorder import SessionRecorder
-
-    if paths is None:
-        return []
-    storage = config.storage
-    recorder = None
-    if storage.recordings_keep > 0:
-        recorder = SessionRecorder(
-            paths.recordings,
-            config.mat.id,
-            core.layout,
-            wall_at,
-            keep=storage.recordings_keep,
-            min_free_bytes=int(storage.min_free_mb * 1e6),
-            clock=clock,
-        )
-    # The history grows the beginner target by command, when that program exists.
-    history = HistoryAdapter(
-        paths.history,
-        config.mat.id,
-        wall_at,
-        beginner=BEGINNER in core.settings.session.programs,
-        make_room=None if recorder is None else recorder.make_room,
-        clock=clock,
-    )
-    return [history] if recorder is None else [history, recorder]
-
-
-def _outputs(  # noqa: PLR0917
-    config: AppConfig,
-    clock: Clock,
-    core: MatController,
-    wall_at: WallAt,
-    quiet: bool,
-    paths: StatePaths,
-) -> list[Adapter]:
-    """The console or the event log, and MQTT (its outbox in ``paths``, a temporary directory
-    when the state directory cannot be used)."""
-    from controller.service.console import ConsoleAdapter
-    from controller.service.logs import EventLog
-
-    adapters: list[Adapter] = []
-    broker = None
-    if config.mqtt is not None:  # the MQTT adapter sets it, the console's status line shows it
-        from controller.mqtt.status import BrokerStatus
-
-        broker = BrokerStatus()
-    if quiet:  # as a service: events go to the journal, one line each
-        adapters.append(EventLog())
-    else:
-        links = [] if broker is None else [broker]
-        adapters.append(ConsoleAdapter(sys.stdout, live=sys.stdout.isatty(), links=links))
-    if config.mqtt is not None:
-        from controller.mqtt.adapter import MqttAdapter
-
-        adapters.append(
-            MqttAdapter(
-                config.mqtt,
-                mat_id=config.mat.id,
-                mat_name=config.mat.name,
-                layout=core.layout,
-                programs=sorted(config.session.programs),
-                clock=clock,
-                wall_at=wall_at,
-                outbox_path=paths.outbox(config.mat.id),
-                history_path=paths.history,
-                status=broker,
-            )
-        )
-    return adapters
-
-
-def _web_adapter(  # noqa: PLR0917
-    config: AppConfig,
-    clock: Clock,
-    core: MatController,
-    wall_at: WallAt,
-    adapters: list[Adapter],
-    outbox_dir: Path,
-) -> Adapter:
-    """The page's adapter; ``ValueError`` with one line when it must not or cannot start. Its
-    events are numbered by MQTT's stamper, or with MQTT off by the outbox in ``outbox_dir``
-    kept for numbering only: one ``seq`` either way."""
-    from controller.mqtt.outbox import stamper_without_mqtt
-    from controller.web.adapter import WebAdapter
-    from controller.web.config import refusal
-
-    assert config.web is not None
-    token = config.web.resolved_token()
-    problem = refusal(config.web, token)
-    if problem is not None:
-        raise ValueError(problem)
-    mqtt = None
-    if config.mqtt is not None:  # paho is imported only when MQTT is on
-        from controller.mqtt.adapter import MqttAdapter
-
-        mqtt = next((a for a in adapters if isinstance(a, MqttAdapter)), None)
-    paths = StatePaths.for_source(config.storage.dir, _simulated(config))
-    if mqtt is not None:
-        stamper = mqtt.stamper
-    else:
-        outbox = StatePaths(outbox_dir).outbox(config.mat.id)
-        stamper = stamper_without_mqtt(outbox, config.mat.id, wall_at, clock=clock)
-    try:
-        return WebAdapter(
-            config.web,
-            token=token,
-            mat_id=config.mat.id,
-            mat_name=config.mat.name,
-            layout=core.layout,
-            programs=core.settings.session.programs,
-            source_kind=config.source.kind,
-            clock=clock,
-            wall_at=wall_at,
-            history_path=paths.history,
-            calibration_path=StatePaths(config.storage.dir).calibration,
-            stamper=stamper,
-            mqtt_status=None if mqtt is None else mqtt.page_status,
-        )
-    except OSError as exc:
-        stamper.close()
-        raise ValueError(f"web: cannot listen on {config.web.listen}: {exc.strerror}") from None
 
 
 def _lifecycle(clock: Clock, status: str | None = None) -> Lifecycle:
