@@ -167,3 +167,14 @@ def test_a_body_between_the_coarse_placements_fits_the_fine_ones() -> None:
     coarse = float(np.abs(lying - shares).sum(axis=1).min())
     fine = float(np.abs(fine_lying_profiles(geometry) - shares).sum(axis=1).min())
     assert coarse > 0.06 and fine < 0.04
+
+
+def test_lying_not_reported_yet_is_not_kept_through_a_move() -> None:
+    # Lain back for a moment (lying by the lie-back, not yet held for posture_s), then moving
+    # back up to the seat: stillness lags a move, so that moment may be lying on the profile,
+    # but a body that moves before its lying was reported is not kept lying (it may be getting
+    # up: a session starting then would start as the person leaves).
+    _, reported = play(
+        [(SEAT, 3.0, True), (LYING, 2.5, False), (LYING, 1.0, True), (SEAT, 4.0, False)]
+    )
+    assert "lying" not in reported
