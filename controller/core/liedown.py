@@ -23,7 +23,9 @@ or more. That is the whole way down: feet, then the seat behind them, then the u
 the seat. Sitting down makes the first step only, stepping about on the feet sways at every
 pause (no anchor), and leaning back on the hands moves the load 2–6 cm. A body already there,
 whole, at the visit's first frame (the controller restarted under it) had no way there to see:
-its first still stretch counts as a lie-back. The head end is y = 0; lying the other way round
+its first still stretch counts as a lie-back if it began within ``_RESTART_STILL_S`` of that
+frame (someone who stepped on briskly is whole at once too, but moves for seconds before the
+first pause). The head end is y = 0; lying the other way round
 is left to the shape alone.
 
 Sitting down straight from standing, the weight leaves the feet for a seat behind them: on
@@ -51,6 +53,11 @@ _RING_S = 1.2  # a landing's ring (~10 %, τ 0.35 s) is under 0.4 % by then
 _SWAY_SHARE = 0.01  # sim standing: 0.5-7 % (Santos & Duarte sway); sitting: ~0.3 %
 _SWAY_TOTAL = 0.004
 _WHOLE_AT_ONCE = 0.85  # the visit's first frame held this much of the load: no arrival seen
+# ...and the body was still within this long of it: a body already there is still as soon as
+# the motion averages (slow one τ 0.5 s) have settled on its load, ~1.5 s after readings came
+# back at a jump (a board back after a loss); one who stepped on moved (stepping, turning,
+# sitting down) for 4 s or more before its first pause
+_RESTART_STILL_S = 2.5
 _SLOW_FRAME_S = 0.5
 _SLOW_STILL_SHARE = 0.03
 # Where the anchor's load came from: the place the body stood before it settled there.
@@ -171,6 +178,7 @@ class LieBack:
         self._stretch: _Stretch | None = None
         self._last: tuple[float, list[float]] | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
+        self._first_t = 0.0  # the visit's first frame
         self._stretches = 0
         # a second step: the anchor was itself reached by a move head-wards (see ``_came_m``)
         self.two_step = False
@@ -199,7 +207,7 @@ class LieBack:
             return
         shares = [kg / total_kg for kg in positive]
         if self._first_total_kg is None:
-            self._first_total_kg = total_kg
+            self._first_total_kg, self._first_t = total_kg, t
         last = self._last
         slow = last is not None and t - last[0] >= _SLOW_FRAME_S
         if slow and last is not None:
@@ -222,7 +230,7 @@ class LieBack:
             stretch = self._stretch = _Stretch(t, sample)
             self._stretches += 1
         stretch.add(sample)
-        if self._stretches == 1 and not self.seen and self._appeared(total_kg):
+        if self._stretches == 1 and not self.seen and self._appeared(stretch.start_t, total_kg):
             self.seen = True  # already there, whole, when the visit began: a restart
         moved_m = None if self.anchor is None else self._moved_m(stretch)
         if moved_m is not None and self.anchor is not None:
@@ -259,9 +267,12 @@ class LieBack:
         before = [c for s_t, c, kg in self._trail if low_t <= s_t < start_t and kg >= low_kg]
         return max(before) - cop_m if before else 0.0
 
-    def _appeared(self, total_kg: float) -> bool:
+    def _appeared(self, start_t: float, total_kg: float) -> bool:
+        """The body was there, whole and still, from the visit's first frame: a restart."""
         first = self._first_total_kg
-        return first is not None and first >= _WHOLE_AT_ONCE * total_kg
+        if first is None or start_t - self._first_t > _RESTART_STILL_S:
+            return False
+        return first >= _WHOLE_AT_ONCE * total_kg
 
     def _moved_m(self, stretch: _Stretch) -> float | None:
         """How far the centre of pressure now lies nearer the head end than the anchor's, at

@@ -18,7 +18,8 @@ kinds of evidence:
   seat, lying, each head-wards of the last); a sitter who sat down made the first step only.
 
 Lying is entered only when the body is still, and left only when an upright posture fits
-clearly better (lifting the hips, rolling or shifting changes nothing). Where sitting and
+clearly better (lifting the hips, rolling or shifting changes nothing); a lying not reported
+yet is kept only while still (it may be the start of sitting up). Where sitting and
 standing fit alike (both fill one tile), sway decides: a standing body keeps correcting its
 balance. A new posture must hold for ``posture_s`` before it is reported; leaving the mat
 reports ``empty`` at once.
@@ -127,7 +128,12 @@ class PostureClassifier:
         lying, other = fits["lying"], min(fits["sitting"], fits["standing"])
         if lying > _LYING_FIT_MAX:
             return upright
-        if self.posture == "lying" or self._raw == "lying":
+        # Kept lying: the reported posture, or a raw one not reported yet while the body is still.
+        # A body that moves before its lying was reported may be sitting up: stillness is lost
+        # only ~0.6 s after a move begins, so the first moments of sitting up (a profile passing
+        # through lying's) are classified as still; keeping that through the move would start a
+        # session as the person gets up.
+        if self.posture == "lying" or (self._raw == "lying" and still):
             # Sitting up moves the load towards the feet: then upright needs only to fit better.
             keep = 0.0 if self.lie_back.sat_up else _KEEP_LYING_MARGIN
             return "lying" if lying < other + keep else upright

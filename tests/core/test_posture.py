@@ -167,3 +167,33 @@ def test_a_body_between_the_coarse_placements_fits_the_fine_ones() -> None:
     coarse = float(np.abs(lying - shares).sum(axis=1).min())
     fine = float(np.abs(fine_lying_profiles(geometry) - shares).sum(axis=1).min())
     assert coarse > 0.06 and fine < 0.04
+
+
+def test_lying_not_reported_yet_is_not_kept_through_a_move() -> None:
+    # Lain back for a moment (lying by the lie-back, not yet held for posture_s), then moving
+    # back up to the seat: stillness lags a move, so that moment may be lying on the profile,
+    # but a body that moves before its lying was reported is not kept lying (it may be getting
+    # up: a session starting then would start as the person leaves).
+    _, reported = play(
+        [(SEAT, 3.0, True), (LYING, 2.5, False), (LYING, 1.0, True), (SEAT, 4.0, False)]
+    )
+    assert "lying" not in reported
+
+
+def test_whole_at_the_first_frame_but_moving_first_is_no_restart() -> None:
+    # Stepped on briskly (the whole weight in the visit's first frame), stood swaying, then sat
+    # down across the row border with the legs stretched: the first pause comes seconds into
+    # the visit, so this is an arrival, not a controller restarted under a body.
+    classifier, t = PostureClassifier(GEOMETRY, DetectionSettings()), 0.0
+    steps: list[Step] = [(FEET, 3.0, False), (LONG_SIT_BORDER, 2.0, False)]
+    steps.append((LONG_SIT_BORDER, 8.0, True))
+    last: Sequence[float] = FEET
+    for loads, seconds, still in steps:
+        n = round(seconds * 10)
+        for i in range(n):
+            now = [a + (i + 1) / n * (b - a) for a, b in zip(last, loads, strict=True)]
+            classifier.update(t, now, occupied=True, sway_ratio=0.002, still=still)
+            assert classifier.posture != "lying", t
+            t += 0.1
+        last = loads
+    assert not classifier.lie_back.seen

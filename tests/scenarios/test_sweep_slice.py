@@ -27,7 +27,6 @@ KNOWN = {
     # sat down straight from standing 15-45 cm ahead, facing the foot end, seat on a border:
     # on coarse tiles this is what lying back looks like
     "long_sitting/p95_man/seat0.40,dir+1/2x4/s1": "false session",
-    "long_sitting/heavy_upper/seat0.90,dir+1/2x4/s1": "false session",
 }
 
 
