@@ -14,7 +14,9 @@ by hand so that a new test lands in the right lane by itself:
 
 from __future__ import annotations
 
+import logging
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -48,3 +50,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         reason = slow_reason(item)
         if reason is not None:
             item.add_marker(pytest.mark.slow(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """A command run in-process (``main(["run", ...])``) replaces the root logger's handlers
+    with one on the test's captured stderr, which pytest closes after the test: a thread of a
+    later test that logs would then write to a closed stream ("--- Logging error ---").
+    Each test gets the root logger back as it found it."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+    for handler in handlers:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
