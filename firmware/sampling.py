@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -158,19 +158,19 @@ class ShortWaitAfterMiss:
         self._array.close()
 
 
-def zone_problems(hw: HardwareConfig, layout: MatLayout) -> list[str]:
+def zone_problems(zones: Collection[str], layout: MatLayout) -> list[str]:
     """Every layout zone has a board and every board a layout zone: one line per problem,
     each starting with its field path (``acumat check-config`` prints the same lines)."""
     problems = [
         f"source.hardware.zones.{n}: not a zone of the mat{_did_you_mean(n, layout.names)}"
         f" (zones: {', '.join(layout.names)})"
-        for n in hw.zones
+        for n in zones
         if n not in layout.names
     ]
     problems += [
         f"source.hardware.zones: zone {n} has no board (add [source.hardware.zones.{n}])"
         for n in layout.names
-        if n not in hw.zones
+        if n not in zones
     ]
     return problems
 
@@ -182,7 +182,7 @@ def _did_you_mean(name: str, names: Sequence[str]) -> str:
 
 def check_zones(hw: HardwareConfig, layout: MatLayout, kind: str) -> None:
     """``zone_problems``, and the fields the backend needs, as one ``HardwareSetupError``."""
-    problems = zone_problems(hw, layout) + hw.problems_for(kind)
+    problems = zone_problems(hw.zones, layout) + hw.problems_for(kind)
     if kind not in HARDWARE_KINDS:
         problems.append(f"source kind {kind!r} is not one of {', '.join(HARDWARE_KINDS)}")
     if problems:

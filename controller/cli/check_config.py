@@ -24,7 +24,7 @@ from firmware.calibration import CalibrationError, load_calibration
 # The config's sections and the source's checks are imported where they are used:
 # `acumat check-config --help` loads neither (tests/contract/test_lazy_imports.py).
 if TYPE_CHECKING:
-    from controller.service.config import AppConfig
+    from controller.service.config import AppConfig, MatConfig
 
 # Filled in by systemd from LoadCredential= only while the service runs: nothing to check.
 _CREDENTIALS_PREFIX = "/run/credentials/"
@@ -119,11 +119,26 @@ def _problems_between_good_sections(path: Path) -> list[str]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         mat = parse(MatConfig, data.get("mat", {}))
-        source = parse(SourceConfig, data.get("source", {}))
-        storage = parse(StorageConfig, data.get("storage", {}))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, SchemaError):
         return []
+    try:
+        source = parse(SourceConfig, data.get("source", {}))
+        storage = parse(StorageConfig, data.get("storage", {}))
+    except SchemaError:  # the zones' names can still be held against the mat's
+        return _zone_names_problems(data.get("source", {}), mat)
     return source_problems(source, mat, storage.dir)
+
+
+def _zone_names_problems(source: Any, mat: MatConfig) -> list[str]:
+    """A misspelt zone of a hardware table that has other problems: named all the same."""
+    from firmware.hwconfig import HARDWARE_KINDS
+    from firmware.sampling import zone_problems
+
+    hardware = source.get("hardware") if isinstance(source, dict) else None
+    zones = hardware.get("zones") if isinstance(hardware, dict) else None
+    if source.get("kind") not in HARDWARE_KINDS or not isinstance(zones, dict):
+        return []
+    return zone_problems(list(zones), mat.layout())
 
 
 def file_problems(config: AppConfig) -> list[str]:

@@ -78,7 +78,9 @@ def source_problems(source: SourceConfig, mat: MatConfig, state_dir: Path) -> li
         from firmware.sampling import zone_problems
 
         calibration = StatePaths(state_dir).calibration
-        return zone_problems(source.hardware, mat.layout()) + _calibration_problems(calibration)
+        return zone_problems(source.hardware.zones, mat.layout()) + _calibration_problems(
+            calibration
+        )
     return []
 
 

@@ -250,13 +250,13 @@ def test_open_hardware_source_refuses_zones_that_do_not_match(
 
 def test_a_misspelt_zone_is_named_with_the_zone_it_was_meant_to_be() -> None:
     names = [n if n != "upper_left" else "upper_lft" for n in LAYOUT.names]
-    assert zone_problems(_hw(names), LAYOUT) == [
+    assert zone_problems(_hw(names).zones, LAYOUT) == [
         "source.hardware.zones.upper_lft: not a zone of the mat; did you mean upper_left?"
         f" (zones: {', '.join(LAYOUT.names)})",
         "source.hardware.zones: zone upper_left has no board"
         " (add [source.hardware.zones.upper_left])",
     ]
-    assert zone_problems(_hw(list(LAYOUT.names)), LAYOUT) == []
+    assert zone_problems(_hw(list(LAYOUT.names)).zones, LAYOUT) == []
 
 
 def test_between_conversions_the_boards_are_not_polled_for_the_whole_period(

@@ -133,6 +133,19 @@ def test_a_reused_pin_is_reported_with_the_other_problems(
     assert "source.hardware.zones.lower_right.data_pin: GPIO 40" in out
 
 
+def test_a_misspelt_zone_is_named_beside_a_reused_pin_and_a_bad_speed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = _shipped(**{"zones.upper_left]": "zones.upper_lft]", "data_pin = 13 ": "data_pin = 6 "})
+    text = text.replace("[source]", '[source]\nspeed = "fast"', 1)
+    code, out = _check(tmp_path, text, capsys)
+    assert code == 1
+    assert "source.speed: must be a number, got 'fast'" in out
+    assert "source.hardware: GPIO 6 is used twice" in out
+    assert "source.hardware.zones.upper_lft: not a zone of the mat; did you mean upper_left?" in out
+    assert "zone upper_left has no board" in out
+
+
 def test_problems_in_one_section_do_not_hide_the_checks_between_the_others(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
