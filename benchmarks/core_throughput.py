@@ -21,16 +21,14 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from controller.core.breathing import BreathingEstimator
 from controller.core.controller import MatController
 from controller.core.factory import build_controller
-from firmware.frame import ZoneFrame
 from firmware.framefile import open_frames, write_frames
 from firmware.sim.scenarios import build
-from firmware.sim.timeline import SimRun
 
 SCENARIO = "relax_session"
 REPEATS = 3
@@ -39,24 +37,11 @@ QUICK_FRAMES = 3000
 PERSON_KG = 20.0
 
 
-def thirty_minutes(run: SimRun, frames: int = FRAMES) -> Iterator[ZoneFrame]:
-    """The scenario, repeated back to back (time running on) up to ``frames`` frames."""
-    offset_s, count = 0.0, 0
-    while True:
-        last_t = 0.0
-        for frame in run.frames():
-            if count == frames:
-                return
-            yield ZoneFrame(frame.t + offset_s, frame.load_kg, frame.faults)
-            last_t, count = frame.t, count + 1
-        offset_s += last_t + 1.0 / run.rate_hz
-
-
 def make_file(directory: Path, frames: int = FRAMES) -> Path:
     run = build(SCENARIO)
     path = directory / f"{SCENARIO}.jsonl"
     with path.open("w", encoding="utf-8") as out:
-        write_frames(out, run.header(), thirty_minutes(run, frames))
+        write_frames(out, run.header(), run.repeated_frames(frames))
     return path
 
 

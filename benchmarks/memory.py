@@ -29,12 +29,10 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from firmware.frame import ZoneFrame
 from firmware.framefile import write_frames
 from firmware.sim.scenarios import build
 from tests.mqtt.broker import Broker, Recorder, wait_until
@@ -70,22 +68,9 @@ def reference_mb(imports: str) -> float:
 
 def hour_file(directory: Path, minutes: int) -> Path:
     run = build(SCENARIO)
-    count = minutes * 60 * RATE_HZ
-
-    def frames() -> Iterator[ZoneFrame]:
-        offset_s, done = 0.0, 0
-        while True:
-            last_t = 0.0
-            for frame in run.frames():
-                if done == count:
-                    return
-                yield ZoneFrame(frame.t + offset_s, frame.load_kg, frame.faults)
-                last_t, done = frame.t, done + 1
-            offset_s += last_t + 1.0 / run.rate_hz
-
     path = directory / f"{SCENARIO}_{minutes}min.jsonl"
     with path.open("w", encoding="utf-8") as out:
-        write_frames(out, run.header(), frames())
+        write_frames(out, run.header(), run.repeated_frames(minutes * 60 * RATE_HZ))
     return path
 
 

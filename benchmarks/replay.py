@@ -29,13 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-from firmware.frame import ZoneFrame
 from firmware.framefile import JSON_DECODER, open_frames, write_frames
 from firmware.sim.scenarios import build
-from firmware.sim.timeline import SimRun
 
 SCENARIO = "relax_session"
 RATE_HZ = 10
@@ -68,25 +65,12 @@ with open(sys.argv[1], encoding="utf-8") as f:
 """
 
 
-def session_frames(run: SimRun, count: int) -> Iterator[ZoneFrame]:
-    """The scenario, repeated back to back (time running on) up to ``count`` frames."""
-    offset_s, done = 0.0, 0
-    while True:
-        last_t = 0.0
-        for frame in run.frames():
-            if done == count:
-                return
-            yield ZoneFrame(frame.t + offset_s, frame.load_kg, frame.faults)
-            last_t, done = frame.t, done + 1
-        offset_s += last_t + 1.0 / run.rate_hz
-
-
 def make_file(directory: Path, minutes: int) -> tuple[Path, int]:
     """The session as a frame file; returns its path and its frame count."""
     run = build(SCENARIO)
     path = directory / f"{SCENARIO}_{minutes}min.jsonl"
     with path.open("w", encoding="utf-8") as out:
-        count = write_frames(out, run.header(), session_frames(run, minutes * 60 * RATE_HZ))
+        count = write_frames(out, run.header(), run.repeated_frames(minutes * 60 * RATE_HZ))
     return path, count
 
 

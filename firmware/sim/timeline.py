@@ -148,6 +148,19 @@ class SimRun:
                 faults = tuple(NOT_READY if v is None else None for v in loads)
             yield ZoneFrame(t=round(i / self.rate_hz, 6), load_kg=loads, faults=faults)
 
+    def repeated_frames(self, count: int) -> Iterator[ZoneFrame]:
+        """The run played back to back, time running on, up to ``count`` frames (a long,
+        realistic session for the benchmarks)."""
+        offset_s, done = 0.0, 0
+        while True:
+            last_t = 0.0
+            for frame in self.frames():
+                if done == count:
+                    return
+                yield ZoneFrame(frame.t + offset_s, frame.load_kg, frame.faults)
+                last_t, done = frame.t, done + 1
+            offset_s += last_t + 1.0 / self.rate_hz
+
     def header(self) -> FrameFileHeader:
         return FrameFileHeader(
             layout=self.layout,
