@@ -107,7 +107,7 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         print(f"acumat: cannot open the {where} source: {exc}", file=sys.stderr)
         return 2
     # A simulated run keeps its own files (StatePaths.for_source): its sessions are not the mat's.
-    state = StatePaths.for_source(config.storage.dir, _simulated(config))
+    state = StatePaths.for_source(config.storage.dir, config.source.simulated)
     problem = unusable(config.storage.dir) or unusable(state.root)
     if problem is not None and config.storage.unusable == "exit":
         print(f"acumat: the state directory {config.storage.dir} {problem}; exiting "
@@ -121,10 +121,6 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
                     "([storage] unusable = 'run')", config.storage.dir, problem)  # fmt: skip
     with _volatile_dir(config if problem is not None else None) as mqtt_dir:
         return _serve(config, clock, source, paths, mqtt_dir or state.root, quiet)
-
-
-def _simulated(config: AppConfig) -> bool:
-    return config.source.kind == "simulate"
 
 
 @contextmanager
@@ -165,7 +161,7 @@ def _serve(  # noqa: PLR0917
     def first_frame(frame: ZoneFrame) -> None:
         wall_at.anchor(frame.t, clock.wall())
         saved = None if paths is None else load_journal(paths.journal, frame.t, clock.wall())
-        if paths is not None and saved is not None and _simulated(config):
+        if paths is not None and saved is not None and config.source.simulated:
             discard_journal(paths.journal)
             log.info("a simulated run starts afresh: session %d, left open by the last run, "
                      "is not resumed", saved.number)  # fmt: skip
@@ -222,7 +218,7 @@ def _cautions(paths: StatePaths | None) -> None:
 def _core_settings(config: AppConfig) -> CoreSettings:
     """A simulated scenario made for a program (``feet``) selects it unless the config does."""
     settings = config.core()
-    if config.source.kind != "simulate" or config.program_given:
+    if not config.source.simulated or config.program_given:
         return settings
     from firmware.sim.scenarios import SCENARIOS
 

@@ -126,7 +126,7 @@ def web_adapter(  # noqa: PLR0917
         from controller.mqtt.adapter import MqttAdapter
 
         mqtt = next((a for a in adapters if isinstance(a, MqttAdapter)), None)
-    paths = StatePaths.for_source(config.storage.dir, config.source.kind == "simulate")
+    paths = StatePaths.for_source(config.storage.dir, config.source.simulated)
     if mqtt is not None:
         stamper = mqtt.stamper
     else:

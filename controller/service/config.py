@@ -120,6 +120,12 @@ class SourceConfig:
         if problems:
             raise SchemaError(problems)
 
+    @property
+    def simulated(self) -> bool:
+        """A simulated run keeps its own state (``StatePaths.for_source``) and never resumes a
+        session saved by another run."""
+        return self.kind == "simulate"
+
 
 def default_state_dir() -> Path:
     """systemd's $STATE_DIRECTORY, else $XDG_STATE_HOME/acumat, else ~/.local/state/acumat."""
