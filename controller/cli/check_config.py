@@ -134,9 +134,11 @@ def _zone_names_problems(source: Any, mat: MatConfig) -> list[str]:
     from firmware.hwconfig import HARDWARE_KINDS
     from firmware.sampling import zone_problems
 
-    hardware = source.get("hardware") if isinstance(source, dict) else None
+    if not isinstance(source, dict) or source.get("kind") not in HARDWARE_KINDS:
+        return []
+    hardware = source.get("hardware")
     zones = hardware.get("zones") if isinstance(hardware, dict) else None
-    if source.get("kind") not in HARDWARE_KINDS or not isinstance(zones, dict):
+    if not isinstance(zones, dict):
         return []
     return zone_problems(list(zones), mat.layout())
 

@@ -146,6 +146,16 @@ def test_a_misspelt_zone_is_named_beside_a_reused_pin_and_a_bad_speed(
     assert "zone upper_left has no board" in out
 
 
+@pytest.mark.parametrize("source", ["5", '"hx711"', "[1, 2]"])
+def test_a_source_that_is_not_a_table_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str
+) -> None:
+    code, out = _check(tmp_path, f"source = {source}\n", capsys)
+    assert code == 1
+    assert "source: must be a table" in out
+    assert "Traceback" not in out
+
+
 def test_problems_in_one_section_do_not_hide_the_checks_between_the_others(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
