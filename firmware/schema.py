@@ -215,7 +215,7 @@ def _annotated(hint: Any, value: Any, at: Where, problems: list[Problem]) -> Any
     for mark in marks:
         if len(problems) > before:
             return _FAIL
-        reason = _breaks(mark, value, raw)
+        reason = breaks(mark, value, raw)
         if reason is not None:
             problems.append((at, reason))
         elif isinstance(mark, Check):
@@ -240,7 +240,7 @@ _BOUNDS: tuple[tuple[type[Any], str, str, Callable[[Any, Any], bool]], ...] = (
 )
 
 
-def _breaks(mark: object, value: Any, raw: Any) -> str | None:
+def breaks(mark: object, value: Any, raw: Any) -> str | None:
     """Why ``value`` (given as ``raw``) breaks ``mark`` (a bound, a length, a pattern), or None."""
     for kind, attr, sign, within in _BOUNDS:
         if isinstance(mark, kind) and not within(value, getattr(mark, attr)):

@@ -18,14 +18,7 @@ from typing import Annotated, Any, Literal
 
 from annotated_types import Ge, Gt, Le, Lt
 
-
-def doc(default: Any, description: str) -> Any:
-    """A field with its default and the sentence the config docs show for it."""
-    return field(default=default, metadata={"description": description})
-
-
-def doc_factory(factory: Any, description: str) -> Any:
-    return field(default_factory=factory, metadata={"description": description})
+from firmware.schema import breaks, doc, doc_factory
 
 
 @functools.cache
@@ -56,18 +49,9 @@ def check_bounds(settings: Any) -> None:
         if value is None:
             continue
         for mark in marks:
-            if not _within(value, mark):
-                raise ValueError(f"{name} = {value!r} breaks its bound {mark!r}")
-
-
-def _within(value: Any, mark: Any) -> bool:
-    if isinstance(mark, Gt):
-        return bool(value > mark.gt)
-    if isinstance(mark, Ge):
-        return bool(value >= mark.ge)
-    if isinstance(mark, Lt):
-        return bool(value < mark.lt)
-    return bool(value <= mark.le)
+            reason = breaks(mark, value, value)  # the config's validator reads bounds the same
+            if reason is not None:
+                raise ValueError(f"{name}: {reason}")
 
 
 Seconds = Annotated[float, Ge(0)]
