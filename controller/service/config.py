@@ -107,9 +107,10 @@ class SourceConfig:
     hardware: HardwareConfig | None = doc(
         None, "Boards, pins and calibration (kind = hx711, iio or adafruit)."
     )
+    _given: frozenset[str] = _given()
 
     def __post_init__(self) -> None:
-        problems: list[Problem] = []
+        problems = self._kind_left_out()
         if self.kind == "file" and self.file is None:
             problems.append(((), "kind = 'file' needs file = '<path to an acumat-frames/1 file>'"))
         if self.kind in HARDWARE_KINDS:
@@ -119,6 +120,19 @@ class SourceConfig:
                 problems += [(("hardware",), p) for p in self.hardware.problems_for(self.kind)]
         if problems:
             raise SchemaError(problems)
+
+    def _kind_left_out(self) -> list[Problem]:
+        """A frame file or boards given without ``kind``: the file meant them, but the default
+        kind would simulate, silently (an explicit ``kind = 'simulate'`` keeps both for later)."""
+        if "kind" in self._given:
+            return []
+        meant = [
+            (key, kinds)
+            for key, kinds in (("file", "'file'"), ("hardware", "'hx711', 'iio' or 'adafruit'"))
+            if any(path == key or path.startswith(f"{key}.") for path in self._given)
+        ]
+        tail = "add kind to [source] (without it, acumat simulates)"
+        return [((key,), f"is used only with kind = {kinds}; {tail}") for key, kinds in meant]
 
     @property
     def simulated(self) -> bool:

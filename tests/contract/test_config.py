@@ -51,6 +51,8 @@ def test_a_grid_and_custom_zones() -> None:
         ({"mat": {"colour": "red"}}, "mat.colour: unknown field"),
         ({"detection": {"person_kg": 10}}, "detection: leave_kg must be below person_kg"),
         ({"source": {"kind": "file"}}, "source: kind = 'file' needs file"),
+        # the file meant a frame file or boards; the default kind would simulate, silently
+        ({"source": {"file": "night.jsonl"}}, "source.file: is used only with kind = 'file'"),
         (
             {
                 "mat": {
@@ -67,6 +69,24 @@ def test_each_problem_names_its_field(data: dict[str, object], line: str) -> Non
     with pytest.raises(ConfigError) as caught:
         parse_config(data)
     assert any(p.startswith(line) for p in caught.value.problems), caught.value.problems
+
+
+def test_boards_without_a_kind_are_not_simulated(tmp_path: Path) -> None:
+    example = (Path(__file__).parents[2] / "config" / "config.toml").read_text()
+    assert 'kind = "hx711"\n' in example
+    path = tmp_path / "no_kind.toml"
+    path.write_text(example.replace('kind = "hx711"\n', "", 1))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        "source.hardware: is used only with kind = 'hx711', 'iio' or 'adafruit'; add kind to"
+        " [source] (without it, acumat simulates)"
+    ]
+
+
+def test_kind_given_keeps_a_file_for_later() -> None:
+    config = parse_config({"source": {"kind": "simulate", "file": "night.jsonl"}})
+    assert config.source.simulated
 
 
 def test_several_problems_are_all_reported(tmp_path: Path) -> None:
