@@ -7,6 +7,7 @@ test can compare what it said. Pure: no I/O.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -88,7 +89,8 @@ class Verified:
 
 @dataclass(frozen=True, slots=True)
 class Failed:
-    """A step that cannot go on; ``kind``: no_readings, unstable, wrong_zone, timeout, invalid."""
+    """A step that cannot go on; ``kind``: no_readings, unstable, wrong_zone, timeout,
+    too_light, invalid."""
 
     step: str
     zone: str | None
@@ -183,6 +185,18 @@ def prompt_text(kind: str, zone: str | None, where: tuple[int, int], weight_kg: 
     if kind == "remove":
         return f"Take the weight off {zone}."
     return f"Step 3, verify: put the {weight_kg:g} kg weight anywhere on the mat."
+
+
+def too_light_text(
+    zone: str, seen_counts: float, need_counts: float, wanted: WizardSettings
+) -> str:
+    """Why a weight that shows, but not clearly above the cell's noise, is refused."""
+    enough_kg = math.ceil(wanted.weight_kg * need_counts / seen_counts * 1.2)
+    return (
+        f"the weight on {zone} moves it only {seen_counts:.0f} counts, too close to this cell's"
+        f" noise (it must move over {need_counts:.0f}): use a known weight of {enough_kg} kg"
+        " or more"
+    )
 
 
 def timeout_text(kind: str, zone: str | None, timeout_s: float, moved: bool) -> tuple[str, str]:

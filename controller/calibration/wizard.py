@@ -34,6 +34,7 @@ from controller.calibration.steps import (
     spread,
     tare_unstable_text,
     timeout_text,
+    too_light_text,
     wrong_zone_text,
 )
 from firmware.calibration import (
@@ -45,6 +46,9 @@ from firmware.calibration import (
 )
 
 Row = Sequence[int | None]
+# Over a settled window, a mean this share of the rise limit (~3 x the judged single-read noise,
+# ~10 x the noise of the mean) is surely a load, only too light for the cell to calibrate on.
+_VISIBLE = 0.3
 StepKind = Literal["tare", "weigh", "remove", "verify"]
 
 
@@ -196,9 +200,20 @@ class CalibrationWizard:
         if outputs or self.done:
             return outputs
         if t - (self._start_s or t) > self.settings.timeout_s:
-            kind, zone = self.step.kind, self.step.zone
-            return self._fail(*timeout_text(kind, zone, self.settings.timeout_s, self._detected()))
+            return self._timed_out()
         return [self._progress(deltas)]
+
+    def _timed_out(self) -> list[Output]:
+        kind, zone = self.step.kind, self.step.zone
+        detected = self._detected()
+        if kind == "weigh" and zone is not None and not detected:
+            # A load that shows in the mean but not above the cell's noise limit: say so, and
+            # how heavy a weight would do, rather than "no weight detected".
+            column = [row[self.names.index(zone)] for row in self._window]
+            seen, need = abs(fmean(column)), self._rise(zone)
+            if len(column) >= self.settings.settle_samples and seen > _VISIBLE * need:
+                return self._fail("too_light", too_light_text(zone, seen, need, self.settings))
+        return self._fail(*timeout_text(kind, zone, self.settings.timeout_s, detected))
 
     def _feed_measure(self, deltas: tuple[float, ...]) -> list[Output]:
         if not self._measuring:
@@ -216,7 +231,13 @@ class CalibrationWizard:
     def _feed_remove(self) -> list[Output]:
         zone = self.step.zone
         assert zone is not None
-        limit = [max(self._rise(n), 0.1 * abs(self._rise_counts[zone])) for n in self.names]
+        # Off means nearer empty than loaded: at most half the weight's own rise, however
+        # noisy the cell (a light weight on a noisy cell was otherwise "off" while still on).
+        loaded = abs(self._rise_counts[zone])
+        limit = [
+            min(max(self._rise(n), 0.1 * loaded), 0.5 * loaded) if n == zone else self._rise(n)
+            for n in self.names
+        ]
         window = self._window
         if len(window) < self.settings.settle_samples or any(
             abs(fmean(col)) > lim for col, lim in zip(zip(*window, strict=True), limit, strict=True)
