@@ -34,9 +34,14 @@ from typing import Any
 from controller.core.commands import CommandRequest
 from controller.core.events import Event, SessionEnded
 from controller.core.state import MatState
-from controller.mqtt.client import (
+from controller.mqtt.client import BrokerClient, log_subscribed
+from controller.mqtt.config import MqttConfig
+from controller.mqtt.discovery import discovery_payload
+from controller.mqtt.history import history_payload, next_midnight_wall_s
+from controller.mqtt.inbox import CommandInbox
+from controller.mqtt.link import Link
+from controller.mqtt.notes import (
     Acked,
-    BrokerClient,
     Connected,
     ConnectFailed,
     Disconnected,
@@ -44,13 +49,7 @@ from controller.mqtt.client import (
     Note,
     Refused,
     Subscribed,
-    log_subscribed,
 )
-from controller.mqtt.config import MqttConfig
-from controller.mqtt.discovery import discovery_payload
-from controller.mqtt.history import history_payload, next_midnight_wall_s
-from controller.mqtt.inbox import CommandInbox
-from controller.mqtt.link import Link
 from controller.mqtt.outbox import Outbox
 from controller.mqtt.status import BrokerStatus, HomeAssistantState
 from controller.mqtt.topics import MatTopics
