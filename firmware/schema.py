@@ -14,6 +14,10 @@ runs on the raw table even when its fields are wrong. A dataclass with a ``_give
 gets the dotted paths of every key the data gave (pydantic's "fields set");
 ``as_data`` turns a dataclass back into data, given keys only where it knows them.
 
+This module owns the parsing (type by type, problems with their paths); what a field says
+(``doc``, the marks, ``Secret``, ``breaks``, ``as_data`` …) lives in
+``firmware.schema_fields`` and is imported from here, the one import a config section needs.
+
 Why not pydantic: it costs ~90 ms and ~11 MB at every start (docs/architecture.md). No I/O.
 """
 
@@ -21,17 +25,46 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal, TypeVar, Union
 
-from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
-
 from firmware.errors import FirmwareError
+from firmware.schema_fields import (
+    Before,
+    Check,
+    Pattern,
+    Secret,
+    as_data,
+    breaks,
+    doc,
+    doc_factory,
+    given,
+    hints,
+    public_fields,
+    shown,
+)
+
+__all__ = [
+    "Before",
+    "Check",
+    "Pattern",
+    "Problem",
+    "SchemaError",
+    "Secret",
+    "Where",
+    "as_data",
+    "breaks",
+    "doc",
+    "doc_factory",
+    "given",
+    "hints",
+    "parse",
+    "problem_line",
+    "public_fields",
+]
 
 Where = tuple[str | int, ...]
 Problem = tuple[Where, str]  # (where below the table being parsed, what is wrong)
@@ -55,52 +88,6 @@ def problem_line(path: Where, reason: str) -> str:
     return f"{'.'.join(map(str, path)) or '(top level)'}: {reason}"
 
 
-class Secret:
-    """A string kept out of ``repr`` and logs (a token)."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """The whole string must match ``regex``; ``means`` says it in words for the message."""
-
-    regex: str
-    means: str = ""
-
-
-@dataclass(frozen=True)
-class Check:
-    """``fn(value)`` raises ``ValueError`` saying what is wrong with a converted value."""
-
-    fn: Callable[[Any], object]
-
-
-@dataclass(frozen=True)
-class Before:
-    """``fn(raw)`` raises ``ValueError`` about the raw value; the field is then not converted."""
-
-    fn: Callable[[Any], object]
-
-
-def doc(default: Any = dataclasses.MISSING, description: str = "", **more: Any) -> Any:
-    """A field with its default (none: required) and the sentence the config docs show."""
-    return dataclasses.field(default=default, metadata={"description": description}, **more)
-
-
-def doc_factory(factory: Callable[[], Any], description: str) -> Any:
-    return dataclasses.field(default_factory=factory, metadata={"description": description})
-
-
 def parse(cls: type[_T], data: object, where: Where = ()) -> _T:
     """``cls`` built from ``data``; ``SchemaError`` lists every problem, paths under ``where``."""
     problems: list[Problem] = []
@@ -110,26 +97,11 @@ def parse(cls: type[_T], data: object, where: Where = ()) -> _T:
     return typing.cast(_T, value)
 
 
-def public_fields(cls: type[Any]) -> tuple[dataclasses.Field[Any], ...]:
-    """The fields data may give: not ``_private`` ones."""
-    return tuple(f for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_"))
-
-
-_HINTS: dict[type[Any], dict[str, Any]] = {}
-
-
-def hints(cls: type[Any]) -> dict[str, Any]:
-    """A dataclass's resolved field types, ``Annotated`` marks kept (worked out once)."""
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls, include_extras=True)
-    return _HINTS[cls]
-
-
 def _dataclass(cls: type[Any], data: object, at: Where, problems: list[Problem]) -> Any:
     if isinstance(data, cls):
         return data
     if not isinstance(data, Mapping):
-        problems.append((at, f"must be a table, got {_shown(data)}"))
+        problems.append((at, f"must be a table, got {shown(data)}"))
         return _FAIL
     before = len(problems)
     known = public_fields(cls)
@@ -198,8 +170,8 @@ def _convert(hint: Any, value: Any, at: Where, problems: list[Problem]) -> Any:
     try:
         return convert(value)
     except (TypeError, ValueError) as exc:
-        shown = f"a {type(value).__name__}" if hint is Secret else _shown(value)  # kept hidden
-        problems.append((at, f"{exc}, got {shown}"))
+        got = f"a {type(value).__name__}" if hint is Secret else shown(value)  # kept hidden
+        problems.append((at, f"{exc}, got {got}"))
         return _FAIL
 
 
@@ -232,28 +204,6 @@ def _holds(fn: Callable[[Any], object], value: Any, at: Where, problems: list[Pr
     return True
 
 
-_BOUNDS: tuple[tuple[type[Any], str, str, Callable[[Any, Any], bool]], ...] = (
-    (Gt, "gt", ">", lambda v, b: v > b),
-    (Ge, "ge", ">=", lambda v, b: v >= b),
-    (Lt, "lt", "<", lambda v, b: v < b),
-    (Le, "le", "<=", lambda v, b: v <= b),
-)
-
-
-def breaks(mark: object, value: Any, raw: Any) -> str | None:
-    """Why ``value`` (given as ``raw``) breaks ``mark`` (a bound, a length, a pattern), or None."""
-    for kind, attr, sign, within in _BOUNDS:
-        if isinstance(mark, kind) and not within(value, getattr(mark, attr)):
-            return f"must be {sign} {getattr(mark, attr)}, got {_shown(raw)}"
-    if isinstance(mark, MinLen) and len(value) < mark.min_length:
-        return f"must have at least {mark.min_length} item(s), got {len(value)}"
-    if isinstance(mark, MaxLen) and len(value) > mark.max_length:
-        return f"must have at most {mark.max_length} item(s), got {len(value)}"
-    if isinstance(mark, Pattern) and not re.fullmatch(mark.regex, value):
-        return f"must be {mark.means or f'like {mark.regex}'}, got {_shown(value)}"
-    return None
-
-
 def _optional(hint: Any, value: Any, at: Where, problems: list[Problem]) -> Any:
     options = [a for a in typing.get_args(hint) if a is not type(None)]
     if len(options) != 1:
@@ -266,7 +216,7 @@ def _literal(choices: tuple[Any, ...], value: Any, at: Where, problems: list[Pro
         if type(value) is type(choice) and value == choice:
             return choice
     listed = ", ".join(map(repr, choices))
-    problems.append((at, f"must be one of {listed}, got {_shown(value)}"))
+    problems.append((at, f"must be one of {listed}, got {shown(value)}"))
     return _FAIL
 
 
@@ -274,12 +224,12 @@ def _container(hint: Any, value: Any, at: Where, problems: list[Problem]) -> Any
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is dict:
         if not isinstance(value, Mapping):
-            problems.append((at, f"must be a table, got {_shown(value)}"))
+            problems.append((at, f"must be a table, got {shown(value)}"))
             return _FAIL
         items = {k: _convert(args[1], v, (*at, k), problems) for k, v in value.items()}
         return _FAIL if any(v is _FAIL for v in items.values()) else items
     if not isinstance(value, list | tuple):
-        problems.append((at, f"must be a list, got {_shown(value)}"))
+        problems.append((at, f"must be a list, got {shown(value)}"))
         return _FAIL
     if origin is tuple and args[-1] is not Ellipsis and len(args) != len(value):
         problems.append((at, f"must have {len(args)} items, got {len(value)}"))
@@ -330,42 +280,3 @@ _SCALARS: dict[Any, Callable[[Any], Any]] = {
         str | Secret, "must be a string", lambda v: Secret(v) if isinstance(v, str) else v
     ),
 }
-
-
-def _shown(value: Any) -> str:
-    """The value as the reader wrote it (a secret stays hidden; long ones are cut)."""
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
-
-
-def given(obj: object) -> frozenset[str]:
-    """The dotted paths of the keys the data gave ``obj`` (empty when it keeps none)."""
-    paths: frozenset[str] = getattr(obj, "_given", frozenset())
-    return paths
-
-
-def as_data(obj: Any) -> dict[str, Any]:
-    """A dataclass as data ``parse`` takes back: the keys it was given where it knows them
-    (a ``_given`` field), else every field."""
-    data = _data(obj, getattr(obj, "_given", None), "")
-    assert isinstance(data, dict)
-    return data
-
-
-def _data(value: Any, only: frozenset[str] | None, prefix: str) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if only is None:
-            only = getattr(value, "_given", None)
-            prefix = ""
-        pairs = [(f.name, getattr(value, f.name)) for f in public_fields(type(value))]
-    elif isinstance(value, dict):
-        pairs = list(value.items())
-    elif isinstance(value, list):
-        return [_data(v, None, "") for v in value]
-    else:
-        return value
-    return {
-        k: _data(v, only, f"{prefix}{k}.")
-        for k, v in pairs
-        if only is None or f"{prefix}{k}" in only
-    }

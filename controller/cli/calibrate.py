@@ -1,16 +1,18 @@
 """``acumat tare`` and ``acumat calibrate``: per-zone zero and scale from the real boards.
 
 ``acumat calibrate --config FILE`` is the wizard (tare, the known weight on each zone in
-turn, verify; ``controller.calibration.wizard`` decides, ``calibrate_wizard`` talks);
+turn, verify; ``controller.calibration.wizard`` decides, ``controller.calibration.shell``
+talks);
 ``acumat tare --config FILE`` averages readings of the empty, still mat into each zone's
 offset; ``acumat calibrate --config FILE --zone NAME --kg 10`` turns readings with a known
 weight on one zone into that zone's counts per kg; ``acumat calibrate --watch`` shows each
 zone live (raw counts, the change since it started, kg once calibrated) for the build guide's
-tile check. All read the boards named in ``[source.hardware]``. The pins are not shared: when
-``acumat.service`` runs (controller/service/unit.py) they say so and offer to stop it, and
-start it again when they end. They validate the result (firmware.calibration) and write
-``calibration.json`` in the state directory, which a running service would pick up by itself.
-Not pure: reads pins, writes a file.
+tile check. This module owns the arguments and each command's steps; all of them run inside
+``controller.cli.boards.with_boards``, which loads the config, opens the boards named in
+``[source.hardware]`` and frees the pins (when ``acumat.service`` runs it says so, offers to
+stop it, and starts it again at the end). They validate the result (firmware.calibration) and
+write ``calibration.json`` in the state directory, which a running service would pick up by
+itself. Not pure: reads pins, writes a file.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from controller.calibration.shell import Ask, Terminal, add_wizard_flags, build_wizard, drive
+from controller.cli.boards import collect, collect_row, with_boards, zone_signs
 from controller.service.paths import StatePaths
-from controller.service.unit import ServiceUnit, SystemdUnit
+from controller.service.unit import ServiceUnit
 from firmware.calibration import (
     Calibration,
     CalibrationError,
@@ -41,8 +44,6 @@ from firmware.clock import Clock, SystemClock
 if TYPE_CHECKING:
     from controller.service.config import AppConfig
     from firmware.sampling import CountsReader
-
-Rows = list[list[int | None]]
 
 
 def register(sub: Any) -> None:
@@ -136,7 +137,7 @@ def wizard_session(
     """Tare, each zone, verify; saves unless the run failed or verification was off."""
     path, current = _paths(config)
     wizard = build_wizard(args, config.mat.layout().names, current, term.ask)
-    signs = _signs(config)
+    signs = zone_signs(config)
     new = drive(wizard, lambda: collect(reader, 1, signs)[0], clock, term)
     verified = term.verified
     if new is None:
@@ -153,102 +154,6 @@ def wizard_session(
     return 0
 
 
-def with_boards(
-    args: argparse.Namespace,
-    clock: Clock,
-    action: Any,
-    *,
-    unit: ServiceUnit | None = None,
-    ask: Ask = input,
-) -> int:
-    from controller.service.config import ConfigError, load_config
-
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        for line in exc.problems:
-            print(f"{args.config}: {line}", file=sys.stderr)
-        return 2
-    unit = unit or SystemdUnit()
-    stopped = pins_freed(unit, ask, getattr(args, "yes", False))
-    if stopped is None:
-        return 2
-    try:
-        return _with_reader(config, clock, action)
-    finally:
-        if stopped:
-            why = unit.start()
-            print(f"started {unit.name} again" if why is None else
-                  f"acumat: cannot start {unit.name}: {why}", file=sys.stderr)  # fmt: skip
-
-
-def _with_reader(config: AppConfig, clock: Clock, action: Any) -> int:
-    from firmware.sampling import HardwareSetupError
-
-    try:
-        reader = open_boards(config, clock)
-    except (HardwareSetupError, CalibrationError) as exc:
-        print(f"acumat: {exc}", file=sys.stderr)
-        return 2
-    try:
-        code: int = action(config, reader)
-    except CalibrationError as exc:
-        print(f"acumat: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        reader.close()
-    return code
-
-
-def pins_freed(unit: ServiceUnit, ask: Ask, yes: bool) -> bool | None:
-    """Whether the service was stopped for this command (start it again after); None: it
-    runs and holds the pins, so the command must not."""
-    if not unit.active():
-        return False
-    print(f"acumat: {unit.name} is running and holds the GPIO pins.", file=sys.stderr)
-    if not yes:
-        try:
-            answer = ask(f"Stop {unit.name} while this runs (it starts again after)? [y/N] ")
-        except EOFError:
-            answer = ""
-        if answer.strip().lower() not in {"y", "yes"}:
-            print(f"acumat: stop it first: sudo systemctl stop {unit.name}", file=sys.stderr)
-            return None
-    why = unit.stop()
-    if why is not None:
-        print(f"acumat: cannot stop {unit.name} ({why}); run: sudo systemctl stop {unit.name}",
-              file=sys.stderr)  # fmt: skip
-        return None
-    print(f"stopped {unit.name}; it starts again when this ends", file=sys.stderr)
-    return True
-
-
-def open_boards(config: AppConfig, clock: Clock) -> CountsReader:
-    from firmware.hwconfig import HARDWARE_KINDS
-    from firmware.sampling import HardwareSetupError, open_reader
-
-    src = config.source
-    if src.kind not in HARDWARE_KINDS or src.hardware is None:
-        raise HardwareSetupError(
-            f"source.kind is {src.kind!r}: tare and calibrate need a hardware source"
-            f" ({', '.join(HARDWARE_KINDS)}) with a [source.hardware] table"
-        )
-    return open_reader(src.kind, src.hardware, config.mat.layout(), clock)
-
-
-def collect(reader: CountsReader, samples: int, signs: Sequence[int]) -> Rows:
-    """``samples`` reads, one row each; a zone without a good reading is ``None``."""
-    return [collect_row(reader.read_detailed(), signs) for _ in range(max(samples, 1))]
-
-
-def _signs(config: AppConfig) -> list[int]:
-    hw = config.source.hardware
-    assert hw is not None  # open_boards made sure
-    return [-1 if hw.zones[n].invert else 1 for n in config.mat.layout().names]
-
-
 def _paths(config: AppConfig) -> tuple[Path, Calibration]:
     hw = config.source.hardware
     assert hw is not None
@@ -261,7 +166,7 @@ def tare_zones(
 ) -> int:
     names = config.mat.layout().names
     path, current = _paths(config)
-    rows = collect(reader, args.samples, _signs(config))
+    rows = collect(reader, args.samples, zone_signs(config))
     empty_kg = None if args.force else 15.0
     new = tare(rows, names, current, empty_kg=empty_kg)
     save_calibration(path, new, clock.wall())
@@ -279,7 +184,7 @@ def calibrate_zone(
         raise CalibrationError(f"no zone {args.zone!r} (zones: {', '.join(names)})")
     path, current = _paths(config)
     column = names.index(args.zone)
-    rows = collect(reader, args.samples, _signs(config))
+    rows = collect(reader, args.samples, zone_signs(config))
     offset = current.zone(args.zone).offset_counts
     known_kg = args.weight_kg
     scale = scale_from_known_weight(args.zone, [row[column] for row in rows], offset, known_kg)
@@ -299,7 +204,7 @@ def watch_zones(
     means its DAT wire is on another pin). On a terminal the block is redrawn in place."""
     names = config.mat.layout().names
     _, current = _paths(config)
-    signs, live = _signs(config), out.isatty()
+    signs, live = zone_signs(config), out.isatty()
     start_s, first = clock.monotonic(), collect(reader, 1, signs)[0]
     shown = False
     while args.for_s is None or clock.monotonic() - start_s < args.for_s:
@@ -317,13 +222,6 @@ def _read_once(reader: CountsReader, signs: Sequence[int]) -> tuple[list[int | N
     readings = reader.read_detailed()
     row = collect_row(readings, signs)
     return row, [str(r.status) for r in readings]
-
-
-def collect_row(readings: Sequence[Any], signs: Sequence[int]) -> list[int | None]:
-    return [
-        r.counts * sign if r.status == "ok" and r.counts is not None else None
-        for r, sign in zip(readings, signs, strict=True)
-    ]
 
 
 def _watch_line(name: str, counts: int | None, base: int | None, to_kg: Any, status: str) -> str:

@@ -3,13 +3,13 @@
 Three threads meet here. The service thread calls ``on_frame`` (``stamper`` numbers the events
 and so writes them to the durable outbox; the web page shares the stamper, so an event has one
 ``seq`` and one body on both; state/zones publishing is decided from frame times) and
-``take_commands``; it never waits
-on the network. paho's network thread only reports what happened (``client.Note``: connect,
-message, PUBACK …). Both put typed jobs on one queue; the adapter's worker thread runs them:
-publishes the outbox in ``seq`` order (at most ``max_inflight`` unacknowledged), deletes events
-once acked, hands commands to the ``CommandInbox`` (which refuses retained ones and answers bad
-ones at once), republishes discovery and state on every connect and on HA's birth message, and
-tells ``Link`` what happened to the connection (the log lines, the ``BrokerStatus`` the
+``take_commands``; it never waits on the network. paho's network thread only reports what
+happened (``notes.Note``: connect, message, PUBACK …). Both put typed jobs on one queue; the
+adapter's worker thread runs them: ``EventDelivery`` (``delivery.py``) publishes the outbox in
+``seq`` order (at most ``max_inflight`` unacknowledged) and events are deleted once acked;
+commands go to the ``CommandInbox`` (which refuses retained ones and answers bad ones at
+once); discovery and state are republished on every connect and on HA's birth message; and
+``Link`` is told what happened to the connection (the log lines, the ``BrokerStatus`` the
 console shows, a client id taken by another mat). Home Assistant's own ``online`` /
 ``offline`` on its status topic is kept in the ``BrokerStatus`` too, for the page.
 
@@ -34,9 +34,15 @@ from typing import Any
 from controller.core.commands import CommandRequest
 from controller.core.events import Event, SessionEnded
 from controller.core.state import MatState
-from controller.mqtt.client import (
+from controller.mqtt.client import BrokerClient, log_subscribed
+from controller.mqtt.config import MqttConfig
+from controller.mqtt.delivery import EventDelivery
+from controller.mqtt.discovery import discovery_payload
+from controller.mqtt.history import history_payload, next_midnight_wall_s
+from controller.mqtt.inbox import CommandInbox
+from controller.mqtt.link import Link
+from controller.mqtt.notes import (
     Acked,
-    BrokerClient,
     Connected,
     ConnectFailed,
     Disconnected,
@@ -44,13 +50,7 @@ from controller.mqtt.client import (
     Note,
     Refused,
     Subscribed,
-    log_subscribed,
 )
-from controller.mqtt.config import MqttConfig
-from controller.mqtt.discovery import discovery_payload
-from controller.mqtt.history import history_payload, next_midnight_wall_s
-from controller.mqtt.inbox import CommandInbox
-from controller.mqtt.link import Link
 from controller.mqtt.outbox import Outbox
 from controller.mqtt.status import BrokerStatus, HomeAssistantState
 from controller.mqtt.topics import MatTopics
@@ -58,7 +58,6 @@ from controller.wire.payloads import (
     StateThrottle,
     dumps,
     state_payload,
-    with_seq,
     zones_payload,
 )
 from controller.wire.stamp import EventStamper
@@ -119,11 +118,8 @@ class MqttAdapter:
         self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._drained = threading.Event()
         self.connected = threading.Event()
         self._inbox = CommandInbox(self.topics, self._answer, clock)
-        self._inflight: dict[int, int] = {}  # paho mid -> seq; worker thread only
-        self._sent_upto = 0
         self._last_state: tuple[MatState, float] | None = None  # and its wall time
         self.history_tz: tzinfo | None = None  # None: the machine's local time
         self._history_next_s = math.inf  # the next local midnight, once published
@@ -138,6 +134,8 @@ class MqttAdapter:
             subscriptions=[(self.topics.commands, 1), (self.topics.ha_status, 1)],
             on_note=self._note,
         )
+        self._delivery = EventDelivery(self.outbox, self.topics.event, config.max_inflight,
+                                       self._client)  # fmt: skip
         self._worker = threading.Thread(target=self._work, name=f"mqtt-{mat_id}", daemon=True)
 
     # --- the service thread -------------------------------------------------------------
@@ -151,7 +149,7 @@ class MqttAdapter:
             self.stamper.stamp(events)  # into the outbox, numbered
             if any(isinstance(e, SessionEnded) for e in events):
                 self._jobs.put(RefreshHistory())
-            self._drained.clear()
+            self._delivery.drained.clear()
             self._wake.set()
         wall_s = self._wall_at(frame.t)
         if self._throttle.state_due(state):
@@ -185,7 +183,7 @@ class MqttAdapter:
         # Waits even while disconnected: a broker back within the bound still gets them all.
         if len(self.outbox):
             self._wake.set()
-            self._drained.wait(self.config.close_timeout_s)
+            self._delivery.drained.wait(self.config.close_timeout_s)
         if self.connected.is_set():
             said = self._client.publish_and_wait(
                 self.topics.availability, "offline", 1, True, self.config.close_timeout_s
@@ -220,7 +218,8 @@ class MqttAdapter:
             self._wake.clear()
             try:
                 self._run_jobs()
-                self._pump()
+                if self.connected.is_set():
+                    self._delivery.pump()
                 if self.connected.is_set() and self._clock.wall() >= self._history_next_s:
                     self._publish_history()
             except Exception:  # the worker must outlive any one bad message
@@ -245,7 +244,7 @@ class MqttAdapter:
                 if self.connected.is_set():  # else the next connect publishes it
                     self._publish_history()
             case Acked(mid, refusal):
-                self._on_ack(mid, refusal, acked)
+                self._delivery.on_ack(mid, refusal, acked)
             case Message(topic, payload, retain):
                 self._on_message(topic, payload, retain)
             case Subscribed():
@@ -268,15 +267,6 @@ class MqttAdapter:
         if self._link.in_use != self._slow_reconnect:  # two clients, one id: fight slowly
             self._slow_reconnect = self._link.in_use
             self._client.back_off(self.config.reconnect_max_s if self._slow_reconnect else None)
-
-    def _on_ack(self, mid: int, refusal: str | None, acked: list[int]) -> None:
-        seq = self._inflight.pop(mid, None)
-        if seq is None:
-            return
-        if refusal is not None:  # MQTT 5 only; 3.1.1 brokers drop a denied publish silently
-            log.error("broker refused event seq %d: %s (kept for the next start)", seq, refusal)
-            return
-        acked.append(seq)
 
     def _announce(self) -> None:
         self._client.publish(self.topics.availability, "online", qos=1, retain=True)
@@ -307,17 +297,3 @@ class MqttAdapter:
     def _answer(self, topic: str, payload: str) -> None:
         """A command's result (any thread): queued, published by the worker."""
         self._put(Publish(topic, payload, qos=1, retain=False))
-
-    def _pump(self) -> None:
-        """Publishes outbox events in seq order while connected, within the in-flight window."""
-        if not self.connected.is_set():
-            return
-        room = self.config.max_inflight - len(self._inflight)
-        if room > 0:
-            for seq, body in self.outbox.to_send(self._sent_upto, room):
-                mid = self._client.publish(self.topics.event, with_seq(seq, body), qos=1)
-                self._inflight[mid] = seq
-                self._sent_upto = seq
-        # Events a broker refused stay in the outbox (for the next start) but count as drained.
-        if not self._inflight and not self.outbox.pending(self._sent_upto, 1):
-            self._drained.set()

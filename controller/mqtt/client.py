@@ -5,10 +5,11 @@ connect through ``BrokerClient``, so both get the same protocol, password, TLS, 
 handling of refusals. paho 2.x with ``CallbackAPIVersion.VERSION2``; the password is read here
 from the file or the environment and handed to paho only (never logged, never in an exception
 text). On paho's network thread nothing of the domain runs: each callback becomes one frozen
-note (``Connected``, ``Refused``, ``Disconnected``, ``Message``, ``Acked``, ``Subscribed``)
-handed to the owner's ``on_note``, which queues it for its own thread. A connect that fails
-before any MQTT is spoken (refused port, unknown name, timeout, TLS) becomes ``ConnectFailed``
-with a reason a person can act on (``failure_reason``); paho itself would only say "retrying".
+note (``controller/mqtt/notes.py``: ``Connected``, ``Refused``, ``Disconnected``, ``Message``,
+``Acked``, ``Subscribed``) handed to the owner's ``on_note``, which queues it for its own
+thread. A connect that fails before any MQTT is spoken (refused port, unknown name, timeout,
+TLS) becomes ``ConnectFailed`` with a reason a person can act on (``notes.failure_reason``);
+paho itself would only say "retrying".
 Under MQTT 5 the CONNECT asks the broker for a maximum packet size, so it never sends the
 client a message larger than ``max_packet_bytes``.
 """
@@ -22,7 +23,6 @@ import socket
 import ssl
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import paho.mqtt.client as paho
@@ -33,6 +33,17 @@ from paho.mqtt.reasoncodes import ReasonCode
 
 from controller.errors import ControllerError
 from controller.mqtt.config import MqttConfig
+from controller.mqtt.notes import (
+    Acked,
+    Connected,
+    ConnectFailed,
+    Disconnected,
+    Message,
+    Note,
+    Refused,
+    Subscribed,
+    failure_reason,
+)
 
 log = logging.getLogger("acumat.mqtt")
 
@@ -41,82 +52,7 @@ class MqttSetupError(ControllerError, ValueError):
     """The client cannot be set up (an unreadable password file or TLS file)."""
 
 
-# --- what paho's network thread reports -----------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Connected:
-    """The broker accepted the connection; the subscriptions were sent."""
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """The broker refused the connection (a failed CONNACK is not a connection)."""
-
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectFailed:
-    """No MQTT session could even be asked for: the TCP or TLS step failed (``reason``)."""
-
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Disconnected:
-    """The connection closed; ``taken_over``: the broker said another client took this
-    client id (MQTT 5 reason "Session taken over")."""
-
-    reason: str
-    taken_over: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """A message; ``retain`` is set when the broker delivered it as a retained one."""
-
-    topic: str
-    payload: bytes
-    retain: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Acked:
-    """The broker answered the publish ``mid``; ``refusal`` says why it refused it (MQTT 5)."""
-
-    mid: int
-    refusal: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Subscribed:
-    """A SUBACK; ``refusals`` names each subscription the broker refused."""
-
-    refusals: tuple[str, ...] = ()
-
-
-Note = Connected | ConnectFailed | Refused | Disconnected | Message | Acked | Subscribed
 _TAKEN_OVER = 0x8E  # MQTT 5 DISCONNECT "Session taken over"
-
-
-def failure_reason(exc: OSError, config: MqttConfig) -> str:
-    """Why a connect failed, in words a person can act on (pure)."""
-    where = f"{config.host}:{config.port}"
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        detail = exc.verify_message or str(exc)
-        return f"TLS verification of {config.host} failed: {detail}"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS handshake with {where} failed ({exc.reason or exc}): is it a TLS port?"
-    if isinstance(exc, socket.gaierror):
-        return f"host name not found: {config.host} ({exc.strerror})"
-    if isinstance(exc, ConnectionRefusedError):
-        return f"connection refused: nothing listens on {where}"
-    if isinstance(exc, TimeoutError):
-        return f"timed out connecting to {where}"
-    if isinstance(exc, ConnectionResetError | BrokenPipeError) and config.tls_ca is not None:
-        return f"{where} reset the TLS handshake: is it a plain (non-TLS) MQTT port?"
-    return f"cannot connect to {where}: {exc.strerror or exc}"
 
 
 def log_subscribed(note: Subscribed) -> None:

@@ -16,16 +16,9 @@ from dataclasses import replace
 from typing import Any
 
 from controller.core.state import MatState
-from controller.mqtt.client import (
-    BrokerClient,
-    Connected,
-    Disconnected,
-    Message,
-    Note,
-    Refused,
-    Subscribed,
-)
+from controller.mqtt.client import BrokerClient
 from controller.mqtt.config import MqttConfig
+from controller.mqtt.notes import Connected, Disconnected, Message, Note, Refused, Subscribed
 from controller.mqtt.topics import MatTopics
 from controller.wire.payloads import state_from_payload
 

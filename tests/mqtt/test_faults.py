@@ -207,7 +207,7 @@ def test_dropped_counts_exactly_the_seq_no_consumer_sees_and_is_in_the_state(
     try:
         adapter.on_frame(frame(0), [PostureChanged(t=0, posture="lying", previous="sitting")],
                          mat_state())  # fmt: skip
-        assert wait_until(lambda: adapter._sent_upto > 0)  # in paho's hands, never acked
+        assert wait_until(lambda: adapter._delivery.sent_upto > 0)  # in paho's hands, never acked
         # The window is full (max_inflight 1): the other 15 wait in the outbox, 6 too many.
         for i in range(1, 16):
             event = PostureChanged(t=i, posture="lying", previous="sitting")

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from controller.mqtt.client import failure_reason, is_loopback
+from controller.mqtt.client import is_loopback
 from controller.mqtt.config import MqttConfig
 from controller.mqtt.link import TAKEOVER_SUSPECT, Link
+from controller.mqtt.notes import failure_reason
 from controller.mqtt.status import BrokerState, BrokerStatus
 from controller.storage.trouble import Every
 
