@@ -17,7 +17,6 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from statistics import fmean
 from typing import Any
 
 from firmware.clock import Clock
@@ -136,7 +135,13 @@ def _still_mean(
             f"zone {name} moved by {spread / zone.scale_counts_per_kg:.2f} kg while taring"
             f" (limit {still_kg:g} kg): keep the mat empty and still"
         )
-    return fmean(numbers)
+    return _mean(numbers)
+
+
+def _mean(numbers: Sequence[float]) -> float:
+    # statistics.fmean's own arithmetic, without importing statistics (with decimal and
+    # fractions: ~0.7 MB resident in the service, which reads calibration.json at start)
+    return math.fsum(numbers) / len(numbers)
 
 
 def scale_from_known_weight(
@@ -148,7 +153,7 @@ def scale_from_known_weight(
     numbers = [float(v) for v in samples if v is not None]
     if len(numbers) < MIN_TARE_SAMPLES:
         raise CalibrationError(f"zone {name}: only {len(numbers)} good readings with the weight")
-    scale = (fmean(numbers) - offset_counts) / known_kg
+    scale = (_mean(numbers) - offset_counts) / known_kg
     checked_zone(name, offset_counts, scale)
     return scale
 
