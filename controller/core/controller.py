@@ -116,8 +116,9 @@ class MatController:
         found = self.sessions.on_frame(self._session_inputs(t, previous_t, occupied, left_at))
         if found:
             events.extend(found)
-        if self._breathing is not None:
-            self._breathe(self._breathing, frame, events)
+        breathing = self._breathing
+        if breathing is not None and (self._reported == "lying" or self._bpm is not None):
+            self._breathe(breathing, frame, events)
         return events
 
     def _judge_posture(
