@@ -83,7 +83,6 @@ class BalanceMonitor:
         self._since: float | None = None
         self._last_t: float | None = None
         self._alphas: dict[float, float] = {}  # the smoothing factor per frame step
-        self._step: tuple[float, float] = (math.nan, 0.0)  # the last step and its factor
 
     def update(
         self, t: float, imbalance: float | None, evaluate: bool, offset_m: float | None = None
@@ -122,23 +121,16 @@ class BalanceMonitor:
             self.offset_m = offset_m or 0.0
         else:
             dt = t - self._last_t
-            step, alpha = self._step
-            if dt != step:  # the same step as last frame: its factor is at hand
-                alpha = self._factor(dt)
-                self._step = (dt, alpha)
+            alpha = self._alphas.get(dt)
+            if alpha is None:
+                if len(self._alphas) >= _KEEP_STEPS:
+                    self._alphas.clear()
+                alpha = self._alphas[dt] = 1.0 - math.exp(-max(0.0, dt) / self._s.smooth_s)
             self.smoothed += alpha * (imbalance - self.smoothed)
             if offset_m is not None:
                 self.offset_m += alpha * (offset_m - self.offset_m)
         self._last_t = t
         return self.smoothed
-
-    def _factor(self, dt: float) -> float:
-        alpha = self._alphas.get(dt)
-        if alpha is None:
-            if len(self._alphas) >= _KEEP_STEPS:
-                self._alphas.clear()
-            alpha = self._alphas[dt] = 1.0 - math.exp(-max(0.0, dt) / self._s.smooth_s)
-        return alpha
 
     def _event(self, t: float, active: bool, value: float) -> UnevenLoad:
         offset_cm = round(100.0 * self.offset_m, 1)
