@@ -200,13 +200,8 @@ class MatController:
             reported = self._reported
             if reported in _STARTS and self._settled(t):
                 x.ready_lie, x.ready_stand = reported == "lying", reported == "standing"
-        x.unjudged_since = None if x.judged else self._stopped_since()
+        x.unjudged_since = None if x.judged else self._zones.last_stopped
         return x
-
-    def _stopped_since(self) -> float | None:
-        """The zone whose death left too few live ones stopped reading last."""
-        stopped = [since for since in self._zones.dead_since if since is not None]
-        return max(stopped) if stopped else None
 
     def _breathe(self, breathing: BreathingPort, frame: ZoneFrame, events: list[Event]) -> None:
         if self._reported != "lying":

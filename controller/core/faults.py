@@ -80,6 +80,12 @@ class ZoneConditioner:
         return list(self._dead_since)
 
     @property
+    def last_stopped(self) -> float | None:
+        """When the dead zone that stopped reading last stopped (None: none is dead)."""
+        stopped = [since for since in self._dead_since if since is not None]
+        return max(stopped) if stopped else None
+
+    @property
     def dead(self) -> list[bool]:
         return [since is not None for since in self._dead_since]
 
