@@ -34,6 +34,11 @@ class BalanceReading(NamedTuple):
     offset_m: float | None = None  # centre of pressure from the mat's centre line (+: right)
 
 
+_NO_READING = BalanceReading(None, None, None)
+# A NamedTuple's own constructor is a Python function: the tuple's is half the cost per frame.
+_reading = tuple.__new__
+
+
 def measure(geometry: Geometry, loads_kg: list[float]) -> BalanceReading:
     total = side = x_sum = y_sum = 0.0
     for kg, (weight, x, y) in zip(loads_kg, geometry.zone_terms):  # noqa: B905  # (motion.py)
@@ -43,12 +48,13 @@ def measure(geometry: Geometry, loads_kg: list[float]) -> BalanceReading:
             x_sum += kg * x
             y_sum += kg * y
     if total <= 0.0:
-        return BalanceReading(None, None, None)
+        return _NO_READING
     if geometry.straddlers:
         side += _straddling_shift(geometry, loads_kg)
     cop_x = x_sum / total
     offset = cop_x - geometry.layout.width_m / 2
-    return BalanceReading(max(-1.0, min(1.0, side / total)), cop_x, y_sum / total, offset)
+    imbalance = max(-1.0, min(1.0, side / total))
+    return _reading(BalanceReading, (imbalance, cop_x, y_sum / total, offset))
 
 
 def _straddling_shift(geometry: Geometry, loads_kg: list[float]) -> float:

@@ -41,6 +41,8 @@ class BreathingEstimator:
         # At most the newest ``_keep`` frames count (room for the window at 100 Hz plus slack);
         # older ones fall out by time when the window is analysed.
         self._keep = int(self.settings.window_s * 110) + 16
+        self._most = 2 * self._keep  # frames kept at most between analyses
+        self._gap_s = self.settings.gap_s
         self._t_s = array("d")
         self._kg = array("d")  # frames × zones, row after row
         self._due_t: float | None = None
@@ -65,16 +67,17 @@ class BreathingEstimator:
         self._last_t = t
         if not lying_still:
             return self._interrupted(t)
-        if self._due_t is None or last is None or t <= last or t - last > self.settings.gap_s:
-            self._restart(t)
+        due_t = self._due_t
+        if due_t is None or last is None or t <= last or t - last > self._gap_s:
+            due_t = self._restart(t)
         loads = frame.load_kg
         if None in loads:
             loads = tuple(math.nan if kg is None else kg for kg in loads)
         self._t_s.append(t)
         self._kg.extend(loads)  # type: ignore[arg-type]  # no None left
-        if len(self._t_s) > 2 * self._keep:  # bounded memory between analyses
+        if len(self._t_s) > self._most:  # bounded memory between analyses
             self._drop(len(self._t_s) - self._keep)
-        if self._due_t is None or t < self._due_t:
+        if t < due_t:
             return None
         self._due_t = t + self.settings.emit_every_s
         return self._emit(t)
@@ -84,9 +87,11 @@ class BreathingEstimator:
         del self._t_s[:frames]
         del self._kg[: frames * self._zones]
 
-    def _restart(self, t: float) -> None:
+    def _restart(self, t: float) -> float:
+        """A new window from ``t``; its first estimate is due once it spans ``min_span_s``."""
         self._clear()
-        self._due_t = t + self.settings.min_span_s
+        due_t = self._due_t = t + self.settings.min_span_s
+        return due_t
 
     def _interrupted(self, t: float) -> Breathing | None:
         """Movement: drop the window; say once that the last estimate no longer holds."""

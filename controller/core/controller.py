@@ -26,7 +26,7 @@ from controller.core.commands import (
     StopSession,
     Tare,
 )
-from controller.core.coverage import build_coverage
+from controller.core.coverage import LiveZones, build_coverage
 from controller.core.events import (
     Breathing,
     Event,
@@ -66,7 +66,7 @@ class MatController:
         self.settings = settings or CoreSettings()
         s = self.settings
         self._geometry = build_geometry(layout)
-        self._coverage = build_coverage(layout)
+        self._live = LiveZones(build_coverage(layout), s.faults.min_live_share)
         self._zones = ZoneConditioner(layout.names, s.faults)
         self._zero = ZeroTracker(len(layout.zones), s.detection)
         self._presence = Presence(s.detection)
@@ -84,73 +84,47 @@ class MatController:
         self._reading = BalanceReading(None, None, None)  # the latest (centre of pressure)
         self._bpm: float | None = None
         self._last_occupied_t = 0.0
-        self._dead: list[bool] = [False] * len(layout.zones)
-        self._any_dead = False
-        self._judged = True
-        self._dead_version = -1  # the conditioner's count of changes this was computed for
         self._inputs = Inputs(t=0.0, occupied=False, left_at=None, ready_lie=False,
                               ready_stand=False, uneven=False, imbalance=None)  # fmt: skip
         self._fed = False
+        self._stall_s = s.faults.stall_s
 
     # -- frames -----------------------------------------------------------------------
     def feed(self, frame: ZoneFrame) -> list[Event]:
         t, previous_t = frame.t, self._t
         self._t = t
         events: list[Event] = []
-        zones = self._zones
+        zones, live = self._zones, self._live
         zones.feed(frame, events)
-        if zones.dead_version != self._dead_version:
-            self._dead_changed()
+        if zones.dead_version != live.version:
+            live.update(zones.dead, zones.dead_version)
         raw = zones.loads_kg
-        if self._any_dead:
-            loads, shape, balance = self._dead_left_out(raw)
+        if live.any_dead:
+            loads, shape, balance = live.left_out(self._zero.correct(raw))
         else:  # one list serves all (read, never written, by the detectors)
-            loads = shape = balance = self._loads = self._zero.correct(raw)
+            loads = shape = balance = self._zero.correct(raw)
+        self._loads = loads
         total = self._total = sum(loads)
         motion = self._motion.update(t, shape)
         left_at = self._occupancy(t, total, events)
         occupied = self._presence.occupied
-        if occupied and self._judged:
+        if occupied and live.judged:
             self._last_occupied_t = t
-        self._zero.track(t, raw, self._stillness(t, motion, total, occupied), self._dead)
+        self._zero.track(t, raw, self._stillness(t, motion, total, occupied), live.dead)
         self._judge_posture(t, shape, occupied, events)
         self._balance_events(t, balance, occupied, events)
-        inputs = self._session_inputs(t, occupied, left_at)
-        inputs.gap_from = None
-        if self._fed and t - previous_t > self.settings.faults.stall_s:
-            inputs.gap_from = previous_t  # nothing was seen in between
-        self._fed = True
-        found = self.sessions.on_frame(inputs)
+        found = self.sessions.on_frame(self._session_inputs(t, previous_t, occupied, left_at))
         if found:
             events.extend(found)
-        if self._breathing is not None:
-            self._breathe(self._breathing, frame, events)
+        breathing = self._breathing
+        if breathing is not None and (self._reported == "lying" or self._bpm is not None):
+            self._breathe(breathing, frame, events)
         return events
-
-    def _dead_changed(self) -> None:
-        """Which zones are dead changed: what is judged, and on which zones."""
-        self._dead_version = self._zones.dead_version
-        dead = self._dead = self._zones.dead
-        self._any_dead = any(dead)
-        self._judged = self._coverage.live_share(dead) >= self.settings.faults.min_live_share
-
-    def _dead_left_out(self, raw: list[float]) -> tuple[list[float], list[float], list[float]]:
-        """With zones dead: the zero-corrected loads with dead zones left out, the shape (dead
-        zones seen through their mirror) for posture and movement, and the loads balance
-        compares."""
-        dead = self._dead  # nothing stands in for a dead zone: it is left out of every total
-        loads = [
-            0.0 if gone else kg for kg, gone in zip(self._zero.correct(raw), dead, strict=True)
-        ]
-        self._loads = loads
-        # Through the mirror a zone's death is no movement and bends no profile.
-        cover = self._coverage
-        return loads, cover.posture_loads(loads, dead), cover.balance_loads(loads, dead)
 
     def _judge_posture(
         self, t: float, shape: list[float], occupied: bool, events: list[Event]
     ) -> None:
-        if not self._judged:
+        if not self._live.judged:
             if self._reported != "unknown":
                 events.append(PostureChanged(t=t, posture="unknown", previous=self._reported))
                 self._reported = "unknown"
@@ -168,7 +142,7 @@ class MatController:
             self._reported = changed.posture
 
     def _occupancy(self, t: float, total: float, events: list[Event]) -> float | None:
-        if not self._judged:
+        if not self._live.judged:
             self._presence.hold()
             return None
         edge = self._presence.update(t, total)
@@ -202,28 +176,31 @@ class MatController:
         self, t: float, loads: list[float], occupied: bool, events: list[Event]
     ) -> None:
         reading = self._reading = measure(self._geometry, loads)
-        self._imbalance = reading.imbalance if occupied and self._judged else None
+        self._imbalance = reading.imbalance if occupied and self._live.judged else None
         # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
         evaluate = occupied and self._reported == "lying"
         found = self._balance.update(t, reading.imbalance, evaluate, reading.offset_m)
         if found:
             events.extend(found)
 
-    def _session_inputs(self, t: float, occupied: bool, left_at: float | None) -> Inputs:
+    def _session_inputs(
+        self, t: float, previous_t: float, occupied: bool, left_at: float | None
+    ) -> Inputs:
         """This frame's inputs to the session machine (one object, refilled every frame)."""
         x = self._inputs
         x.t, x.occupied, x.left_at = t, occupied, left_at
-        reported = self._reported
-        settled = reported in _STARTS and self._settled(t)
-        x.ready_lie = settled and reported == "lying"
-        x.ready_stand = settled and reported == "standing"
+        x.gap_from = previous_t if self._fed and t - previous_t > self._stall_s else None
+        self._fed = True  # a gap: nothing was seen since the previous frame
         x.uneven, x.imbalance = self._balance.active, self._imbalance
-        x.still, x.judged = self._still_since is not None, self._judged
-        x.unjudged_since = None
-        if not self._judged:
-            # the zone whose death left too few live ones stopped reading last
-            stopped = [since for since in self._zones.dead_since if since is not None]
-            x.unjudged_since = max(stopped) if stopped else None
+        x.still, x.judged = self._still_since is not None, self._live.judged
+        # Readiness decides a start only: not looked at while a session is open (unless a gap
+        # in the frames may end it).
+        x.ready_lie = x.ready_stand = False
+        if self.sessions.current is None or x.gap_from is not None:
+            reported = self._reported
+            if reported in _STARTS and self._settled(t):
+                x.ready_lie, x.ready_stand = reported == "lying", reported == "standing"
+        x.unjudged_since = None if x.judged else self._zones.last_stopped
         return x
 
     def _breathe(self, breathing: BreathingPort, frame: ZoneFrame, events: list[Event]) -> None:
@@ -256,7 +233,7 @@ class MatController:
     # -- commands ---------------------------------------------------------------------
     def command(self, command: Command, t: float) -> tuple[CommandResult, list[Event]]:
         """Applies a command at time ``t`` (the latest frame's time is a good ``t``)."""
-        occupied = self._presence.occupied and self._judged
+        occupied = self._presence.occupied and self._live.judged
         match command:
             case StartSession(program=program):
                 return self.sessions.start(t, program, occupied)
@@ -265,13 +242,13 @@ class MatController:
             case PauseSession():
                 return self.sessions.pause(t)
             case ResumeSession():
-                if not self._judged:
+                if not self._live.judged:
                     return CommandResult.failure(_NOT_JUDGED), []
                 return self.sessions.resume(t, occupied)
             case SelectProgram(program=program):
-                return self.sessions.select(t, program)
+                return self.sessions.programs.select(t, program)
             case SetProgramTarget(program=program, target_s=target_s):
-                return self.sessions.change_target(t, program, target_s)
+                return self.sessions.programs.change_target(t, program, target_s)
             case Tare():
                 return self._tare(t)
             case ContinueNumbering(after=after):
@@ -280,7 +257,7 @@ class MatController:
     def _tare(self, t: float) -> tuple[CommandResult, list[Event]]:
         if self._presence.occupied:
             return CommandResult.failure("someone is on the mat; tare needs it empty"), []
-        self._zero.tare(self._zones.loads_kg, self._dead)  # a dead zone keeps its zero
+        self._zero.tare(self._zones.loads_kg, self._live.dead)  # a dead zone keeps its zero
         offsets = {
             n: round(kg, 3) for n, kg in zip(self.layout.names, self._zero.offsets_kg, strict=True)
         }
@@ -294,6 +271,7 @@ class MatController:
     def snapshot(self) -> MatState:
         names = self.layout.names
         faults = self._zones.faults
+        reading = self._reading
         return MatState(
             t=self._t,
             posture=self._reported,
@@ -304,8 +282,8 @@ class MatController:
                 for n, kg in zip(names, self._loads, strict=True)
             },
             imbalance=None if self._imbalance is None else round(self._imbalance, 3),
-            cop_x_m=_r(self._reading.cop_x_m),
-            cop_y_m=_r(self._reading.cop_y_m),
+            cop_x_m=_r(reading.cop_x_m),
+            cop_y_m=_r(reading.cop_y_m),
             session=self.sessions.snapshot(self._t),
             uneven=self._balance.active,
             uneven_side=self._balance.side if self._balance.active else None,

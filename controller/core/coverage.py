@@ -18,7 +18,7 @@ pauses (``session.py``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from firmware.layout import MatLayout
 
@@ -58,6 +58,33 @@ class Coverage:
             0.0 if dead[i] or any(dead[j] for j, _ in self.mirror[i]) else kg
             for i, kg in enumerate(loads_kg)
         ]
+
+
+@dataclass(slots=True)
+class LiveZones:
+    """Which zones are dead now and whether enough are live to judge; looked at again only
+    when the conditioner's count of changes (``dead_version``) moves."""
+
+    coverage: Coverage
+    min_live_share: float
+    dead: list[bool] = field(default_factory=list)
+    any_dead: bool = False
+    judged: bool = True
+    version: int = -1
+
+    def update(self, dead: list[bool], version: int) -> None:
+        self.dead, self.version, self.any_dead = dead, version, any(dead)
+        self.judged = self.coverage.live_share(dead) >= self.min_live_share
+
+    def left_out(self, corrected: list[float]) -> tuple[list[float], list[float], list[float]]:
+        """With zones dead: the zero-corrected loads with dead zones left out, the shape (dead
+        zones seen through their mirror) for posture and movement, and the loads balance
+        compares."""
+        dead = self.dead  # nothing stands in for a dead zone: it is left out of every total
+        loads = [0.0 if gone else kg for kg, gone in zip(corrected, dead, strict=True)]
+        # Through the mirror a zone's death is no movement and bends no profile.
+        cover = self.coverage
+        return loads, cover.posture_loads(loads, dead), cover.balance_loads(loads, dead)
 
 
 def build_coverage(layout: MatLayout) -> Coverage:

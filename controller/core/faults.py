@@ -28,6 +28,7 @@ counts (a foreign frame file) gets no stuck check: it must judge its own words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from math import isnan
 
 from controller.core.events import Event, SensorFault
@@ -58,9 +59,10 @@ class ZoneConditioner:
         self._names = names
         self._s = settings
         self.loads_kg: list[float] = [0.0] * n
-        # The last two good raw values (newest first) and how many are kept (0-2, then 3+).
-        self._last1 = [0.0] * n
-        self._last2 = [0.0] * n
+        # The last two good raw values (newest first) and how many are kept (0-2, then 3+); the
+        # steady path keeps the frame's own tuple, the zone-by-zone path makes lists of them.
+        self._last1: Sequence[float] = [0.0] * n
+        self._last2: Sequence[float] = [0.0] * n
         self._kept = [0] * n
         self._held_kg = [0.0] * n
         self._bad_since: list[float | None] = [None] * n
@@ -76,6 +78,12 @@ class ZoneConditioner:
     def dead_since(self) -> list[float | None]:
         """Per zone: None while live, else when its readings stopped (it is left out)."""
         return list(self._dead_since)
+
+    @property
+    def last_stopped(self) -> float | None:
+        """When the dead zone that stopped reading last stopped (None: none is dead)."""
+        stopped = [since for since in self._dead_since if since is not None]
+        return max(stopped) if stopped else None
 
     @property
     def dead(self) -> list[bool]:
@@ -119,16 +127,15 @@ class ZoneConditioner:
             else (a if a <= c else (c if b <= c else b))
             for a, b, c in zip(self._last2, self._last1, values)  # noqa: B905  # hot (motion.py)
         ]
-        self._last2, self._last1 = self._last1, list(values)
+        self._last2, self._last1 = self._last1, values
         self._held_kg = self.loads_kg = held  # apart again in ``_any_frame``
         return True
 
     def _any_frame(self, frame: ZoneFrame, events: list[Event]) -> None:
         """Zone by zone: bad readings, faults, deaths and recoveries."""
         lo, hi = self._s.min_zone_kg, self._s.max_zone_kg
-        last1, last2, kept, held, calm = (
-            self._last1, self._last2, self._kept, self._held_kg, self._calm
-        )  # fmt: skip
+        last1, last2 = self._last1, self._last2 = list(self._last1), list(self._last2)
+        kept, held, calm = self._kept, self._held_kg, self._calm
         out = self.loads_kg
         if out is held:  # a dead zone reads 0 while its held value is kept
             out = self.loads_kg = held[:]

@@ -5,9 +5,10 @@ over zones of their difference is the load in motion, in kg. Breathing moves a f
 grams per zone; shifting, sitting up or stepping moves kilograms. Time constants are in
 seconds of frame time, so any frame rate gives the same figure.
 
-Per frame this is one pass over the zones. Hot-path ``zip`` calls here and in the other
-per-frame modules take no ``strict=`` keyword (``# noqa: B905``): a keyword argument costs
-``zip`` ~0.15 µs a call on CPython 3.11, and the lists all have one entry per zone of the layout.
+Per frame this is one pass over the zones, the averages updated in place (no list per frame).
+Hot-path ``zip`` calls here and in the other per-frame modules take no ``strict=`` keyword
+(``# noqa: B905``): a keyword argument costs ``zip`` ~0.15 µs a call on CPython 3.11, and the
+lists all have one entry per zone of the layout.
 """
 
 from __future__ import annotations
@@ -46,16 +47,15 @@ class MotionMeter:
                 self._alphas.clear()
             alphas = self._alphas[dt] = _smoothing(dt)
         a_fast, a_slow, a_sway = alphas
-        fast: list[float] = []
-        slow: list[float] = []
+        fast, slow = self._fast, self._slow  # updated in place: no lists per frame
         total = 0.0
-        for f0, s0, kg in zip(self._fast, self._slow, loads_kg):  # noqa: B905  # one per zone
-            f = f0 + a_fast * (kg - f0)
-            s = s0 + a_slow * (kg - s0)
-            fast.append(f)
-            slow.append(s)
+        for i, kg in enumerate(loads_kg):
+            f0 = fast[i]
+            s0 = slow[i]
+            fast[i] = f = f0 + a_fast * (kg - f0)
+            slow[i] = s = s0 + a_slow * (kg - s0)
             total += abs(f - s)
-        self._fast, self._slow, self.motion_kg = fast, slow, total
+        self.motion_kg = total
         self.sway_kg += a_sway * (total - self.sway_kg)
         return total
 

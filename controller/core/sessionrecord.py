@@ -1,13 +1,14 @@
-"""What the session machine reads and keeps: a frame's inputs, the session under way, and a
-session saved to survive a restart (pure data).
+"""What the session machine reads and keeps: a frame's inputs, the session under way (its
+time, pauses and resumptions, its snapshot), and a session saved to survive a restart (pure).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from controller.core.events import Trigger
+from controller.core.events import PauseReason, SessionPaused, SessionResumed, Trigger
 from controller.core.settings import ProgramSettings
+from controller.core.state import SessionSnapshot
 from controller.core.summary import RunningTally, Tally
 
 
@@ -68,3 +69,70 @@ class OpenSession:
         if self.running_since is None:
             return self.banked_s
         return self.banked_s + max(0.0, t - self.running_since)
+
+    def pause(self, t: float, at: float, reason: PauseReason) -> SessionPaused:
+        """Paused at ``at`` (its time counted up to then), said at ``t``."""
+        self.banked_s = self.elapsed(at)
+        self.running_since, self.paused_at, self.manual = None, at, reason == "command"
+        return SessionPaused(
+            t=t,
+            session=self.number,
+            program=self.program,
+            elapsed_s=round(self.banked_s, 3),
+            reason=reason,
+        )
+
+    def resume(self, t: float) -> SessionResumed:
+        away = t - (self.paused_at if self.paused_at is not None else t)
+        self.running_since, self.paused_at, self.manual = t, None, False
+        return SessionResumed(
+            t=t,
+            session=self.number,
+            program=self.program,
+            elapsed_s=round(self.banked_s, 3),
+            away_s=round(away, 3),
+        )
+
+    def snapshot(self, t: float) -> SessionSnapshot:
+        elapsed, target = self.elapsed(t), self.spec.target_s
+        return SessionSnapshot(
+            state="running" if self.running_since is not None else "paused",
+            program=self.program,
+            session=self.number,
+            elapsed_s=round(elapsed, 1),
+            target_s=target,
+            remaining_s=None if target is None else round(max(0.0, target - elapsed), 1),
+            target_reached=self.target_reached,
+        )
+
+    def saved(self, t: float, last_seen_t: float) -> SavedSession:
+        """The session as it stands at ``t``, the person last seen at ``last_seen_t``."""
+        return SavedSession(
+            number=self.number,
+            program=self.program,
+            trigger=self.trigger,
+            started_t=self.started_t,
+            elapsed_s=self.elapsed(t),
+            last_seen_t=min(last_seen_t, t),
+            target_s=self.spec.target_s,
+            target_reached=self.target_reached,
+            warned=self.warned,
+            tally=self.tally.tally(),
+        )
+
+    @classmethod
+    def from_saved(cls, saved: SavedSession, spec: ProgramSettings) -> OpenSession:
+        """A saved session taken back, paused since the person was last seen."""
+        return cls(
+            number=saved.number,
+            program=saved.program,
+            spec=spec,
+            trigger=saved.trigger,
+            started_t=saved.started_t,
+            banked_s=saved.elapsed_s,
+            paused_at=saved.last_seen_t,
+            target_reached=saved.target_reached,
+            warned=saved.warned,
+            tally=saved.tally.running(),
+            last_t=saved.last_seen_t,
+        )

@@ -160,8 +160,8 @@ def test_start_on_an_empty_mat_waits_for_the_person_then_gives_up() -> None:
 
 def test_select_program_reports_a_change_only() -> None:
     m = SessionMachine(SessionSettings())
-    assert types(m.select(0, "sleep")[1]) == ["program_selected"]
-    assert m.select(0, "sleep")[1] == []
+    assert types(m.programs.select(0, "sleep")[1]) == ["program_selected"]
+    assert m.programs.select(0, "sleep")[1] == []
     started = feed(m, 0, 5)[0]
     assert isinstance(started, SessionStarted) and started.target_s is None
     assert m.snapshot(100).remaining_s is None and m.snapshot(100).state == "running"
@@ -171,9 +171,9 @@ def test_a_program_target_changes_for_the_next_session_only() -> None:
     m = SessionMachine(SessionSettings(program="beginner"))
     started = feed(m, 0, 5)[0]
     assert isinstance(started, SessionStarted) and started.target_s == 300
-    result, events = m.change_target(5, "beginner", 360.0)
+    result, events = m.programs.change_target(5, "beginner", 360.0)
     assert result.ok and events == [ProgramTargetChanged(t=5, program="beginner", target_s=360.0)]
-    assert m.change_target(6, "beginner", 360.0) == (result, [])  # unchanged: no event
+    assert m.programs.change_target(6, "beginner", 360.0) == (result, [])  # unchanged: no event
     assert m.snapshot(10).target_s == 300  # the running session keeps its target
     _, [ended] = m.stop(400)
     assert isinstance(ended, SessionEnded) and ended.summary.target_s == 300
@@ -192,7 +192,7 @@ def test_a_program_target_changes_for_the_next_session_only() -> None:
 def test_a_bad_program_target_changes_nothing(program: str, target_s: float, error: str) -> None:
     selected = program if program in ("relax", "cellulite") else "relax"
     m = SessionMachine(SessionSettings(program=selected))
-    result, events = m.change_target(0, program, target_s)
+    result, events = m.programs.change_target(0, program, target_s)
     assert not result.ok and error in (result.error or "") and events == []
     started = feed(m, 0, 5)[0]
     assert isinstance(started, SessionStarted)
@@ -201,7 +201,7 @@ def test_a_bad_program_target_changes_nothing(program: str, target_s: float, err
 
 def test_no_target_is_a_target_too() -> None:
     m = SessionMachine(SessionSettings())
-    _, events = m.change_target(0, "relax", None)
+    _, events = m.programs.change_target(0, "relax", None)
     assert events == [ProgramTargetChanged(t=0, program="relax", target_s=None)]
     started = feed(m, 0, 5)[0]
     assert isinstance(started, SessionStarted) and started.target_s is None
