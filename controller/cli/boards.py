@@ -39,13 +39,10 @@ def with_boards(
     unit: ServiceUnit | None = None,
     ask: Ask = input,
 ) -> int:
-    from controller.service.config import ConfigError, load_config
+    from controller.cli.config_arg import load_or_say
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        for line in exc.problems:
-            print(f"{args.config}: {line}", file=sys.stderr)
+    config = load_or_say(args.config)
+    if config is None:
         return 2
     unit = unit or SystemdUnit()
     stopped = pins_freed(unit, ask, getattr(args, "yes", False))

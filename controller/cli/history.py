@@ -48,16 +48,14 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from controller.service.config import ConfigError, load_config  # not for --help
+    from controller.cli.config_arg import load_or_say  # not for --help
 
     state_dir: Path | None = args.state_dir
     if state_dir is None:
-        try:
-            state_dir = load_config(args.config).storage.dir
-        except ConfigError as exc:
-            for line in exc.problems:
-                print(f"acumat: config: {line}", file=sys.stderr)
+        config = load_or_say(args.config)
+        if config is None:
             return 2
+        state_dir = config.storage.dir
     if args.limit is not None and args.limit < 0:
         print("acumat: history: --limit must be 0 or more", file=sys.stderr)
         return 2

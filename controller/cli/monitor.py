@@ -58,13 +58,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from controller.service.config import ConfigError, load_config
+    from controller.cli.config_arg import load_or_say
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        for line in exc.problems:
-            print(f"acumat: config: {line}", file=sys.stderr)
+    config = load_or_say(args.config)
+    if config is None:
         return 2
     colour = not (args.no_color or os.environ.get("NO_COLOR") or not sys.stdout.isatty())
     live = not args.once and sys.stdout.isatty()

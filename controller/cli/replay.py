@@ -34,14 +34,12 @@ def run(args: argparse.Namespace) -> int:
 
     settings = CoreSettings()
     if args.config:
-        from controller.service.config import ConfigError, load_config
+        from controller.cli.config_arg import load_or_say
 
-        try:
-            settings = load_config(args.config).core()
-        except ConfigError as exc:
-            for line in exc.problems:
-                print(f"acumat: config: {line}", file=sys.stderr)
+        config = load_or_say(args.config)
+        if config is None:
             return 2
+        settings = config.core()
     if args.program is not None and args.program not in settings.session.programs:
         known = ", ".join(sorted(settings.session.programs))
         print(f"acumat: unknown program {args.program!r}; one of {known}", file=sys.stderr)

@@ -32,16 +32,14 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # The config, the core (numpy) and the plot (matplotlib): not for `--help`.
+    from controller.cli.config_arg import load_or_say
     from controller.core.settings import CoreSettings
-    from controller.service.config import ConfigError, default_state_dir, load_config
+    from controller.service.config import default_state_dir
     from controller.views.report import SessionNotFoundError, find_session, load_trace
     from controller.views.report_plot import ReportError, render
 
-    try:
-        config = load_config(args.config) if args.config else None
-    except ConfigError as exc:
-        for line in exc.problems:
-            print(f"acumat: config: {line}", file=sys.stderr)
+    config = load_or_say(args.config) if args.config else None
+    if args.config and config is None:
         return 2
     state_dir = args.state_dir or (config.storage.dir if config else default_state_dir())
     settings = config.core() if config else CoreSettings()

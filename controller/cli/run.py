@@ -56,15 +56,18 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from controller.service.config import ConfigError, load_config
+    from controller.cli.config_arg import load_or_say, say_problems
+    from controller.service.config import ConfigError
     from controller.service.logs import configure_logging
 
     configure_logging(logging.INFO)
+    config = load_or_say(args.config)
+    if config is None:
+        return 2
     try:
-        config = _with_flags(load_config(args.config), args)
-    except ConfigError as exc:
-        for line in exc.problems:
-            print(f"acumat: config: {line}", file=sys.stderr)
+        config = _with_flags(config, args)
+    except ConfigError as exc:  # a flag's value, judged as the file's would be
+        say_problems(exc.problems)
         return 2
     return serve(config, SystemClock(), quiet=args.quiet)
 

@@ -42,3 +42,28 @@ def test_flags_keep_the_rest_of_the_file() -> None:
     with_flags = _with_flags(config, flags(simulate="sitting", speed=5.0))
     assert with_flags.session.grace_s == 30.0 and with_flags.mat.id == "bedroom"
     assert with_flags.source.speed == 5.0 and with_flags.source.kind == "simulate"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run"],
+        ["history"],
+        ["replay", "FRAMES"],
+        ["report", "last"],
+        ["monitor"],
+        ["tare"],
+        ["calibrate"],
+    ],
+)
+def test_every_command_says_a_broken_config_the_same_way(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[session]\ngrace_s = -1\n")
+    frames = tmp_path / "frames.jsonl"  # never opened: the config is read first
+    args = [str(frames) if a == "FRAMES" else a for a in argv]
+    code = main([*args, "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == "acumat: config: session.grace_s: must be >= 0, got -1\n"
