@@ -13,7 +13,7 @@ seconds of load carried between rows, a pause in the rows' shares: a landing's b
 every zone alike, so a seat held 1-2 s is a pause before the controller, which sees the bounce in
 kg, says still; a jump in the shares ends a stretch whatever stillness says). When a stretch of
 ``MIN_STRETCH_S`` or more ends, its load before the move began (stillness is lost
-``_MOVE_BEGUN_S`` after it) is the anchor, unless it swayed like a standing body (load moving
+``MOVE_BEGUN_S`` after it) is the anchor, unless it swayed like a standing body (load moving
 between zones or a bobbing total: standing keeps correcting its balance, sitting is calm). The
 next still stretch is a lie-back when, within ``_ANCHOR_S`` of the anchor, its centre of pressure
 lies ``_MOVE_M`` or more nearer the head end (``_LONG_MOVE_M`` after a stretch over
@@ -40,19 +40,18 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import mul
+
+from controller.core.liedown_stretch import Stretch
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
 _LONG_MOVE_M = 0.22
 _ANCHOR_S = 15.0
 _TOTAL_RATIO = (0.7, 1.5)  # parts hanging off the mat sitting may land on it lying
-_RINGING_S = 0.3
-_MOVE_BEGUN_S = 0.6  # the controller's stillness ends this long after a move began
 MIN_STRETCH_S = 0.5
 _SWAY_SAMPLES = 4
-_RING_S = 1.2  # a landing's ring (~10 %, τ 0.35 s) is under 0.4 % by then
 _SWAY_SHARE = 0.01  # sim standing: 0.5-7 % (Santos & Duarte sway); sitting: ~0.3 %
 _SWAY_TOTAL = 0.004
 _WHOLE_AT_ONCE = 0.85  # the visit's first frame held this much of the load: no arrival seen
@@ -97,96 +96,6 @@ class Anchor:
     came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
 
 
-Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total, shares
-_BATCH = 64  # settled samples kept before they are folded into the sums (bounded memory)
-
-
-@dataclass(slots=True)
-class _Sums:
-    """Running sums over a stretch's samples: mean centre of pressure and total, spread of each
-    zone's share and of the total. Samples are folded in batches, each sum still added up
-    sample after sample in order (``sum`` with a start value)."""
-
-    n: int = 0
-    cop: float = 0.0
-    total: float = 0.0
-    total_sq: float = 0.0
-    shares: list[float] = field(default_factory=list)
-    shares_sq: list[float] = field(default_factory=list)
-
-    def fold(self, samples: list[Sample], shares_too: bool) -> None:
-        """Adds ``samples``: with ``shares_too`` their centre of pressure and shares, else the
-        square of their totals (what each use of the sums reads)."""
-        if not samples:
-            return
-        self.n += len(samples)
-        totals = [s[2] for s in samples]
-        self.total = sum(totals, self.total)
-        if not shares_too:
-            self.total_sq = sum(map(mul, totals, totals), self.total_sq)
-            return
-        self.cop = sum([s[1] for s in samples], self.cop)
-        columns = list(zip(*[s[3] for s in samples], strict=True))
-        if not self.shares:
-            self.shares, self.shares_sq = [0.0] * len(columns), [0.0] * len(columns)
-        self.shares = [sum(c, m) for c, m in zip(columns, self.shares, strict=True)]
-        self.shares_sq = [
-            sum(map(mul, c, c), q) for c, q in zip(columns, self.shares_sq, strict=True)
-        ]
-
-    def share_spread(self) -> float:
-        n = self.n
-        return max(
-            math.sqrt(max(q / n - (m / n) ** 2, 0.0))
-            for m, q in zip(self.shares, self.shares_sq, strict=True)
-        )
-
-    def total_bob(self) -> float:
-        mean = self.total / self.n
-        return math.sqrt(max(self.total_sq / self.n - mean * mean, 0.0)) / mean if mean > 0 else 0.0
-
-
-@dataclass(slots=True)
-class _Stretch:
-    """A still stretch; samples reach the sums only once ``_MOVE_BEGUN_S`` old (the end of a
-    stretch is seen only after the next move began)."""
-
-    start_t: float
-    last: Sample
-    first_settled: Sample | None = None
-    # settled samples not folded yet: those before ``cut`` are old enough for the sums
-    settled: list[Sample] = field(default_factory=list)
-    cut: int = 0
-    before: _Sums = field(default_factory=_Sums)  # settled samples, not in the last moments
-    rung: _Sums = field(default_factory=_Sums)  # those, once a landing's ring has died
-
-    def add(self, s: Sample) -> None:
-        self.last = s
-        t = s[0]
-        if t < self.start_t + _RINGING_S:
-            return
-        if self.first_settled is None:
-            self.first_settled = s
-        settled = self.settled
-        settled.append(s)
-        cut, cut_t = self.cut, t - _MOVE_BEGUN_S
-        while settled[cut][0] < cut_t:
-            cut += 1
-        self.cut = cut
-        if cut >= _BATCH:
-            self.fold()
-
-    def fold(self) -> None:
-        """Adds the samples old enough to the sums: all to ``before``, to ``rung`` those after
-        the landing's ring (only their totals are read)."""
-        done = self.settled[: self.cut]
-        self.before.fold(done, shares_too=True)
-        rung_t = self.start_t + _RING_S
-        self.rung.fold([s for s in done if s[0] >= rung_t], shares_too=False)
-        del self.settled[: self.cut]
-        self.cut = 0
-
-
 class LieBack:
     def __init__(self, zone_y_m: tuple[float, ...]) -> None:
         self._y = zone_y_m
@@ -196,7 +105,7 @@ class LieBack:
         self.seen = False
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
         self.anchor: Anchor | None = None
-        self._stretch: _Stretch | None = None
+        self._stretch: Stretch | None = None
         self._last: tuple[float, list[float]] | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._first_t = 0.0  # the visit's first frame
@@ -252,7 +161,7 @@ class LieBack:
             return
         sample = (t, cop_m, total_kg, shares)
         if stretch is None:
-            stretch = self._stretch = _Stretch(t, sample)
+            stretch = self._stretch = Stretch(t, sample)
             self._stretches += 1
         stretch.add(sample)
         if self._stretches == 1 and not self.seen and self._appeared(stretch.start_t, total_kg):
@@ -299,7 +208,7 @@ class LieBack:
             self._carried_t = t
         return changed < _PAUSE_SHARE and t - self._carried_t <= _AFTER_CARRY_S
 
-    def _end(self, stretch: _Stretch, t: float, slow: bool) -> None:
+    def _end(self, stretch: Stretch, t: float, slow: bool) -> None:
         """The anchor: the stretch's load before its end (stillness is lost a while after a
         move begins), unless it swayed like standing or was too short to be a pause."""
         if t - stretch.start_t < MIN_STRETCH_S and not slow:
@@ -333,7 +242,7 @@ class LieBack:
             return False
         return first >= _WHOLE_AT_ONCE * total_kg
 
-    def _moved_m(self, stretch: _Stretch) -> float | None:
+    def _moved_m(self, stretch: Stretch) -> float | None:
         """How far the centre of pressure now lies nearer the head end than the anchor's, at
         a total within ``_TOTAL_RATIO`` of it (None: no anchor to compare with)."""
         a = self.anchor
