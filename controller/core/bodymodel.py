@@ -7,7 +7,9 @@ hands 1.2, thighs 20.0, shanks 9.3, feet 2.9. Lying, a body also shows as a pres
 (FACTS.md, "The body and the mat"): soft parts (arms, calves) and thighs read low, a heavy
 upper body carries the lumbar load at the shoulders (up to half the on-mat load in the head-end
 third), the head may rest up to ~12 cm beyond the head end, knees up puts the legs' load on the
-feet, and curling up on the side shortens the loaded length to ~0.63 of height.
+feet, curling up on the side shortens the loaded length to ~0.63 of height, lying on the side
+straight the waist arches over the mat (shoulder and hip carry the trunk), and face down the
+toes point away (the loaded length ends at ~0.92 of height).
 
 Templates place each posture at many positions, heights and both directions, keep what falls
 on the platform and integrate it over the layout's y-bands. Classifying then means asking which
@@ -70,6 +72,30 @@ _CURLED: tuple[Segment, ...] = (
     (0.20, 0.40, 4.4, "arm"),
     (0.46, 0.60, 20.0, "thigh"),
     (0.55, 0.64, 12.2, "calf"),
+)
+# Face down: the toes point away, so the loaded length ends at the backs of the feet (~0.92).
+_PRONE: tuple[Segment, ...] = (
+    (0.02, 0.17, 8.1, "head"),
+    (0.17, 0.37, 21.6, "upper"),
+    (0.18, 0.36, 5.6, "arm"),
+    (0.37, 0.45, 13.9, "mid"),
+    (0.36, 0.58, 4.4, "arm"),
+    (0.45, 0.53, 14.2, "pelvis"),
+    (0.53, 0.74, 20.0, "thigh"),
+    (0.74, 0.87, 9.3, "calf"),
+    (0.87, 0.92, 2.9, "foot"),
+)
+# On the side, straight: shoulder and hip carry the trunk, the waist arches over the mat, the
+# legs lie stacked.
+_SIDE: tuple[Segment, ...] = (
+    (0.00, 0.17, 8.1, "head"),
+    (0.16, 0.33, 26.6, "upper"),  # thorax, upper arms under it, less the waist
+    (0.22, 0.40, 5.0, "arm"),
+    (0.33, 0.41, 4.0, "mid"),
+    (0.41, 0.53, 24.1, "pelvis"),
+    (0.53, 0.74, 20.0, "thigh"),
+    (0.74, 0.94, 9.3, "calf"),
+    (0.94, 1.00, 2.9, "foot"),
 )
 # Hips lifted (bridge): pelvis, abdomen and thighs carried by shoulders and feet.
 _BRIDGE: tuple[Segment, ...] = (
@@ -141,7 +167,15 @@ _CARRIERS: dict[Posture, tuple[str, ...]] = {
 POSTURE_SHAPES: dict[Posture, tuple[tuple[Segment, ...], ...]] = {
     "lying": tuple(
         style.apply(shape)
-        for shape in (_SUPINE, _SUPINE_SHORT_TRUNK, _SUPINE_KNEES_UP, _CURLED, _BRIDGE)
+        for shape in (
+            _SUPINE,
+            _SUPINE_SHORT_TRUNK,
+            _SUPINE_KNEES_UP,
+            _PRONE,
+            _SIDE,
+            _CURLED,
+            _BRIDGE,
+        )
         for style in LYING_STYLES
     ),
     # A seat is 0.2–0.4 m long (FACTS.md: about 0.4 × 0.4 m with the thighs): three lengths.

@@ -8,9 +8,12 @@ the load where it is: leaning back on the hands, shifting weight or stretching t
 the centre of pressure by under 6 cm.
 
 ``LieBack`` follows the still stretches of a visit (the controller's stillness, frame by frame;
-frames half a second or more apart are still when the shares hardly changed). When a stretch of
+frames half a second or more apart are still when the shares hardly changed; and within a few
+seconds of load carried between rows, a pause in the rows' shares: a landing's bounce scales
+every zone alike, so a seat held 1-2 s is a pause before the controller, which sees the bounce in
+kg, says still; a jump in the shares ends a stretch whatever stillness says). When a stretch of
 ``MIN_STRETCH_S`` or more ends, its load before the move began (stillness is lost
-``_MOVE_BEGUN_S`` after it) is the anchor, unless it swayed like a standing body (load moving
+``MOVE_BEGUN_S`` after it) is the anchor, unless it swayed like a standing body (load moving
 between zones or a bobbing total: standing keeps correcting its balance, sitting is calm). The
 next still stretch is a lie-back when, within ``_ANCHOR_S`` of the anchor, its centre of pressure
 lies ``_MOVE_M`` or more nearer the head end (``_LONG_MOVE_M`` after a stretch over
@@ -37,19 +40,18 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import mul
+
+from controller.core.liedown_stretch import Stretch
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
 _LONG_MOVE_M = 0.22
 _ANCHOR_S = 15.0
 _TOTAL_RATIO = (0.7, 1.5)  # parts hanging off the mat sitting may land on it lying
-_RINGING_S = 0.3
-_MOVE_BEGUN_S = 0.6  # the controller's stillness ends this long after a move began
 MIN_STRETCH_S = 0.5
 _SWAY_SAMPLES = 4
-_RING_S = 1.2  # a landing's ring (~10 %, τ 0.35 s) is under 0.4 % by then
 _SWAY_SHARE = 0.01  # sim standing: 0.5-7 % (Santos & Duarte sway); sitting: ~0.3 %
 _SWAY_TOTAL = 0.004
 _WHOLE_AT_ONCE = 0.85  # the visit's first frame held this much of the load: no arrival seen
@@ -60,6 +62,21 @@ _WHOLE_AT_ONCE = 0.85  # the visit's first frame held this much of the load: no 
 _RESTART_STILL_S = 2.5
 _SLOW_FRAME_S = 0.5
 _SLOW_STILL_SHARE = 0.03
+# A landing's bounce scales every zone alike (the body's mass rings on the springs of the mat and
+# the cells) and leaves the distribution as it is. So right after the load was carried between
+# zones (sitting down from the feet: most of it) a pause shows in the shares before the
+# controller's stillness, which sees the bounce in kg for a second or more, says still: a seat
+# held 1-2 s before lying back is then a stretch like any other. Outside that window the
+# controller's stillness alone counts (a move within a zone shows in kg only, and a standing
+# body's sway changes the shares by 0.5-7 % without carrying anything).
+_PAUSE_S = 0.4  # the shares are compared with those this long ago...
+_PAUSE_SHARE = 0.015  # ...and changed by less than this (L1): a pause
+_CARRIED_SHARE = 0.10  # a change this large over ``_PAUSE_S`` carried load between zones
+_AFTER_CARRY_S = 3.0  # a pause counts this long after load was carried (the bounce dies by then)
+# A body moves its load between zones over tenths of a second; a change of this much (L1) from
+# one frame to the next is a jump from one distribution to another (readings back after a
+# loss): the stretch before it ends there, whatever the stillness says.
+_JUMP_SHARE = 0.10
 # Where the anchor's load came from: the place the body stood before it settled there.
 _CAME_S = 10.0  # looked back this far before the anchor's stretch began
 _CAME_EVERY_S = 0.25
@@ -79,103 +96,16 @@ class Anchor:
     came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
 
 
-Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total, shares
-_BATCH = 64  # settled samples kept before they are folded into the sums (bounded memory)
-
-
-@dataclass(slots=True)
-class _Sums:
-    """Running sums over a stretch's samples: mean centre of pressure and total, spread of each
-    zone's share and of the total. Samples are folded in batches, each sum still added up
-    sample after sample in order (``sum`` with a start value)."""
-
-    n: int = 0
-    cop: float = 0.0
-    total: float = 0.0
-    total_sq: float = 0.0
-    shares: list[float] = field(default_factory=list)
-    shares_sq: list[float] = field(default_factory=list)
-
-    def fold(self, samples: list[Sample], shares_too: bool) -> None:
-        """Adds ``samples``: with ``shares_too`` their centre of pressure and shares, else the
-        square of their totals (what each use of the sums reads)."""
-        if not samples:
-            return
-        self.n += len(samples)
-        totals = [s[2] for s in samples]
-        self.total = sum(totals, self.total)
-        if not shares_too:
-            self.total_sq = sum(map(mul, totals, totals), self.total_sq)
-            return
-        self.cop = sum([s[1] for s in samples], self.cop)
-        columns = list(zip(*[s[3] for s in samples], strict=True))
-        if not self.shares:
-            self.shares, self.shares_sq = [0.0] * len(columns), [0.0] * len(columns)
-        self.shares = [sum(c, m) for c, m in zip(columns, self.shares, strict=True)]
-        self.shares_sq = [
-            sum(map(mul, c, c), q) for c, q in zip(columns, self.shares_sq, strict=True)
-        ]
-
-    def share_spread(self) -> float:
-        n = self.n
-        return max(
-            math.sqrt(max(q / n - (m / n) ** 2, 0.0))
-            for m, q in zip(self.shares, self.shares_sq, strict=True)
-        )
-
-    def total_bob(self) -> float:
-        mean = self.total / self.n
-        return math.sqrt(max(self.total_sq / self.n - mean * mean, 0.0)) / mean if mean > 0 else 0.0
-
-
-@dataclass(slots=True)
-class _Stretch:
-    """A still stretch; samples reach the sums only once ``_MOVE_BEGUN_S`` old (the end of a
-    stretch is seen only after the next move began)."""
-
-    start_t: float
-    last: Sample
-    first_settled: Sample | None = None
-    # settled samples not folded yet: those before ``cut`` are old enough for the sums
-    settled: list[Sample] = field(default_factory=list)
-    cut: int = 0
-    before: _Sums = field(default_factory=_Sums)  # settled samples, not in the last moments
-    rung: _Sums = field(default_factory=_Sums)  # those, once a landing's ring has died
-
-    def add(self, s: Sample) -> None:
-        self.last = s
-        t = s[0]
-        if t < self.start_t + _RINGING_S:
-            return
-        if self.first_settled is None:
-            self.first_settled = s
-        settled = self.settled
-        settled.append(s)
-        cut, cut_t = self.cut, t - _MOVE_BEGUN_S
-        while settled[cut][0] < cut_t:
-            cut += 1
-        self.cut = cut
-        if cut >= _BATCH:
-            self.fold()
-
-    def fold(self) -> None:
-        """Adds the samples old enough to the sums: all to ``before``, to ``rung`` those after
-        the landing's ring (only their totals are read)."""
-        done = self.settled[: self.cut]
-        self.before.fold(done, shares_too=True)
-        rung_t = self.start_t + _RING_S
-        self.rung.fold([s for s in done if s[0] >= rung_t], shares_too=False)
-        del self.settled[: self.cut]
-        self.cut = 0
-
-
 class LieBack:
     def __init__(self, zone_y_m: tuple[float, ...]) -> None:
         self._y = zone_y_m
+        rows = sorted(set(zone_y_m))
+        self._row_of = [rows.index(y) for y in zone_y_m]  # each zone's row along the mat
+        self._rows = len(rows)
         self.seen = False
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
         self.anchor: Anchor | None = None
-        self._stretch: _Stretch | None = None
+        self._stretch: Stretch | None = None
         self._last: tuple[float, list[float]] | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._first_t = 0.0  # the visit's first frame
@@ -185,6 +115,13 @@ class LieBack:
         self._trail: deque[tuple[float, float, float]] = deque(
             maxlen=int(_CAME_S / _CAME_EVERY_S) + 8
         )  # t, centre of pressure, total: a sample every ``_CAME_EVERY_S``
+        self._recent: deque[tuple[float, list[float]]] = deque()  # t, rows' shares: lately
+        self._carried_t = -math.inf  # when load was last carried between zones
+
+    @property
+    def stretch_start_t(self) -> float | None:
+        """When the still stretch going on began (None: the body moves)."""
+        return None if self._stretch is None else self._stretch.start_t
 
     def reset(self) -> None:
         """The person left: forget the way they came."""
@@ -195,6 +132,8 @@ class LieBack:
         self._first_total_kg = None
         self._stretches = 0
         self._trail.clear()
+        self._recent.clear()
+        self._carried_t = -math.inf
 
     def frame(self, t: float, positive_kg: list[float], still: bool) -> None:
         """Every frame while someone is on the mat (loads with negatives read as 0): follows the
@@ -208,26 +147,21 @@ class LieBack:
         shares = [kg / total_kg for kg in positive]
         if self._first_total_kg is None:
             self._first_total_kg, self._first_t = total_kg, t
-        last = self._last
-        slow = last is not None and t - last[0] >= _SLOW_FRAME_S
-        if slow and last is not None:
-            changed = sum(abs(a - b) for a, b in zip(shares, last[1], strict=True))
-            still = still or changed < _SLOW_STILL_SHARE
-        self._last = (t, shares)
+        still, slow, jumped = self._stillness(t, shares, still)
         cop_m = sum(map(mul, shares, self._y))
         trail = self._trail
         if not trail or t - trail[-1][0] >= _CAME_EVERY_S:
             trail.append((t, cop_m, total_kg))
         stretch = self._stretch
+        if stretch is not None and (jumped or not still):
+            self._end(stretch, t, slow)
+            self.seen = self.sat_up = self.two_step = False
+            stretch = self._stretch = None
         if not still:
-            if stretch is not None:
-                self._end(stretch, t, slow)
-                self.seen = self.sat_up = self.two_step = False
-            self._stretch = None
             return
         sample = (t, cop_m, total_kg, shares)
         if stretch is None:
-            stretch = self._stretch = _Stretch(t, sample)
+            stretch = self._stretch = Stretch(t, sample)
             self._stretches += 1
         stretch.add(sample)
         if self._stretches == 1 and not self.seen and self._appeared(stretch.start_t, total_kg):
@@ -240,7 +174,41 @@ class LieBack:
             second = moved_m >= max(need_m, _SECOND_MOVE_M) and self.anchor.came_m >= _MOVE_M
             self.two_step = self.two_step or second
 
-    def _end(self, stretch: _Stretch, t: float, slow: bool) -> None:
+    def _stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
+        """Still (the controller's word, a slow frame whose shares hardly changed, or a pause
+        in the shares), slow (half a second or more since the last frame), and jumped (the
+        shares changed at once: whatever stillness says, what follows is another stretch)."""
+        last = self._last
+        self._last = (t, shares)
+        if last is None:
+            return self._paused(t, shares) or still, False, False
+        changed = sum(abs(a - b) for a, b in zip(shares, last[1], strict=True))
+        slow = t - last[0] >= _SLOW_FRAME_S
+        if slow and changed < _SLOW_STILL_SHARE:
+            still = True
+        still = self._paused(t, shares) or still
+        return still, slow, not slow and changed >= _JUMP_SHARE
+
+    def _paused(self, t: float, shares: list[float]) -> bool:
+        """The rows' shares hardly changed over the last ``_PAUSE_S``, within ``_AFTER_CARRY_S``
+        of a change that carried load between rows (along the mat, as sitting down and lying
+        back do; a standing body's weight shifts from foot to foot across it)."""
+        row_shares = [0.0] * self._rows
+        for row, share in zip(self._row_of, shares):  # noqa: B905  # one per zone
+            row_shares[row] += share
+        recent = self._recent
+        recent.append((t, row_shares))
+        while len(recent) > 1 and t - recent[1][0] >= _PAUSE_S:
+            recent.popleft()
+        then_t, then = recent[0]
+        if t - then_t < _PAUSE_S:
+            return False
+        changed = sum(abs(a - b) for a, b in zip(row_shares, then, strict=True))
+        if changed >= _CARRIED_SHARE:
+            self._carried_t = t
+        return changed < _PAUSE_SHARE and t - self._carried_t <= _AFTER_CARRY_S
+
+    def _end(self, stretch: Stretch, t: float, slow: bool) -> None:
         """The anchor: the stretch's load before its end (stillness is lost a while after a
         move begins), unless it swayed like standing or was too short to be a pause."""
         if t - stretch.start_t < MIN_STRETCH_S and not slow:
@@ -274,7 +242,7 @@ class LieBack:
             return False
         return first >= _WHOLE_AT_ONCE * total_kg
 
-    def _moved_m(self, stretch: _Stretch) -> float | None:
+    def _moved_m(self, stretch: Stretch) -> float | None:
         """How far the centre of pressure now lies nearer the head end than the anchor's, at
         a total within ``_TOTAL_RATIO`` of it (None: no anchor to compare with)."""
         a = self.anchor

@@ -197,3 +197,13 @@ def test_whole_at_the_first_frame_but_moving_first_is_no_restart() -> None:
             t += 0.1
         last = loads
     assert not classifier.lie_back.seen
+
+
+def test_every_lying_shape_holds_the_whole_body() -> None:
+    # The plain style (the first of each shape's styles) reads every segment as it weighs.
+    from controller.core.bodymodel import LYING_STYLES, POSTURE_SHAPES
+
+    plain = POSTURE_SHAPES["lying"][:: len(LYING_STYLES)]
+    assert len(plain) == 7  # supine, shorter trunk, knees up, prone, side, curled, bridge
+    for shape in plain:
+        assert sum(m for _, _, m, _ in shape) == pytest.approx(100.0)

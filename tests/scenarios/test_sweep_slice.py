@@ -23,7 +23,6 @@ KNOWN = {
     # and a shape sitting explains as well: taken for sitting
     "roll_30/p5_woman/head-10cm,axis+12cm/2x4/s1": "lying missed",
     "roll_60/light_short/head-10cm,axis-12cm/2x4/s1": "lying missed",
-    "supine/p5_woman/head-10cm,axis-12cm/3x3/s1": "lying missed",
     # sat down straight from standing 15-45 cm ahead, facing the foot end, seat on a border:
     # on coarse tiles this is what lying back looks like
     "long_sitting/p95_man/seat0.40,dir+1/2x4/s1": "false session",

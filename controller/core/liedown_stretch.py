@@ -1,0 +1,108 @@
+"""A still stretch of the lie-back (``liedown``) and its running sums (pure).
+
+A stretch's samples (time, centre of pressure, total, each zone's share) reach its sums only
+once ``MOVE_BEGUN_S`` old, since the controller's stillness ends that long after a move began:
+the last moments of a stretch are the next move's. ``before`` sums the settled samples (mean
+centre of pressure and total, spread of each zone's share), ``rung`` the totals once a
+landing's ring has died (how much the total bobs). Samples are folded in batches, so a stretch
+of any length takes bounded memory, and each sum is still added up sample after sample.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from operator import mul
+
+RINGING_S = 0.3  # a stretch's first moments are its landing, left out of the sums
+MOVE_BEGUN_S = 0.6  # the controller's stillness ends this long after a move began
+RING_S = 1.2  # a landing's ring (~10 %, τ 0.35 s) is under 0.4 % by then
+
+Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total, shares
+_BATCH = 64  # settled samples kept before they are folded into the sums (bounded memory)
+
+
+@dataclass(slots=True)
+class _Sums:
+    """Running sums over a stretch's samples: mean centre of pressure and total, spread of each
+    zone's share and of the total. Samples are folded in batches, each sum still added up
+    sample after sample in order (``sum`` with a start value)."""
+
+    n: int = 0
+    cop: float = 0.0
+    total: float = 0.0
+    total_sq: float = 0.0
+    shares: list[float] = field(default_factory=list)
+    shares_sq: list[float] = field(default_factory=list)
+
+    def fold(self, samples: list[Sample], shares_too: bool) -> None:
+        """Adds ``samples``: with ``shares_too`` their centre of pressure and shares, else the
+        square of their totals (what each use of the sums reads)."""
+        if not samples:
+            return
+        self.n += len(samples)
+        totals = [s[2] for s in samples]
+        self.total = sum(totals, self.total)
+        if not shares_too:
+            self.total_sq = sum(map(mul, totals, totals), self.total_sq)
+            return
+        self.cop = sum([s[1] for s in samples], self.cop)
+        columns = list(zip(*[s[3] for s in samples], strict=True))
+        if not self.shares:
+            self.shares, self.shares_sq = [0.0] * len(columns), [0.0] * len(columns)
+        self.shares = [sum(c, m) for c, m in zip(columns, self.shares, strict=True)]
+        self.shares_sq = [
+            sum(map(mul, c, c), q) for c, q in zip(columns, self.shares_sq, strict=True)
+        ]
+
+    def share_spread(self) -> float:
+        n = self.n
+        return max(
+            math.sqrt(max(q / n - (m / n) ** 2, 0.0))
+            for m, q in zip(self.shares, self.shares_sq, strict=True)
+        )
+
+    def total_bob(self) -> float:
+        mean = self.total / self.n
+        return math.sqrt(max(self.total_sq / self.n - mean * mean, 0.0)) / mean if mean > 0 else 0.0
+
+
+@dataclass(slots=True)
+class Stretch:
+    """A still stretch; samples reach the sums only once ``MOVE_BEGUN_S`` old (the end of a
+    stretch is seen only after the next move began)."""
+
+    start_t: float
+    last: Sample
+    first_settled: Sample | None = None
+    # settled samples not folded yet: those before ``cut`` are old enough for the sums
+    settled: list[Sample] = field(default_factory=list)
+    cut: int = 0
+    before: _Sums = field(default_factory=_Sums)  # settled samples, not in the last moments
+    rung: _Sums = field(default_factory=_Sums)  # those, once a landing's ring has died
+
+    def add(self, s: Sample) -> None:
+        self.last = s
+        t = s[0]
+        if t < self.start_t + RINGING_S:
+            return
+        if self.first_settled is None:
+            self.first_settled = s
+        settled = self.settled
+        settled.append(s)
+        cut, cut_t = self.cut, t - MOVE_BEGUN_S
+        while settled[cut][0] < cut_t:
+            cut += 1
+        self.cut = cut
+        if cut >= _BATCH:
+            self.fold()
+
+    def fold(self) -> None:
+        """Adds the samples old enough to the sums: all to ``before``, to ``rung`` those after
+        the landing's ring (only their totals are read)."""
+        done = self.settled[: self.cut]
+        self.before.fold(done, shares_too=True)
+        rung_t = self.start_t + RING_S
+        self.rung.fold([s for s in done if s[0] >= rung_t], shares_too=False)
+        del self.settled[: self.cut]
+        self.cut = 0
