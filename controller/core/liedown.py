@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
-from operator import mul
+from operator import mul, sub
 
 from controller.core.liedown_stretch import Stretch
 
@@ -73,6 +73,11 @@ _PAUSE_S = 0.4  # the shares are compared with those this long ago...
 _PAUSE_SHARE = 0.015  # ...and changed by less than this (L1): a pause
 _CARRIED_SHARE = 0.10  # a change this large over ``_PAUSE_S`` carried load between zones
 _AFTER_CARRY_S = 3.0  # a pause counts this long after load was carried (the bounce dies by then)
+# The rows' shares change over a window by at most the zones' shares' frame-to-frame changes
+# summed over it (a row's share is a sum of zones' shares; the triangle inequality): while that
+# sum stays below ``_CARRIED_SHARE`` by more than this (rounding in the running sum: ~1e-15 a
+# frame), nothing was carried and the rows need not be summed.
+_BOUND_SLACK = 1e-6
 # A body moves its load between zones over tenths of a second; a change of this much (L1) from
 # one frame to the next is a jump from one distribution to another (readings back after a
 # loss): the stretch before it ends there, whatever the stillness says.
@@ -106,7 +111,6 @@ class LieBack:
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
         self.anchor: Anchor | None = None
         self._stretch: Stretch | None = None
-        self._last: tuple[float, list[float]] | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._first_t = 0.0  # the visit's first frame
         self._stretches = 0
@@ -115,7 +119,9 @@ class LieBack:
         self._trail: deque[tuple[float, float, float]] = deque(
             maxlen=int(_CAME_S / _CAME_EVERY_S) + 8
         )  # t, centre of pressure, total: a sample every ``_CAME_EVERY_S``
-        self._recent: deque[tuple[float, list[float]]] = deque()  # t, rows' shares: lately
+        # t, zones' shares, their L1 change from the frame before: the last ``_PAUSE_S`` and a frame
+        self._recent: deque[tuple[float, list[float], float]] = deque()
+        self._path = 0.0  # the changes summed after the first of ``_recent``
         self._carried_t = -math.inf  # when load was last carried between zones
 
     @property
@@ -128,11 +134,11 @@ class LieBack:
         self.seen = self.sat_up = self.two_step = False
         self.anchor = None
         self._stretch = None
-        self._last = None
         self._first_total_kg = None
         self._stretches = 0
         self._trail.clear()
         self._recent.clear()
+        self._path = 0.0
         self._carried_t = -math.inf
 
     def frame(self, t: float, positive_kg: list[float], still: bool) -> None:
@@ -178,35 +184,47 @@ class LieBack:
         """Still (the controller's word, a slow frame whose shares hardly changed, or a pause
         in the shares), slow (half a second or more since the last frame), and jumped (the
         shares changed at once: whatever stillness says, what follows is another stretch)."""
-        last = self._last
-        self._last = (t, shares)
-        if last is None:
-            return self._paused(t, shares) or still, False, False
-        changed = sum(abs(a - b) for a, b in zip(shares, last[1], strict=True))
-        slow = t - last[0] >= _SLOW_FRAME_S
+        recent = self._recent
+        if not recent:  # the visit's first frame: nothing to compare with
+            recent.append((t, shares, 0.0))
+            return still, False, False
+        last_t, last, _ = recent[-1]
+        changed: float = sum(map(abs, map(sub, shares, last)))
+        slow = t - last_t >= _SLOW_FRAME_S
         if slow and changed < _SLOW_STILL_SHARE:
             still = True
-        still = self._paused(t, shares) or still
+        self._path += changed
+        recent.append((t, shares, changed))
+        while len(recent) > 1 and t - recent[1][0] >= _PAUSE_S:
+            recent.popleft()
+            self._path -= recent[0][2]
+        if len(recent) == 1:
+            self._path = 0.0
+        # the rows are summed only where load may have been carried now or a pause may count
+        if self._path >= _CARRIED_SHARE - _BOUND_SLACK or t - self._carried_t <= _AFTER_CARRY_S:
+            still = self._paused(t, shares) or still
         return still, slow, not slow and changed >= _JUMP_SHARE
 
     def _paused(self, t: float, shares: list[float]) -> bool:
         """The rows' shares hardly changed over the last ``_PAUSE_S``, within ``_AFTER_CARRY_S``
         of a change that carried load between rows (along the mat, as sitting down and lying
         back do; a standing body's weight shifts from foot to foot across it)."""
-        row_shares = [0.0] * self._rows
-        for row, share in zip(self._row_of, shares):  # noqa: B905  # one per zone
-            row_shares[row] += share
-        recent = self._recent
-        recent.append((t, row_shares))
-        while len(recent) > 1 and t - recent[1][0] >= _PAUSE_S:
-            recent.popleft()
-        then_t, then = recent[0]
+        then_t, then, _ = self._recent[0]
         if t - then_t < _PAUSE_S:
             return False
-        changed = sum(abs(a - b) for a, b in zip(row_shares, then, strict=True))
-        if changed >= _CARRIED_SHARE:
+        rows_changed: float = sum(
+            map(abs, map(sub, self._row_shares(shares), self._row_shares(then)))
+        )
+        if rows_changed >= _CARRIED_SHARE:
             self._carried_t = t
-        return changed < _PAUSE_SHARE and t - self._carried_t <= _AFTER_CARRY_S
+        return rows_changed < _PAUSE_SHARE and t - self._carried_t <= _AFTER_CARRY_S
+
+    def _row_shares(self, shares: list[float]) -> list[float]:
+        """Each row's share: its zones' shares summed in order."""
+        rows = [0.0] * self._rows
+        for row, share in zip(self._row_of, shares):  # noqa: B905  # one per zone
+            rows[row] += share
+        return rows
 
     def _end(self, stretch: Stretch, t: float, slow: bool) -> None:
         """The anchor: the stretch's load before its end (stillness is lost a while after a

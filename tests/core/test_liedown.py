@@ -7,8 +7,13 @@ scales every zone alike and leaves the distribution as it is.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from controller.core import liedown
 from controller.core.geometry import build_geometry
 from controller.core.liedown import LieBack
 from firmware.layout import DEFAULT_LAYOUT
@@ -80,3 +85,76 @@ def test_a_jump_in_the_shares_ends_the_stretch_whatever_stillness_says() -> None
             t += 0.1
     assert lie_back.anchor is not None and lie_back.anchor.duration_s >= 2.5
     assert lie_back.seen
+
+
+class EveryFrame(LieBack):
+    """The pause as first written: the rows' shares summed and compared every frame."""
+
+    def __init__(self, zone_y_m: tuple[float, ...]) -> None:
+        super().__init__(zone_y_m)
+        self._prev: tuple[float, list[float]] | None = None
+        self._lately: deque[tuple[float, list[float]]] = deque()
+
+    def _stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
+        last, self._prev = self._prev, (t, shares)
+        if last is None:
+            return self._every_frame_pause(t, shares) or still, False, False
+        changed = sum(abs(a - b) for a, b in zip(shares, last[1], strict=True))
+        slow = t - last[0] >= liedown._SLOW_FRAME_S
+        still = still or (slow and changed < liedown._SLOW_STILL_SHARE)
+        still = self._every_frame_pause(t, shares) or still
+        return still, slow, not slow and changed >= liedown._JUMP_SHARE
+
+    def _every_frame_pause(self, t: float, shares: list[float]) -> bool:
+        row_shares = self._row_shares(shares)
+        lately = self._lately
+        lately.append((t, row_shares))
+        while len(lately) > 1 and t - lately[1][0] >= liedown._PAUSE_S:
+            lately.popleft()
+        then_t, then = lately[0]
+        if t - then_t < liedown._PAUSE_S:
+            return False
+        changed = sum(abs(a - b) for a, b in zip(row_shares, then, strict=True))
+        if changed >= liedown._CARRIED_SHARE:
+            self._carried_t = t
+        return changed < liedown._PAUSE_SHARE and t - self._carried_t <= liedown._AFTER_CARRY_S
+
+
+ROW_SHARE = st.floats(0.0, 1.0)
+WALK = st.lists(
+    st.tuples(ROW_SHARE, ROW_SHARE, ROW_SHARE, st.integers(1, 30), st.booleans(), st.booleans()),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(WALK)
+def test_the_pause_skipped_where_it_cannot_matter_changes_nothing(
+    walk: list[tuple[float, float, float, int, bool, bool]],
+) -> None:
+    # Moves between row loads (some slow, some carrying load, some paused), frame by frame:
+    # the lie-back that sums the rows only where a carry or a pause may show decides as the
+    # one that sums them every frame.
+    fast, every = LieBack(Y_M), EveryFrame(Y_M)
+    t, last = 0.0, rows(0.0, 0.0, 1.0)
+    for head, middle, foot, frames, still, slow in walk:
+        target = rows(head, middle, foot + 1e-3)
+        for i in range(frames):
+            share = (i + 1) / frames
+            now = [
+                a + share * (b - a) + 0.01 * ((i * 7 + j) % 3)
+                for j, (a, b) in enumerate(zip(last, target, strict=True))
+            ]
+            for lie_back in (fast, every):
+                lie_back.frame(t, now, still)
+            assert (fast.seen, fast.sat_up, fast.two_step, fast.anchor, fast.stretch_start_t) == (
+                every.seen,
+                every.sat_up,
+                every.two_step,
+                every.anchor,
+                every.stretch_start_t,
+            )
+            assert fast._carried_t == every._carried_t
+            t += 0.6 if slow and i % 4 == 0 else 0.1
+        last = target
