@@ -58,15 +58,35 @@ def dft_rows(n: int, bins: slice) -> npt.NDArray[np.complex128]:
     """The DFT's rows for the frequencies ``rfft_hz(n)[bins]``: ``exp(-2πi k j / n)``, read
     from the n roots of unity at ``k j mod n`` (exact angles). A few rows of it are a band's
     spectrum in one product, where an FFT of the whole window would cost more. Only the rows
-    asked for are made: the whole matrix would hold ~0.5 MB per window length."""
-    k = np.arange(n // 2 + 1)[bins, np.newaxis]
+    asked for are made (the whole matrix would hold ~0.5 MB per window length), and the last
+    four bands asked for are kept (read-only; ~40 KB each at 12 /min, 130 KB at 40 /min): a
+    steady breath asks for the same band again, on a window of 240 or 241 points."""
+    return _band_rows(n, bins.start, bins.stop)
+
+
+@functools.lru_cache(maxsize=4)
+def _band_rows(n: int, start: int, stop: int) -> npt.NDArray[np.complex128]:
+    k = np.arange(n // 2 + 1)[start:stop, np.newaxis]
     rows: npt.NDArray[np.complex128] = _roots(n)[(k * np.arange(n)) % n]
+    rows.flags.writeable = False
     return rows
 
 
 @functools.lru_cache(maxsize=64)
 def hanning(n: int) -> FloatArray:
     return _frozen(np.hanning(n))
+
+
+@functools.lru_cache(maxsize=4)
+def ones(n: int) -> FloatArray:
+    """``np.ones(n)``, read-only: a row of it sums a window's columns in one product."""
+    return _frozen(np.ones(n))
+
+
+@functools.lru_cache(maxsize=8)
+def samples(n: int) -> FloatArray:
+    """``np.arange(n)`` as floats, read-only."""
+    return _frozen(np.arange(n, dtype=np.float64))
 
 
 def band_slice(freqs: Sequence[float], low: float, high: float) -> slice:
@@ -76,12 +96,15 @@ def band_slice(freqs: Sequence[float], low: float, high: float) -> slice:
     return slice(start, max(start, bisect_right(freqs, high)))
 
 
-def median(values: FloatArray) -> float:
+def median(values: FloatArray, in_place: bool = False) -> float:
     """``np.median`` of a 1-D array with no NaN, without its generality's overhead: the middle
-    value, or the mean of the two middle ones (``(a + b) / 2``, as ``np.mean`` takes it)."""
+    value, or the mean of the two middle ones (``(a + b) / 2``, as ``np.mean`` takes it).
+    ``in_place``: the values are reordered (a caller's own array, not read again)."""
     n = len(values)
     half = n // 2
+    part = values if in_place else values.copy()  # np.partition's copy, without its wrapper
     if n % 2:
-        return float(np.partition(values, half)[half])
-    part = np.partition(values, (half - 1, half))
+        part.partition(half)
+        return float(part[half])
+    part.partition((half - 1, half))
     return float((part[half - 1] + part[half]) / 2)
