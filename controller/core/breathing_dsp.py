@@ -24,6 +24,7 @@ from controller.core.breathing_grid import (
     band_slice,
     hanning,
     median,
+    median_step,
     ones,
     quadratic_solver,
     rfft_hz,
@@ -77,7 +78,7 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
     if len(t) < 2:
         return None
     span_s = float(t[-1] - t[0])
-    step_s = _median_step(t) if span_s > 0 else None
+    step_s = median_step(t) if span_s > 0 else None
     if step_s is None:
         return None
     moment = load_moment(clean_loads(window.load_kg, spike_kg), window.y_m)
@@ -94,21 +95,6 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
     if float(signal @ signal) / n - mean * mean < MIN_MOMENT_KG_M * MIN_MOMENT_KG_M:
         return Estimate(bpm=0.0, quality=0.0)
     return rate(signal, band, harmonic_visible=frame_hz / 2 > 2.2 * band[1])
-
-
-def _median_step(t_s: FloatArray) -> float | None:
-    """The median step between frames (``median(np.diff(t_s))``), or ``None`` unless every
-    step is finite and above 0. One partition finds the least, the middle and the most."""
-    steps = t_s[1:] - t_s[:-1]
-    n = len(steps)
-    half = n // 2
-    middle = (half,) if n % 2 else (half - 1, half)
-    steps.partition((0, *middle, n - 1))  # in place: the steps are this call's own
-    if not (steps[0] > 0 and steps[-1] < math.inf):
-        return None
-    if n % 2:
-        return float(steps[half])
-    return float((steps[half - 1] + steps[half]) / 2)
 
 
 def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:

@@ -1,6 +1,6 @@
 """The breathing analysis's fixed arrays (frequency axes, windows and the detrend's solver,
-made once per length and shared read-only) and its two array helpers, a band of frequencies
-as a slice and a lean median (pure).
+made once per length and shared read-only) and its array helpers: a band of frequencies as
+a slice, a lean median and the frames' median step (pure).
 
 They depend on a window's length alone, and a window keeps its length from one estimate to
 the next, so each is built once instead of at every estimate. The axes and windows are
@@ -10,6 +10,7 @@ numpy's own to the last bit; the detrend's solver gives ``polyfit``'s solution t
 from __future__ import annotations
 
 import functools
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
@@ -108,3 +109,18 @@ def median(values: FloatArray, in_place: bool = False) -> float:
         return float(part[half])
     part.partition((half - 1, half))
     return float((part[half - 1] + part[half]) / 2)
+
+
+def median_step(t_s: FloatArray) -> float | None:
+    """The median step between frames (``median(np.diff(t_s))``), or ``None`` unless every
+    step is finite and above 0. One partition finds the least, the middle and the most."""
+    steps = t_s[1:] - t_s[:-1]
+    n = len(steps)
+    half = n // 2
+    middle = (half,) if n % 2 else (half - 1, half)
+    steps.partition((0, *middle, n - 1))  # in place: the steps are this call's own
+    if not (steps[0] > 0 and steps[-1] < math.inf):
+        return None
+    if n % 2:
+        return float(steps[half])
+    return float((steps[half - 1] + steps[half]) / 2)

@@ -14,7 +14,7 @@ import pytest
 from controller.core import breathing_dsp as dsp
 from controller.core import breathing_narrow as narrow
 from controller.core.breathing import BreathingEstimator
-from controller.core.breathing_grid import GRID_HZ, FloatArray, median
+from controller.core.breathing_grid import GRID_HZ, FloatArray, median, median_step
 from controller.core.settings import BreathingSettings
 from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT
@@ -76,12 +76,12 @@ def test_the_median_step_is_one_partitions(n: int) -> None:
     rng = np.random.default_rng(n)
     for _ in range(20):
         t = np.cumsum(rng.uniform(0.05, 0.15, n))
-        assert dsp._median_step(t) == plain_median_step(t)
+        assert median_step(t) == plain_median_step(t)
     t = np.cumsum(np.full(n, 0.1))
     for bad in (np.nan, np.inf, t[n // 2 - 1] if n > 2 else t[0]):
         broken = t.copy()
         broken[n // 2] = bad  # not rising, not a number, no end
-        assert dsp._median_step(broken) is None
+        assert median_step(broken) is None
 
 
 def plain_clean(load_kg: FloatArray, spike_kg: float) -> FloatArray:
