@@ -45,15 +45,15 @@ class BreathingEstimator:
         self._gap_s = self.settings.gap_s
         self._t_s = array("d")
         self._kg = array("d")  # frames × zones, row after row
-        self._due_t: float | None = None
-        self._last_t: float | None = None
+        self._due_t = math.inf
+        # -inf: no frame to follow (a frame after it is a gap, so the window starts again)
+        self._last_t = -math.inf
         self.latest: Breathing | None = None
 
     def reset(self) -> None:
         """Forgets the window and the latest estimate (the person left or changed posture)."""
         self._clear()
-        self._due_t = None
-        self._last_t = None
+        self._last_t = -math.inf
         self.latest = None
 
     def _clear(self) -> None:
@@ -67,17 +67,18 @@ class BreathingEstimator:
         self._last_t = t
         if not lying_still:
             return self._interrupted(t)
-        due_t = self._due_t
-        if due_t is None or last is None or t <= last or t - last > self._gap_s:
-            due_t = self._restart(t)
-        loads = frame.load_kg
-        if None in loads:
-            loads = tuple(math.nan if kg is None else kg for kg in loads)
-        self._t_s.append(t)
-        self._kg.extend(loads)  # type: ignore[arg-type]  # no None left
-        if len(self._t_s) > self._most:  # bounded memory between analyses
-            self._drop(len(self._t_s) - self._keep)
-        if t < due_t:
+        if t <= last or t - last > self._gap_s:
+            self._restart(t)
+        times = self._t_s
+        times.append(t)
+        try:
+            self._kg.extend(frame.load_kg)  # type: ignore[arg-type]  # None raises
+        except TypeError:  # a missing reading: NaN, after the readings the extend took
+            del self._kg[(len(times) - 1) * self._zones :]
+            self._kg.extend([math.nan if kg is None else kg for kg in frame.load_kg])
+        if len(times) > self._most:  # bounded memory between analyses
+            self._drop(len(times) - self._keep)
+        if t < self._due_t:
             return None
         self._due_t = t + self.settings.emit_every_s
         return self._emit(t)
@@ -87,16 +88,15 @@ class BreathingEstimator:
         del self._t_s[:frames]
         del self._kg[: frames * self._zones]
 
-    def _restart(self, t: float) -> float:
+    def _restart(self, t: float) -> None:
         """A new window from ``t``; its first estimate is due once it spans ``min_span_s``."""
         self._clear()
-        due_t = self._due_t = t + self.settings.min_span_s
-        return due_t
+        self._due_t = t + self.settings.min_span_s
 
     def _interrupted(self, t: float) -> Breathing | None:
         """Movement: drop the window; say once that the last estimate no longer holds."""
         self._clear()
-        self._due_t = None
+        self._last_t = -math.inf
         if self.latest is not None and self.latest.quality > 0.0:
             self.latest = Breathing(t=t, bpm=NO_ESTIMATE_BPM, quality=0.0)
             return self.latest

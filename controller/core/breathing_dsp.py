@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import mul
+from typing import cast
 
 import numpy as np
 
@@ -23,6 +24,8 @@ from controller.core.breathing_grid import (
     band_slice,
     hanning,
     median,
+    median_step,
+    ones,
     quadratic_solver,
     rfft_hz,
 )
@@ -72,20 +75,24 @@ class Window:
 def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> Estimate | None:
     """The mean breathing rate over the window, or ``None`` when there is nothing to go on."""
     t = window.t_s
+    if len(t) < 2:
+        return None
     span_s = float(t[-1] - t[0])
-    steps = np.diff(t)
-    if span_s <= 0 or not steps.min() > 0:
+    step_s = median_step(t) if span_s > 0 else None
+    if step_s is None:
         return None
     moment = load_moment(clean_loads(window.load_kg, spike_kg), window.y_m)
     if moment is None:
         return None
-    frame_hz = 1.0 / median(steps)
+    frame_hz = 1.0 / step_s
     band = search_band(band_bpm, frame_hz, span_s)
     if band is None:
         return Estimate(bpm=0.0, quality=0.0)
     signal = detrend(to_grid(t, moment))
-    spread = signal - float(signal.mean())
-    if math.sqrt(float(spread @ spread) / len(signal)) < MIN_MOMENT_KG_M:  # np.std
+    n = len(signal)
+    mean = float(signal.sum()) / n
+    # the spread (np.std) from the sums: a threshold far above the rounding it adds
+    if float(signal @ signal) / n - mean * mean < MIN_MOMENT_KG_M * MIN_MOMENT_KG_M:
         return Estimate(bpm=0.0, quality=0.0)
     return rate(signal, band, harmonic_visible=frame_hz / 2 > 2.2 * band[1])
 
@@ -93,8 +100,17 @@ def estimate(window: Window, band_bpm: tuple[float, float], spike_kg: float) -> 
 def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:
     """Gaps filled by interpolation, spikes replaced by the local median; zones mostly
     missing become all-NaN columns."""
-    if math.isfinite(load_kg.sum()):  # nothing to fill (the usual window; NaN or inf show)
-        return _despike(load_kg, spike_kg)
+    if len(load_kg) >= 3:
+        # One pass over the steps tells both: a NaN or an infinity makes a step that is not
+        # finite, and with every step within spike_kg there is no spike (the usual window).
+        jumps = load_kg[1:] - load_kg[:-1]
+        most = float(np.abs(jumps, out=jumps).max())
+        if most <= spike_kg:
+            return load_kg
+        if math.isfinite(most):
+            return _despike(load_kg, spike_kg)
+    elif math.isfinite(load_kg.sum()):
+        return load_kg  # too short for a spike
     out = load_kg.copy()
     index = np.arange(len(out), dtype=np.float64)
     for z in range(out.shape[1]):
@@ -104,14 +120,14 @@ def clean_loads(load_kg: FloatArray, spike_kg: float) -> FloatArray:
             column[:] = np.nan
         elif not valid.all():
             column[~valid] = np.interp(index[~valid], index[valid], column[valid])
+    if len(out) < 3 or float(np.abs(out[1:] - out[:-1]).max()) <= spike_kg:
+        return out  # no step beyond spike_kg, so no spike (a NaN column steps by NaN)
     return _despike(out, spike_kg)
 
 
 def _despike(load_kg: FloatArray, spike_kg: float) -> FloatArray:
     """Replaces a reading that jumps away from both neighbours, the same way, by their mean
     (a copy when there is one; the loads themselves when there is none)."""
-    if len(load_kg) < 3 or float(np.abs(load_kg[1:] - load_kg[:-1]).max()) <= spike_kg:
-        return load_kg  # no step beyond spike_kg, so no spike
     middle = load_kg[1:-1]
     before = middle - load_kg[:-2]
     after = middle - load_kg[2:]
@@ -127,11 +143,13 @@ def _despike(load_kg: FloatArray, spike_kg: float) -> FloatArray:
 def load_moment(load_kg: FloatArray, y_m: FloatArray) -> FloatArray | None:
     """Σ (y − cop_y) · load over the loaded zones, per frame (kg·m); ``None`` if none. The
     zones' means are few: their sums are Python's."""
-    present = np.isfinite(load_kg[0])
-    if not present.all():
-        load_kg, y_m = load_kg[:, present], y_m[present]
     # The zones' sums over the window stand for their means: only shares of them are read.
-    sum_kg = [max(kg, 0.0) for kg in (np.ones(len(load_kg)) @ load_kg).tolist()]
+    sums = (ones(len(load_kg)) @ load_kg).tolist()
+    if not math.isfinite(sum(sums)):  # a zone left out (an all-NaN column)
+        present = np.isfinite(load_kg[0])
+        load_kg, y_m = load_kg[:, present], y_m[present]
+        sums = (ones(len(load_kg)) @ load_kg).tolist()
+    sum_kg = [kg if kg > 0.0 else 0.0 for kg in sums]  # max(kg, 0.0); no NaN here
     total = sum(sum_kg)
     if total <= 0:
         return None
@@ -163,12 +181,14 @@ def search_band(
 
 def to_grid(t_s: FloatArray, values: FloatArray) -> FloatArray:
     """Bin means on a ``GRID_HZ`` grid (white noise averages down); empty bins interpolated."""
-    bins = ((t_s - t_s[0]) * GRID_HZ).astype(np.int64)  # ≥ 0: truncation is the floor
+    since = t_s - t_s[0]
+    since *= GRID_HZ
+    bins = since.astype(np.int64)  # ≥ 0: truncation is the floor
     count = np.bincount(bins)
-    sums = np.bincount(bins, weights=values)
+    sums = cast(FloatArray, np.bincount(bins, weights=values))  # weights: float sums
     if count.all():  # no bin to fill (interpolation at the bins' own centres is their means)
-        means: FloatArray = sums / count
-        return means
+        np.divide(sums, count, out=sums)
+        return sums
     filled = count > 0
     centres = (np.arange(len(count)) + 0.5) / GRID_HZ
     result: FloatArray = np.interp(centres, centres[filled], sums[filled] / count[filled])
@@ -181,8 +201,12 @@ def detrend(signal: FloatArray) -> FloatArray:
     a matrix made once per window length) taken away as ``polyval`` evaluates it."""
     x, solver = quadratic_solver(len(signal))
     c0, c1, c2 = (solver @ signal).tolist()
-    result: FloatArray = signal - (c0 + (c1 + c2 * x) * x)
-    return result
+    trend: FloatArray = x * c2  # Horner's steps, in place
+    trend += c1
+    trend *= x
+    trend += c0
+    np.subtract(signal, trend, out=trend)
+    return trend
 
 
 def rate(
@@ -193,44 +217,52 @@ def rate(
     harmonic where the frame rate can show one)."""
     low, top, safe = band
     freqs = rfft_hz(PAD_POINTS)
-    spectrum = np.fft.rfft(signal * hanning(len(signal)), PAD_POINTS)
     inside = band_slice(freqs, low, top)  # freqs rise: a band is a slice
     if inside.start >= inside.stop:
         return Estimate(bpm=0.0, quality=0.0)
+    spectrum = np.fft.rfft(signal * hanning(len(signal)), PAD_POINTS)
     # The power where it is read: the band and the bin past it (a peak's right neighbour).
-    power = np.abs(spectrum[: inside.stop + 1]) ** 2
-    highest = inside.start + int(np.argmax(power[inside]))
+    power = np.abs(spectrum[: inside.stop + 1])
+    np.square(power, out=power)
+    highest = inside.start + int(power[inside].argmax())
     if power[highest] <= 0.0:
         return Estimate(bpm=0.0, quality=0.0)
     peak = _fundamental(freqs, power, inside, highest)
     f0 = freqs[peak]
     # A maximum only because the band ends there is a slope (drift, an alias), not a breath.
-    is_peak = power[peak] >= power[peak - 1] and power[peak] >= power[peak + 1]
-    if f0 > safe or not is_peak:
+    if f0 > safe or not power[peak - 1] <= power[peak] >= power[peak + 1]:
         return Estimate(bpm=0.0, quality=0.0)
-    floor = median(power[inside])
-    ratio = float(power[peak]) / floor if floor > 0 else np.inf
-    if harmonic_visible and harmonic_ratio(freqs, spectrum, f0) < MIN_HARMONIC:
+    if harmonic_visible and harmonic_ratio(freqs, spectrum, f0, power) < MIN_HARMONIC:
         return Estimate(bpm=0.0, quality=0.0)
     refined = breathing_rate(signal, f0)
     if refined is None:
         return Estimate(bpm=0.0, quality=0.0)
+    top_power = float(power[peak])
+    floor = median(power[inside], in_place=True)  # power's last read: reordered in place
+    ratio = top_power / floor if floor > 0 else np.inf
     return Estimate(bpm=60.0 * refined, quality=quality(ratio))
 
 
-def harmonic_ratio(freqs: Sequence[float], spectrum: ComplexArray, f0_hz: float) -> float:
+def harmonic_ratio(
+    freqs: Sequence[float], spectrum: ComplexArray, f0_hz: float, power: FloatArray | None = None
+) -> float:
     """Power at twice the rate over the spectrum's floor around it. Inspiration is fast and
     expiration slow, so breathing carries a second harmonic; band-limited noise (a slow
-    wander) carries none. ``spectrum`` is the padded one; its power is taken on the ring."""
+    wander) carries none. ``spectrum`` is the padded one; its power is taken on the ring, or
+    read from ``power`` (``|spectrum|²`` from bin 0) where that reaches past the ring."""
     ring = band_slice(freqs, 1.5 * f0_hz, 2.5 * f0_hz)
     near = _within(band_slice(freqs, 1.9 * f0_hz, 2.1 * f0_hz), ring.start)
     hole = _within(band_slice(freqs, 1.8 * f0_hz, 2.2 * f0_hz), ring.start)
-    power = np.abs(spectrum[ring]) ** 2
-    around = np.concatenate((power[: hole.start], power[hole.stop :]))
+    if power is not None and ring.stop <= len(power):
+        on_ring = power[ring]
+    else:
+        on_ring = np.abs(spectrum[ring])
+        np.square(on_ring, out=on_ring)
+    around = np.concatenate((on_ring[: hole.start], on_ring[hole.stop :]))
     if near.start >= near.stop or not around.size:
         return 0.0
-    floor = median(around)
-    return float(power[near].max()) / floor if floor > 0.0 else float("inf")
+    floor = median(around, in_place=True)  # around is a copy: its own
+    return float(on_ring[near].max()) / floor if floor > 0.0 else float("inf")
 
 
 def _within(inner: slice, start: int) -> slice:
@@ -246,7 +278,7 @@ def _fundamental(freqs: Sequence[float], power: FloatArray, band: slice, peak: i
     start, stop = max(near.start, band.start), min(near.stop, band.stop)
     if start >= stop:
         return peak
-    candidate = start + int(np.argmax(power[start:stop]))
+    candidate = start + int(power[start:stop].argmax())
     if power[candidate] <= 0.0:
         return peak
     return candidate if power[candidate] >= 0.3 * power[peak] else peak

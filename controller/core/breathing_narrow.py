@@ -11,12 +11,19 @@ unwrapped phase, weighted by the envelope, is the rate. The arrays are short (a 
 
 from __future__ import annotations
 
-import math
+from operator import truediv
 
 import numpy as np
 import numpy.typing as npt
 
-from controller.core.breathing_grid import GRID_HZ, FloatArray, band_slice, dft_rows, rfft_hz
+from controller.core.breathing_grid import (
+    GRID_HZ,
+    FloatArray,
+    band_slice,
+    dft_rows,
+    rfft_hz,
+    samples,
+)
 
 __all__ = ["ComplexArray", "analytic", "autocorrelations", "breathing_rate", "phase_rate"]
 
@@ -42,17 +49,20 @@ def breathing_rate(signal: FloatArray, f0_hz: float) -> float | None:
     0.85 × f0 wide: sinc(1.7) ≈ −0.15) and has a Rayleigh envelope (≈ 0.52); a posture shift
     is one step."""
     narrow = analytic(signal, f0_hz)
-    one, two = autocorrelations(np.ascontiguousarray(narrow.real), 1.0 / f0_hz)
+    one, two = autocorrelations(narrow.real, 1.0 / f0_hz)
     if one < MIN_PERIODICITY or two < MIN_PERIODICITY_2:
         return None
     part = narrow[_trimmed(len(narrow), f0_hz)]
     envelope = np.abs(part)
-    mean = float(envelope.sum()) / len(envelope)
-    spread = envelope - mean
-    std = math.sqrt(float(spread @ spread) / len(envelope))  # np.std, to rounding
-    if not (mean > 0.0 and std / mean <= MAX_ENVELOPE_CV):
+    w2 = envelope * envelope
+    total = float(w2.sum())
+    m = len(envelope)
+    mean = float(envelope.sum()) / m
+    # the spread (np.std) from the sums: the verdict moves only at a ratio within rounding
+    # of MAX_ENVELOPE_CV
+    if not (mean > 0.0 and total / m - mean * mean <= (MAX_ENVELOPE_CV * mean) ** 2):
         return None
-    return phase_rate(part, envelope, f0_hz)
+    return _phase_rate(part, w2, total, f0_hz)
 
 
 def analytic(signal: FloatArray, f0_hz: float) -> ComplexArray:
@@ -79,24 +89,25 @@ def _trimmed(n: int, f0_hz: float) -> slice:
 def autocorrelations(signal: FloatArray, period_s: float) -> tuple[float, float]:
     """The signal's highest normalised autocorrelation within ±25 % of a lag of one and of two
     ``period_s`` (unbiased: each lag averaged over its own overlap); −1 where the window is
-    too short. The lag products come from one ``np.correlate`` over the lags needed."""
-    x = signal - float(signal.mean())
-    n = len(x)
+    too short. The lag products come from one ``np.correlate`` over the lags needed; the
+    few lags are divided and compared as Python floats."""
+    n = len(signal)
+    first, one_to = _lags(n, period_s * GRID_HZ)
+    two_from, last = _lags(n, 2.0 * period_s * GRID_HZ)
+    x = signal - float(signal.sum()) / n  # np.mean
     var = float(x @ x) / n
-    ranges = [_lags(n, period_s * GRID_HZ), _lags(n, 2.0 * period_s * GRID_HZ)]
-    wanted = [(lo, hi) for lo, hi in ranges if hi >= lo]
-    if var <= 0.0 or not wanted:
+    # The second range starts and ends no earlier than the first, and is empty when it is.
+    if var <= 0.0 or one_to < first:
         return -1.0, -1.0
-    first = min(lo for lo, _ in wanted)
-    last = max(hi for _, hi in wanted)
-    # products[m] = x[:-k] @ x[k:] for k = first + m (x padded with zeros past its end)
-    products = np.correlate(np.concatenate((x[first:], np.zeros(last))), x, "valid")
-    unbiased = products / (n - np.arange(first, last + 1)) / var
-    one, two = (
-        float(unbiased[lo - first : hi - first + 1].max()) if hi >= lo else -1.0
-        for lo, hi in ranges
-    )
-    return one, two
+    two = last >= two_from
+    if not two:
+        last = one_to
+    # products[k - first] = x[:-k] @ x[k:] (x padded with zeros past its end)
+    products = np.correlate(np.concatenate((x[first:], np.zeros(last))), x, "valid").tolist()
+    # each lag over its overlap; then over var, which keeps their order (var > 0)
+    unbiased = list(map(truediv, products, range(n - first, n - last - 1, -1)))
+    one_max = max(unbiased[: one_to - first + 1]) / var
+    return one_max, max(unbiased[two_from - first :]) / var if two else -1.0
 
 
 def _lags(n: int, lag: float) -> tuple[int, int]:
@@ -110,14 +121,20 @@ def phase_rate(part: ComplexArray, envelope: FloatArray, f0_hz: float) -> float:
     (what ``np.unwrap`` makes of the angles' differences); ``f0_hz`` when the slope is far
     off (a phase slip) or there is no envelope."""
     w2 = envelope * envelope  # polyfit weighs the residuals: squares in the normal equations
-    total = float(w2.sum())
+    return _phase_rate(part, w2, float(w2.sum()), f0_hz)
+
+
+def _phase_rate(part: ComplexArray, w2: FloatArray, total: float, f0_hz: float) -> float:
+    """``phase_rate`` from the squared envelope ``w2`` and its sum ``total``."""
     if total <= 0.0:
         return f0_hz
-    phase = np.empty(len(part))
+    m = len(part)
+    phase = np.empty(m)
     phase[0] = 0.0
     steps = part[1:] * part[:-1].conj()
     np.cumsum(np.arctan2(steps.imag, steps.real), out=phase[1:])  # np.angle
-    samples = np.arange(len(part), dtype=np.float64)
-    lever = w2 * (samples - float(w2 @ samples) / total)
-    refined = float(lever @ phase) / float(lever @ samples) * GRID_HZ / (2 * np.pi)
+    at = samples(m)
+    lever = at - float(w2 @ at) / total
+    lever *= w2
+    refined = float(lever @ phase) / float(lever @ at) * GRID_HZ / (2 * np.pi)
     return refined if abs(refined - f0_hz) < MAX_SLIP * f0_hz else f0_hz
