@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol
 
-from controller.core.balance import BalanceMonitor, BalanceReading, measure
+from controller.core.balance import BalanceMonitor, BalanceReading, measure_positive
 from controller.core.commands import (
     Command,
     CommandResult,
@@ -99,10 +99,16 @@ class MatController:
         if zones.dead_version != live.version:
             live.update(zones.dead, zones.dead_version)
         raw = zones.loads_kg
+        # This frame's loads, once for every stage: with negatives read as 0 (a lifted tile
+        # reads ~0, not less) and their total, for posture (``shape``) and balance (``even``).
         if live.any_dead:
-            loads, shape, balance = live.left_out(self._zero.correct(raw))
+            loads, shape, positive, positive_kg, even, even_kg = live.left_out(
+                self._zero.correct(raw)
+            )
         else:  # one list serves all (read, never written, by the detectors)
-            loads = shape = balance = self._zero.correct(raw)
+            loads = shape = self._zero.correct(raw)
+            even = positive = [kg if kg > 0.0 else 0.0 for kg in loads]
+            even_kg = positive_kg = sum(positive)
         self._loads = loads
         total = self._total = sum(loads)
         motion = self._motion.update(t, shape)
@@ -110,9 +116,11 @@ class MatController:
         occupied = self._presence.occupied
         if occupied and live.judged:
             self._last_occupied_t = t
-        self._zero.track(t, raw, self._stillness(t, motion, total, occupied), live.dead)
-        self._judge_posture(t, shape, occupied, events)
-        self._balance_events(t, balance, occupied, events)
+        zero = self._zero  # the zeros move only while the mat is empty and still
+        if (may_zero := self._stillness(t, motion, total, occupied)) or not zero.primed:
+            zero.follow(max(0.0, t - previous_t) if self._fed else 0.0, raw, may_zero, live.dead)
+        self._judge_posture(t, positive, positive_kg, occupied, events)
+        self._balance_events(t, even, even_kg, occupied, events)
         found = self.sessions.on_frame(self._session_inputs(t, previous_t, occupied, left_at))
         if found:
             events.extend(found)
@@ -122,7 +130,12 @@ class MatController:
         return events
 
     def _judge_posture(
-        self, t: float, shape: list[float], occupied: bool, events: list[Event]
+        self,
+        t: float,
+        positive: list[float],
+        positive_kg: float,
+        occupied: bool,
+        events: list[Event],
     ) -> None:
         if not self._live.judged:
             if self._reported != "unknown":
@@ -134,7 +147,7 @@ class MatController:
         total = self._total
         sway_ratio = self._motion.sway_kg / total if total > 0 else 0.0
         still = self._still_since is not None
-        changed = self._posture.update(t, shape, occupied, sway_ratio, still)
+        changed = self._posture.judge(t, positive, positive_kg, occupied, sway_ratio, still=still)
         if changed is None and self._reported == "unknown" and not occupied:
             changed = PostureChanged(t=t, posture="empty", previous="empty")
         if changed is not None:
@@ -173,9 +186,9 @@ class MatController:
         return self._still_since is not None and t - self._still_since >= d.settle_s
 
     def _balance_events(
-        self, t: float, loads: list[float], occupied: bool, events: list[Event]
+        self, t: float, even: list[float], even_kg: float, occupied: bool, events: list[Event]
     ) -> None:
-        reading = self._reading = measure(self._geometry, loads)
+        reading = self._reading = measure_positive(self._geometry, even, even_kg)
         self._imbalance = reading.imbalance if occupied and self._live.judged else None
         # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
         evaluate = occupied and self._reported == "lying"

@@ -141,13 +141,16 @@ class LieBack:
         self._path = 0.0
         self._carried_t = -math.inf
 
-    def frame(self, t: float, positive_kg: list[float], still: bool) -> None:
-        """Every frame while someone is on the mat (loads with negatives read as 0): follows the
-        still stretches. Frames half a second or more apart are still when the shares hardly
-        changed since the last one (the controller's stillness needs a few frames, which a slow
-        source takes seconds to give)."""
+    def frame(
+        self, t: float, positive_kg: list[float], still: bool, total_kg: float | None = None
+    ) -> None:
+        """Every frame while someone is on the mat (loads with negatives read as 0, and their
+        total when known): follows the still stretches. Frames half a second or more apart are
+        still when the shares hardly changed since the last one (the controller's stillness
+        needs a few frames, which a slow source takes seconds to give)."""
         positive = positive_kg
-        total_kg = sum(positive)
+        if total_kg is None:
+            total_kg = sum(positive)
         if total_kg <= 0.0:
             return
         shares = [kg / total_kg for kg in positive]

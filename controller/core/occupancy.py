@@ -30,6 +30,11 @@ class ZeroTracker:
     def correct(self, loads_kg: list[float]) -> list[float]:
         return list(map(sub, loads_kg, self.offsets_kg))
 
+    @property
+    def primed(self) -> bool:
+        """The zeros were set once (the first frame, or a tare): until then every frame counts."""
+        return self._primed
+
     def track(
         self, t: float, loads_kg: list[float], may_track: bool, dead: Sequence[bool] = ()
     ) -> None:
@@ -37,12 +42,19 @@ class ZeroTracker:
         (no reading) keeps the zero it had."""
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
+        self.follow(dt, loads_kg, may_track, dead)
+
+    def follow(
+        self, dt_s: float, loads_kg: list[float], may_track: bool, dead: Sequence[bool] = ()
+    ) -> None:
+        """``track`` given the step from the frame before (0 on the first): the controller calls
+        it only on frames where the zeros may move or are not primed, not on every frame."""
         if not self._primed:
             self._prime(loads_kg)
             return
-        if not may_track or dt == 0.0:
+        if not may_track or dt_s == 0.0:
             return
-        alpha = 1.0 - math.exp(-dt / self._s.zero_tau_s)
+        alpha = 1.0 - math.exp(-dt_s / self._s.zero_tau_s)
         for i, kg in enumerate(loads_kg):
             if not (dead and dead[i]):
                 self.offsets_kg[i] += alpha * (kg - self.offsets_kg[i])
