@@ -25,15 +25,10 @@ class ZeroTracker:
         self._s = settings
         self.offsets_kg = [0.0] * zones
         self._last_t: float | None = None
-        self._primed = False
+        self.primed = False  # zeros set (the first frame, a tare): until then every frame counts
 
     def correct(self, loads_kg: list[float]) -> list[float]:
         return list(map(sub, loads_kg, self.offsets_kg))
-
-    @property
-    def primed(self) -> bool:
-        """The zeros were set once (the first frame, or a tare): until then every frame counts."""
-        return self._primed
 
     def track(
         self, t: float, loads_kg: list[float], may_track: bool, dead: Sequence[bool] = ()
@@ -49,7 +44,7 @@ class ZeroTracker:
     ) -> None:
         """``track`` given the step from the frame before (0 on the first): the controller calls
         it only on frames where the zeros may move or are not primed, not on every frame."""
-        if not self._primed:
+        if not self.primed:
             self._prime(loads_kg)
             return
         if not may_track or dt_s == 0.0:
@@ -63,14 +58,14 @@ class ZeroTracker:
         # A mat that starts with a small load is an empty mat with an offset: zero it at once.
         if abs(sum(loads_kg)) < self._s.zero_band_kg:
             self.offsets_kg = list(loads_kg)
-        self._primed = True
+        self.primed = True
 
     def tare(self, loads_kg: list[float], dead: Sequence[bool] = ()) -> None:
         self.offsets_kg = [
             off if dead and dead[i] else kg
             for i, (kg, off) in enumerate(zip(loads_kg, self.offsets_kg, strict=True))
         ]
-        self._primed = True
+        self.primed = True
 
 
 @dataclass(slots=True)
