@@ -3,13 +3,17 @@ on its own: bit for bit, against the stages' former own computations (hypothesis
 
 from __future__ import annotations
 
-from hypothesis import given
+import math
+
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from controller.core.balance import BalanceReading, measure
+from controller.core.faults import ZoneConditioner
 from controller.core.geometry import Geometry, build_geometry
 from controller.core.occupancy import ZeroTracker
-from controller.core.settings import DetectionSettings
+from controller.core.settings import DetectionSettings, FaultSettings
+from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
 
 GEOMETRIES = {
@@ -78,3 +82,33 @@ def test_zeros_followed_only_where_they_may_move_are_the_zeros_tracked_every_fra
             some.follow(max(0.0, t - previous_t) if fed else 0.0, loads, may_track)
         previous_t, fed = t, True
         assert some.offsets_kg == every.offsets_kg
+
+
+READING = st.one_of(
+    st.none(),
+    st.just(math.nan),
+    st.floats(min_value=-30.0, max_value=250.0, allow_nan=False),
+    st.floats(min_value=0.0, max_value=60.0),  # mostly good readings: the steady path runs
+)
+
+
+@given(
+    st.lists(st.tuples(st.tuples(READING, READING), st.integers(1, 15)), min_size=1, max_size=20)
+)
+@example([((10.0, 10.0), 5), ((230.0, 10.0), 12)])  # above max_zone_kg, after steady frames
+@example([((10.0, 10.0), 5), ((-25.0, 10.0), 12)])  # below min_zone_kg
+@example([((10.0, 10.0), 5), ((None, 10.0), 12), ((10.0, 10.0), 25)])  # and back
+@example([((10.0, 10.0), 5), ((math.nan, 10.0), 12)])
+def test_the_steady_frame_conditions_as_the_zone_by_zone_path(
+    runs: list[tuple[tuple[float | None, float | None], int]],
+) -> None:
+    """A missing, NaN or out-of-range reading after steady frames leaves the short path to the
+    zone-by-zone one, which conditions every frame the same (loads and fault events)."""
+    usual = ZoneConditioner(("a", "b"), FaultSettings())
+    slow = ZoneConditioner(("a", "b"), FaultSettings())
+    rows = [row for row, repeat in runs for _ in range(repeat)]
+    for i, row in enumerate(rows):
+        frame = ZoneFrame(t=i / 10, load_kg=row)
+        slow._steady = False  # always the zone-by-zone path
+        assert usual.update(frame) == slow.update(frame)
+        assert usual.loads_kg == slow.loads_kg
