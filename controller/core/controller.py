@@ -99,16 +99,13 @@ class MatController:
         if zones.dead_version != live.version:
             live.update(zones.dead, zones.dead_version)
         raw = zones.loads_kg
-        # This frame's loads, once for every stage: with negatives read as 0 (a lifted tile
-        # reads ~0, not less) and their total, for posture (``shape``) and balance (``even``).
+        # once for every stage: posture's (pos) and balance's (even) loads read negatives as 0
         if live.any_dead:
-            loads, shape, positive, positive_kg, even, even_kg = live.left_out(
-                self._zero.correct(raw)
-            )
+            loads, shape, pos, pos_kg, even, even_kg = live.left_out(self._zero.correct(raw))
         else:  # one list serves all (read, never written, by the detectors)
             loads = shape = self._zero.correct(raw)
-            even = positive = [kg if kg > 0.0 else 0.0 for kg in loads]
-            even_kg = positive_kg = sum(positive)
+            even = pos = [kg if kg > 0.0 else 0.0 for kg in loads]
+            even_kg = pos_kg = sum(pos)
         self._loads = loads
         total = self._total = sum(loads)
         motion = self._motion.update(t, shape)
@@ -116,10 +113,9 @@ class MatController:
         occupied = self._presence.occupied
         if occupied and live.judged:
             self._last_occupied_t = t
-        zero = self._zero  # the zeros move only while the mat is empty and still
-        if (may_zero := self._stillness(t, motion, total, occupied)) or not zero.primed:
-            zero.follow(max(0.0, t - previous_t) if self._fed else 0.0, raw, may_zero, live.dead)
-        self._judge_posture(t, positive, positive_kg, occupied, events)
+        if (may_zero := self._stillness(t, motion, total, occupied)) or not self._zero.primed:
+            self._zero.follow(t - previous_t if self._fed else 0.0, raw, may_zero, live.dead)
+        self._judge_posture(t, pos, pos_kg, occupied, events)
         self._balance_events(t, even, even_kg, occupied, events)
         found = self.sessions.on_frame(self._session_inputs(t, previous_t, occupied, left_at))
         if found:
@@ -130,12 +126,7 @@ class MatController:
         return events
 
     def _judge_posture(
-        self,
-        t: float,
-        positive: list[float],
-        positive_kg: float,
-        occupied: bool,
-        events: list[Event],
+        self, t: float, pos: list[float], pos_kg: float, occupied: bool, events: list[Event]
     ) -> None:
         if not self._live.judged:
             if self._reported != "unknown":
@@ -144,10 +135,9 @@ class MatController:
                 # Judged again, posture starts afresh: what it was tells nothing now.
                 self._posture = PostureClassifier(self._geometry, self.settings.detection)
             return
-        total = self._total
-        sway_ratio = self._motion.sway_kg / total if total > 0 else 0.0
+        sway_ratio = self._motion.sway_kg / self._total if self._total > 0 else 0.0
         still = self._still_since is not None
-        changed = self._posture.judge(t, positive, positive_kg, occupied, sway_ratio, still=still)
+        changed = self._posture.judge(t, pos, pos_kg, occupied, sway_ratio, still=still)
         if changed is None and self._reported == "unknown" and not occupied:
             changed = PostureChanged(t=t, posture="empty", previous="empty")
         if changed is not None:
@@ -271,9 +261,8 @@ class MatController:
         if self._presence.occupied:
             return CommandResult.failure("someone is on the mat; tare needs it empty"), []
         self._zero.tare(self._zones.loads_kg, self._live.dead)  # a dead zone keeps its zero
-        offsets = {
-            n: round(kg, 3) for n, kg in zip(self.layout.names, self._zero.offsets_kg, strict=True)
-        }
+        names, zeros = self.layout.names, self._zero.offsets_kg
+        offsets = {n: round(kg, 3) for n, kg in zip(names, zeros, strict=True)}
         return CommandResult.success(), [Tared(t=t, offsets_kg=offsets)]
 
     # -- state ------------------------------------------------------------------------

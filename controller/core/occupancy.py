@@ -42,12 +42,12 @@ class ZeroTracker:
     def follow(
         self, dt_s: float, loads_kg: list[float], may_track: bool, dead: Sequence[bool] = ()
     ) -> None:
-        """``track`` given the step from the frame before (0 on the first): the controller calls
-        it only on frames where the zeros may move or are not primed, not on every frame."""
+        """``track`` given the step from the frame before (0 on the first; none backwards): the
+        controller calls it only on frames where the zeros may move or are not primed yet."""
         if not self.primed:
             self._prime(loads_kg)
             return
-        if not may_track or dt_s == 0.0:
+        if not may_track or dt_s <= 0.0:
             return
         alpha = 1.0 - math.exp(-dt_s / self._s.zero_tau_s)
         for i, kg in enumerate(loads_kg):
