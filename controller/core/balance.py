@@ -40,21 +40,28 @@ _reading = tuple.__new__
 
 
 def measure(geometry: Geometry, loads_kg: list[float]) -> BalanceReading:
-    total = side = x_sum = y_sum = 0.0
-    for kg, (weight, x, y) in zip(loads_kg, geometry.zone_terms):  # noqa: B905  # (motion.py)
-        if kg > 0.0:
-            total += kg
-            side += kg * weight
-            x_sum += kg * x
-            y_sum += kg * y
-    if total <= 0.0:
+    positive = [kg if kg > 0.0 else 0.0 for kg in loads_kg]
+    return measure_positive(geometry, positive, sum(positive))
+
+
+def measure_positive(
+    geometry: Geometry, positive_kg: list[float], total_kg: float
+) -> BalanceReading:
+    """``measure`` on loads already clamped at 0 and their total (the controller makes both
+    once per frame; a zone at 0 adds nothing, as ``measure`` skips it)."""
+    if total_kg <= 0.0:
         return _NO_READING
+    side = x_sum = y_sum = 0.0
+    for kg, (weight, x, y) in zip(positive_kg, geometry.zone_terms):  # noqa: B905  # (motion.py)
+        side += kg * weight
+        x_sum += kg * x
+        y_sum += kg * y
     if geometry.straddlers:
-        side += _straddling_shift(geometry, loads_kg)
-    cop_x = x_sum / total
+        side += _straddling_shift(geometry, positive_kg)
+    cop_x = x_sum / total_kg
     offset = cop_x - geometry.layout.width_m / 2
-    imbalance = max(-1.0, min(1.0, side / total))
-    return _reading(BalanceReading, (imbalance, cop_x, y_sum / total, offset))
+    imbalance = max(-1.0, min(1.0, side / total_kg))
+    return _reading(BalanceReading, (imbalance, cop_x, y_sum / total_kg, offset))
 
 
 def _straddling_shift(geometry: Geometry, loads_kg: list[float]) -> float:

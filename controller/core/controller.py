@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol
 
-from controller.core.balance import BalanceMonitor, BalanceReading, measure
+from controller.core.balance import BalanceMonitor, BalanceReading, measure_positive
 from controller.core.commands import (
     Command,
     CommandResult,
@@ -99,10 +99,13 @@ class MatController:
         if zones.dead_version != live.version:
             live.update(zones.dead, zones.dead_version)
         raw = zones.loads_kg
+        # once for every stage: posture's (pos) and balance's (even) loads read negatives as 0
         if live.any_dead:
-            loads, shape, balance = live.left_out(self._zero.correct(raw))
+            loads, shape, pos, pos_kg, even, even_kg = live.left_out(self._zero.correct(raw))
         else:  # one list serves all (read, never written, by the detectors)
-            loads = shape = balance = self._zero.correct(raw)
+            loads = shape = self._zero.correct(raw)
+            even = pos = [kg if kg > 0.0 else 0.0 for kg in loads]
+            even_kg = pos_kg = sum(pos)
         self._loads = loads
         total = self._total = sum(loads)
         motion = self._motion.update(t, shape)
@@ -110,9 +113,10 @@ class MatController:
         occupied = self._presence.occupied
         if occupied and live.judged:
             self._last_occupied_t = t
-        self._zero.track(t, raw, self._stillness(t, motion, total, occupied), live.dead)
-        self._judge_posture(t, shape, occupied, events)
-        self._balance_events(t, balance, occupied, events)
+        if (may_zero := self._stillness(t, motion, total, occupied)) or not self._zero.primed:
+            self._zero.follow(t - previous_t if self._fed else 0.0, raw, may_zero, live.dead)
+        self._judge_posture(t, pos, pos_kg, occupied, events)
+        self._balance_events(t, even, even_kg, occupied, events)
         found = self.sessions.on_frame(self._session_inputs(t, previous_t, occupied, left_at))
         if found:
             events.extend(found)
@@ -122,7 +126,7 @@ class MatController:
         return events
 
     def _judge_posture(
-        self, t: float, shape: list[float], occupied: bool, events: list[Event]
+        self, t: float, pos: list[float], pos_kg: float, occupied: bool, events: list[Event]
     ) -> None:
         if not self._live.judged:
             if self._reported != "unknown":
@@ -131,10 +135,9 @@ class MatController:
                 # Judged again, posture starts afresh: what it was tells nothing now.
                 self._posture = PostureClassifier(self._geometry, self.settings.detection)
             return
-        total = self._total
-        sway_ratio = self._motion.sway_kg / total if total > 0 else 0.0
+        sway_ratio = self._motion.sway_kg / self._total if self._total > 0 else 0.0
         still = self._still_since is not None
-        changed = self._posture.update(t, shape, occupied, sway_ratio, still)
+        changed = self._posture.judge(t, pos, pos_kg, occupied, sway_ratio, still=still)
         if changed is None and self._reported == "unknown" and not occupied:
             changed = PostureChanged(t=t, posture="empty", previous="empty")
         if changed is not None:
@@ -173,9 +176,9 @@ class MatController:
         return self._still_since is not None and t - self._still_since >= d.settle_s
 
     def _balance_events(
-        self, t: float, loads: list[float], occupied: bool, events: list[Event]
+        self, t: float, even: list[float], even_kg: float, occupied: bool, events: list[Event]
     ) -> None:
-        reading = self._reading = measure(self._geometry, loads)
+        reading = self._reading = measure_positive(self._geometry, even, even_kg)
         self._imbalance = reading.imbalance if occupied and self._live.judged else None
         # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
         evaluate = occupied and self._reported == "lying"
@@ -258,9 +261,8 @@ class MatController:
         if self._presence.occupied:
             return CommandResult.failure("someone is on the mat; tare needs it empty"), []
         self._zero.tare(self._zones.loads_kg, self._live.dead)  # a dead zone keeps its zero
-        offsets = {
-            n: round(kg, 3) for n, kg in zip(self.layout.names, self._zero.offsets_kg, strict=True)
-        }
+        names, zeros = self.layout.names, self._zero.offsets_kg
+        offsets = {n: round(kg, 3) for n, kg in zip(names, zeros, strict=True)}
         return CommandResult.success(), [Tared(t=t, offsets_kg=offsets)]
 
     # -- state ------------------------------------------------------------------------

@@ -76,15 +76,20 @@ class LiveZones:
         self.dead, self.version, self.any_dead = dead, version, any(dead)
         self.judged = self.coverage.live_share(dead) >= self.min_live_share
 
-    def left_out(self, corrected: list[float]) -> tuple[list[float], list[float], list[float]]:
-        """With zones dead: the zero-corrected loads with dead zones left out, the shape (dead
+    def left_out(
+        self, corrected: list[float]
+    ) -> tuple[list[float], list[float], list[float], float, list[float], float]:
+        """With zones dead: the zero-corrected loads with dead zones left out; the shape (dead
         zones seen through their mirror) for posture and movement, and the loads balance
-        compares."""
+        compares, each of these two also with negatives read as 0 and their total."""
         dead = self.dead  # nothing stands in for a dead zone: it is left out of every total
         loads = [0.0 if gone else kg for kg, gone in zip(corrected, dead, strict=True)]
         # Through the mirror a zone's death is no movement and bends no profile.
         cover = self.coverage
-        return loads, cover.posture_loads(loads, dead), cover.balance_loads(loads, dead)
+        shape = cover.posture_loads(loads, dead)
+        positive = [kg if kg > 0.0 else 0.0 for kg in shape]
+        even = [kg if kg > 0.0 else 0.0 for kg in cover.balance_loads(loads, dead)]
+        return loads, shape, positive, sum(positive), even, sum(even)
 
 
 def build_coverage(layout: MatLayout) -> Coverage:

@@ -113,12 +113,14 @@ class ZoneConditioner:
         """Every zone calm with two good values kept (``_steady``): when every reading is
         there and in range, the medians are all there is to do, over whole lists (no per-zone
         writes). False: a reading is missing or out of range, and nothing was changed."""
-        if None in loads:
+        values: tuple[float, ...] = loads  # type: ignore[assignment]  # None: sum() raises
+        try:  # a missing reading (None) fails the sum: cheaper than looking for it first
+            total = sum(values)
+        except TypeError:
             return False
-        values: tuple[float, ...] = loads  # type: ignore[assignment]  # no None (a cast is a call)
         s = self._s
         # a NaN would slip past min() and max(): the sum shows it
-        if isnan(sum(values)) or min(values) < s.min_zone_kg or max(values) > s.max_zone_kg:
+        if isnan(total) or min(values) < s.min_zone_kg or max(values) > s.max_zone_kg:
             return False
         # the median of three of ``median_of_three``, written out for the list's sake
         held = [

@@ -110,6 +110,7 @@ class LieBack:
         self.seen = False
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
         self.anchor: Anchor | None = None
+        self._anchor_t = -math.inf  # the anchor's time (-inf: none); checked before ``_moved_m``
         self._stretch: Stretch | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._first_t = 0.0  # the visit's first frame
@@ -132,7 +133,7 @@ class LieBack:
     def reset(self) -> None:
         """The person left: forget the way they came."""
         self.seen = self.sat_up = self.two_step = False
-        self.anchor = None
+        self.anchor, self._anchor_t = None, -math.inf
         self._stretch = None
         self._first_total_kg = None
         self._stretches = 0
@@ -141,13 +142,16 @@ class LieBack:
         self._path = 0.0
         self._carried_t = -math.inf
 
-    def frame(self, t: float, positive_kg: list[float], still: bool) -> None:
-        """Every frame while someone is on the mat (loads with negatives read as 0): follows the
-        still stretches. Frames half a second or more apart are still when the shares hardly
-        changed since the last one (the controller's stillness needs a few frames, which a slow
-        source takes seconds to give)."""
+    def frame(
+        self, t: float, positive_kg: list[float], still: bool, total_kg: float | None = None
+    ) -> None:
+        """Every frame while someone is on the mat (loads with negatives read as 0, and their
+        total when known): follows the still stretches. Frames half a second or more apart are
+        still when the shares hardly changed since the last one (the controller's stillness
+        needs a few frames, which a slow source takes seconds to give)."""
         positive = positive_kg
-        total_kg = sum(positive)
+        if total_kg is None:
+            total_kg = sum(positive)
         if total_kg <= 0.0:
             return
         shares = [kg / total_kg for kg in positive]
@@ -172,7 +176,8 @@ class LieBack:
         stretch.add(sample)
         if self._stretches == 1 and not self.seen and self._appeared(stretch.start_t, total_kg):
             self.seen = True  # already there, whole, when the visit began: a restart
-        moved_m = None if self.anchor is None else self._moved_m(stretch)
+        # an anchor over ``_ANCHOR_S`` old (or none) is nothing to compare with (``_moved_m``)
+        moved_m = None if t - self._anchor_t > _ANCHOR_S else self._moved_m(stretch)
         if moved_m is not None and self.anchor is not None:
             need_m = self._need_m()
             self.seen = self.seen or moved_m >= need_m
@@ -242,6 +247,7 @@ class LieBack:
         )
         came_m = self._came_m(stretch.start_t, cop, total)
         self.anchor = None if swayed else Anchor(t, t - stretch.start_t, cop, total, came_m)
+        self._anchor_t = -math.inf if swayed else t
 
     def _came_m(self, start_t: float, cop_m: float, total_kg: float) -> float:
         """How far head-wards of the foot-most place the load stood in the ``_CAME_S`` before

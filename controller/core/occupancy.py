@@ -25,7 +25,7 @@ class ZeroTracker:
         self._s = settings
         self.offsets_kg = [0.0] * zones
         self._last_t: float | None = None
-        self._primed = False
+        self.primed = False  # zeros set (the first frame, a tare): until then every frame counts
 
     def correct(self, loads_kg: list[float]) -> list[float]:
         return list(map(sub, loads_kg, self.offsets_kg))
@@ -37,12 +37,19 @@ class ZeroTracker:
         (no reading) keeps the zero it had."""
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
-        if not self._primed:
+        self.follow(dt, loads_kg, may_track, dead)
+
+    def follow(
+        self, dt_s: float, loads_kg: list[float], may_track: bool, dead: Sequence[bool] = ()
+    ) -> None:
+        """``track`` given the step from the frame before (0 on the first; none backwards): the
+        controller calls it only on frames where the zeros may move or are not primed yet."""
+        if not self.primed:
             self._prime(loads_kg)
             return
-        if not may_track or dt == 0.0:
+        if not may_track or dt_s <= 0.0:
             return
-        alpha = 1.0 - math.exp(-dt / self._s.zero_tau_s)
+        alpha = 1.0 - math.exp(-dt_s / self._s.zero_tau_s)
         for i, kg in enumerate(loads_kg):
             if not (dead and dead[i]):
                 self.offsets_kg[i] += alpha * (kg - self.offsets_kg[i])
@@ -51,14 +58,14 @@ class ZeroTracker:
         # A mat that starts with a small load is an empty mat with an offset: zero it at once.
         if abs(sum(loads_kg)) < self._s.zero_band_kg:
             self.offsets_kg = list(loads_kg)
-        self._primed = True
+        self.primed = True
 
     def tare(self, loads_kg: list[float], dead: Sequence[bool] = ()) -> None:
         self.offsets_kg = [
             off if dead and dead[i] else kg
             for i, (kg, off) in enumerate(zip(loads_kg, self.offsets_kg, strict=True))
         ]
-        self._primed = True
+        self.primed = True
 
 
 @dataclass(slots=True)

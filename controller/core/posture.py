@@ -76,12 +76,27 @@ class PostureClassifier:
         sway_ratio: float,
         still: bool = True,
     ) -> PostureChanged | None:
+        positive = [kg if kg > 0.0 else 0.0 for kg in loads_kg]  # lifted tiles read ~0, not less
+        return self.judge(t, positive, sum(positive), occupied, sway_ratio, still=still)
+
+    def judge(
+        self,
+        t: float,
+        positive_kg: list[float],
+        total_kg: float,
+        occupied: bool,
+        sway_ratio: float,
+        *,
+        still: bool,
+    ) -> PostureChanged | None:
+        """``update`` on loads already clamped at 0 and their total (the controller makes
+        both once per frame for every stage)."""
         if not occupied:
             self._next_eval_t = -math.inf
             self.lie_back.reset()
             return self._report(t, "empty") if self.posture != "empty" else None
-        positive = [kg if kg > 0.0 else 0.0 for kg in loads_kg]  # lifted tiles read ~0, not less
-        self.lie_back.frame(t, positive, still)
+        positive = positive_kg
+        self.lie_back.frame(t, positive, still, total_kg)
         if t >= self._next_eval_t:
             self._raw = self._classify(t, positive, sway_ratio, still)
             self._next_eval_t = t + _EVAL_EVERY_S
