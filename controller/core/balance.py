@@ -64,14 +64,14 @@ def measure_positive(
     return _reading(BalanceReading, (imbalance, cop_x, y_sum / total_kg, offset))
 
 
-def _straddling_shift(geometry: Geometry, loads_kg: list[float]) -> float:
+def _straddling_shift(geometry: Geometry, positive_kg: list[float]) -> float:
     """A tile across the centre line is split like its neighbours: one body is one mass, so
-    the half of the tile next to the heavier side carries more of it."""
+    the half of the tile next to the heavier side carries more of it (loads clamped at 0)."""
     shift = 0.0
     for i, left, right in geometry.straddlers:
-        kg = loads_kg[i]
-        left_kg = sum(max(0.0, loads_kg[j]) for j in left)
-        right_kg = sum(max(0.0, loads_kg[j]) for j in right)
+        kg = positive_kg[i]
+        left_kg = sum(positive_kg[j] for j in left)
+        right_kg = sum(positive_kg[j] for j in right)
         if kg > 0.0 and left_kg + right_kg > 0.0:
             lean = (right_kg - left_kg) / (right_kg + left_kg)
             shift += (
