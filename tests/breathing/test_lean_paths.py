@@ -20,6 +20,7 @@ from firmware.frame import ZoneFrame
 from firmware.layout import DEFAULT_LAYOUT
 from tests.breathing.helpers import run
 from tests.breathing.synth import Subject, synthesise
+from tests.core.test_breathing_narrow import autocorrelation  # the lag-by-lag reference
 
 
 def test_a_missing_reading_is_nan_wherever_it_stands() -> None:
@@ -163,15 +164,6 @@ def test_a_median_in_place_is_numpys(n: int) -> None:
     assert median(values.copy(), in_place=True) == want
 
 
-def lag_by_lag(x: FloatArray, period_s: float) -> float:
-    x = x - x.mean()
-    n, var, lag = len(x), float(x @ x) / len(x), period_s * GRID_HZ
-    lo, hi = max(1, int(0.75 * lag)), min(n - 8, int(1.25 * lag) + 1)
-    if hi < lo:
-        return -1.0
-    return max(float(x[:-k] @ x[k:]) / (n - k) / var for k in range(lo, hi + 1))
-
-
 @pytest.mark.parametrize("n", [12, 20, 30, 45, 241])
 def test_the_autocorrelations_are_lag_by_lags(n: int) -> None:
     """Short windows too, where the second period (or both) do not fit."""
@@ -179,5 +171,5 @@ def test_the_autocorrelations_are_lag_by_lags(n: int) -> None:
     for period_s in (1.0, 2.5, 5.0, 12.0):
         x = np.sin(np.arange(n) * 2 * np.pi / (period_s * GRID_HZ)) + rng.normal(0, 0.3, n)
         one, two = narrow.autocorrelations(x, period_s)
-        assert one == pytest.approx(lag_by_lag(x, period_s), abs=1e-12)
-        assert two == pytest.approx(lag_by_lag(x, 2 * period_s), abs=1e-12)
+        assert one == pytest.approx(autocorrelation(x, period_s), abs=1e-12)
+        assert two == pytest.approx(autocorrelation(x, 2 * period_s), abs=1e-12)
