@@ -110,7 +110,6 @@ class LieBack:
         self.seen = False
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
         self.anchor: Anchor | None = None
-        self._anchor_t = -math.inf  # the anchor's time (-inf: none); checked before ``_moved_m``
         self._stretch: Stretch | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._first_t = 0.0  # the visit's first frame
@@ -133,7 +132,7 @@ class LieBack:
     def reset(self) -> None:
         """The person left: forget the way they came."""
         self.seen = self.sat_up = self.two_step = False
-        self.anchor, self._anchor_t = None, -math.inf
+        self.anchor = None
         self._stretch = None
         self._first_total_kg = None
         self._stretches = 0
@@ -177,12 +176,14 @@ class LieBack:
         if self._stretches == 1 and not self.seen and self._appeared(stretch.start_t, total_kg):
             self.seen = True  # already there, whole, when the visit began: a restart
         # an anchor over ``_ANCHOR_S`` old (or none) is nothing to compare with (``_moved_m``)
-        moved_m = None if t - self._anchor_t > _ANCHOR_S else self._moved_m(stretch)
-        if moved_m is not None and self.anchor is not None:
+        anchor = self.anchor
+        fresh = anchor is not None and t - anchor.t <= _ANCHOR_S
+        moved_m = self._moved_m(stretch) if fresh else None
+        if moved_m is not None and anchor is not None:
             need_m = self._need_m()
             self.seen = self.seen or moved_m >= need_m
             self.sat_up = self.sat_up or -moved_m >= _MOVE_M
-            second = moved_m >= max(need_m, _SECOND_MOVE_M) and self.anchor.came_m >= _MOVE_M
+            second = moved_m >= max(need_m, _SECOND_MOVE_M) and anchor.came_m >= _MOVE_M
             self.two_step = self.two_step or second
 
     def _stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
@@ -247,7 +248,6 @@ class LieBack:
         )
         came_m = self._came_m(stretch.start_t, cop, total)
         self.anchor = None if swayed else Anchor(t, t - stretch.start_t, cop, total, came_m)
-        self._anchor_t = -math.inf if swayed else t
 
     def _came_m(self, start_t: float, cop_m: float, total_kg: float) -> float:
         """How far head-wards of the foot-most place the load stood in the ``_CAME_S`` before
