@@ -100,9 +100,11 @@ def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
 
 
 def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
+    from controller.service.heap import fix_mmap_threshold
     from controller.service.sources import open_source
     from controller.storage.files import unusable
 
+    fix_mmap_threshold()  # before the scenario and the core are built: see its module
     try:
         source = open_source(config, clock)
     except (KeyError, ValueError, OSError) as exc:

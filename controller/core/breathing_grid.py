@@ -29,7 +29,7 @@ def quadratic_solver(n: int) -> tuple[FloatArray, FloatArray]:
     column-scaled Vandermonde matrix polyfit builds, rows divided by the column scales (the
     same least-squares solution as its ``lstsq``, to rounding, in one product; read-only)."""
     x = np.linspace(-1.0, 1.0, n)
-    lhs = np.polynomial.polynomial.polyvander(x, 2).T
+    lhs = np.stack((np.ones_like(x), x, x * x))  # polyvander(x, 2).T, without numpy.polynomial
     scale = np.sqrt(np.square(lhs).sum(1))
     scale[scale == 0] = 1
     solver = np.linalg.pinv(lhs.T / scale) / scale[:, np.newaxis]

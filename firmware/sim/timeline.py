@@ -130,6 +130,9 @@ def _add_span(spans: list[dict[str, Any]], from_t: float, to_t: float, side: str
         spans.append({"from_t": from_t, "to_t": to_t, "side": side})
 
 
+_ROWS_PER_CHUNK = 600  # a minute at 10 Hz
+
+
 @dataclass(frozen=True)
 class SimRun:
     """A finished run: measured kg per sample (NaN = no reading), at ``rate_hz`` from t = 0."""
@@ -141,7 +144,14 @@ class SimRun:
     loads_kg: FloatArray
 
     def frames(self) -> Iterator[ZoneFrame]:
-        for i, row in enumerate(self.loads_kg.tolist()):
+        # Python floats a chunk at a time: the whole run's as one list held ~3.4 MB for a
+        # 20-minute scenario, for as long as the run played (the service's --simulate).
+        for start in range(0, len(self.loads_kg), _ROWS_PER_CHUNK):
+            chunk = self.loads_kg[start : start + _ROWS_PER_CHUNK].tolist()
+            yield from self._chunk_frames(chunk, start)
+
+    def _chunk_frames(self, rows: list[list[float]], first: int) -> Iterator[ZoneFrame]:
+        for i, row in enumerate(rows, first):
             loads = tuple(None if math.isnan(v) else v for v in row)
             faults: tuple[FaultReason | None, ...] = ()
             if None in loads:  # a simulated dropout is a board that stopped answering

@@ -208,3 +208,12 @@ def test_header_carries_the_truth_and_the_name() -> None:
     header = r.header().to_dict()
     assert header["scenario"] == "cat_nap" and header["truth"] == r.truth
     assert header["rate_hz"] == 10.0 and header["layout"] == r.layout.to_dict()
+
+
+def test_frames_give_every_row_once_in_order_across_chunks() -> None:
+    r = run("zone_dropout")  # longer than one chunk, with missing readings in it
+    frames = list(r.frames())
+    assert len(frames) == len(r.loads_kg) > 600
+    assert [f.t for f in frames] == [round(i / r.rate_hz, 6) for i in range(len(r.loads_kg))]
+    rows = [[np.nan if v is None else v for v in f.load_kg] for f in frames]
+    assert np.array_equal(np.array(rows), r.loads_kg, equal_nan=True)
