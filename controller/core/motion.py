@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+from controller.core.settings import DetectionSettings
+
 _FAST_TAU_S = 0.1
 _SLOW_TAU_S = 0.5
 _SWAY_TAU_S = 2.0
@@ -22,7 +24,7 @@ _KEEP_STEPS = 64
 
 
 class MotionMeter:
-    def __init__(self, zones: int) -> None:
+    def __init__(self, zones: int, settings: DetectionSettings) -> None:
         self._fast = [0.0] * zones
         self._slow = [0.0] * zones
         self._last_t: float | None = None
@@ -30,6 +32,9 @@ class MotionMeter:
         self.sway_kg = 0.0  # motion averaged over a few seconds (standing sways, sitting less)
         # the smoothing factors per frame step: steps take a handful of values (t's rounding)
         self._alphas: dict[float, tuple[float, float, float]] = {}
+        self.still_since: float | None = None  # since when the person is still (None: moves)
+        self._zero_band_kg, self._still_ratio = settings.zero_band_kg, settings.still_ratio
+        self._still_empty_kg = settings.still_ratio * settings.person_kg  # an empty mat's
 
     def update(self, t: float, loads_kg: list[float]) -> float:
         if self._last_t is None:
@@ -54,10 +59,24 @@ class MotionMeter:
             s0 = slow[i]
             fast[i] = f = f0 + a_fast * (kg - f0)
             slow[i] = s = s0 + a_slow * (kg - s0)
-            total += abs(f - s)
+            d = f - s
+            total += d if d > 0.0 else -d  # abs(): no call
         self.motion_kg = total
         self.sway_kg += a_sway * (total - self.sway_kg)
         return total
+
+    def still(self, t: float, total_kg: float, occupied: bool) -> bool:
+        """Follows the person's stillness (the latest ``motion_kg`` against the load); says
+        whether the zeros may follow the readings (an empty mat, a small and still load)."""
+        motion = self.motion_kg
+        if not occupied:
+            self.still_since = None
+            return abs(total_kg) < self._zero_band_kg and motion < self._still_empty_kg
+        if motion >= self._still_ratio * (total_kg if total_kg > 1.0 else 1.0):  # max(, 1.0)
+            self.still_since = None
+        elif self.still_since is None:
+            self.still_since = t
+        return False
 
 
 def _smoothing(dt: float) -> tuple[float, float, float]:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import sub
 
+from controller.core.events import Event, OccupancyChanged
 from controller.core.settings import DetectionSettings
 
 
@@ -74,12 +75,28 @@ class Presence:
 
     settings: DetectionSettings
     occupied: bool = False
+    seen_t: float = 0.0  # the last judged frame with the person on the mat (``frame``)
     _edge_since: float | None = None
 
     def hold(self) -> None:
         """Nothing to judge on this frame (too few live zones): presence stays as it was and
         an edge under way starts again when judging does."""
         self._edge_since = None
+
+    def frame(self, t: float, total_kg: float, judged: bool, events: list[Event]) -> float | None:
+        """Presence on this frame (``judged``: enough zones are live to judge it); a change
+        is appended to ``events``. Returns when the person left, on the frame presence fell."""
+        if not judged:
+            self._edge_since = None  # ``hold``
+            return None
+        edge = self.update(t, total_kg)
+        if self.occupied:
+            self.seen_t = t
+        if edge is None:
+            return None
+        occupied, when = edge
+        events.append(OccupancyChanged(t=t, occupied=occupied, load_kg=round(total_kg, 2)))
+        return None if occupied else when
 
     def update(self, t: float, total_kg: float) -> tuple[bool, float] | None:
         """Returns ``(occupied, when)`` when presence changes; ``when`` is the edge's start."""
