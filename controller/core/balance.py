@@ -60,7 +60,8 @@ def measure_positive(
         side += _straddling_shift(geometry, positive_kg)
     cop_x = x_sum / total_kg
     offset = cop_x - geometry.layout.width_m / 2
-    imbalance = max(-1.0, min(1.0, side / total_kg))
+    ratio = side / total_kg  # max(-1.0, min(1.0, ratio)) without the calls
+    imbalance = ratio if -1.0 < ratio < 1.0 else (-1.0 if ratio <= -1.0 else 1.0)
     return _reading(BalanceReading, (imbalance, cop_x, y_sum / total_kg, offset))
 
 
@@ -90,7 +91,7 @@ class BalanceMonitor:
         self._since: float | None = None
         self._last_t: float | None = None
         self._alphas: dict[float, float] = {}  # the smoothing factor per frame step
-        self._alert = settings.alert_imbalance
+        self._alert, self._smooth_s = settings.alert_imbalance, settings.smooth_s
 
     def update(
         self, t: float, imbalance: float | None, evaluate: bool, offset_m: float | None = None
@@ -103,7 +104,7 @@ class BalanceMonitor:
             return [self._clear(t, 0.0)] if self.active else []
         smoothed, last_t = self.smoothed, self._last_t
         self._last_t = t
-        if smoothed is None or last_t is None or self._s.smooth_s == 0:
+        if smoothed is None or last_t is None or self._smooth_s == 0:
             value = self.smoothed = imbalance
             self.offset_m = offset_m or 0.0
         else:  # smoothed over ``smooth_s``: the factor of a frame step is kept per step

@@ -89,6 +89,14 @@ class Presence:
         if not judged:
             self._edge_since = None  # ``hold``
             return None
+        s = self.settings
+        if self.occupied:  # the usual frame crosses nothing: ``update``'s first step
+            if not total_kg < s.leave_kg:
+                self._edge_since, self.seen_t = None, t
+                return None
+        elif not total_kg >= s.person_kg:
+            self._edge_since = None
+            return None
         edge = self.update(t, total_kg)
         if self.occupied:
             self.seen_t = t

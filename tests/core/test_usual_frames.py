@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from controller.core.balance import BalanceMonitor, measure
 from controller.core.controller import MatController
-from controller.core.events import Event
+from controller.core.events import Event, OccupancyChanged
 from controller.core.motion import MotionMeter
+from controller.core.occupancy import Presence
 from controller.core.session import Inputs, SessionMachine
 from controller.core.sessionrecord import OpenSession
 from controller.core.settings import BalanceSettings, DetectionSettings
@@ -159,3 +160,38 @@ def test_motion_is_the_textbook_sum_of_the_averages_apart(
             slow = [s + a_slow * (kg - s) for s, kg in zip(slow, loads, strict=True)]
             expected = sum(abs(f - s) for f, s in zip(fast, slow, strict=True))
         assert meter.motion_kg == expected
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0.0, 0.5),
+            st.one_of(st.floats(0.0, 40.0), st.sampled_from([12.0, 20.0])),  # the thresholds
+            st.sampled_from([True, True, True, False]),  # judged
+        ),
+        max_size=80,
+    )
+)
+@example([(0.1, 30.0, True)] * 20 + [(0.1, 5.0, True)] * 20)  # arrives, stays, leaves
+def test_presence_s_quiet_frame_is_update_s(steps: list[tuple[float, float, bool]]) -> None:
+    """``Presence.frame`` returns at once on a frame that crosses nothing: presence, the edge
+    under way, when the person was last seen and the events are those of ``update`` (``hold``
+    on a frame not judged) on every frame."""
+    quick, full = Presence(DetectionSettings()), Presence(DetectionSettings())
+    t = seen_t = 0.0
+    for dt, total_kg, judged in steps:
+        t += dt
+        events: list[Event] = []
+        left_at = quick.frame(t, total_kg, judged, events)
+        edge = full.update(t, total_kg) if judged else None
+        if not judged:
+            full.hold()
+        if judged and full.occupied:
+            seen_t = t
+        assert (quick.occupied, quick._edge_since, quick.seen_t) == (
+            full.occupied, full._edge_since, seen_t,
+        )  # fmt: skip
+        assert left_at == (edge[1] if edge is not None and not edge[0] else None)
+        assert [e.occupied for e in events if isinstance(e, OccupancyChanged)] == (
+            [] if edge is None else [edge[0]]
+        )
