@@ -112,12 +112,11 @@ class MatController:
                 even = pos = [kg if kg > 0.0 else 0.0 for kg in loads]
                 even_kg = pos_kg = sum(pos)
         self._loads, self._total = loads, total
-        motion = self._motion
-        motion.update(t, shape)
         judged = live.judged
         left_at = self._presence.frame(t, total, judged, events)
         occupied = self._presence.occupied
-        if (may_zero := motion.still(t, total, occupied)) or not self._zero.primed:
+        may_zero = self._motion.update(t, shape, total, occupied)
+        if may_zero or not self._zero.primed:
             self._zero.follow(t - previous_t if self._fed else 0.0, raw, may_zero, live.dead)
         self._judge_posture(t, pos, pos_kg, occupied, events)
         reading = self._reading = measure_positive(self._geometry, even, even_kg)

@@ -36,38 +36,28 @@ class MotionMeter:
         self._zero_band_kg, self._still_ratio = settings.zero_band_kg, settings.still_ratio
         self._still_empty_kg = settings.still_ratio * settings.person_kg  # an empty mat's
 
-    def update(self, t: float, loads_kg: list[float]) -> float:
-        if self._last_t is None:
+    def update(self, t: float, loads_kg: list[float], total_kg: float, occupied: bool) -> bool:
+        """Follows the load in motion (``motion_kg``, ``sway_kg``) and the person's stillness
+        (``still_since``: motion against the load); says whether the zeros may follow the
+        readings (an empty mat, a small and still load). One call per frame for both."""
+        last_t, self._last_t = self._last_t, t
+        if last_t is None:
             self._fast = list(loads_kg)
             self._slow = list(loads_kg)
-            self._last_t = t
-            return 0.0
-        dt = t - self._last_t
-        self._last_t = t
-        if dt <= 0.0:
-            return self.motion_kg
-        alphas = self._alphas.get(dt)
-        if alphas is None:
-            if len(self._alphas) >= _KEEP_STEPS:
-                self._alphas.clear()
-            alphas = self._alphas[dt] = _smoothing(dt)
-        a_fast, a_slow, a_sway = alphas
-        fast, slow = self._fast, self._slow  # updated in place: no lists per frame
-        total = 0.0
-        for i, kg in enumerate(loads_kg):
-            f0 = fast[i]
-            s0 = slow[i]
-            fast[i] = f = f0 + a_fast * (kg - f0)
-            slow[i] = s = s0 + a_slow * (kg - s0)
-            d = f - s
-            total += d if d > 0.0 else -d  # abs(): no call
-        self.motion_kg = total
-        self.sway_kg += a_sway * (total - self.sway_kg)
-        return total
-
-    def still(self, t: float, total_kg: float, occupied: bool) -> bool:
-        """Follows the person's stillness (the latest ``motion_kg`` against the load); says
-        whether the zeros may follow the readings (an empty mat, a small and still load)."""
+        elif not (dt := t - last_t) <= 0.0:  # no step (or back in time): motion as it was
+            alphas = self._alphas.get(dt)
+            a_fast, a_slow, a_sway = alphas if alphas is not None else self._smoothing(dt)
+            fast, slow = self._fast, self._slow  # updated in place: no lists per frame
+            total = 0.0
+            for i, kg in enumerate(loads_kg):
+                f0 = fast[i]
+                s0 = slow[i]
+                fast[i] = f = f0 + a_fast * (kg - f0)
+                slow[i] = s = s0 + a_slow * (kg - s0)
+                d = f - s
+                total += d if d > 0.0 else -d  # abs(): no call
+            self.motion_kg = total
+            self.sway_kg += a_sway * (total - self.sway_kg)
         motion = self.motion_kg
         if not occupied:
             self.still_since = None
@@ -77,6 +67,12 @@ class MotionMeter:
         elif self.still_since is None:
             self.still_since = t
         return False
+
+    def _smoothing(self, dt: float) -> tuple[float, float, float]:
+        if len(self._alphas) >= _KEEP_STEPS:
+            self._alphas.clear()
+        alphas = self._alphas[dt] = _smoothing(dt)
+        return alphas
 
 
 def _smoothing(dt: float) -> tuple[float, float, float]:

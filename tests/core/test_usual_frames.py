@@ -1,6 +1,7 @@
 """The controller's short ways through the usual frame give what the general ways give, bit
 for bit (hypothesis): the loads read as they are when none is negative, the session's usual
-frame straight to ``running_frame``, balance's quiet frame, motion's sum without ``abs``."""
+frame straight to ``running_frame``, presence's and balance's quiet frames, motion's sum
+without ``abs`` and stillness judged in the same call."""
 
 from __future__ import annotations
 
@@ -136,30 +137,48 @@ def test_balance_s_quiet_frame_is_the_full_judgement_s(
 
 @given(
     st.lists(
-        st.tuples(st.floats(-0.05, 0.3), st.lists(st.floats(-5.0, 60.0), min_size=3, max_size=3)),
+        st.tuples(
+            st.floats(-0.05, 0.3),  # the step (time may stand or go back)
+            st.lists(st.floats(-2.0, 30.0), min_size=3, max_size=3),
+            st.booleans(),  # occupied
+        ),
         min_size=1,
         max_size=40,
     )
 )
-def test_motion_is_the_textbook_sum_of_the_averages_apart(
-    steps: list[tuple[float, list[float]]],
+def test_motion_and_stillness_are_the_textbook_ones(
+    steps: list[tuple[float, list[float], bool]],
 ) -> None:
-    """The load in motion is Σ |fast − slow| over the zones (``abs`` written out)."""
-    meter = MotionMeter(3, DetectionSettings())
-    fast = slow = None
-    t = 0.0
-    for dt, loads in steps:
+    """The load in motion is Σ |fast − slow| over the zones (``abs`` written out); stillness
+    and whether the zeros may follow are judged from it in the same call, as the controller
+    judged them after the motion's update."""
+    d = DetectionSettings()
+    meter = MotionMeter(3, d)
+    fast: list[float] | None = None
+    slow: list[float] = []
+    expected, still_since, t = 0.0, None, 0.0
+    for dt, loads, occupied in steps:
         last_t, t = t, t + dt
-        meter.update(t, loads)
-        if fast is None or slow is None:
-            fast, slow, expected = list(loads), list(loads), 0.0
+        total = sum(loads)
+        may_zero = meter.update(t, loads, total, occupied)
+        if fast is None:
+            fast, slow = list(loads), list(loads)
         elif t - last_t > 0.0:
             a_fast = 1.0 - math.exp(-(t - last_t) / max(0.1, 0.3 * (t - last_t)))
             a_slow = 1.0 - math.exp(-(t - last_t) / max(0.5, 1.2 * (t - last_t)))
             fast = [f + a_fast * (kg - f) for f, kg in zip(fast, loads, strict=True)]
             slow = [s + a_slow * (kg - s) for s, kg in zip(slow, loads, strict=True)]
             expected = sum(abs(f - s) for f, s in zip(fast, slow, strict=True))
-        assert meter.motion_kg == expected
+        if not occupied:
+            still_since = None
+            zero = abs(total) < d.zero_band_kg and expected < d.still_ratio * d.person_kg
+        else:
+            zero = False
+            if expected >= d.still_ratio * max(total, 1.0):
+                still_since = None
+            elif still_since is None:
+                still_since = t
+        assert (meter.motion_kg, meter.still_since, may_zero) == (expected, still_since, zero)
 
 
 @given(
