@@ -3,9 +3,12 @@
 Each zone's load runs through a fast (0.1 s) and a slow (0.5 s) exponential average; the sum
 over zones of their difference is the load in motion, in kg. Breathing moves a few tens of
 grams per zone; shifting, sitting up or stepping moves kilograms. Time constants are in
-seconds of frame time, so any frame rate gives the same figure.
+seconds of frame time, so any frame rate gives the same figure. A person is still while the
+load in motion stays under ``still_ratio`` of their load; an empty mat under a small load that
+hardly moves may have its zeros follow it (``occupancy.ZeroTracker``).
 
-Per frame this is one pass over the zones, the averages updated in place (no list per frame).
+Per frame this is one call and one pass over the zones, the averages updated in place (no
+list per frame), stillness judged in the same call.
 Hot-path ``zip`` calls here and in the other per-frame modules take no ``strict=`` keyword
 (``# noqa: B905``): a keyword argument costs ``zip`` ~0.15 µs a call on CPython 3.11, and the
 lists all have one entry per zone of the layout.

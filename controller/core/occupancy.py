@@ -5,7 +5,8 @@ zone's zero follows its reading with time constant ``zero_tau_s``, so slow drift
 creep) and light objects left lying (a bag, a sleeping cat) fade into the zero. Never while a
 person is on the mat, and never a fast change. Presence uses hysteresis (``person_kg`` to
 arrive, ``leave_kg`` to leave) and a dwell on both edges; the moment of leaving is dated back to
-when the load first fell below ``leave_kg``, so session time ends when the person left.
+when the load first fell below ``leave_kg``, so session time ends when the person left. A
+frame that crosses neither threshold (the usual one) is one comparison.
 """
 
 from __future__ import annotations
