@@ -60,7 +60,8 @@ def measure_positive(
         side += _straddling_shift(geometry, positive_kg)
     cop_x = x_sum / total_kg
     offset = cop_x - geometry.layout.width_m / 2
-    imbalance = max(-1.0, min(1.0, side / total_kg))
+    ratio = side / total_kg  # max(-1.0, min(1.0, ratio)) without the calls
+    imbalance = ratio if -1.0 < ratio < 1.0 else (-1.0 if ratio <= -1.0 else 1.0)
     return _reading(BalanceReading, (imbalance, cop_x, y_sum / total_kg, offset))
 
 
@@ -90,6 +91,7 @@ class BalanceMonitor:
         self._since: float | None = None
         self._last_t: float | None = None
         self._alphas: dict[float, float] = {}  # the smoothing factor per frame step
+        self._alert, self._smooth_s = settings.alert_imbalance, settings.smooth_s
 
     def update(
         self, t: float, imbalance: float | None, evaluate: bool, offset_m: float | None = None
@@ -100,7 +102,25 @@ class BalanceMonitor:
         if not evaluate or imbalance is None:
             self.smoothed, self._since, self._last_t = None, None, None
             return [self._clear(t, 0.0)] if self.active else []
-        value = self._smooth(t, imbalance, offset_m)
+        smoothed, last_t = self.smoothed, self._last_t
+        self._last_t = t
+        if smoothed is None or last_t is None or self._smooth_s == 0:
+            value = self.smoothed = imbalance
+            self.offset_m = offset_m or 0.0
+        else:  # smoothed over ``smooth_s``: the factor of a frame step is kept per step
+            dt = t - last_t
+            alpha = self._alphas.get(dt)
+            if alpha is None:
+                alpha = self._alpha(dt)
+            value = self.smoothed = smoothed + alpha * (imbalance - smoothed)
+            if offset_m is not None:
+                self.offset_m += alpha * (offset_m - self.offset_m)
+        if not self.active and -self._alert < value < self._alert:  # the usual frame
+            self._since = None
+            return []
+        return self._judge(t, value)
+
+    def _judge(self, t: float, value: float) -> list[UnevenLoad]:
         side: Side = "right" if value > 0 else "left"
         beyond = abs(value) > self._s.alert_imbalance
         if self.active:
@@ -122,22 +142,11 @@ class BalanceMonitor:
             out.append(self._event(t, True, value))
         return out
 
-    def _smooth(self, t: float, imbalance: float, offset_m: float | None) -> float:
-        if self.smoothed is None or self._last_t is None or self._s.smooth_s == 0:
-            self.smoothed = imbalance
-            self.offset_m = offset_m or 0.0
-        else:
-            dt = t - self._last_t
-            alpha = self._alphas.get(dt)
-            if alpha is None:
-                if len(self._alphas) >= _KEEP_STEPS:
-                    self._alphas.clear()
-                alpha = self._alphas[dt] = 1.0 - math.exp(-max(0.0, dt) / self._s.smooth_s)
-            self.smoothed += alpha * (imbalance - self.smoothed)
-            if offset_m is not None:
-                self.offset_m += alpha * (offset_m - self.offset_m)
-        self._last_t = t
-        return self.smoothed
+    def _alpha(self, dt: float) -> float:
+        if len(self._alphas) >= _KEEP_STEPS:
+            self._alphas.clear()
+        alpha = self._alphas[dt] = 1.0 - math.exp(-max(0.0, dt) / self._s.smooth_s)
+        return alpha
 
     def _event(self, t: float, active: bool, value: float) -> UnevenLoad:
         offset_cm = round(100.0 * self.offset_m, 1)

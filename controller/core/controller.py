@@ -11,6 +11,7 @@ the same frames give the same events.
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import sub
 from typing import Protocol
 
 from controller.core.balance import BalanceMonitor, BalanceReading, measure_positive
@@ -30,7 +31,6 @@ from controller.core.coverage import LiveZones, build_coverage
 from controller.core.events import (
     Breathing,
     Event,
-    OccupancyChanged,
     Posture,
     PostureChanged,
     Tared,
@@ -70,7 +70,7 @@ class MatController:
         self._zones = ZoneConditioner(layout.names, s.faults)
         self._zero = ZeroTracker(len(layout.zones), s.detection)
         self._presence = Presence(s.detection)
-        self._motion = MotionMeter(len(layout.zones))
+        self._motion = MotionMeter(len(layout.zones), s.detection)
         self._posture = PostureClassifier(self._geometry, s.detection)
         self._reported: Posture = "empty"  # the classifier's, or unknown while not judged
         self._balance = BalanceMonitor(s.balance)
@@ -79,11 +79,9 @@ class MatController:
         self._t = 0.0
         self._loads: list[float] = [0.0] * len(layout.zones)
         self._total = 0.0
-        self._still_since: float | None = None
         self._imbalance: float | None = None
         self._reading = BalanceReading(None, None, None)  # the latest (centre of pressure)
         self._bpm: float | None = None
-        self._last_occupied_t = 0.0
         self._inputs = Inputs(t=0.0, occupied=False, left_at=None, ready_lie=False,
                               ready_stand=False, uneven=False, imbalance=None)  # fmt: skip
         self._fed = False
@@ -99,30 +97,45 @@ class MatController:
         if zones.dead_version != live.version:
             live.update(zones.dead, zones.dead_version)
         raw = zones.loads_kg
+        corrected = list(map(sub, raw, self._zero.offsets_kg))  # ZeroTracker.correct, inline
         # once for every stage: posture's (pos) and balance's (even) loads read negatives as 0
         if live.any_dead:
-            loads, shape, pos, pos_kg, even, even_kg = live.left_out(self._zero.correct(raw))
+            loads, shape, pos, pos_kg, even, even_kg = live.left_out(corrected)
+            total = sum(loads)
         else:  # one list serves all (read, never written, by the detectors)
-            loads = shape = self._zero.correct(raw)
-            even = pos = [kg if kg > 0.0 else 0.0 for kg in loads]
-            even_kg = pos_kg = sum(pos)
-        self._loads = loads
-        total = self._total = sum(loads)
-        motion = self._motion.update(t, shape)
-        left_at = self._occupancy(t, total, events)
+            loads = shape = corrected
+            total = sum(loads)
+            if min(loads) > 0.0:  # nothing to read as 0: the loads and their total serve
+                even = pos = loads
+                even_kg = pos_kg = total
+            else:
+                even = pos = [kg if kg > 0.0 else 0.0 for kg in loads]
+                even_kg = pos_kg = sum(pos)
+        self._loads, self._total = loads, total
+        judged = live.judged
+        left_at = self._presence.frame(t, total, judged, events)
         occupied = self._presence.occupied
-        if occupied and live.judged:
-            self._last_occupied_t = t
-        if (may_zero := self._stillness(t, motion, total, occupied)) or not self._zero.primed:
+        may_zero = self._motion.update(t, shape, total, occupied)
+        if may_zero or not self._zero.primed:
             self._zero.follow(t - previous_t if self._fed else 0.0, raw, may_zero, live.dead)
         self._judge_posture(t, pos, pos_kg, occupied, events)
-        self._balance_events(t, even, even_kg, occupied, events)
-        found = self.sessions.on_frame(self._session_inputs(t, previous_t, occupied, left_at))
+        reading = self._reading = measure_positive(self._geometry, even, even_kg)
+        self._imbalance = reading[0] if occupied and judged else None
+        # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
+        lying = self._reported == "lying"
+        found = self._balance.update(t, reading[0], occupied and lying, reading[3])
         if found:
             events.extend(found)
+        self._session_frame(t, previous_t, occupied, left_at, events)
         breathing = self._breathing
-        if breathing is not None and (self._reported == "lying" or self._bpm is not None):
-            self._breathe(breathing, frame, events)
+        if breathing is not None:
+            if lying:
+                breath = breathing.feed(frame, self._motion.still_since is not None)
+                if breath is not None:
+                    self._breathed(breath, events)
+            elif self._bpm is not None:  # not lying: no rate to show
+                breathing.reset()
+                self._bpm = None
         return events
 
     def _judge_posture(
@@ -136,7 +149,7 @@ class MatController:
                 self._posture = PostureClassifier(self._geometry, self.settings.detection)
             return
         sway_ratio = self._motion.sway_kg / self._total if self._total > 0 else 0.0
-        still = self._still_since is not None
+        still = self._motion.still_since is not None
         changed = self._posture.judge(t, pos, pos_kg, occupied, sway_ratio, still=still)
         if changed is None and self._reported == "unknown" and not occupied:
             changed = PostureChanged(t=t, posture="empty", previous="empty")
@@ -144,85 +157,68 @@ class MatController:
             events.append(replace(changed, previous=self._reported))
             self._reported = changed.posture
 
-    def _occupancy(self, t: float, total: float, events: list[Event]) -> float | None:
-        if not self._live.judged:
-            self._presence.hold()
-            return None
-        edge = self._presence.update(t, total)
-        if edge is None:
-            return None
-        occupied, when = edge
-        events.append(OccupancyChanged(t=t, occupied=occupied, load_kg=round(total, 2)))
-        return None if occupied else when
-
-    def _stillness(self, t: float, motion: float, total: float, occupied: bool) -> bool:
-        """Follows the person's stillness; says whether the zeros may follow the readings (an
-        empty mat, a small and still load)."""
-        d = self.settings.detection
-        if not occupied:
-            self._still_since = None
-            return abs(total) < d.zero_band_kg and motion < d.still_ratio * d.person_kg
-        if motion >= d.still_ratio * max(total, 1.0):
-            self._still_since = None
-        elif self._still_since is None:
-            self._still_since = t
-        return False
-
     def _settled(self, t: float) -> bool:
         """The reported posture has held long enough, or the body has been still long enough."""
         d = self.settings.detection
         if self._posture.held_s(t) >= d.settle_max_s:
             return True
-        return self._still_since is not None and t - self._still_since >= d.settle_s
+        return self._motion.still_since is not None and t - self._motion.still_since >= d.settle_s
 
-    def _balance_events(
-        self, t: float, even: list[float], even_kg: float, occupied: bool, events: list[Event]
-    ) -> None:
-        reading = self._reading = measure_positive(self._geometry, even, even_kg)
-        self._imbalance = reading.imbalance if occupied and self._live.judged else None
-        # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
-        evaluate = occupied and self._reported == "lying"
-        found = self._balance.update(t, reading.imbalance, evaluate, reading.offset_m)
+    def _session_frame(
+        self, t: float, previous_t: float, occupied: bool, left_at: float | None,
+        events: list[Event],
+    ) -> None:  # fmt: skip
+        """The session machine's frame: the usual one (a session runs, the person is seen, no
+        gap) straight to ``running_frame``, any other through the frame's ``Inputs``."""
+        sessions = self.sessions
+        gap = self._fed and t - previous_t > self._stall_s
+        self._fed = True  # a gap: nothing was seen since the previous frame
+        session = sessions.current
+        if (
+            occupied
+            and not gap
+            and session is not None
+            and session.running_since is not None
+            and self._live.judged
+        ):
+            still = self._motion.still_since is not None
+            imbalance, uneven = self._imbalance, self._balance.active
+            found = sessions.running_frame(session, t, uneven, still, imbalance)
+        else:
+            found = sessions.on_frame(self._session_inputs(t, previous_t if gap else None,
+                                                           occupied, left_at))  # fmt: skip
         if found:
             events.extend(found)
 
     def _session_inputs(
-        self, t: float, previous_t: float, occupied: bool, left_at: float | None
+        self, t: float, gap_from: float | None, occupied: bool, left_at: float | None
     ) -> Inputs:
-        """This frame's inputs to the session machine (one object, refilled every frame)."""
+        """This frame's inputs to the session machine (one object, refilled on every frame
+        that is not the usual one)."""
         x = self._inputs
-        x.t, x.occupied, x.left_at = t, occupied, left_at
-        x.gap_from = previous_t if self._fed and t - previous_t > self._stall_s else None
-        self._fed = True  # a gap: nothing was seen since the previous frame
+        x.t, x.occupied, x.left_at, x.gap_from = t, occupied, left_at, gap_from
         x.uneven, x.imbalance = self._balance.active, self._imbalance
-        x.still, x.judged = self._still_since is not None, self._live.judged
+        x.still, x.judged = self._motion.still_since is not None, self._live.judged
         # Readiness decides a start only: not looked at while a session is open (unless a gap
         # in the frames may end it).
         x.ready_lie = x.ready_stand = False
-        if self.sessions.current is None or x.gap_from is not None:
+        if self.sessions.current is None or gap_from is not None:
             reported = self._reported
             if reported in _STARTS and self._settled(t):
                 x.ready_lie, x.ready_stand = reported == "lying", reported == "standing"
         x.unjudged_since = None if x.judged else self._zones.last_stopped
         return x
 
-    def _breathe(self, breathing: BreathingPort, frame: ZoneFrame, events: list[Event]) -> None:
-        if self._reported != "lying":
-            if self._bpm is not None:
-                breathing.reset()
-                self._bpm = None
-            return
-        found = breathing.feed(frame, self._still_since is not None)
-        if found is not None:
-            # quality 0 says "no estimate now": show none rather than 0 per minute
-            self._bpm = found.bpm if found.quality > 0 else None
-            if found.quality > 0:
-                self.sessions.note_breathing(found.t, found.bpm)
-            events.append(found)
+    def _breathed(self, found: Breathing, events: list[Event]) -> None:
+        # quality 0 says "no estimate now": show none rather than 0 per minute
+        self._bpm = found.bpm if found.quality > 0 else None
+        if found.quality > 0:
+            self.sessions.note_breathing(found.t, found.bpm)
+        events.append(found)
 
     def save_session(self) -> SavedSession | None:
         """The running or paused session, to be restored after a restart (or None)."""
-        return self.sessions.save(self._t, self._last_occupied_t)
+        return self.sessions.save(self._t, self._presence.seen_t)
 
     def restore_session(self, saved: SavedSession, t: float) -> None:
         """Takes back a saved session whose times were moved onto this run's frame time;

@@ -29,7 +29,7 @@ counts (a foreign frame file) gets no stuck check: it must judge its own words.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from math import isnan
+from math import nan
 
 from controller.core.events import Event, SensorFault
 from controller.core.settings import FaultSettings
@@ -58,6 +58,7 @@ class ZoneConditioner:
         n = len(names)
         self._names = names
         self._s = settings
+        self._lo_kg, self._hi_kg = settings.min_zone_kg, settings.max_zone_kg
         self.loads_kg: list[float] = [0.0] * n
         # The last two good raw values (newest first) and how many are kept (0-2, then 3+); the
         # steady path keeps the frame's own tuple, the zone-by-zone path makes lists of them.
@@ -99,39 +100,37 @@ class ZoneConditioner:
         return [e for e in events if isinstance(e, SensorFault)]
 
     def feed(self, frame: ZoneFrame, events: list[Event]) -> None:
-        """Conditions one frame; fault events are appended to ``events``."""
-        if self._steady and self._steady_frame(frame.load_kg):
-            return
+        """Conditions one frame; fault events are appended to ``events``.
+
+        The steady path: every zone calm with two good values kept (``_steady``), and every
+        reading there and in range: the medians are all there is to do, over whole lists (no
+        per-zone writes). Else (a reading missing or out of range, nothing changed yet) zone
+        by zone."""
+        if self._steady:
+            values: tuple[float, ...] = frame.load_kg  # type: ignore[assignment]  # None raises
+            try:  # a missing reading (None) fails the sum: cheaper than looking for it first
+                total = sum(values)
+            except TypeError:
+                total = nan
+            # a NaN would slip past min() and max(): the sum shows it
+            nan_kg = total != total  # noqa: PLR0124  # isnan() without the call
+            if not (nan_kg or min(values) < self._lo_kg or max(values) > self._hi_kg):
+                # the median of three of ``median_of_three``, written out for the list's sake
+                held = [
+                    (b if b <= c else (c if a <= c else a))
+                    if a <= b
+                    else (a if a <= c else (c if b <= c else b))
+                    for a, b, c in zip(self._last2, self._last1, values)  # noqa: B905  # hot
+                ]
+                self._last2, self._last1 = self._last1, values
+                self._held_kg = self.loads_kg = held  # apart again in ``_any_frame``
+                return
         self._any_frame(frame, events)
         self._steady = (
             not any(since is not None for since in self._dead_since)
             and all(self._calm)
             and min(self._kept) >= 2
         )
-
-    def _steady_frame(self, loads: tuple[float | None, ...]) -> bool:
-        """Every zone calm with two good values kept (``_steady``): when every reading is
-        there and in range, the medians are all there is to do, over whole lists (no per-zone
-        writes). False: a reading is missing or out of range, and nothing was changed."""
-        values: tuple[float, ...] = loads  # type: ignore[assignment]  # None: sum() raises
-        try:  # a missing reading (None) fails the sum: cheaper than looking for it first
-            total = sum(values)
-        except TypeError:
-            return False
-        s = self._s
-        # a NaN would slip past min() and max(): the sum shows it
-        if isnan(total) or min(values) < s.min_zone_kg or max(values) > s.max_zone_kg:
-            return False
-        # the median of three of ``median_of_three``, written out for the list's sake
-        held = [
-            (b if b <= c else (c if a <= c else a))
-            if a <= b
-            else (a if a <= c else (c if b <= c else b))
-            for a, b, c in zip(self._last2, self._last1, values)  # noqa: B905  # hot (motion.py)
-        ]
-        self._last2, self._last1 = self._last1, values
-        self._held_kg = self.loads_kg = held  # apart again in ``_any_frame``
-        return True
 
     def _any_frame(self, frame: ZoneFrame, events: list[Event]) -> None:
         """Zone by zone: bad readings, faults, deaths and recoveries."""

@@ -5,7 +5,8 @@ zone's zero follows its reading with time constant ``zero_tau_s``, so slow drift
 creep) and light objects left lying (a bag, a sleeping cat) fade into the zero. Never while a
 person is on the mat, and never a fast change. Presence uses hysteresis (``person_kg`` to
 arrive, ``leave_kg`` to leave) and a dwell on both edges; the moment of leaving is dated back to
-when the load first fell below ``leave_kg``, so session time ends when the person left.
+when the load first fell below ``leave_kg``, so session time ends when the person left. A
+frame that crosses neither threshold (the usual one) is one comparison.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import sub
 
+from controller.core.events import Event, OccupancyChanged
 from controller.core.settings import DetectionSettings
 
 
@@ -74,12 +76,36 @@ class Presence:
 
     settings: DetectionSettings
     occupied: bool = False
+    seen_t: float = 0.0  # the last judged frame with the person on the mat (``frame``)
     _edge_since: float | None = None
 
     def hold(self) -> None:
         """Nothing to judge on this frame (too few live zones): presence stays as it was and
         an edge under way starts again when judging does."""
         self._edge_since = None
+
+    def frame(self, t: float, total_kg: float, judged: bool, events: list[Event]) -> float | None:
+        """Presence on this frame (``judged``: enough zones are live to judge it); a change
+        is appended to ``events``. Returns when the person left, on the frame presence fell."""
+        if not judged:
+            self._edge_since = None  # ``hold``
+            return None
+        s = self.settings
+        if self.occupied:  # the usual frame crosses nothing: ``update``'s first step
+            if not total_kg < s.leave_kg:
+                self._edge_since, self.seen_t = None, t
+                return None
+        elif not total_kg >= s.person_kg:
+            self._edge_since = None
+            return None
+        edge = self.update(t, total_kg)
+        if self.occupied:
+            self.seen_t = t
+        if edge is None:
+            return None
+        occupied, when = edge
+        events.append(OccupancyChanged(t=t, occupied=occupied, load_kg=round(total_kg, 2)))
+        return None if occupied else when
 
     def update(self, t: float, total_kg: float) -> tuple[bool, float] | None:
         """Returns ``(occupied, when)`` when presence changes; ``when`` is the edge's start."""

@@ -58,7 +58,7 @@ class SessionMachine:
             and x.judged
             and x.gap_from is None
         ):
-            return self._running_frame(session, x)
+            return self.running_frame(session, x.t, x.uneven, x.still, x.imbalance)
         events = [] if x.gap_from is None else self._gap(x.gap_from, x.t)
         if not x.judged:
             self._lose_sight(x.t if x.unjudged_since is None else min(x.unjudged_since, x.t))
@@ -82,15 +82,19 @@ class SessionMachine:
             return events
         return found
 
-    def _running_frame(self, session: OpenSession, x: Inputs) -> list[Event]:
-        """The usual frame: the session runs and the person is seen on the mat. Its time and
+    def running_frame(
+        self, session: OpenSession, t: float, uneven: bool, still: bool, imbalance: float | None
+    ) -> list[Event]:
+        """The usual frame: ``session`` (the current one) runs, the person is seen on the mat
+        and judged, and no gap came before (``on_frame`` would find just that). Its time and
         tally go on; milestones are looked at once the next one is due."""
         self._away_since = None
-        t = x.t
-        session.tally.add_frame(max(0.0, t - session.last_t), x.uneven, x.still, x.imbalance)
+        dt = t - session.last_t
+        session.tally.add_frame(dt if dt > 0.0 else 0.0, uneven, still, imbalance)  # max(0, dt)
         session.last_t = t
         running_since: float = session.running_since  # type: ignore[assignment]  # it runs
-        elapsed = session.banked_s + max(0.0, t - running_since)  # session.elapsed(t)
+        run_s = t - running_since
+        elapsed = session.banked_s + (run_s if run_s > 0.0 else 0.0)  # session.elapsed(t)
         next_s = session.next_s
         if next_s is not None and elapsed < next_s:
             return []

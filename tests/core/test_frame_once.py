@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -56,6 +57,16 @@ def test_balance_from_the_shared_positive_loads_is_the_textbook_reading(
 ) -> None:
     geometry = GEOMETRIES[name]
     loads = data.draw(st.lists(KG, min_size=len(geometry.y_m), max_size=len(geometry.y_m)))
+    assert measure(geometry, loads) == textbook(geometry, loads)
+
+
+@pytest.mark.parametrize(
+    "loads",
+    [[0.0, 5.0] * 3, [5.0, 0.0] * 3, [7.0, -1.0] * 3, [-0.5, 3.0] * 3, [0.0, 0.0] * 3],
+)
+def test_balance_all_on_one_side_is_the_textbook_reading(loads: list[float]) -> None:
+    """The imbalance at its ends (exactly -1 and 1: everything on one side) and none at all."""
+    geometry = GEOMETRIES["2x3"]
     assert measure(geometry, loads) == textbook(geometry, loads)
 
 
