@@ -32,18 +32,20 @@ first pause). The head end is y = 0; lying the other way round
 is left to the shape alone.
 
 Sitting down straight from standing, the weight leaves the feet for a seat behind them: on
-coarse tiles that moves the centre of pressure as lying back does. Only a stand that sways
-visibly, or does not pause at all, tells it apart (docs/controller.md).
+coarse tiles that moves the centre of pressure as lying back does. A stand that sways visibly, or
+does not pause at all, tells it apart; so do legs stretched ahead: lying back carries load
+head-wards only, so a move that lands ``_BEYOND_SHARE`` of the load in rows beyond the anchor's
+foot-most loaded row (the shanks and feet ahead of where the feet stood) is none
+(docs/controller.md).
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
 from operator import mul, sub
 
-from controller.core.liedown_stretch import Stretch
+from controller.core.liedown_stretch import Anchor, Stretch
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
@@ -87,18 +89,13 @@ _CAME_S = 10.0  # looked back this far before the anchor's stretch began
 _CAME_EVERY_S = 0.25
 _CAME_MIN_RATIO = 0.3  # standing partly beyond the foot end, a 35 % share of the body was seen
 _SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
-
-
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    """The load of a still stretch: when it ended, how long it lasted, its mean centre of
-    pressure along the mat and its mean total."""
-
-    t: float
-    duration_s: float
-    cop_m: float
-    total_kg: float
-    came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
+# Lying back carries load head-wards only: the pelvis stays where the seat was, the legs where they
+# were (straightening bent knees slides shanks and feet, ~12 % of the body and read low, on by
+# ~0.15 of the height: under 6 % of the load past the anchor's rows in the sweep). Sitting down
+# from the feet with the legs stretched ahead lands shanks, feet and part of the thighs (10-25 %)
+# beyond where the feet stood: this much beyond the anchor's foot-most loaded row is no lie-back.
+_BEYOND_SHARE = 0.08
+_LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was loaded
 
 
 class LieBack:
@@ -123,6 +120,8 @@ class LieBack:
         self._recent: deque[tuple[float, list[float], float]] = deque()
         self._path = 0.0  # the changes summed after the first of ``_recent``
         self._carried_t = -math.inf  # when load was last carried between zones
+        # this stretch put load beyond the anchor's rows (``_landed_beyond``; None: not judged)
+        self._beyond: bool | None = None
 
     @property
     def stretch_start_t(self) -> float | None:
@@ -132,6 +131,7 @@ class LieBack:
     def reset(self) -> None:
         """The person left: forget the way they came."""
         self.seen = self.sat_up = self.two_step = False
+        self._beyond = None
         self.anchor = None
         self._stretch = None
         self._first_total_kg = None
@@ -165,6 +165,7 @@ class LieBack:
         if stretch is not None and (jumped or not still):
             self._end(stretch, t, slow)
             self.seen = self.sat_up = self.two_step = False
+            self._beyond = None
             stretch = self._stretch = None
         if not still:
             return
@@ -175,16 +176,29 @@ class LieBack:
         stretch.add(sample)
         if self._stretches == 1 and not self.seen and self._appeared(stretch.start_t, total_kg):
             self.seen = True  # already there, whole, when the visit began: a restart
+        self._judge_move(t, stretch)
+
+    def _judge_move(self, t: float, stretch: Stretch) -> None:
+        """Compares the still stretch with the anchor: a lie-back, the whole way down, or a
+        move towards the feet (sitting up)."""
         # an anchor over ``_ANCHOR_S`` old (or none) is nothing to compare with (``_moved_m``)
         anchor = self.anchor
-        fresh = anchor is not None and t - anchor.t <= _ANCHOR_S
-        moved_m = self._moved_m(stretch) if fresh else None
-        if moved_m is not None and anchor is not None:
-            need_m = self._need_m()
-            self.seen = self.seen or moved_m >= need_m
-            self.sat_up = self.sat_up or -moved_m >= _MOVE_M
-            second = moved_m >= max(need_m, _SECOND_MOVE_M) and anchor.came_m >= _MOVE_M
-            self.two_step = self.two_step or second
+        if anchor is None or t - anchor.t > _ANCHOR_S:
+            return
+        moved_m = self._moved_m(stretch)
+        if moved_m is None:
+            return
+        need_m = self._need_m()
+        self.sat_up = self.sat_up or -moved_m >= _MOVE_M
+        if moved_m < need_m:
+            return
+        if self._beyond is None:  # judged once a stretch, when it has moved far enough
+            self._beyond = self._landed_beyond(anchor, stretch.last[3])
+        if self._beyond:  # the legs landed ahead of where the feet were: sitting down
+            return
+        self.seen = True
+        second = moved_m >= max(need_m, _SECOND_MOVE_M) and anchor.came_m >= _MOVE_M
+        self.two_step = self.two_step or second
 
     def _stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
         """Still (the controller's word, a slow frame whose shares hardly changed, or a pause
@@ -246,8 +260,21 @@ class LieBack:
         swayed = (before.n >= _SWAY_SAMPLES and before.share_spread() >= _SWAY_SHARE) or (
             rung.n >= _SWAY_SAMPLES and rung.total_bob() >= _SWAY_TOTAL
         )
+        if swayed:
+            self.anchor = None
+            return
         came_m = self._came_m(stretch.start_t, cop, total)
-        self.anchor = None if swayed else Anchor(t, t - stretch.start_t, cop, total, came_m)
+        rows = self._row_shares(stretch.settled_shares())
+        foot_row = max((r for r, x in enumerate(rows) if x >= _LOADED_ROW_SHARE), default=-1)
+        self.anchor = Anchor(t, t - stretch.start_t, cop, total, came_m, foot_row)
+
+    def _landed_beyond(self, anchor: Anchor, shares: list[float]) -> bool:
+        """At least ``_BEYOND_SHARE`` of the load lies in rows beyond the anchor's foot-most
+        loaded row (towards the foot end)."""
+        if anchor.foot_row < 0:
+            return False
+        beyond = sum(x for r, x in zip(self._row_of, shares) if r > anchor.foot_row)  # noqa: B905
+        return beyond >= _BEYOND_SHARE
 
     def _came_m(self, start_t: float, cop_m: float, total_kg: float) -> float:
         """How far head-wards of the foot-most place the load stood in the ``_CAME_S`` before

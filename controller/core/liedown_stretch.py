@@ -1,4 +1,4 @@
-"""A still stretch of the lie-back (``liedown``) and its running sums (pure).
+"""A still stretch of the lie-back (``liedown``), its running sums and its anchor (pure).
 
 A stretch's samples (time, centre of pressure, total, each zone's share) reach its sums only
 once ``MOVE_BEGUN_S`` old, since the controller's stillness ends that long after a move began:
@@ -97,6 +97,14 @@ class Stretch:
         if cut >= _BATCH:
             self.fold()
 
+    def settled_shares(self) -> list[float]:
+        """Each zone's mean share over the settled samples (after ``fold``), or the first
+        settled sample's (the last's) when none is old enough."""
+        before = self.before
+        if before.n:
+            return [x / before.n for x in before.shares]
+        return (self.first_settled or self.last)[3]
+
     def fold(self) -> None:
         """Adds the samples old enough to the sums: all to ``before``, to ``rung`` those after
         the landing's ring (only their totals are read)."""
@@ -106,3 +114,16 @@ class Stretch:
         self.rung.fold([s for s in done if s[0] >= rung_t], shares_too=False)
         del self.settled[: self.cut]
         self.cut = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The load of a still stretch: when it ended, how long it lasted, its mean centre of
+    pressure along the mat and its mean total."""
+
+    t: float
+    duration_s: float
+    cop_m: float
+    total_kg: float
+    came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
+    foot_row: int = -1  # the foot-most row that carried its load (-1: not known)

@@ -87,6 +87,38 @@ def test_a_jump_in_the_shares_ends_the_stretch_whatever_stillness_says() -> None
     assert lie_back.seen
 
 
+MIDDLE_FEET = rows(0.0, 1.0, 0.0)  # standing in the middle row
+# sat down behind them with the legs stretched ahead: the seat on the first row border, the
+# shanks and feet beyond where the feet stood
+LONG_SEAT = rows(0.55, 0.35, 0.10)
+LAIN_BACK = rows(0.55, 0.40, 0.05)  # lain back from a seat there: the legs stay where they were
+
+
+def still_frames(lie_back: LieBack, t: float, loads: Sequence[float], seconds: float) -> float:
+    for _ in range(round(seconds * 10)):
+        lie_back.frame(t, list(loads), True)
+        t += 0.1
+    return t
+
+
+def test_legs_landing_beyond_the_anchor_are_no_lie_back() -> None:
+    # Still on the feet in the middle row, then still on a seat behind them with 10 % of the load
+    # in the foot-end row, where nothing stood: the legs were stretched ahead, so sitting down.
+    lie_back = LieBack(Y_M)
+    t = still_frames(lie_back, 0.0, MIDDLE_FEET, 2.0)
+    still_frames(lie_back, t, LONG_SEAT, 3.0)
+    assert lie_back.anchor is not None and lie_back.anchor.foot_row == 1
+    assert not lie_back.seen and not lie_back.two_step
+
+
+def test_a_lie_back_that_leaves_the_legs_where_they_were_is_seen() -> None:
+    # The same move with under the threshold beyond the anchor's rows is a lie-back.
+    lie_back = LieBack(Y_M)
+    t = still_frames(lie_back, 0.0, MIDDLE_FEET, 2.0)
+    still_frames(lie_back, t, LAIN_BACK, 3.0)
+    assert lie_back.seen
+
+
 class EveryFrame(LieBack):
     """The pause as first written: the rows' shares summed and compared every frame."""
 
