@@ -32,11 +32,12 @@ first pause). The head end is y = 0; lying the other way round
 is left to the shape alone.
 
 Sitting down straight from standing, the weight leaves the feet for a seat behind them: on
-coarse tiles that moves the centre of pressure as lying back does. A stand that sways visibly, or
-does not pause at all, tells it apart; so do legs stretched ahead: lying back carries load
-head-wards only, so a move that lands ``_BEYOND_SHARE`` of the load in rows beyond the anchor's
-foot-most loaded row (the shanks and feet ahead of where the feet stood) is none
-(docs/controller.md).
+coarse tiles that moves the centre of pressure as lying back does. A stand that sways visibly,
+or does not pause at all, tells it apart; so does where the load lands
+(``liedown_stretch.sat_down``): lying back carries load head-wards only, so a move that lands
+load beyond the anchor's foot-most loaded row (shanks and feet ahead of where the feet stood) is
+none, nor is one that carries a load held within one row (feet) out of it to rows more than a
+row ahead (the seat well behind the feet) (docs/controller.md).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ import math
 from collections import deque
 from operator import mul, sub
 
-from controller.core.liedown_stretch import Anchor, Stretch
+from controller.core.liedown_stretch import Anchor, Stretch, sat_down
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
@@ -89,13 +90,6 @@ _CAME_S = 10.0  # looked back this far before the anchor's stretch began
 _CAME_EVERY_S = 0.25
 _CAME_MIN_RATIO = 0.3  # standing partly beyond the foot end, a 35 % share of the body was seen
 _SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
-# Lying back carries load head-wards only: the pelvis stays where the seat was, the legs where they
-# were (straightening bent knees slides shanks and feet, ~12 % of the body and read low, on by
-# ~0.15 of the height: under 6 % of the load past the anchor's rows in the sweep). Sitting down
-# from the feet with the legs stretched ahead lands shanks, feet and part of the thighs (10-25 %)
-# beyond where the feet stood: this much beyond the anchor's foot-most loaded row is no lie-back.
-_BEYOND_SHARE = 0.08
-_LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was loaded
 
 
 class LieBack:
@@ -120,8 +114,8 @@ class LieBack:
         self._recent: deque[tuple[float, list[float], float]] = deque()
         self._path = 0.0  # the changes summed after the first of ``_recent``
         self._carried_t = -math.inf  # when load was last carried between zones
-        # this stretch put load beyond the anchor's rows (``_landed_beyond``; None: not judged)
-        self._beyond: bool | None = None
+        # the move to this stretch was sitting down (``sat_down``; None: not judged yet)
+        self._sat_move: bool | None = None
 
     @property
     def stretch_start_t(self) -> float | None:
@@ -131,7 +125,7 @@ class LieBack:
     def reset(self) -> None:
         """The person left: forget the way they came."""
         self.seen = self.sat_up = self.two_step = False
-        self._beyond = None
+        self._sat_move = None
         self.anchor = None
         self._stretch = None
         self._first_total_kg = None
@@ -165,7 +159,7 @@ class LieBack:
         if stretch is not None and (jumped or not still):
             self._end(stretch, t, slow)
             self.seen = self.sat_up = self.two_step = False
-            self._beyond = None
+            self._sat_move = None
             stretch = self._stretch = None
         if not still:
             return
@@ -176,15 +170,14 @@ class LieBack:
         stretch.add(sample)
         if self._stretches == 1 and not self.seen and self._appeared(stretch.start_t, total_kg):
             self.seen = True  # already there, whole, when the visit began: a restart
-        self._judge_move(t, stretch)
-
-    def _judge_move(self, t: float, stretch: Stretch) -> None:
-        """Compares the still stretch with the anchor: a lie-back, the whole way down, or a
-        move towards the feet (sitting up)."""
         # an anchor over ``_ANCHOR_S`` old (or none) is nothing to compare with (``_moved_m``)
         anchor = self.anchor
-        if anchor is None or t - anchor.t > _ANCHOR_S:
-            return
+        if anchor is not None and t - anchor.t <= _ANCHOR_S:
+            self._judge_move(stretch, anchor)
+
+    def _judge_move(self, stretch: Stretch, anchor: Anchor) -> None:
+        """Compares the still stretch with a fresh anchor: a lie-back, the whole way down, or a
+        move towards the feet (sitting up)."""
         moved_m = self._moved_m(stretch)
         if moved_m is None:
             return
@@ -192,9 +185,9 @@ class LieBack:
         self.sat_up = self.sat_up or -moved_m >= _MOVE_M
         if moved_m < need_m:
             return
-        if self._beyond is None:  # judged once a stretch, when it has moved far enough
-            self._beyond = self._landed_beyond(anchor, stretch.last[3])
-        if self._beyond:  # the legs landed ahead of where the feet were: sitting down
+        if self._sat_move is None:  # judged once a stretch, when it has moved far enough
+            self._sat_move = sat_down(anchor.row_shares, self._row_shares(stretch.last[3]))
+        if self._sat_move:  # sat down from the feet: no lie-back
             return
         self.seen = True
         second = moved_m >= max(need_m, _SECOND_MOVE_M) and anchor.came_m >= _MOVE_M
@@ -264,17 +257,8 @@ class LieBack:
             self.anchor = None
             return
         came_m = self._came_m(stretch.start_t, cop, total)
-        rows = self._row_shares(stretch.settled_shares())
-        foot_row = max((r for r, x in enumerate(rows) if x >= _LOADED_ROW_SHARE), default=-1)
-        self.anchor = Anchor(t, t - stretch.start_t, cop, total, came_m, foot_row)
-
-    def _landed_beyond(self, anchor: Anchor, shares: list[float]) -> bool:
-        """At least ``_BEYOND_SHARE`` of the load lies in rows beyond the anchor's foot-most
-        loaded row (towards the foot end)."""
-        if anchor.foot_row < 0:
-            return False
-        beyond = sum(x for r, x in zip(self._row_of, shares) if r > anchor.foot_row)  # noqa: B905
-        return beyond >= _BEYOND_SHARE
+        rows = tuple(self._row_shares(stretch.settled_shares()))
+        self.anchor = Anchor(t, t - stretch.start_t, cop, total, came_m, rows)
 
     def _came_m(self, start_t: float, cop_m: float, total_kg: float) -> float:
         """How far head-wards of the foot-most place the load stood in the ``_CAME_S`` before

@@ -1,4 +1,5 @@
-"""A still stretch of the lie-back (``liedown``), its running sums and its anchor (pure).
+"""A still stretch of the lie-back (``liedown``), its running sums, its anchor, and whether a
+move from the anchor was sitting down rather than lying back (``sat_down``) (pure).
 
 A stretch's samples (time, centre of pressure, total, each zone's share) reach its sums only
 once ``MOVE_BEGUN_S`` old, since the controller's stillness ends that long after a move began:
@@ -19,6 +20,22 @@ MOVE_BEGUN_S = 0.6  # the controller's stillness ends this long after a move beg
 RING_S = 1.2  # a landing's ring (~10 %, τ 0.35 s) is under 0.4 % by then
 
 Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total, shares
+# Lying back carries load head-wards only: the pelvis stays where the seat was, the legs where they
+# were (straightening bent knees slides shanks and feet, ~12 % of the body and read low, on by
+# ~0.15 of the height: under 6 % of the load past the anchor's rows in the sweep). Sitting down
+# from the feet with the legs stretched ahead lands shanks, feet and part of the thighs (10-25 %)
+# beyond where the feet stood: this much beyond the anchor's foot-most loaded row is no lie-back.
+_BEYOND_SHARE = 0.08
+# Where the feet stood in the foot-end row nothing lies beyond it. There, a load held within one
+# row (feet: this much of it or more)...
+_COMPACT_SHARE = 0.90
+# ...that left the row (this much or less stays) for rows more than a row ahead (this much or
+# more) was carried there by sitting down: the seat lands well behind the feet and only the legs
+# trail back over where they stood. A seat lying back keeps its pelvis and thighs in its row and
+# sends the trunk ahead of it; no lie-back of the sweep from such a load did both.
+_KEPT_SHARE = 0.30
+_AHEAD_SHARE = 0.15
+_LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was loaded
 _BATCH = 64  # settled samples kept before they are folded into the sums (bounded memory)
 
 
@@ -126,4 +143,19 @@ class Anchor:
     cop_m: float
     total_kg: float
     came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
-    foot_row: int = -1  # the foot-most row that carried its load (-1: not known)
+    row_shares: tuple[float, ...] = ()  # each row's share of its load, head end first
+
+
+def sat_down(before: tuple[float, ...], now: list[float]) -> bool:
+    """The move from an anchor whose rows held ``before`` to rows holding ``now`` (shares, head
+    end first) was sitting down from the feet, not lying back: load landed beyond the anchor's
+    foot-most loaded row (the legs stretched ahead), or a load held within one row left it for
+    rows more than a row ahead (the seat well behind the feet)."""
+    loaded = [r for r, x in enumerate(before) if x >= _LOADED_ROW_SHARE]
+    if not loaded:
+        return False
+    if sum(now[max(loaded) + 1 :]) >= _BEYOND_SHARE:
+        return True
+    row = max(range(len(before)), key=before.__getitem__)
+    ahead = sum(now[: max(row - 1, 0)])
+    return before[row] >= _COMPACT_SHARE and now[row] <= _KEPT_SHARE and ahead >= _AHEAD_SHARE
