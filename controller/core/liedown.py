@@ -36,7 +36,7 @@ coarse tiles that moves the centre of pressure as lying back does. A stand that 
 or does not pause at all, tells it apart; so does where the load lands
 (``liedown_stretch.sat_down``): lying back carries load head-wards only, so a move that lands
 load beyond the anchor's foot-most loaded row (shanks and feet ahead of where the feet stood) is
-none, nor is one that carries a load held within one row (feet) out of it to rows more than a
+none, nor is one that carries a load held mostly within one row (feet) out of it to rows more than a
 row ahead (the seat well behind the feet) (docs/controller.md).
 """
 

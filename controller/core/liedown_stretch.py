@@ -26,13 +26,14 @@ Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total
 # from the feet with the legs stretched ahead lands shanks, feet and part of the thighs (10-25 %)
 # beyond where the feet stood: this much beyond the anchor's foot-most loaded row is no lie-back.
 _BEYOND_SHARE = 0.08
-# Where the feet stood in the foot-end row nothing lies beyond it. There, a load held within one
-# row (feet: this much of it or more)...
-_COMPACT_SHARE = 0.90
+# Where the feet stood in the foot-end row nothing lies beyond it. There, a load held mostly within
+# one row (feet: this much of it or more)...
+_COMPACT_SHARE = 0.80
 # ...that left the row (this much or less stays) for rows more than a row ahead (this much or
 # more) was carried there by sitting down: the seat lands well behind the feet and only the legs
 # trail back over where they stood. A seat lying back keeps its pelvis and thighs in its row and
-# sends the trunk ahead of it; no lie-back of the sweep from such a load did both.
+# sends the trunk ahead of it; no lie-back of the sweep from such a load did both (the 56 lying
+# runs that did had anchored on the feet and been taken for lying on the seat before lying back).
 _KEPT_SHARE = 0.30
 _AHEAD_SHARE = 0.15
 _LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was loaded
@@ -149,8 +150,8 @@ class Anchor:
 def sat_down(before: tuple[float, ...], now: list[float]) -> bool:
     """The move from an anchor whose rows held ``before`` to rows holding ``now`` (shares, head
     end first) was sitting down from the feet, not lying back: load landed beyond the anchor's
-    foot-most loaded row (the legs stretched ahead), or a load held within one row left it for
-    rows more than a row ahead (the seat well behind the feet)."""
+    foot-most loaded row (the legs stretched ahead), or a load held mostly within one row left
+    it for rows more than a row ahead (the seat well behind the feet)."""
     loaded = [r for r, x in enumerate(before) if x >= _LOADED_ROW_SHARE]
     if not loaded:
         return False
