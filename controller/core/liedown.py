@@ -32,18 +32,21 @@ first pause). The head end is y = 0; lying the other way round
 is left to the shape alone.
 
 Sitting down straight from standing, the weight leaves the feet for a seat behind them: on
-coarse tiles that moves the centre of pressure as lying back does. Only a stand that sways
-visibly, or does not pause at all, tells it apart (docs/controller.md).
+coarse tiles that moves the centre of pressure as lying back does. A stand that sways visibly,
+or does not pause at all, tells it apart; so does where the load lands
+(``liedown_stretch.sat_down``): lying back carries load head-wards only, so a move that lands
+load beyond the anchor's foot-most loaded row (shanks and feet ahead of where the feet stood) is
+none, nor is one that carries a load held mostly within one row (feet) out of it to rows more than a
+row ahead (the seat well behind the feet) (docs/controller.md).
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
 from operator import mul, sub
 
-from controller.core.liedown_stretch import Stretch
+from controller.core.liedown_stretch import Anchor, Stretch, sat_down
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
@@ -89,18 +92,6 @@ _CAME_MIN_RATIO = 0.3  # standing partly beyond the foot end, a 35 % share of th
 _SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    """The load of a still stretch: when it ended, how long it lasted, its mean centre of
-    pressure along the mat and its mean total."""
-
-    t: float
-    duration_s: float
-    cop_m: float
-    total_kg: float
-    came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
-
-
 class LieBack:
     def __init__(self, zone_y_m: tuple[float, ...]) -> None:
         self._y = zone_y_m
@@ -123,6 +114,8 @@ class LieBack:
         self._recent: deque[tuple[float, list[float], float]] = deque()
         self._path = 0.0  # the changes summed after the first of ``_recent``
         self._carried_t = -math.inf  # when load was last carried between zones
+        # the move to this stretch was sitting down (``sat_down``; None: not judged yet)
+        self._sat_move: bool | None = None
 
     @property
     def stretch_start_t(self) -> float | None:
@@ -132,6 +125,7 @@ class LieBack:
     def reset(self) -> None:
         """The person left: forget the way they came."""
         self.seen = self.sat_up = self.two_step = False
+        self._sat_move = None
         self.anchor = None
         self._stretch = None
         self._first_total_kg = None
@@ -165,6 +159,7 @@ class LieBack:
         if stretch is not None and (jumped or not still):
             self._end(stretch, t, slow)
             self.seen = self.sat_up = self.two_step = False
+            self._sat_move = None
             stretch = self._stretch = None
         if not still:
             return
@@ -177,14 +172,26 @@ class LieBack:
             self.seen = True  # already there, whole, when the visit began: a restart
         # an anchor over ``_ANCHOR_S`` old (or none) is nothing to compare with (``_moved_m``)
         anchor = self.anchor
-        fresh = anchor is not None and t - anchor.t <= _ANCHOR_S
-        moved_m = self._moved_m(stretch) if fresh else None
-        if moved_m is not None and anchor is not None:
-            need_m = self._need_m()
-            self.seen = self.seen or moved_m >= need_m
-            self.sat_up = self.sat_up or -moved_m >= _MOVE_M
-            second = moved_m >= max(need_m, _SECOND_MOVE_M) and anchor.came_m >= _MOVE_M
-            self.two_step = self.two_step or second
+        if anchor is not None and t - anchor.t <= _ANCHOR_S:
+            self._judge_move(stretch, anchor)
+
+    def _judge_move(self, stretch: Stretch, anchor: Anchor) -> None:
+        """Compares the still stretch with a fresh anchor: a lie-back, the whole way down, or a
+        move towards the feet (sitting up)."""
+        moved_m = self._moved_m(stretch)
+        if moved_m is None:
+            return
+        need_m = self._need_m()
+        self.sat_up = self.sat_up or -moved_m >= _MOVE_M
+        if moved_m < need_m:
+            return
+        if self._sat_move is None:  # judged once a stretch, when it has moved far enough
+            self._sat_move = sat_down(anchor.row_shares, self._row_shares(stretch.last[3]))
+        if self._sat_move:  # sat down from the feet: no lie-back
+            return
+        self.seen = True
+        second = moved_m >= max(need_m, _SECOND_MOVE_M) and anchor.came_m >= _MOVE_M
+        self.two_step = self.two_step or second
 
     def _stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
         """Still (the controller's word, a slow frame whose shares hardly changed, or a pause
@@ -246,8 +253,12 @@ class LieBack:
         swayed = (before.n >= _SWAY_SAMPLES and before.share_spread() >= _SWAY_SHARE) or (
             rung.n >= _SWAY_SAMPLES and rung.total_bob() >= _SWAY_TOTAL
         )
+        if swayed:
+            self.anchor = None
+            return
         came_m = self._came_m(stretch.start_t, cop, total)
-        self.anchor = None if swayed else Anchor(t, t - stretch.start_t, cop, total, came_m)
+        rows = tuple(self._row_shares(stretch.settled_shares()))
+        self.anchor = Anchor(t, t - stretch.start_t, cop, total, came_m, rows)
 
     def _came_m(self, start_t: float, cop_m: float, total_kg: float) -> float:
         """How far head-wards of the foot-most place the load stood in the ``_CAME_S`` before

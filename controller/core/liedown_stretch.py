@@ -1,4 +1,5 @@
-"""A still stretch of the lie-back (``liedown``) and its running sums (pure).
+"""A still stretch of the lie-back (``liedown``), its running sums, its anchor, and whether a
+move from the anchor was sitting down rather than lying back (``sat_down``) (pure).
 
 A stretch's samples (time, centre of pressure, total, each zone's share) reach its sums only
 once ``MOVE_BEGUN_S`` old, since the controller's stillness ends that long after a move began:
@@ -19,6 +20,23 @@ MOVE_BEGUN_S = 0.6  # the controller's stillness ends this long after a move beg
 RING_S = 1.2  # a landing's ring (~10 %, τ 0.35 s) is under 0.4 % by then
 
 Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total, shares
+# Lying back carries load head-wards only: the pelvis stays where the seat was, the legs where they
+# were (straightening bent knees slides shanks and feet, ~12 % of the body and read low, on by
+# ~0.15 of the height: under 6 % of the load past the anchor's rows in the sweep). Sitting down
+# from the feet with the legs stretched ahead lands shanks, feet and part of the thighs (10-25 %)
+# beyond where the feet stood: this much beyond the anchor's foot-most loaded row is no lie-back.
+_BEYOND_SHARE = 0.08
+# Where the feet stood in the foot-end row nothing lies beyond it. There, a load held mostly within
+# one row (feet: this much of it or more)...
+_COMPACT_SHARE = 0.80
+# ...that left the row (this much or less stays) for rows more than a row ahead (this much or
+# more) was carried there by sitting down: the seat lands well behind the feet and only the legs
+# trail back over where they stood. A seat lying back keeps its pelvis and thighs in its row and
+# sends the trunk ahead of it; no lie-back of the sweep from such a load did both (the 56 lying
+# runs that did had anchored on the feet and been taken for lying on the seat before lying back).
+_KEPT_SHARE = 0.30
+_AHEAD_SHARE = 0.15
+_LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was loaded
 _BATCH = 64  # settled samples kept before they are folded into the sums (bounded memory)
 
 
@@ -97,6 +115,14 @@ class Stretch:
         if cut >= _BATCH:
             self.fold()
 
+    def settled_shares(self) -> list[float]:
+        """Each zone's mean share over the settled samples (after ``fold``), or the first
+        settled sample's (the last's) when none is old enough."""
+        before = self.before
+        if before.n:
+            return [x / before.n for x in before.shares]
+        return (self.first_settled or self.last)[3]
+
     def fold(self) -> None:
         """Adds the samples old enough to the sums: all to ``before``, to ``rung`` those after
         the landing's ring (only their totals are read)."""
@@ -106,3 +132,31 @@ class Stretch:
         self.rung.fold([s for s in done if s[0] >= rung_t], shares_too=False)
         del self.settled[: self.cut]
         self.cut = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The load of a still stretch: when it ended, how long it lasted, its mean centre of
+    pressure along the mat and its mean total."""
+
+    t: float
+    duration_s: float
+    cop_m: float
+    total_kg: float
+    came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
+    row_shares: tuple[float, ...] = ()  # each row's share of its load, head end first
+
+
+def sat_down(before: tuple[float, ...], now: list[float]) -> bool:
+    """The move from an anchor whose rows held ``before`` to rows holding ``now`` (shares, head
+    end first) was sitting down from the feet, not lying back: load landed beyond the anchor's
+    foot-most loaded row (the legs stretched ahead), or a load held mostly within one row left
+    it for rows more than a row ahead (the seat well behind the feet)."""
+    loaded = [r for r, x in enumerate(before) if x >= _LOADED_ROW_SHARE]
+    if not loaded:
+        return False
+    if sum(now[max(loaded) + 1 :]) >= _BEYOND_SHARE:
+        return True
+    row = max(range(len(before)), key=before.__getitem__)
+    ahead = sum(now[: max(row - 1, 0)])
+    return before[row] >= _COMPACT_SHARE and now[row] <= _KEPT_SHARE and ahead >= _AHEAD_SHARE

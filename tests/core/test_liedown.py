@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from controller.core import liedown
 from controller.core.geometry import build_geometry
 from controller.core.liedown import LieBack
+from controller.core.liedown_stretch import sat_down
 from firmware.layout import DEFAULT_LAYOUT
 
 Y_M = build_geometry(DEFAULT_LAYOUT).y_m
@@ -85,6 +86,58 @@ def test_a_jump_in_the_shares_ends_the_stretch_whatever_stillness_says() -> None
             t += 0.1
     assert lie_back.anchor is not None and lie_back.anchor.duration_s >= 2.5
     assert lie_back.seen
+
+
+MIDDLE_FEET = rows(0.0, 1.0, 0.0)  # standing in the middle row
+# sat down behind them with the legs stretched ahead: the seat on the first row border, the
+# shanks and feet beyond where the feet stood
+LONG_SEAT = rows(0.55, 0.35, 0.10)
+LAIN_BACK = rows(0.55, 0.40, 0.05)  # lain back from a seat there: the legs stay where they were
+
+
+def still_frames(lie_back: LieBack, t: float, loads: Sequence[float], seconds: float) -> float:
+    for _ in range(round(seconds * 10)):
+        lie_back.frame(t, list(loads), True)
+        t += 0.1
+    return t
+
+
+def test_legs_landing_beyond_the_anchor_are_no_lie_back() -> None:
+    # Still on the feet in the middle row, then still on a seat behind them with 10 % of the load
+    # in the foot-end row, where nothing stood: the legs were stretched ahead, so sitting down.
+    lie_back = LieBack(Y_M)
+    t = still_frames(lie_back, 0.0, MIDDLE_FEET, 2.0)
+    still_frames(lie_back, t, LONG_SEAT, 3.0)
+    assert lie_back.anchor is not None and lie_back.anchor.row_shares == (0.0, 1.0, 0.0)
+    assert not lie_back.seen and not lie_back.two_step
+
+
+def test_a_lie_back_that_leaves_the_legs_where_they_were_is_seen() -> None:
+    # The same move with under the threshold beyond the anchor's rows is a lie-back.
+    lie_back = LieBack(Y_M)
+    t = still_frames(lie_back, 0.0, MIDDLE_FEET, 2.0)
+    still_frames(lie_back, t, LAIN_BACK, 3.0)
+    assert lie_back.seen
+
+
+def test_feet_in_the_foot_end_row_carried_two_rows_ahead_sat_down() -> None:
+    # Nothing lies beyond the foot-end row: there the feet's load left their row (a quarter
+    # stays: the legs trailing back) for the head-end row, two rows ahead: a seat well behind
+    # the feet. A seat there lying back keeps its pelvis and thighs in its row.
+    for after, lay_back in ((rows(0.40, 0.37, 0.23), False), (rows(0.20, 0.45, 0.35), True)):
+        lie_back = LieBack(Y_M)
+        t = still_frames(lie_back, 0.0, FEET, 2.0)
+        still_frames(lie_back, t, after, 3.0)
+        assert lie_back.seen is lay_back
+
+
+def test_sat_down_reads_rows_on_any_layout() -> None:
+    # Five rows (a 1 x 5 mat): feet in row 3, legs landed in row 4; feet in row 4, the load
+    # carried to rows 0-2; and a seat in row 3 lain back (the trunk ahead, the pelvis kept).
+    assert sat_down((0.0, 0.0, 0.0, 1.0, 0.0), [0.2, 0.3, 0.25, 0.15, 0.10])
+    assert sat_down((0.0, 0.0, 0.0, 0.0, 1.0), [0.1, 0.3, 0.36, 0.0, 0.24])
+    assert not sat_down((0.0, 0.0, 0.0, 0.8, 0.2), [0.05, 0.25, 0.3, 0.35, 0.05])
+    assert not sat_down((), [0.5, 0.5])
 
 
 class EveryFrame(LieBack):
