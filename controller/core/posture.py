@@ -48,6 +48,13 @@ _AMBIGUOUS = 0.02  # after a lie-back, lying may fit this much worse than uprigh
 _KEEP_LYING_MARGIN = 0.10  # an upright posture must fit this much better to leave lying
 _UPRIGHT_TIE = 0.08  # sitting and standing fits closer than this: let sway decide
 _NOT_FEET = 0.10  # after a lie-back, lying must fit this much better than standing
+# Sway shows only as load crossing tile borders: a foot (0.10 × 0.25 m) or a narrow stance can
+# stand inside one tile (a 2×3 tile is 0.25 × 0.43 m), where its centre of pressure moves
+# unseen. The sway asked of a stander shrinks with the load outside the busiest tile (half of
+# it there: fully seen), down to what the total's own ripple shows (a body balancing on its
+# feet bobs its vertical force; a seat carries its load passively).
+_SEEN_SWAY_OUTSIDE = 0.5
+_SWAY_FLOOR = 0.25  # of ``stand_sway_ratio``: asked of a load held within one tile
 
 
 class PostureClassifier:
@@ -136,7 +143,8 @@ class PostureClassifier:
         if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares, last):
             self.fits = self._fitter.fits(np.array(shares, dtype=np.float64))
             self._fitted_shares, self._fitted_t = (shares if still else None), t
-        return self._decide(self.fits, sway_ratio, still)
+        outside = 1.0 - max(positive) / sum(positive)  # the load beyond the busiest tile
+        return self._decide(self.fits, sway_ratio / _sway_seen(outside), still)
 
     def _decide(self, fits: dict[Posture, float], sway_ratio: float, still: bool) -> Posture:
         upright = self._upright(fits, sway_ratio)
@@ -174,6 +182,12 @@ class PostureClassifier:
         if abs(fits["sitting"] - fits["standing"]) < _UPRIGHT_TIE:
             return "standing" if sway_ratio > self._s.stand_sway_ratio else "sitting"
         return "sitting" if fits["sitting"] < fits["standing"] else "standing"
+
+
+def _sway_seen(outside: float) -> float:
+    """How much of a stander's sway the zones show, given the share of the load outside the
+    busiest tile (1: all of it; never below ``_SWAY_FLOOR``)."""
+    return max(_SWAY_FLOOR, min(1.0, outside / _SEEN_SWAY_OUTSIDE))
 
 
 def _moved(shares: list[float], last: list[float]) -> bool:
