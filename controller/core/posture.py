@@ -55,6 +55,11 @@ _NOT_FEET = 0.10  # after a lie-back, lying must fit this much better than stand
 # feet bobs its vertical force; a seat carries its load passively).
 _SEEN_SWAY_OUTSIDE = 0.5
 _SWAY_FLOOR = 0.25  # of ``stand_sway_ratio``: asked of a load held within one tile
+# Lifting a foot keeps the load on tiles the feet stood on; sitting down puts a seat (0.35 m or
+# more across the hips) behind the heels, over more than one tile. So a standing seen swaying
+# across a border stays standing while one of its tiles carries (nearly) the whole load.
+_FOOTPRINT_SHARE = 0.10  # a tile with this share of the load was under a foot
+_FOOTPRINT_SEEN = 0.5  # sway seen at least this well: the footprint is a stander's
 
 
 class PostureClassifier:
@@ -74,6 +79,7 @@ class PostureClassifier:
         self._candidate: Posture = "empty"
         self._candidate_since = 0.0
         self._since = 0.0
+        self._stood: frozenset[int] = frozenset()  # tiles under the feet when sway was seen
 
     def update(
         self,
@@ -100,6 +106,7 @@ class PostureClassifier:
         both once per frame for every stage)."""
         if not occupied:
             self._next_eval_t = -math.inf
+            self._stood = frozenset()
             self.lie_back.reset()
             return self._report(t, "empty") if self.posture != "empty" else None
         positive = positive_kg
@@ -143,11 +150,22 @@ class PostureClassifier:
         if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares, last):
             self.fits = self._fitter.fits(np.array(shares, dtype=np.float64))
             self._fitted_shares, self._fitted_t = (shares if still else None), t
-        outside = 1.0 - max(positive) / sum(positive)  # the load beyond the busiest tile
-        return self._decide(self.fits, sway_ratio / _sway_seen(outside), still)
+        return self._decide(self.fits, self._swaying(positive, sway_ratio), still)
 
-    def _decide(self, fits: dict[Posture, float], sway_ratio: float, still: bool) -> Posture:
-        upright = self._upright(fits, sway_ratio)
+    def _swaying(self, positive: list[float], sway_ratio: float) -> bool:
+        """Sways as a stander does, as far as the tiles can show it."""
+        peak, total = max(positive), sum(positive)
+        seen = _sway_seen(1.0 - peak / total)  # from the load beyond the busiest tile
+        if sway_ratio > seen * self._s.stand_sway_ratio:
+            if seen >= _FOOTPRINT_SEEN:
+                limit = _FOOTPRINT_SHARE * total
+                self._stood = frozenset(i for i, kg in enumerate(positive) if kg >= limit)
+            return True
+        kept = self.posture == "standing" and positive.index(peak) in self._stood
+        return kept and seen <= _SWAY_FLOOR
+
+    def _decide(self, fits: dict[Posture, float], swaying: bool, still: bool) -> Posture:
+        upright = self._upright(fits, swaying)
         lying, other = fits["lying"], min(fits["sitting"], fits["standing"])
         if lying > _LYING_FIT_MAX:
             return upright
@@ -178,9 +196,9 @@ class PostureClassifier:
         fine = fine_lying_profiles(self._geometry)
         return float(np.abs(fine - np.array(self._shares)).sum(axis=1).min())
 
-    def _upright(self, fits: dict[Posture, float], sway_ratio: float) -> Posture:
+    def _upright(self, fits: dict[Posture, float], swaying: bool) -> Posture:
         if abs(fits["sitting"] - fits["standing"]) < _UPRIGHT_TIE:
-            return "standing" if sway_ratio > self._s.stand_sway_ratio else "sitting"
+            return "standing" if swaying else "sitting"
         return "sitting" if fits["sitting"] < fits["standing"] else "standing"
 
 

@@ -66,3 +66,44 @@ def test_the_sway_asked_shrinks_with_the_load_outside_the_busiest_tile() -> None
     layout = LAYOUTS["2x3"]
     assert settle(layout, 0.8, 0.006) == "standing"
     assert settle(layout, 0.6, 0.006) == "sitting"
+
+
+def play(layout: MatLayout, steps: list[tuple[list[float], float, float]]) -> list[str]:
+    """Loads held for seconds at a sway ratio each, 10 Hz; the postures reported."""
+    classifier = PostureClassifier(build_geometry(layout), DetectionSettings())
+    reported: list[str] = []
+    t = 0.0
+    for loads, seconds, sway_ratio in steps:
+        for _ in range(round(seconds * 10)):
+            event = classifier.update(t, loads, occupied=True, sway_ratio=sway_ratio, still=True)
+            if event is not None:
+                reported.append(event.posture)
+            t += 0.1
+    return reported
+
+
+def _feet(layout: MatLayout, left: float, right: float, kg: float = 70.0) -> list[float]:
+    loads = [0.0] * len(layout.zones)
+    first, beside = _row_pair(layout)
+    loads[first], loads[beside] = left * kg, right * kg
+    return loads
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_lifting_a_foot_seen_standing_stays_standing_without_any_ripple(name: str) -> None:
+    # Both feet across the border, swaying visibly; then one foot inside one tile whose total
+    # does not bob at all: the feet's tiles still carry the load, so no one sat down.
+    layout = LAYOUTS[name]
+    both, one = _feet(layout, 0.5, 0.5), _feet(layout, 1.0, 0.0)
+    assert play(layout, [(both, 4.0, 0.03), (one, 30.0, 0.0)]) == ["standing"]
+    # The same tile reached without a stance seen first: nothing says standing.
+    assert play(layout, [(one, 30.0, 0.0)]) == ["sitting"]
+
+
+def test_a_load_moved_off_the_feet_tiles_is_judged_afresh() -> None:
+    layout = LAYOUTS["3x3"]
+    stance = [0.0] * 9
+    stance[3], stance[4] = 35.0, 35.0  # middle row, left and centre columns
+    elsewhere = [0.0] * 9
+    elsewhere[5] = 70.0  # the right column: no foot stood there
+    assert play(layout, [(stance, 4.0, 0.03), (elsewhere, 30.0, 0.0)]) == ["standing", "sitting"]
