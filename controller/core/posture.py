@@ -21,8 +21,10 @@ Lying is entered only when the body is still, and left only when an upright post
 clearly better (lifting the hips, rolling or shifting changes nothing); a lying not reported
 yet is kept only while still (it may be the start of sitting up). Where sitting and
 standing fit alike (both fill one tile), sway decides: a standing body keeps correcting its
-balance. A new posture must hold for ``posture_s`` before it is reported; leaving the mat
-reports ``empty`` at once.
+balance. The zones see sway only as load crossing tile borders, so less is asked of a load
+held mostly within one tile (``_sway_seen``), and a stance seen swaying stays standing while
+one of its tiles carries the whole load (one foot). A new posture must hold for ``posture_s``
+before it is reported; leaving the mat reports ``empty`` at once.
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ class PostureClassifier:
         if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares, last):
             self.fits = self._fitter.fits(np.array(shares, dtype=np.float64))
             self._fitted_shares, self._fitted_t = (shares if still else None), t
-        return self._decide(self.fits, self._swaying(positive, sway_ratio), still)
+        return self._decide(self.fits, positive, sway_ratio, still)
 
     def _swaying(self, positive: list[float], sway_ratio: float) -> bool:
         """Sways as a stander does, as far as the tiles can show it."""
@@ -164,8 +166,10 @@ class PostureClassifier:
         kept = self.posture == "standing" and positive.index(peak) in self._stood
         return kept and seen <= _SWAY_FLOOR
 
-    def _decide(self, fits: dict[Posture, float], swaying: bool, still: bool) -> Posture:
-        upright = self._upright(fits, swaying)
+    def _decide(
+        self, fits: dict[Posture, float], positive: list[float], sway_ratio: float, still: bool
+    ) -> Posture:
+        upright = self._upright(fits, positive, sway_ratio)
         lying, other = fits["lying"], min(fits["sitting"], fits["standing"])
         if lying > _LYING_FIT_MAX:
             return upright
@@ -196,9 +200,11 @@ class PostureClassifier:
         fine = fine_lying_profiles(self._geometry)
         return float(np.abs(fine - np.array(self._shares)).sum(axis=1).min())
 
-    def _upright(self, fits: dict[Posture, float], swaying: bool) -> Posture:
+    def _upright(
+        self, fits: dict[Posture, float], positive: list[float], sway_ratio: float
+    ) -> Posture:
         if abs(fits["sitting"] - fits["standing"]) < _UPRIGHT_TIE:
-            return "standing" if swaying else "sitting"
+            return "standing" if self._swaying(positive, sway_ratio) else "sitting"
         return "sitting" if fits["sitting"] < fits["standing"] else "standing"
 
 
