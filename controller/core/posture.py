@@ -21,8 +21,10 @@ Lying is entered only when the body is still, and left only when an upright post
 clearly better (lifting the hips, rolling or shifting changes nothing); a lying not reported
 yet is kept only while still (it may be the start of sitting up). Where sitting and
 standing fit alike (both fill one tile), sway decides: a standing body keeps correcting its
-balance. A new posture must hold for ``posture_s`` before it is reported; leaving the mat
-reports ``empty`` at once.
+balance. The zones see sway only as load crossing tile borders, so less is asked of a load
+held mostly within one tile (``_sway_seen``), and a stance seen swaying stays standing while
+one of its tiles carries the whole load (one foot). A new posture must hold for ``posture_s``
+before it is reported; leaving the mat reports ``empty`` at once.
 """
 
 from __future__ import annotations
@@ -48,6 +50,18 @@ _AMBIGUOUS = 0.02  # after a lie-back, lying may fit this much worse than uprigh
 _KEEP_LYING_MARGIN = 0.10  # an upright posture must fit this much better to leave lying
 _UPRIGHT_TIE = 0.08  # sitting and standing fits closer than this: let sway decide
 _NOT_FEET = 0.10  # after a lie-back, lying must fit this much better than standing
+# Sway shows only as load crossing tile borders: a foot (0.10 × 0.25 m) or a narrow stance can
+# stand inside one tile (a 2×3 tile is 0.25 × 0.43 m), where its centre of pressure moves
+# unseen. The sway asked of a stander shrinks with the load outside the busiest tile (half of
+# it there: fully seen), down to what the total's own ripple shows (a body balancing on its
+# feet bobs its vertical force; a seat carries its load passively).
+_SEEN_SWAY_OUTSIDE = 0.5
+_SWAY_FLOOR = 0.25  # of ``stand_sway_ratio``: asked of a load held within one tile
+# Lifting a foot keeps the load on tiles the feet stood on; sitting down puts a seat (0.35 m or
+# more across the hips) behind the heels, over more than one tile. So a standing seen swaying
+# across a border stays standing while one of its tiles carries (nearly) the whole load.
+_FOOTPRINT_SHARE = 0.10  # a tile with this share of the load was under a foot
+_FOOTPRINT_SEEN = 0.5  # sway seen at least this well: the footprint is a stander's
 
 
 class PostureClassifier:
@@ -67,6 +81,7 @@ class PostureClassifier:
         self._candidate: Posture = "empty"
         self._candidate_since = 0.0
         self._since = 0.0
+        self._stood: frozenset[int] = frozenset()  # tiles under the feet when sway was seen
 
     def update(
         self,
@@ -93,6 +108,7 @@ class PostureClassifier:
         both once per frame for every stage)."""
         if not occupied:
             self._next_eval_t = -math.inf
+            self._stood = frozenset()
             self.lie_back.reset()
             return self._report(t, "empty") if self.posture != "empty" else None
         positive = positive_kg
@@ -136,10 +152,24 @@ class PostureClassifier:
         if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares, last):
             self.fits = self._fitter.fits(np.array(shares, dtype=np.float64))
             self._fitted_shares, self._fitted_t = (shares if still else None), t
-        return self._decide(self.fits, sway_ratio, still)
+        return self._decide(self.fits, positive, sway_ratio, still)
 
-    def _decide(self, fits: dict[Posture, float], sway_ratio: float, still: bool) -> Posture:
-        upright = self._upright(fits, sway_ratio)
+    def _swaying(self, positive: list[float], sway_ratio: float) -> bool:
+        """Sways as a stander does, as far as the tiles can show it."""
+        peak, total = max(positive), sum(positive)
+        seen = _sway_seen(1.0 - peak / total)  # from the load beyond the busiest tile
+        if sway_ratio > seen * self._s.stand_sway_ratio:
+            if seen >= _FOOTPRINT_SEEN:
+                limit = _FOOTPRINT_SHARE * total
+                self._stood = frozenset(i for i, kg in enumerate(positive) if kg >= limit)
+            return True
+        kept = self.posture == "standing" and positive.index(peak) in self._stood
+        return kept and seen <= _SWAY_FLOOR
+
+    def _decide(
+        self, fits: dict[Posture, float], positive: list[float], sway_ratio: float, still: bool
+    ) -> Posture:
+        upright = self._upright(fits, positive, sway_ratio)
         lying, other = fits["lying"], min(fits["sitting"], fits["standing"])
         if lying > _LYING_FIT_MAX:
             return upright
@@ -170,10 +200,18 @@ class PostureClassifier:
         fine = fine_lying_profiles(self._geometry)
         return float(np.abs(fine - np.array(self._shares)).sum(axis=1).min())
 
-    def _upright(self, fits: dict[Posture, float], sway_ratio: float) -> Posture:
+    def _upright(
+        self, fits: dict[Posture, float], positive: list[float], sway_ratio: float
+    ) -> Posture:
         if abs(fits["sitting"] - fits["standing"]) < _UPRIGHT_TIE:
-            return "standing" if sway_ratio > self._s.stand_sway_ratio else "sitting"
+            return "standing" if self._swaying(positive, sway_ratio) else "sitting"
         return "sitting" if fits["sitting"] < fits["standing"] else "standing"
+
+
+def _sway_seen(outside: float) -> float:
+    """How much of a stander's sway the zones show, given the share of the load outside the
+    busiest tile (1: all of it; never below ``_SWAY_FLOOR``)."""
+    return max(_SWAY_FLOOR, min(1.0, outside / _SEEN_SWAY_OUTSIDE))
 
 
 def _moved(shares: list[float], last: list[float]) -> bool:
