@@ -1,7 +1,7 @@
 """A slice of the detection sweep (evaluation/sweep.py): every lying kind and every upright
 kind at a few placements, bodies and layouts, each scored against its truth.
 
-The whole sweep (8,109 runs) is a benchmark (``python benchmarks/detection.py``, figures in
+The whole sweep (9,225 runs) is a benchmark (``python benchmarks/detection.py``, figures in
 docs/performance.md). Runs the classifier does not get right yet are listed in ``KNOWN`` with
 what goes wrong; they are strict expected failures, so fixing one fails this test until it
 leaves the list.
@@ -26,6 +26,9 @@ KNOWN = {
     # sat down straight from standing 15-45 cm ahead, facing the foot end, seat on a border:
     # on coarse tiles this is what lying back looks like
     "long_sitting/p95_man/seat0.40,dir+1/2x4/s1": "false session",
+    # sits knees up facing the head end, the seat across a row border, and stays: by shape alone
+    # it fits lying better than sitting
+    "knees_up_sitting/heavy_upper/seat0.87,dir-1/3x3/s1": "false session",
 }
 
 
