@@ -26,9 +26,6 @@ KNOWN = {
     # sat down straight from standing 15-45 cm ahead, facing the foot end, seat on a border:
     # on coarse tiles this is what lying back looks like
     "long_sitting/p95_man/seat0.40,dir+1/2x4/s1": "false session",
-    # sits knees up facing the head end, the seat across a row border, and stays: by shape alone
-    # it fits lying better than sitting
-    "knees_up_sitting/heavy_upper/seat0.87,dir-1/3x3/s1": "false session",
 }
 
 
