@@ -5,7 +5,9 @@ at it, or 15 cm inside, and the body's axis 12 cm left, centred or 12 cm right, 
 of ``firmware.sim.bodies``. Upright (must start nothing): long-sitting with the seat on every row
 border, 5 cm either side of it and mid-row, facing either way; cross-legged on borders and
 mid-row; sitting on each edge with the feet off the mat; standing on borders, mid-row and off
-the centre line; and the library's one-foot, cat and bag stories. Each on 2 × 3 (0.5 × 1.3 m),
+the centre line; and the library's one-foot, cat and bag stories; last, knees-up sitting at
+the long-sitting seats (standing still where the feet go, sitting down behind them as a
+lie-down begins, and staying minutes with weight shifts). Each on 2 × 3 (0.5 × 1.3 m),
 2 × 4 (0.6 × 1.8 m) and 3 × 3 (0.5 × 1.3 m), with three seeds. ``slice_cases`` picks the
 representative few the test suite replays.
 """
@@ -25,6 +27,7 @@ from firmware.sim.upright_stories import (
     EDGES,
     cross_legged_at,
     edge_sitting,
+    knees_up_at,
     long_sitting_at,
     row_borders,
     standing_at,
@@ -108,6 +111,17 @@ def _upright(layout: str, seed: int) -> Iterator[Case]:
     others = {s.name: s for s in OTHER_SPECS}
     for name in LIBRARY_OTHERS:
         yield Case("upright", name, "-", "library", layout, seed, others[name].story, 0)
+    yield from _knees_up(layout, seed)
+
+
+def _knees_up(layout: str, seed: int) -> Iterator[Case]:
+    """Knees-up sitting that stays, after the other upright cases (so adding it left the test
+    suite's slice of those as it was)."""
+    for body in BODIES.values():
+        for y in _seats(LAYOUTS[layout]):
+            for d in (1, -1):
+                where, story = f"seat{y:.2f},dir{d:+d}", knees_up_at(body, y, d)
+                yield Case("upright", "knees_up_sitting", body.name, where, layout, seed, story, 0)
 
 
 def all_cases(

@@ -122,6 +122,12 @@ class LieBack:
         """When the still stretch going on began (None: the body moves)."""
         return None if self._stretch is None else self._stretch.start_t
 
+    def from_seat(self, t: float) -> bool:
+        """The still stretch came from a fresh anchor that was itself reached head-wards (a seat
+        behind the feet): what follows a seat, not the seat itself."""
+        a = self.anchor
+        return a is not None and t - a.t <= _ANCHOR_S and a.came_m >= _MOVE_M
+
     def reset(self) -> None:
         """The person left: forget the way they came."""
         self.seen = self.sat_up = self.two_step = False

@@ -152,7 +152,7 @@ class PostureClassifier:
         if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares, last):
             self.fits = self._fitter.fits(np.array(shares, dtype=np.float64))
             self._fitted_shares, self._fitted_t = (shares if still else None), t
-        return self._decide(self.fits, positive, sway_ratio, still)
+        return self._decide(t, self.fits, positive, sway_ratio, still)
 
     def _swaying(self, positive: list[float], sway_ratio: float) -> bool:
         """Sways as a stander does, as far as the tiles can show it."""
@@ -167,7 +167,12 @@ class PostureClassifier:
         return kept and seen <= _SWAY_FLOOR
 
     def _decide(
-        self, fits: dict[Posture, float], positive: list[float], sway_ratio: float, still: bool
+        self,
+        t: float,
+        fits: dict[Posture, float],
+        positive: list[float],
+        sway_ratio: float,
+        still: bool,
     ) -> Posture:
         upright = self._upright(fits, positive, sway_ratio)
         lying, other = fits["lying"], min(fits["sitting"], fits["standing"])
@@ -184,7 +189,7 @@ class PostureClassifier:
             return "lying" if lying < other + keep else upright
         if not still:  # a body that moves is not lying down (yet)
             return upright
-        if lying + _CLEAR <= other:
+        if lying + _CLEAR <= other and self._shape_decides(t):
             return "lying"
         # A lie-back ends spread out: where two feet explain the load, it was a step, not that.
         spread = lying + _NOT_FEET <= fits["standing"]
@@ -195,6 +200,16 @@ class PostureClassifier:
         if self.lie_back.two_step and min(lying, self._fine_lying()) <= other + _AMBIGUOUS:
             return "lying"
         return upright
+
+    def _shape_decides(self, t: float) -> bool:
+        """Shape alone may say lying, unless the body is seen sitting where it sat. Lying back
+        from a seat carries the trunk's half 0.3-0.6 m head-wards; a seat shifting its weight
+        (hugging the knees, leaning on the hands) moves a tenth of it a few cm, yet on coarse
+        tiles a knees-up seat across a row border, its feet two rows on, fits lying better by
+        shape alone. So once sitting is reported, shape decides only for the stretch after a
+        seat that was itself reached head-wards (``LieBack.from_seat``: the body lay back from
+        it); otherwise lying needs the lie-back seen."""
+        return self.posture != "sitting" or self.lie_back.from_seat(t)
 
     def _fine_lying(self) -> float:
         fine = fine_lying_profiles(self._geometry)

@@ -161,6 +161,19 @@ KNEES_UP: tuple[Part, ...] = (
     (0.03, 0.09, 0.28, 0.28 + FOOT_LENGTH, 12.0, True, 0, "foot"),
 )
 KNEES_UP_FEET_V = 0.28 + FOOT_LENGTH / 2  # where the feet of KNEES_UP stand, from the seat
+# Knees up, hugging them: the hands clasp the shins, so the arms' weight reaches the mat through
+# the feet with the shanks' and half the thighs' (Winter: 5.0 + 4.65 + 1.45 = 11.1 % a leg, plus
+# about half an arm's 5 %: ~14 % a foot); the trunk upright over the seat carries the rest.
+KNEES_UP_HUGGING: tuple[Part, ...] = (
+    (-0.095, 0.095, -0.06, 0.06, 72.0, False, 0, "seat"),
+    (0.03, 0.09, 0.28, 0.28 + FOOT_LENGTH, 14.0, True, 0, "foot"),
+)
+# Knees up, leaning back on the hands (a weight shift): they carry ~8 %, the feet a little less.
+KNEES_UP_LEANING: tuple[Part, ...] = (
+    (-0.095, 0.095, -0.06, 0.06, 70.0, False, 0, "seat"),
+    (0.10, 0.14, -0.20, -0.14, 4.0, True, 0, "arm"),  # hands behind the hips
+    (0.03, 0.09, 0.28, 0.28 + FOOT_LENGTH, 11.0, True, 0, "foot"),
+)
 
 
 def _foot(u_centre: float, share_pct: float) -> tuple[Part, ...]:
@@ -190,6 +203,8 @@ SHAPES: dict[str, tuple[Part, ...]] = {
     "long_sitting_leaning": LONG_SITTING_LEANING,
     "cross_legged": CROSS_LEGGED,
     "knees_up": KNEES_UP,
+    "knees_up_hugging": KNEES_UP_HUGGING,
+    "knees_up_leaning": KNEES_UP_LEANING,
     "standing": STANDING,
     "one_foot": ONE_FOOT,
 }

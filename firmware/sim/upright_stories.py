@@ -3,8 +3,10 @@
 People sit down the way they do on a floor: they stand where their feet will be, lower the
 seat behind them (knees up), and, for long-sitting, stretch the legs along the mat; they get up
 the same way. ``long_sitting_at`` puts the seat anywhere (row borders included, where two rows
-share it) and leans back on the hands now and then (a weight shift); ``edge_sitting`` sits on an
-edge with the feet on the floor beyond it, arriving from off the mat; ``cross_legged_at`` and
+share it) and leans back on the hands now and then (a weight shift); ``knees_up_at`` stands still
+where the feet will be, sits down behind them with the knees up, as a lie-down begins, and stays
+for minutes, shifting its weight; ``edge_sitting`` sits on an edge with the feet on the floor
+beyond it, arriving from off the mat; ``cross_legged_at`` and
 ``standing_at`` sit or stand at a given place. ``UPRIGHT_SPECS`` are their library scenarios.
 """
 
@@ -79,6 +81,34 @@ def long_sitting_at(
         tl.hold(legs, hold_s / 4)
         tl.move(scooted, float(rng.uniform(1.0, 2.0)))
         tl.hold(scooted, hold_s / 4)
+        tl.move(p.standing(feet), float(rng.uniform(1.5, 2.5)), land=0.05)
+        tl.hold(p.standing(feet), 1.0)
+        _step_off(tl)
+
+    return story
+
+
+def knees_up_at(body: BodySpec, seat_y_m: float, direction: int, hold_s: float = 150.0) -> Story:
+    """Stands still where the feet will be, sits down behind them with the knees up (as a
+    lie-down begins) and stays: hugging the knees, propped on the hands, leaning back on them,
+    a weight shift every 15-40 s; gets up the same way."""
+
+    def story(tl: Timeline, told: Told) -> None:
+        p = _person(tl, told, body)
+        rng, h = tl.rng, p.body.height_m
+        seat = Placement(p.centre_x, seat_y_m, direction)
+        feet = Placement(p.centre_x, seat_y_m + direction * KNEES_UP_FEET_V * h, direction)
+        knees = p.sitting("knees_up", seat)
+        tl.move(p.standing(feet), 1.0, land=0.08)
+        tl.hold(p.standing(feet), float(rng.uniform(2.0, 4.0)))
+        tl.move(knees, float(rng.uniform(1.5, 2.5)), land=0.12)
+        held_s = 0.0
+        while held_s < hold_s:
+            shape = ("knees_up", "knees_up_hugging", "knees_up_leaning")[int(rng.integers(3))]
+            stay_s = float(rng.uniform(15.0, 40.0))
+            tl.move(p.sitting(shape, seat), float(rng.uniform(1.0, 2.0)))
+            tl.hold(p.sitting(shape, seat), stay_s)
+            held_s += stay_s
         tl.move(p.standing(feet), float(rng.uniform(1.5, 2.5)), land=0.05)
         tl.hold(p.standing(feet), 1.0)
         _step_off(tl)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from controller.core import liedown
 from controller.core.geometry import build_geometry
 from controller.core.liedown import LieBack
-from controller.core.liedown_stretch import sat_down
+from controller.core.liedown_stretch import Anchor, sat_down
 from firmware.layout import DEFAULT_LAYOUT
 
 Y_M = build_geometry(DEFAULT_LAYOUT).y_m
@@ -211,3 +211,13 @@ def test_the_pause_skipped_where_it_cannot_matter_changes_nothing(
             assert fast._carried_t == every._carried_t
             t += 0.6 if slow and i % 4 == 0 else 0.1
         last = target
+
+
+def test_from_seat_needs_a_fresh_anchor_reached_head_wards() -> None:
+    back = LieBack(Y_M)
+    assert not back.from_seat(10.0)  # no anchor at all
+    back.anchor = Anchor(10.0, 2.0, 0.6, 70.0, came_m=0.3)  # a seat behind the feet
+    assert back.from_seat(12.0)
+    assert not back.from_seat(10.0 + 15.1)  # too old to say what this stretch came from
+    back.anchor = Anchor(10.0, 2.0, 0.6, 70.0, came_m=0.0)  # stepped on, or shifted
+    assert not back.from_seat(12.0)

@@ -1,7 +1,7 @@
 """A slice of the detection sweep (evaluation/sweep.py): every lying kind and every upright
 kind at a few placements, bodies and layouts, each scored against its truth.
 
-The whole sweep (8,109 runs) is a benchmark (``python benchmarks/detection.py``, figures in
+The whole sweep (9,225 runs) is a benchmark (``python benchmarks/detection.py``, figures in
 docs/performance.md). Runs the classifier does not get right yet are listed in ``KNOWN`` with
 what goes wrong; they are strict expected failures, so fixing one fails this test until it
 leaves the list.

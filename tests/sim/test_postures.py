@@ -123,3 +123,16 @@ def test_a_wander_moves_load_head_to_foot_and_keeps_the_total() -> None:
     spectrum = np.abs(np.fft.rfft(extra[:, 4]))
     per_min = np.fft.rfftfreq(len(t), 0.1) * 60
     assert spectrum[(per_min < 3.9) | (per_min > 8.1)].max() < 1e-9
+
+
+@pytest.mark.parametrize("shape", ["knees_up", "knees_up_hugging", "knees_up_leaning"])
+def test_a_knees_up_seat_keeps_most_of_the_weight_and_the_feet_ahead(shape: str) -> None:
+    pose = place(BODY, shape, Placement(2.0, 2.0))
+    assert pose.masses_kg.sum() == pytest.approx(75.0)
+    ahead = pose.rects_m[:, 1] >= 2.0 + 0.25 * 1.75
+    feet = pose.masses_kg[ahead].sum() / 75.0
+    seat = pose.masses_kg[np.abs(pose.rects_m[:, 1] - 2.0) < 0.2].sum() / 75.0
+    assert 0.20 <= feet <= 0.30  # shanks, half the thighs and the feet (and hugging arms)
+    assert 0.70 <= seat <= 0.80
+    toes_m = float(pose.rects_m[ahead][:, 3].max()) - 2.0
+    assert 0.45 <= toes_m <= 0.8  # the feet end 0.5-0.75 m ahead of the seat
