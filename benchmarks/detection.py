@@ -1,11 +1,11 @@
 """The detection report: the scenario library, then the full sweep (evaluation/sweep.py).
 
-Prints a row per library scenario and its figures, then the sweep's 8,109 runs (every posture
-x placement x body x 3 seeds x layouts 2x3, 2x4, 3x3) summed up per group, layout and kind:
-start latency (median, 95th percentile, max), sessions missed and false, the time sitting and
-standing are reported as themselves, alert precision, recall and wrong-side alerts, breathing
-error and abstention. About 6 minutes on 2 cores; ``--quick`` (2x3, one seed) about 40 s,
-``--library`` the library alone (~10 s).
+Prints a row per library scenario and its figures, then the sweep's runs (every posture x
+placement x body x 3 seeds x layouts 2x3, 2x4, 3x3; the report prints how many) summed up per
+group, layout and kind: start latency (median, 95th percentile, max), sessions missed and
+false, the time sitting and standing are reported as themselves, alert precision, recall and
+wrong-side alerts, breathing error and abstention. About 2 minutes on 2 idle cores;
+``--quick`` (2x3, one seed) about 15 s, ``--library`` the library alone (~10 s).
 """
 
 from __future__ import annotations
