@@ -169,6 +169,33 @@ def test_a_body_between_the_coarse_placements_fits_the_fine_ones() -> None:
     assert coarse > 0.06 and fine < 0.04
 
 
+@pytest.mark.parametrize(
+    "shares",
+    [
+        (0.461, 0.399, 0.105, 0.035),  # supine
+        (0.476, 0.378, 0.111, 0.036),  # hands on the chest
+        (0.49, 0.368, 0.107, 0.034),  # prone
+        (0.406, 0.435, 0.121, 0.038),  # on the left side
+    ],
+)
+def test_a_small_body_with_the_head_beyond_the_end_fits_lying(
+    shares: tuple[float, ...],
+) -> None:
+    import numpy as np
+
+    from controller.core.bodymodel import build_templates
+    from controller.core.posture import _AMBIGUOUS
+    from controller.core.posturefit import TemplateFitter
+    from firmware.layout import MatLayout
+
+    # Lain back, still, in the detection sweep: a 1.52 m, 50 kg woman, the head 10 cm beyond
+    # the head end of a 2 x 4 mat (0.45 m rows), the heels just past the last row border. The
+    # lie-back was seen; lying must fit about as well as a long seat across a row border.
+    fitter = TemplateFitter(build_templates(build_geometry(MatLayout.grid(2, 4, 0.6, 1.8))))
+    fits = fitter.fits(np.array(shares))
+    assert fits["lying"] <= fits["sitting"] + _AMBIGUOUS
+
+
 def test_lying_not_reported_yet_is_not_kept_through_a_move() -> None:
     # Lain back for a moment (lying by the lie-back, not yet held for posture_s), then moving
     # back up to the seat: stillness lags a move, so that moment may be lying on the profile,
@@ -203,8 +230,10 @@ def test_every_lying_shape_holds_the_whole_body() -> None:
     # The plain style (the first of each shape's styles) reads every segment as it weighs.
     from controller.core.bodymodel import LYING_STYLES, POSTURE_SHAPES
 
-    plain = POSTURE_SHAPES["lying"][:: len(LYING_STYLES)]
-    assert len(plain) == 7  # supine, shorter trunk, knees up, prone, side, curled, bridge
+    styled = POSTURE_SHAPES["lying"]
+    plain = [*styled[: 7 * len(LYING_STYLES) : len(LYING_STYLES)], styled[7 * len(LYING_STYLES)]]
+    # supine, shorter trunk, knees up, prone, side, curled, bridge; Drillis & Contini's lengths
+    assert len(styled) == 7 * len(LYING_STYLES) + 2
     for shape in plain:
         assert sum(m for _, _, m, _ in shape) == pytest.approx(100.0)
 

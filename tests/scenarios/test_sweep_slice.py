@@ -19,10 +19,6 @@ from evaluation.sweep_report import Outcome, run_case
 
 CASES = {case.name: case for case in slice_cases()}
 KNOWN = {
-    # lying with no lie-back the mat can see (the centre of pressure barely moves head-wards)
-    # and a shape sitting explains as well: taken for sitting
-    "roll_30/p5_woman/head-10cm,axis+12cm/2x4/s1": "lying missed",
-    "roll_60/light_short/head-10cm,axis-12cm/2x4/s1": "lying missed",
     # sat down straight from standing 15-45 cm ahead, facing the foot end, seat on a border:
     # on coarse tiles this is what lying back looks like
     "long_sitting/p95_man/seat0.40,dir+1/2x4/s1": "false session",
