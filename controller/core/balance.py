@@ -59,7 +59,7 @@ def measure_positive(
     if geometry.straddlers:
         side += _straddling_shift(geometry, positive_kg)
     cop_x = x_sum / total_kg
-    offset = cop_x - geometry.layout.width_m / 2
+    offset = cop_x - geometry.centre_x_m
     ratio = side / total_kg  # max(-1.0, min(1.0, ratio)) without the calls
     imbalance = ratio if -1.0 < ratio < 1.0 else (-1.0 if ratio <= -1.0 else 1.0)
     return _reading(BalanceReading, (imbalance, cop_x, y_sum / total_kg, offset))

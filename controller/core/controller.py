@@ -148,8 +148,9 @@ class MatController:
                 # Judged again, posture starts afresh: what it was tells nothing now.
                 self._posture = PostureClassifier(self._geometry, self.settings.detection)
             return
-        sway_ratio = self._motion.sway_kg / self._total if self._total > 0 else 0.0
-        still = self._motion.still_since is not None
+        motion, total = self._motion, self._total
+        sway_ratio = motion.sway_kg / total if total > 0 else 0.0
+        still = motion.still_since is not None
         changed = self._posture.judge(t, pos, pos_kg, occupied, sway_ratio, still=still)
         if changed is None and self._reported == "unknown" and not occupied:
             changed = PostureChanged(t=t, posture="empty", previous="empty")

@@ -29,6 +29,7 @@ class Geometry:
     band_edges_m: FloatArray  # B + 1 sorted y edges
     zone_to_band: FloatArray  # B × Z: share of each zone's load falling in each band
     zone_terms: tuple[tuple[float, float, float], ...]  # per zone: side_weight, x, y
+    centre_x_m: float  # the centre line: half the mat's width
 
     @property
     def band_count(self) -> int:
@@ -48,6 +49,7 @@ def build_geometry(layout: MatLayout) -> Geometry:
         band_edges_m=edges,
         zone_to_band=_zone_to_band(layout, edges),
         zone_terms=tuple(zip(side_weight, x_m, y_m, strict=True)),
+        centre_x_m=layout.width_m / 2,
     )
 
 

@@ -81,6 +81,7 @@ _AFTER_CARRY_S = 3.0  # a pause counts this long after load was carried (the bou
 # sum stays below ``_CARRIED_SHARE`` by more than this (rounding in the running sum: ~1e-15 a
 # frame), nothing was carried and the rows need not be summed.
 _BOUND_SLACK = 1e-6
+_CARRY_BOUND = _CARRIED_SHARE - _BOUND_SLACK
 # A body moves its load between zones over tenths of a second; a change of this much (L1) from
 # one frame to the next is a jump from one distribution to another (readings back after a
 # loss): the stretch before it ends there, whatever the stillness says.
@@ -212,15 +213,15 @@ class LieBack:
         slow = t - last_t >= _SLOW_FRAME_S
         if slow and changed < _SLOW_STILL_SHARE:
             still = True
-        self._path += changed
+        path = self._path + changed
         recent.append((t, shares, changed))
-        while len(recent) > 1 and t - recent[1][0] >= _PAUSE_S:
+        # two or more stay: the loop stops at this frame's own entry (t - t is 0)
+        while t - recent[1][0] >= _PAUSE_S:
             recent.popleft()
-            self._path -= recent[0][2]
-        if len(recent) == 1:
-            self._path = 0.0
+            path -= recent[0][2]
+        self._path = path
         # the rows are summed only where load may have been carried now or a pause may count
-        if self._path >= _CARRIED_SHARE - _BOUND_SLACK or t - self._carried_t <= _AFTER_CARRY_S:
+        if path >= _CARRY_BOUND or t - self._carried_t <= _AFTER_CARRY_S:
             still = self._paused(t, shares) or still
         return still, slow, not slow and changed >= _JUMP_SHARE
 

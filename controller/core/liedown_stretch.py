@@ -98,11 +98,15 @@ class Stretch:
     cut: int = 0
     before: _Sums = field(default_factory=_Sums)  # settled samples, not in the last moments
     rung: _Sums = field(default_factory=_Sums)  # those, once a landing's ring has died
+    ringing_until_t: float = field(init=False)  # ``start_t + RINGING_S``, made once
+
+    def __post_init__(self) -> None:
+        self.ringing_until_t = self.start_t + RINGING_S
 
     def add(self, s: Sample) -> None:
         self.last = s
         t = s[0]
-        if t < self.start_t + RINGING_S:
+        if t < self.ringing_until_t:
             return
         if self.first_settled is None:
             self.first_settled = s

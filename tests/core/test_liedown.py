@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
+from operator import sub
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from controller.core import liedown
 from controller.core.geometry import build_geometry
 from controller.core.liedown import LieBack
-from controller.core.liedown_stretch import Anchor, sat_down
+from controller.core.liedown_stretch import RINGING_S, Anchor, sat_down
 from firmware.layout import DEFAULT_LAYOUT
 
 Y_M = build_geometry(DEFAULT_LAYOUT).y_m
@@ -221,3 +222,64 @@ def test_from_seat_needs_a_fresh_anchor_reached_head_wards() -> None:
     assert not back.from_seat(10.0 + 15.1)  # too old to say what this stretch came from
     back.anchor = Anchor(10.0, 2.0, 0.6, 70.0, came_m=0.0)  # stepped on, or shifted
     assert not back.from_seat(12.0)
+
+
+class PathAsWritten(LieBack):
+    """The running sum of the shares' changes as first written: the deque's length read on
+    every pass, the sum kept on the instance."""
+
+    def _stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
+        recent = self._recent
+        if not recent:
+            recent.append((t, shares, 0.0))
+            return still, False, False
+        last_t, last, _ = recent[-1]
+        changed: float = sum(map(abs, map(sub, shares, last)))
+        slow = t - last_t >= liedown._SLOW_FRAME_S
+        if slow and changed < liedown._SLOW_STILL_SHARE:
+            still = True
+        self._path += changed
+        recent.append((t, shares, changed))
+        while len(recent) > 1 and t - recent[1][0] >= liedown._PAUSE_S:
+            recent.popleft()
+            self._path -= recent[0][2]
+        if len(recent) == 1:
+            self._path = 0.0
+        bound = liedown._CARRIED_SHARE - liedown._BOUND_SLACK
+        if self._path >= bound or t - self._carried_t <= liedown._AFTER_CARRY_S:
+            still = self._paused(t, shares) or still
+        return still, slow, not slow and changed >= liedown._JUMP_SHARE
+
+
+@settings(max_examples=150, deadline=None)
+@given(WALK)
+def test_the_running_sum_of_changes_is_the_one_first_written(
+    walk: list[tuple[float, float, float, int, bool, bool]],
+) -> None:
+    # The sum kept in a local and the deque's length counted down give the same sum, bit for
+    # bit, and the same decisions; a stretch's end of ringing is its start plus RINGING_S.
+    fast, written = LieBack(Y_M), PathAsWritten(Y_M)
+    t, last = 0.0, rows(0.0, 0.0, 1.0)
+    for head, middle, foot, frames, still, slow in walk:
+        target = rows(head, middle, foot + 1e-3)
+        for i in range(frames):
+            share = (i + 1) / frames
+            now = [
+                a + share * (b - a) + 0.013 * ((i * 5 + j) % 4)
+                for j, (a, b) in enumerate(zip(last, target, strict=True))
+            ]
+            for lie_back in (fast, written):
+                lie_back.frame(t, now, still)
+            assert fast._path == written._path
+            assert list(fast._recent) == list(written._recent)
+            assert (fast.seen, fast.sat_up, fast.anchor, fast.stretch_start_t) == (
+                written.seen,
+                written.sat_up,
+                written.anchor,
+                written.stretch_start_t,
+            )
+            stretch = fast._stretch
+            if stretch is not None:
+                assert stretch.ringing_until_t == stretch.start_t + RINGING_S
+            t += 0.6 if slow and i % 4 == 0 else 0.1
+        last = target

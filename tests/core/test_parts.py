@@ -89,6 +89,17 @@ def test_the_centre_of_pressure_offset_comes_from_the_geometry() -> None:
     assert measure(GEOMETRY, [10, 10, 20, 20, 5, 5]).offset_m == pytest.approx(0.0)
 
 
+@pytest.mark.parametrize("columns,rows", [(2, 3), (3, 3), (2, 4), (4, 2)])
+def test_the_offset_is_from_half_the_width_made_once(columns: int, rows: int) -> None:
+    layout = MatLayout.grid(columns, rows, 0.53, 1.31)
+    geometry = build_geometry(layout)
+    assert geometry.centre_x_m == layout.width_m / 2
+    loads = [float(i % 3) + 0.5 for i in range(len(layout.zones))]
+    reading = measure(geometry, loads)
+    assert reading.cop_x_m is not None
+    assert reading.offset_m == reading.cop_x_m - layout.width_m / 2
+
+
 def test_natural_asymmetry_and_short_leans_never_alert() -> None:
     wobble = [(i * 0.1, 0.06 if (i // 20) % 2 else -0.04) for i in range(3000)]
     short = steps(300, 303, 0.5) + steps(303, 320, 0.05)
