@@ -8,7 +8,7 @@ scales every zone alike and leaves the distribution as it is.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from operator import sub
 
 from hypothesis import given, settings
@@ -182,6 +182,32 @@ WALK = st.lists(
 )
 
 
+def walked(
+    walk: list[tuple[float, float, float, int, bool, bool]],
+    wobble_kg: float,
+    wobble: tuple[int, int],
+) -> Iterator[tuple[float, list[float], bool]]:
+    """The walk's frames (t, row loads, still): each step moves the rows towards its target
+    over its frames, with a small wobble (``wobble_kg`` × ((i × stride + zone) mod period));
+    a slow step leaves 0.6 s gaps every 4th frame."""
+    stride, period = wobble
+    t, last = 0.0, rows(0.0, 0.0, 1.0)
+    for head, middle, foot, frames, still, slow in walk:
+        target = rows(head, middle, foot + 1e-3)
+        for i in range(frames):
+            share = (i + 1) / frames
+            yield (
+                t,
+                [
+                    a + share * (b - a) + wobble_kg * ((i * stride + j) % period)
+                    for j, (a, b) in enumerate(zip(last, target, strict=True))
+                ],
+                still,
+            )
+            t += 0.6 if slow and i % 4 == 0 else 0.1
+        last = target
+
+
 @settings(max_examples=150, deadline=None)
 @given(WALK)
 def test_the_pause_skipped_where_it_cannot_matter_changes_nothing(
@@ -191,27 +217,17 @@ def test_the_pause_skipped_where_it_cannot_matter_changes_nothing(
     # the lie-back that sums the rows only where a carry or a pause may show decides as the
     # one that sums them every frame.
     fast, every = LieBack(Y_M), EveryFrame(Y_M)
-    t, last = 0.0, rows(0.0, 0.0, 1.0)
-    for head, middle, foot, frames, still, slow in walk:
-        target = rows(head, middle, foot + 1e-3)
-        for i in range(frames):
-            share = (i + 1) / frames
-            now = [
-                a + share * (b - a) + 0.01 * ((i * 7 + j) % 3)
-                for j, (a, b) in enumerate(zip(last, target, strict=True))
-            ]
-            for lie_back in (fast, every):
-                lie_back.frame(t, now, still)
-            assert (fast.seen, fast.sat_up, fast.two_step, fast.anchor, fast.stretch_start_t) == (
-                every.seen,
-                every.sat_up,
-                every.two_step,
-                every.anchor,
-                every.stretch_start_t,
-            )
-            assert fast._carried_t == every._carried_t
-            t += 0.6 if slow and i % 4 == 0 else 0.1
-        last = target
+    for t, now, still in walked(walk, 0.01, (7, 3)):
+        for lie_back in (fast, every):
+            lie_back.frame(t, now, still)
+        assert (fast.seen, fast.sat_up, fast.two_step, fast.anchor, fast.stretch_start_t) == (
+            every.seen,
+            every.sat_up,
+            every.two_step,
+            every.anchor,
+            every.stretch_start_t,
+        )
+        assert fast._carried_t == every._carried_t
 
 
 def test_from_seat_needs_a_fresh_anchor_reached_head_wards() -> None:
@@ -259,27 +275,17 @@ def test_the_running_sum_of_changes_is_the_one_first_written(
     # The sum kept in a local and the deque's length counted down give the same sum, bit for
     # bit, and the same decisions; a stretch's end of ringing is its start plus RINGING_S.
     fast, written = LieBack(Y_M), PathAsWritten(Y_M)
-    t, last = 0.0, rows(0.0, 0.0, 1.0)
-    for head, middle, foot, frames, still, slow in walk:
-        target = rows(head, middle, foot + 1e-3)
-        for i in range(frames):
-            share = (i + 1) / frames
-            now = [
-                a + share * (b - a) + 0.013 * ((i * 5 + j) % 4)
-                for j, (a, b) in enumerate(zip(last, target, strict=True))
-            ]
-            for lie_back in (fast, written):
-                lie_back.frame(t, now, still)
-            assert fast._path == written._path
-            assert list(fast._recent) == list(written._recent)
-            assert (fast.seen, fast.sat_up, fast.anchor, fast.stretch_start_t) == (
-                written.seen,
-                written.sat_up,
-                written.anchor,
-                written.stretch_start_t,
-            )
-            stretch = fast._stretch
-            if stretch is not None:
-                assert stretch.ringing_until_t == stretch.start_t + RINGING_S
-            t += 0.6 if slow and i % 4 == 0 else 0.1
-        last = target
+    for t, now, still in walked(walk, 0.013, (5, 4)):
+        for lie_back in (fast, written):
+            lie_back.frame(t, now, still)
+        assert fast._path == written._path
+        assert list(fast._recent) == list(written._recent)
+        assert (fast.seen, fast.sat_up, fast.anchor, fast.stretch_start_t) == (
+            written.seen,
+            written.sat_up,
+            written.anchor,
+            written.stretch_start_t,
+        )
+        stretch = fast._stretch
+        if stretch is not None:
+            assert stretch.ringing_until_t == stretch.start_t + RINGING_S
