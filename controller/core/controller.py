@@ -11,7 +11,6 @@ the same frames give the same events.
 from __future__ import annotations
 
 from dataclasses import replace
-from operator import sub
 from typing import Protocol
 
 from controller.core.balance import BalanceMonitor, BalanceReading, measure_positive
@@ -97,7 +96,7 @@ class MatController:
         if zones.dead_version != live.version:
             live.update(zones.dead, zones.dead_version)
         raw = zones.loads_kg
-        corrected = list(map(sub, raw, self._zero.offsets_kg))  # ZeroTracker.correct, inline
+        corrected = self._zero.correct(raw)
         # once for every stage: posture's (pos) and balance's (even) loads read negatives as 0
         if live.any_dead:
             loads, shape, pos, pos_kg, even, even_kg = live.left_out(corrected)
