@@ -87,8 +87,8 @@ class Presence:
     def frame(self, t: float, total_kg: float, judged: bool, events: list[Event]) -> float | None:
         """Presence on this frame (``judged``: enough zones are live to judge it); a change
         is appended to ``events``. Returns when the person left, on the frame presence fell."""
-        if not judged:
-            self._edge_since = None  # ``hold``
+        if not judged:  # rare: too few live zones
+            self.hold()
             return None
         s = self.settings
         if self.occupied:  # the usual frame crosses nothing: ``update``'s first step
