@@ -70,7 +70,7 @@ class MatController:
         self._zero = ZeroTracker(len(layout.zones), s.detection)
         self._presence = Presence(s.detection)
         self._motion = MotionMeter(len(layout.zones), s.detection)
-        self._posture = PostureClassifier(self._geometry, s.detection)
+        self._posture = PostureClassifier(self._geometry, s.detection, self._session_open)
         self._reported: Posture = "empty"  # the classifier's, or unknown while not judged
         self._balance = BalanceMonitor(s.balance)
         self.sessions = SessionMachine(s.session)
@@ -85,6 +85,7 @@ class MatController:
                               ready_stand=False, uneven=False, imbalance=None)  # fmt: skip
         self._fed = False
         self._stall_s = s.faults.stall_s
+        self._begun_in_session = False  # ``begin_in_session``: not asked yet
 
     # -- frames -----------------------------------------------------------------------
     def feed(self, frame: ZoneFrame) -> list[Event]:
@@ -145,7 +146,9 @@ class MatController:
                 events.append(PostureChanged(t=t, posture="unknown", previous=self._reported))
                 self._reported = "unknown"
                 # Judged again, posture starts afresh: what it was tells nothing now.
-                self._posture = PostureClassifier(self._geometry, self.settings.detection)
+                self._posture = PostureClassifier(
+                    self._geometry, self.settings.detection, self._session_open
+                )
             return
         motion, total = self._motion, self._total
         sway_ratio = motion.sway_kg / total if total > 0 else 0.0
@@ -222,8 +225,21 @@ class MatController:
 
     def restore_session(self, saved: SavedSession, t: float) -> None:
         """Takes back a saved session whose times were moved onto this run's frame time;
-        ``t`` is the first frame's time."""
+        ``t`` is the first frame's time. A body found there whole and still lay there."""
         self.sessions.restore(saved, t)
+
+    def begin_in_session(self) -> None:
+        """The frames begin inside a session not restored here (a session recording): the first
+        body found there whole and still lay there, as under a restored session."""
+        self._begun_in_session = True
+
+    def _session_open(self) -> bool:
+        """Asked by the lie-back of a body found whole and still at a visit's first frame (no
+        way there seen): lain there if a session is open (or the frames began in one, once)."""
+        if self.sessions.current is not None:
+            return True
+        begun, self._begun_in_session = self._begun_in_session, False
+        return begun
 
     def finish(self) -> list[Event]:
         """No more frames will come (end of a file or a simulation)."""

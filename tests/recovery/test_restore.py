@@ -3,6 +3,7 @@ the time they were last seen; it is never counted twice (pure core, then a kille
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -20,6 +21,7 @@ from controller.storage.history import History
 from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileHeader, write_frames
 from firmware.layout import DEFAULT_LAYOUT
+from firmware.sim.scenarios import build
 
 LYING = (5.5, 5.5, 16.5, 16.5, 12.5, 12.5)
 EMPTY = (0.0,) * 6
@@ -38,6 +40,7 @@ def feed(core: MatController, batch: list[ZoneFrame]) -> list[Event]:
 
 def lying_core() -> MatController:
     core = MatController(DEFAULT_LAYOUT)
+    core.begin_in_session()  # lying from the first frame: no way down to see
     started = [e for e in feed(core, frames(LYING, 100)) if isinstance(e, SessionStarted)]
     assert len(started) == 1
     return core
@@ -115,7 +118,9 @@ def wait_for(proc: subprocess.Popen[str], text: str, timeout_s: float = 30.0) ->
 
 def test_sigkill_mid_session_then_restart_counts_the_session_once(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    lying = write_file(tmp_path / "lying.jsonl", frames(LYING, 3000))
+    # arrives, sits, lies back at 26-29 s (a session starts ~31 s), then lies until 330 s
+    lie_down = list(itertools.islice(build("relax_session").frames(), 3300))
+    lying = write_file(tmp_path / "lying.jsonl", lie_down)
     first = start(state, lying, speed=20)
     wait_for(first, "session_started")
     time.sleep(1.0)  # noqa: TID251 - let ~20 s of session pass and the journal be written
