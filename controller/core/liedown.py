@@ -107,7 +107,7 @@ def never() -> bool:
 class LieBack:
     def __init__(self, zone_y_m: tuple[float, ...], session_open: SessionOpen = never) -> None:
         self._y = zone_y_m
-        self._session_open = session_open  # asked only by ``_appeared``: no per-frame cost
+        self._session_open = session_open  # asked by ``_appeared`` only (a first still stretch)
         rows = sorted(set(zone_y_m))
         self._row_of = [rows.index(y) for y in zone_y_m]  # each zone's row along the mat
         self._rows = len(rows)
