@@ -62,10 +62,6 @@ def replay(path: Path, settings: CoreSettings, program: str | None, as_json: boo
     if program is not None:
         settings = settings.with_program(program)
     core = build_controller(header.layout, settings)
-    if isinstance(header.extra.get("recording"), dict):
-        # A session recording begins at its session's start, the person already lying there
-        # (controller/storage/recorder.py): no way onto the mat to see, as after a restart.
-        core.begin_in_session()
     emit = _json_line if as_json else _text_line
     write, feed = sys.stdout.write, core.feed
     count = 0

@@ -85,7 +85,7 @@ class MatController:
                               ready_stand=False, uneven=False, imbalance=None)  # fmt: skip
         self._fed = False
         self._stall_s = s.faults.stall_s
-        self._begun_in_session = False  # ``begin_in_session``: not asked yet
+        self._none_open_before = False  # ``begin_without_session``, until the first visit ends
 
     # -- frames -----------------------------------------------------------------------
     def feed(self, frame: ZoneFrame) -> list[Event]:
@@ -199,6 +199,8 @@ class MatController:
         """This frame's inputs to the session machine (one object, refilled on every frame
         that is not the usual one)."""
         x = self._inputs
+        if left_at is not None:  # a visit ended: what was known about the first one is spent
+            self._none_open_before = False
         x.t, x.occupied, x.left_at, x.gap_from = t, occupied, left_at, gap_from
         x.uneven, x.imbalance = self._balance.active, self._imbalance
         x.still, x.judged = self._motion.still_since is not None, self._live.judged
@@ -228,18 +230,19 @@ class MatController:
         ``t`` is the first frame's time. A body found there whole and still lay there."""
         self.sessions.restore(saved, t)
 
-    def begin_in_session(self) -> None:
-        """The frames begin inside a session not restored here (a session recording): the first
-        body found there whole and still lay there, as under a restored session."""
-        self._begun_in_session = True
+    def begin_without_session(self) -> None:
+        """Whoever runs the core knows that no session was open before these frames (the
+        service's journal held none). Until the first visit ends, a body found there whole and
+        still did not lie there through a session: only its shape or a lie-back seen may say
+        lying. Without this (a frame file, a recording: nothing known), such a body is taken as
+        having lain there, as under a restored session."""
+        self._none_open_before = True
 
     def _session_open(self) -> bool:
         """Asked by the lie-back of a body found whole and still at a visit's first frame (no
-        way there seen): lain there if a session is open (or the frames began in one, once)."""
-        if self.sessions.current is not None:
-            return True
-        begun, self._begun_in_session = self._begun_in_session, False
-        return begun
+        way there seen): might it have lain there through a session? Yes when one is open, or
+        when nothing says none was (``begin_without_session``)."""
+        return self.sessions.current is not None or not self._none_open_before
 
     def finish(self) -> list[Event]:
         """No more frames will come (end of a file or a simulation)."""

@@ -27,9 +27,10 @@ the seat. Sitting down makes the first step only, stepping about on the feet swa
 pause (no anchor), and leaning back on the hands moves the load 2–6 cm. A body already there,
 whole, at the visit's first frame (the controller restarted under it) had no way there to see:
 its first still stretch counts as a lie-back if it began within ``_RESTART_STILL_S`` of that
-frame and ``session_open`` says a session was open (restored from the journal, or a recording
-begun at its session's start); with none, a seat across a row border fits as well, and only
-the shape may say lying. Someone who stepped on briskly is whole at once too, but moves for
+frame and ``session_open`` says it may have lain there through a session (one is open, or
+nothing says none was: a frame file, a recording begun at its session's start). When the
+service's journal held none, a seat across a row border fits as well, and only the shape may
+say lying. Someone who stepped on briskly is whole at once too, but moves for
 seconds before the first pause. The head end is y = 0; lying the other way round is left to
 the shape alone.
 
@@ -96,16 +97,19 @@ _CAME_MIN_RATIO = 0.3  # standing partly beyond the foot end, a 35 % share of th
 _SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
 
 
-SessionOpen = Callable[[], bool]  # was a session open? (asked, not told every frame)
+SessionOpen = Callable[[], bool]  # may a session have been open? (asked, not told every frame)
 
 
-def never() -> bool:
-    """No session open: a classifier built on its own (tests) takes no body for lain there."""
-    return False
+def nothing_known() -> bool:
+    """Nothing says whether a session was open (a classifier built on its own, a frame file):
+    a body found whole and still at the first frame is taken as having lain there."""
+    return True
 
 
 class LieBack:
-    def __init__(self, zone_y_m: tuple[float, ...], session_open: SessionOpen = never) -> None:
+    def __init__(
+        self, zone_y_m: tuple[float, ...], session_open: SessionOpen = nothing_known
+    ) -> None:
         self._y = zone_y_m
         self._session_open = session_open  # asked by ``_appeared`` only (a first still stretch)
         rows = sorted(set(zone_y_m))

@@ -37,7 +37,7 @@ import numpy as np
 from controller.core.bodymodel import build_templates, fine_lying_profiles
 from controller.core.events import Posture, PostureChanged
 from controller.core.geometry import Geometry
-from controller.core.liedown import LieBack, SessionOpen, never
+from controller.core.liedown import LieBack, SessionOpen, nothing_known
 from controller.core.posturefit import TemplateFitter
 from controller.core.settings import DetectionSettings
 
@@ -66,7 +66,10 @@ _FOOTPRINT_SEEN = 0.5  # sway seen at least this well: the footprint is a stande
 
 class PostureClassifier:
     def __init__(
-        self, geometry: Geometry, settings: DetectionSettings, session_open: SessionOpen = never
+        self,
+        geometry: Geometry,
+        settings: DetectionSettings,
+        session_open: SessionOpen = nothing_known,
     ) -> None:
         self._s = settings
         self._fitter = TemplateFitter(build_templates(geometry))

@@ -145,7 +145,6 @@ def _lie_then_lose_two_zones(
     100 s and stay silent for ``lost_s``."""
     lying = (5.5, 5.5, 16.5, 16.5, 12.5, 12.5)
     core = MatController(DEFAULT_LAYOUT, settings)
-    core.begin_in_session()  # lying from the first frame: no way down to see
     events: list[Event] = []
     for i in range(int((lost_s + 100.0) * 10)):
         t = i / 10
@@ -236,7 +235,6 @@ def test_mirror_partners_on_the_default_mat_and_across_a_centre_column() -> None
 def test_a_lying_body_with_a_dead_zone_is_still_lying_and_even() -> None:
     lying: list[float | None] = [5.5, 5.5, 16.5, 16.5, 12.5, 12.5]
     core = MatController(DEFAULT_LAYOUT)
-    core.begin_in_session()  # lying from the first frame: no way down to see
     events: list[Event] = []
     for i in range(1200):
         loads = list(lying)

@@ -62,7 +62,6 @@ class RecordingJournal:
 def test_the_service_hands_the_journal_the_open_session_and_saves_it_on_a_clean_stop() -> None:
     journal = RecordingJournal()
     core = MatController(DEFAULT_LAYOUT)
-    core.begin_in_session()  # the body appears whole, lying: no way down to see
     batch = frames(EMPTY, 5) + frames(LYING, 100, t0=5.0)
     Service(core=core, source=ListSource(batch), adapters=[], journal=journal).run()
     # once per frame; the end of the frames settled nothing, so nothing came again

@@ -40,7 +40,6 @@ def feed(core: MatController, batch: list[ZoneFrame]) -> list[Event]:
 
 def lying_core() -> MatController:
     core = MatController(DEFAULT_LAYOUT)
-    core.begin_in_session()  # lying from the first frame: no way down to see
     started = [e for e in feed(core, frames(LYING, 100)) if isinstance(e, SessionStarted)]
     assert len(started) == 1
     return core
@@ -142,3 +141,18 @@ def test_sigkill_mid_session_then_restart_counts_the_session_once(tmp_path: Path
     assert len(rows) == 1 and rows[0].summary.reason == "left_mat"
     assert rows[0].summary.duration_s >= saved["elapsed_s"] - 0.01  # stored rounded to ms
     assert not (state / "session.json").exists()
+
+
+def test_acumat_run_with_no_open_session_in_its_journal_starts_none_for_a_long_sitter_found_there(
+    tmp_path: Path,
+) -> None:
+    # The service restarted under someone sitting with the legs stretched across a row border
+    # (the simulator's story, cut 35 s in) and its journal held no open session: run.py tells
+    # the core, so the first still stretch is not taken for a lie-back. Replaying the same file
+    # (nothing known) would start one: tests/core/test_restart.py.
+    cut = [f for f in build("long_sitting_border").frames() if 35.0 <= f.t < 95.0]
+    found = write_file(tmp_path / "found.jsonl", cut)
+    proc = start(tmp_path / "state", found, speed=50)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    assert "sitting" in out and "session_started" not in out and "lying" not in out

@@ -55,6 +55,8 @@ def run_service(frames: list[ZoneFrame], journal_path: Path, clock: FakeClock) -
         restored.append(saved is not None)
         if saved is not None:
             core.restore_session(saved, frame.t)
+        else:  # the journal held no open session
+            core.begin_without_session()
 
     adapter = FakeAdapter("console")
     journal = SessionJournal(journal_path, wall_at, clock=clock)

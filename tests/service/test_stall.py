@@ -154,7 +154,6 @@ def test_a_session_is_paused_at_the_last_frame_before_a_stall_and_resumed_after_
     watch = Watch()
     adapter = FakeAdapter("a", on_delivery=watch)
     svc, source, clock = gated(live, 90.0, RecordingLifecycle(), adapter)
-    svc.core.begin_in_session()  # lying from the first frame: no way down to see
     with running(svc) as thread:
         assert source.reached.wait(WAIT_S)
         clock.advance(30.0)  # the source hangs for 30 s: shorter than grace_s
