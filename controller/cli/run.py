@@ -176,6 +176,8 @@ def _serve(  # noqa: PLR0917
                 "resuming session %d (%s) saved before the restart", saved.number, saved.program
             )
             core.restore_session(saved, frame.t)
+        elif paths is not None:  # the journal held no open session: a body found there sat
+            core.begin_without_session()
 
     try:
         adapters = [*storage_adapters(config, clock, core, wall_at, paths)]

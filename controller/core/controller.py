@@ -70,7 +70,7 @@ class MatController:
         self._zero = ZeroTracker(len(layout.zones), s.detection)
         self._presence = Presence(s.detection)
         self._motion = MotionMeter(len(layout.zones), s.detection)
-        self._posture = PostureClassifier(self._geometry, s.detection)
+        self._posture = PostureClassifier(self._geometry, s.detection, self._session_open)
         self._reported: Posture = "empty"  # the classifier's, or unknown while not judged
         self._balance = BalanceMonitor(s.balance)
         self.sessions = SessionMachine(s.session)
@@ -85,6 +85,7 @@ class MatController:
                               ready_stand=False, uneven=False, imbalance=None)  # fmt: skip
         self._fed = False
         self._stall_s = s.faults.stall_s
+        self._none_open_before = False  # ``begin_without_session``, until the first visit ends
 
     # -- frames -----------------------------------------------------------------------
     def feed(self, frame: ZoneFrame) -> list[Event]:
@@ -145,7 +146,9 @@ class MatController:
                 events.append(PostureChanged(t=t, posture="unknown", previous=self._reported))
                 self._reported = "unknown"
                 # Judged again, posture starts afresh: what it was tells nothing now.
-                self._posture = PostureClassifier(self._geometry, self.settings.detection)
+                self._posture = PostureClassifier(
+                    self._geometry, self.settings.detection, self._session_open
+                )
             return
         motion, total = self._motion, self._total
         sway_ratio = motion.sway_kg / total if total > 0 else 0.0
@@ -196,6 +199,8 @@ class MatController:
         """This frame's inputs to the session machine (one object, refilled on every frame
         that is not the usual one)."""
         x = self._inputs
+        if left_at is not None:  # a visit ended: what was known about the first one is spent
+            self._none_open_before = False
         x.t, x.occupied, x.left_at, x.gap_from = t, occupied, left_at, gap_from
         x.uneven, x.imbalance = self._balance.active, self._imbalance
         x.still, x.judged = self._motion.still_since is not None, self._live.judged
@@ -222,8 +227,22 @@ class MatController:
 
     def restore_session(self, saved: SavedSession, t: float) -> None:
         """Takes back a saved session whose times were moved onto this run's frame time;
-        ``t`` is the first frame's time."""
+        ``t`` is the first frame's time. A body found there whole and still lay there."""
         self.sessions.restore(saved, t)
+
+    def begin_without_session(self) -> None:
+        """Whoever runs the core knows that no session was open before these frames (the
+        service's journal held none). Until the first visit ends, a body found there whole and
+        still did not lie there through a session: only its shape or a lie-back seen may say
+        lying. Without this (a frame file, a recording: nothing known), such a body is taken as
+        having lain there, as under a restored session."""
+        self._none_open_before = True
+
+    def _session_open(self) -> bool:
+        """Asked by the lie-back of a body found whole and still at a visit's first frame (no
+        way there seen): might it have lain there through a session? Yes when one is open, or
+        when nothing says none was (``begin_without_session``)."""
+        return self.sessions.current is not None or not self._none_open_before
 
     def finish(self) -> list[Event]:
         """No more frames will come (end of a file or a simulation)."""

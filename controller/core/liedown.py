@@ -27,9 +27,12 @@ the seat. Sitting down makes the first step only, stepping about on the feet swa
 pause (no anchor), and leaning back on the hands moves the load 2–6 cm. A body already there,
 whole, at the visit's first frame (the controller restarted under it) had no way there to see:
 its first still stretch counts as a lie-back if it began within ``_RESTART_STILL_S`` of that
-frame (someone who stepped on briskly is whole at once too, but moves for seconds before the
-first pause). The head end is y = 0; lying the other way round
-is left to the shape alone.
+frame and ``session_open`` says it may have lain there through a session (one is open, or
+nothing says none was: a frame file, a recording begun at its session's start). When the
+service's journal held none, a seat across a row border fits as well, and only the shape may
+say lying. Someone who stepped on briskly is whole at once too, but moves for
+seconds before the first pause. The head end is y = 0; lying the other way round is left to
+the shape alone.
 
 Sitting down straight from standing, the weight leaves the feet for a seat behind them: on
 coarse tiles that moves the centre of pressure as lying back does. A stand that sways visibly,
@@ -44,6 +47,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from operator import mul, sub
 
 from controller.core.liedown_stretch import Anchor, Stretch, sat_down
@@ -93,9 +97,21 @@ _CAME_MIN_RATIO = 0.3  # standing partly beyond the foot end, a 35 % share of th
 _SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
 
 
+SessionOpen = Callable[[], bool]  # may a session have been open? (asked, not told every frame)
+
+
+def nothing_known() -> bool:
+    """Nothing says whether a session was open (a classifier built on its own, a frame file):
+    a body found whole and still at the first frame is taken as having lain there."""
+    return True
+
+
 class LieBack:
-    def __init__(self, zone_y_m: tuple[float, ...]) -> None:
+    def __init__(
+        self, zone_y_m: tuple[float, ...], session_open: SessionOpen = nothing_known
+    ) -> None:
         self._y = zone_y_m
+        self._session_open = session_open  # asked by ``_appeared`` only (a first still stretch)
         rows = sorted(set(zone_y_m))
         self._row_of = [rows.index(y) for y in zone_y_m]  # each zone's row along the mat
         self._rows = len(rows)
@@ -278,11 +294,12 @@ class LieBack:
         return max(before) - cop_m if before else 0.0
 
     def _appeared(self, start_t: float, total_kg: float) -> bool:
-        """The body was there, whole and still, from the visit's first frame: a restart."""
+        """The body was there, whole and still, from the visit's first frame, and a session
+        was open: it lay there (with none, it may be a long seat across a row border)."""
         first = self._first_total_kg
         if first is None or start_t - self._first_t > _RESTART_STILL_S:
             return False
-        return first >= _WHOLE_AT_ONCE * total_kg
+        return first >= _WHOLE_AT_ONCE * total_kg and self._session_open()
 
     def _moved_m(self, stretch: Stretch) -> float | None:
         """How far the centre of pressure now lies nearer the head end than the anchor's, at

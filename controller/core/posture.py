@@ -37,7 +37,7 @@ import numpy as np
 from controller.core.bodymodel import build_templates, fine_lying_profiles
 from controller.core.events import Posture, PostureChanged
 from controller.core.geometry import Geometry
-from controller.core.liedown import LieBack
+from controller.core.liedown import LieBack, SessionOpen, nothing_known
 from controller.core.posturefit import TemplateFitter
 from controller.core.settings import DetectionSettings
 
@@ -65,7 +65,12 @@ _FOOTPRINT_SEEN = 0.5  # sway seen at least this well: the footprint is a stande
 
 
 class PostureClassifier:
-    def __init__(self, geometry: Geometry, settings: DetectionSettings) -> None:
+    def __init__(
+        self,
+        geometry: Geometry,
+        settings: DetectionSettings,
+        session_open: SessionOpen = nothing_known,
+    ) -> None:
         self._s = settings
         self._fitter = TemplateFitter(build_templates(geometry))
         self._to_bands: list[list[float]] = geometry.zone_to_band.tolist()  # bands × zones
@@ -75,7 +80,7 @@ class PostureClassifier:
         self.fits: dict[Posture, float] = {}
         self._fitted_shares: list[float] | None = None  # the shares the fits were made for
         self._fitted_t = -math.inf
-        self.lie_back = LieBack(geometry.y_m)
+        self.lie_back = LieBack(geometry.y_m, session_open)  # see ``LieBack._appeared``
         self._raw: Posture = "empty"
         self._next_eval_t = -math.inf
         self._candidate: Posture = "empty"

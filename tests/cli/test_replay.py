@@ -12,7 +12,9 @@ from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileHeader, write_frames
 from firmware.layout import DEFAULT_LAYOUT
 
-LYING = (5.5, 5.5, 16.5, 16.5, 12.5, 12.5)
+# hips lifted (a bridge): lying by its shape alone. A shape a long seat across a row border
+# fits as well needs the way down, which a body appearing whole in one frame does not show.
+LYING = (18.8, 18.8, 1.0, 1.0, 13.2, 13.2)
 
 
 def lie_down_file(path: Path) -> Path:

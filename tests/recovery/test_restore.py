@@ -3,6 +3,7 @@ the time they were last seen; it is never counted twice (pure core, then a kille
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -20,6 +21,7 @@ from controller.storage.history import History
 from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileHeader, write_frames
 from firmware.layout import DEFAULT_LAYOUT
+from firmware.sim.scenarios import build
 
 LYING = (5.5, 5.5, 16.5, 16.5, 12.5, 12.5)
 EMPTY = (0.0,) * 6
@@ -115,7 +117,9 @@ def wait_for(proc: subprocess.Popen[str], text: str, timeout_s: float = 30.0) ->
 
 def test_sigkill_mid_session_then_restart_counts_the_session_once(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    lying = write_file(tmp_path / "lying.jsonl", frames(LYING, 3000))
+    # arrives, sits, lies back at 26-29 s (a session starts ~31 s), then lies until 330 s
+    lie_down = list(itertools.islice(build("relax_session").frames(), 3300))
+    lying = write_file(tmp_path / "lying.jsonl", lie_down)
     first = start(state, lying, speed=20)
     wait_for(first, "session_started")
     time.sleep(1.0)  # noqa: TID251 - let ~20 s of session pass and the journal be written
@@ -137,3 +141,18 @@ def test_sigkill_mid_session_then_restart_counts_the_session_once(tmp_path: Path
     assert len(rows) == 1 and rows[0].summary.reason == "left_mat"
     assert rows[0].summary.duration_s >= saved["elapsed_s"] - 0.01  # stored rounded to ms
     assert not (state / "session.json").exists()
+
+
+def test_acumat_run_with_no_open_session_in_its_journal_starts_none_for_a_long_sitter_found_there(
+    tmp_path: Path,
+) -> None:
+    # The service restarted under someone sitting with the legs stretched across a row border
+    # (the simulator's story, cut 35 s in) and its journal held no open session: run.py tells
+    # the core, so the first still stretch is not taken for a lie-back. Replaying the same file
+    # (nothing known) would start one: tests/core/test_restart.py.
+    cut = [f for f in build("long_sitting_border").frames() if 35.0 <= f.t < 95.0]
+    found = write_file(tmp_path / "found.jsonl", cut)
+    proc = start(tmp_path / "state", found, speed=50)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    assert "sitting" in out and "session_started" not in out and "lying" not in out
