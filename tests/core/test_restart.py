@@ -176,3 +176,44 @@ def test_with_nothing_known_a_body_found_whole_and_still_is_taken_as_lain_there(
         core = MatController(DEFAULT_LAYOUT)
         said = told([e for f in held(loads, 30.0) for e in core.feed(f)])
         assert said[:2] == ["posture:lying", "session_started"], loads
+
+
+# -- a load that grew in place: no way there seen, however long it took to come ----------------
+def faded_in(loads: Sequence[float], fade_s: float, held_s: float) -> list[ZoneFrame]:
+    """An empty mat, then ``loads`` growing from nothing at a fixed shape over ``fade_s`` (as a
+    harness puts a recorded map on the mat), then held."""
+    frames = held((0.0,) * 6, 3.0)
+    n = round(fade_s * 10)
+    for i in range(n):
+        part = (i + 1) / n
+        frames.append(ZoneFrame(T0 + 3.0 + i / 10, tuple(part * kg for kg in loads)))
+    return frames + held(loads, held_s, T0 + 3.0 + fade_s)
+
+
+def test_a_body_faded_in_over_seconds_is_judged_as_one_found_there() -> None:
+    # No real way onto the mat keeps its shape while the load grows: nothing known, it is taken
+    # as lain there (as whole at once); the service that knows no session was open does not.
+    for fade_s in (1.0, 3.0, 8.0):
+        bare = MatController(DEFAULT_LAYOUT)
+        said = told([e for f in faded_in(LYING, fade_s, 40.0) for e in bare.feed(f)])
+        assert "session_started" in said and said[-2:] == ["posture:lying", "session_started"]
+        service_like = MatController(DEFAULT_LAYOUT)
+        service_like.begin_without_session()
+        said = told([e for f in faded_in(LYING, fade_s, 40.0) for e in service_like.feed(f)])
+        assert "posture:lying" not in said and "session_started" not in said, fade_s
+
+
+def test_a_body_whose_shape_moved_while_it_came_is_no_load_grown_in_place() -> None:
+    # The same lying shape, but reached from a seat: the shares moved by more than a fade's
+    # noise on the way, so only the way there (a lie-back, if seen) may say lying.
+    frames = faded_in(SEAT, 1.0, 0.0)  # no pause on the seat: the first pause is lying
+    t = frames[-1].t
+    for i in range(1, 31):  # the seat's load moves to the lying shape, no pause
+        part = i / 30
+        mix = tuple(a + part * (b - a) for a, b in zip(SEAT, LYING, strict=True))
+        frames.append(ZoneFrame(t + i / 10, mix))
+    frames += held(LYING, 40.0, t + 3.1)
+    core = MatController(DEFAULT_LAYOUT)
+    for f in frames:
+        core.feed(f)
+    assert not core._posture.lie_back._in_place
