@@ -155,15 +155,25 @@ def test_readings_back_at_a_jump_under_a_running_session_are_lying_again() -> No
     assert said[-1] == "posture:lying" and said.count("session_started") == 1
 
 
-def test_no_session_before_holds_for_the_first_visit_only() -> None:
+def test_only_the_body_at_the_frames_start_is_taken_as_lain_there() -> None:
+    # Nothing known, a body found whole at the first frame is taken as lain there; once that
+    # visit has ended, the core watched the mat empty, and a body found whole at once after
+    # that is judged by its shape and its way there (none seen: sitting).
+    core = MatController(DEFAULT_LAYOUT)
+    frames = held(LONG_SIT_BORDER, 30.0) + held((0.0,) * 6, 90.0, T0 + 30.0)
+    frames += held(LONG_SIT_BORDER, 60.0, T0 + 120.0)
+    said = told([e for f in frames for e in core.feed(f)])
+    first_visit, second = said[: said.index("posture:empty")], said[said.index("posture:empty") :]
+    assert first_visit[:2] == ["posture:lying", "session_started"]
+    assert "posture:lying" not in second and "session_started" not in second
+    assert second[-1] == "posture:sitting"
+
+
+def test_no_session_before_holds_for_the_first_visit_too() -> None:
     core = MatController(DEFAULT_LAYOUT)
     core.begin_without_session()
-    frames = held(LONG_SIT_BORDER, 30.0) + held((0.0,) * 6, 90.0, T0 + 30.0)
-    frames += held(LYING, 60.0, T0 + 120.0)  # then a body found there whole at once
-    said = told([e for f in frames for e in core.feed(f)])
-    first_visit = said[: said.index("posture:empty")]
-    assert "posture:lying" not in first_visit and "session_started" not in first_visit
-    assert said[-2:] == ["posture:lying", "session_started"]
+    said = told([e for f in held(LONG_SIT_BORDER, 30.0) for e in core.feed(f)])
+    assert said == ["posture:sitting"]
 
 
 # -- (e) nothing known: a frame file or a recording that begins with someone on the mat ----------
@@ -217,3 +227,15 @@ def test_a_body_whose_shape_moved_while_it_came_is_no_load_grown_in_place() -> N
     for f in frames:
         core.feed(f)
     assert not core._posture.lie_back._in_place
+
+
+def test_readings_lost_and_back_under_a_sitter_with_no_session_do_not_make_it_lying() -> None:
+    # Nothing known at the start (as in replay), but the core watched the long-sitter sit down
+    # across the row border: when too few zones read for 15 s and come back, posture starts
+    # afresh and finds the body there whole; no session is open, and the core knows it.
+    frames = cut("long_sitting_border", 0.0, 150.0, t0=0.0)
+    lost = [ZoneFrame(f.t, (None,) * 6) if 70.0 <= f.t < 85.0 else f for f in frames]
+    core = MatController(DEFAULT_LAYOUT)
+    said = told([e for f in lost for e in core.feed(f)])
+    assert "posture:unknown" in said and "session_started" not in said
+    assert "posture:lying" not in said
