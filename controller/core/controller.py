@@ -85,7 +85,10 @@ class MatController:
                               ready_stand=False, uneven=False, imbalance=None)  # fmt: skip
         self._fed = False
         self._stall_s = s.faults.stall_s
-        self._none_open_before = False  # ``begin_without_session``, until the first visit ends
+        # Nothing known of a session before the frames, for the body there at their start:
+        # until ``begin_without_session``, the first visit's end, or readings lost and back
+        # (from then on the core saw for itself whether a session was open).
+        self._before_unknown = True
 
     # -- frames -----------------------------------------------------------------------
     def feed(self, frame: ZoneFrame) -> list[Event]:
@@ -146,6 +149,7 @@ class MatController:
                 events.append(PostureChanged(t=t, posture="unknown", previous=self._reported))
                 self._reported = "unknown"
                 # Judged again, posture starts afresh: what it was tells nothing now.
+                self._before_unknown = False  # but whether a session is open, it knows
                 self._posture = PostureClassifier(
                     self._geometry, self.settings.detection, self._session_open
                 )
@@ -199,8 +203,8 @@ class MatController:
         """This frame's inputs to the session machine (one object, refilled on every frame
         that is not the usual one)."""
         x = self._inputs
-        if left_at is not None:  # a visit ended: what was known about the first one is spent
-            self._none_open_before = False
+        if left_at is not None:  # a visit ended: the next body's way there is watched
+            self._before_unknown = False
         x.t, x.occupied, x.left_at, x.gap_from = t, occupied, left_at, gap_from
         x.uneven, x.imbalance = self._balance.active, self._imbalance
         x.still, x.judged = self._motion.still_since is not None, self._live.judged
@@ -232,17 +236,17 @@ class MatController:
 
     def begin_without_session(self) -> None:
         """Whoever runs the core knows that no session was open before these frames (the
-        service's journal held none). Until the first visit ends, a body found there whole and
-        still did not lie there through a session: only its shape or a lie-back seen may say
-        lying. Without this (a frame file, a recording: nothing known), such a body is taken as
-        having lain there, as under a restored session."""
-        self._none_open_before = True
+        service's journal held none): a body found there whole and still (or grown in place)
+        did not lie there through a session, and only its shape or a lie-back seen may say
+        lying. Without this (a frame file, a recording: nothing known), the body there at the
+        frames' start is taken as having lain there, as under a restored session."""
+        self._before_unknown = False
 
     def _session_open(self) -> bool:
         """Asked by the lie-back of a body found whole and still at a visit's first frame (no
         way there seen): might it have lain there through a session? Yes when one is open, or
-        when nothing says none was (``begin_without_session``)."""
-        return self.sessions.current is not None or not self._none_open_before
+        for the body at the frames' start when nothing says none was."""
+        return self.sessions.current is not None or self._before_unknown
 
     def finish(self) -> list[Event]:
         """No more frames will come (end of a file or a simulation)."""

@@ -67,6 +67,13 @@ _WHOLE_AT_ONCE = 0.85  # the visit's first frame held this much of the load: no 
 # back at a jump (a board back after a loss); one who stepped on moved (stepping, turning,
 # sitting down) for 4 s or more before its first pause
 _RESTART_STILL_S = 2.5
+# A load that grew in place: from the visit's first frame to its first still stretch the zones'
+# shares never moved further than this (L1) from the first frame's, and the stretch began
+# within ``_IN_PLACE_S``. No real way onto the mat does that: feet land first, a second foot,
+# a seat behind them and a trunk behind the seat each move the shares by 0.3-1.0. A body put
+# there at once or faded in (a harness, a restart while readings came back) is what does.
+_IN_PLACE_L1 = 0.12
+_IN_PLACE_S = 12.0
 _SLOW_FRAME_S = 0.5
 _SLOW_STILL_SHARE = 0.03
 # A landing's bounce scales every zone alike (the body's mass rings on the springs of the mat and
@@ -121,6 +128,8 @@ class LieBack:
         self._stretch: Stretch | None = None
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._first_t = 0.0  # the visit's first frame
+        self._first_shares: list[float] = []  # the zones' shares at the visit's first frame
+        self._in_place = True  # the shares stayed near them until the first still stretch
         self._stretches = 0
         # a second step: the anchor was itself reached by a move head-wards (see ``_came_m``)
         self.two_step = False
@@ -152,6 +161,7 @@ class LieBack:
         self.anchor = None
         self._stretch = None
         self._first_total_kg = None
+        self._in_place = True
         self._stretches = 0
         self._trail.clear()
         self._recent.clear()
@@ -171,8 +181,8 @@ class LieBack:
         if total_kg <= 0.0:
             return
         shares = [kg / total_kg for kg in positive]
-        if self._first_total_kg is None:
-            self._first_total_kg, self._first_t = total_kg, t
+        if self._in_place and not self._stretches:
+            self._arriving(t, shares, total_kg)
         still, slow, jumped = self._stillness(t, shares, still)
         cop_m = sum(map(mul, shares, self._y))
         trail = self._trail
@@ -197,6 +207,14 @@ class LieBack:
         anchor = self.anchor
         if anchor is not None and t - anchor.t <= _ANCHOR_S:
             self._judge_move(stretch, anchor)
+
+    def _arriving(self, t: float, shares: list[float], total_kg: float) -> None:
+        """Until the first still stretch: the visit's first frame, then whether the shape
+        moved from it (``_appeared``)."""
+        if self._first_total_kg is None:
+            self._first_total_kg, self._first_t, self._first_shares = total_kg, t, shares
+        else:
+            self._in_place = sum(map(abs, map(sub, shares, self._first_shares))) <= _IN_PLACE_L1
 
     def _judge_move(self, stretch: Stretch, anchor: Anchor) -> None:
         """Compares the still stretch with a fresh anchor: a lie-back, the whole way down, or a
@@ -294,12 +312,16 @@ class LieBack:
         return max(before) - cop_m if before else 0.0
 
     def _appeared(self, start_t: float, total_kg: float) -> bool:
-        """The body was there, whole and still, from the visit's first frame, and a session
-        was open: it lay there (with none, it may be a long seat across a row border)."""
+        """No way there was seen: the body was there, whole and still, from the visit's first
+        frame, or its load grew in place (its shape never moved). Unless the service knows no
+        session was open, it lay there (with none, it may be a long seat across a row border)."""
         first = self._first_total_kg
-        if first is None or start_t - self._first_t > _RESTART_STILL_S:
+        if first is None:
             return False
-        return first >= _WHOLE_AT_ONCE * total_kg and self._session_open()
+        waited_s = start_t - self._first_t
+        whole = waited_s <= _RESTART_STILL_S and first >= _WHOLE_AT_ONCE * total_kg
+        grew_in_place = waited_s <= _IN_PLACE_S and self._in_place
+        return (whole or grew_in_place) and self._session_open()
 
     def _moved_m(self, stretch: Stretch) -> float | None:
         """How far the centre of pressure now lies nearer the head end than the anchor's, at
