@@ -3,8 +3,8 @@
 A subcommand's module sets ``func`` on its parser; ``func(args)`` returns the exit code.
 Start-up stays short (issue 13): a subcommand's module imports numpy, paho, matplotlib and
 the config inside the functions that use them, never at the top, and ``main`` imports only
-the module of the command it runs. ``acumat --help``, a bare ``acumat`` and an unknown command
-build the whole parser. tests/contract/test_lazy_imports.py holds both to it.
+the module of the command it runs. ``acumat --help``, a bare ``acumat`` (its help and exit 2)
+and an unknown command build the whole parser. tests/contract/test_lazy_imports.py holds both to it.
 """
 
 from __future__ import annotations
@@ -48,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     # The command comes first (acumat has no options of its own but --help).
     parser = build_parser(argv[0] if argv else None)
+    if not argv:  # a first try: the list of commands says more than "COMMAND is required"
+        parser.print_help(sys.stderr)
+        print("\nacumat: error: name a command (acumat COMMAND --help)", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)

@@ -1,0 +1,42 @@
+"""A new user's first mistakes at the command line: each is said plainly, without a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import io
+
+import pytest
+
+from controller.cli import _COMMANDS, main
+from controller.cli.monitor import CONNECT_GRACE_S, Screen, watch
+from controller.mqtt.config import MqttConfig
+from controller.service.config import AppConfig
+from firmware.clock import FakeClock
+from firmware.schema import parse
+from tests.mqtt.broker import free_port
+
+
+def test_a_bare_acumat_lists_the_commands_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert all(f"\n    {command}" in captured.err for command in _COMMANDS)
+    assert captured.err.rstrip().endswith("acumat: error: name a command (acumat COMMAND --help)")
+
+
+def test_a_short_once_wait_on_a_closed_port_still_says_why(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`monitor --once --timeout 1` used to end inside the broker's grace with no reason."""
+    port = free_port()  # nothing listens there
+    mqtt = parse(MqttConfig, {"host": "127.0.0.1", "port": port})
+    timeout_s = CONNECT_GRACE_S / 3
+    args = argparse.Namespace(once=True, timeout=timeout_s, config=None)
+    out = io.StringIO()
+    code = watch(mqtt, "mat1", AppConfig(), clock=FakeClock(), screen=Screen(out, live=False),
+                 colour=False, args=args)  # fmt: skip
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err == f"acumat monitor: cannot reach the broker at 127.0.0.1:{port} " + (
+        "(still trying; is it running, is the port right?)\n"
+    )
