@@ -41,6 +41,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     for name in _SUBCOMMANDS if chosen is None else (chosen,):
         module = importlib.import_module(f"controller.cli.{name}")
         module.register(sub)
+    # Kept so that a wrong flag is answered with its command's usage, not acumat's.
+    parser.set_defaults(command_parsers=sub.choices)
     return parser
 
 
@@ -52,7 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         print("\nacumat: error: name a command (acumat COMMAND --help)", file=sys.stderr)
         return 2
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # the command's usage lists the flags it does take
+        args.command_parsers[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:

@@ -40,3 +40,12 @@ def test_a_short_once_wait_on_a_closed_port_still_says_why(
     assert err == f"acumat monitor: cannot reach the broker at 127.0.0.1:{port} " + (
         "(still trying; is it running, is the port right?)\n"
     )
+
+
+def test_a_wrong_flag_gets_its_commands_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--mat-id", "bedroom"])
+    assert exit_.value.code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("usage: acumat run [-h] [--config CONFIG]")
+    assert lines[-1] == "acumat run: error: unrecognized arguments: --mat-id bedroom"
