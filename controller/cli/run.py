@@ -46,7 +46,11 @@ def register(sub: Any) -> None:
     p.add_argument("--file", type=Path, help="play a recorded acumat-frames/1 file")
     p.add_argument("--speed", type=float, help="play X times faster than real time")
     p.add_argument("--state-dir", type=Path, help="where history and state live")
-    p.add_argument("--quiet", action="store_true", help="no console output")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no console view and no cautions: one log line per event, as under systemd",
+    )
     p.add_argument(
         "--web",
         metavar="HOST:PORT",

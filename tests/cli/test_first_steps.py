@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
+from pathlib import Path
 
 import pytest
 
-from controller.cli import _COMMANDS, main
+from controller.cli import _COMMANDS, build_parser, main
 from controller.cli.monitor import CONNECT_GRACE_S, Screen, watch
+from controller.cli.run import serve
 from controller.mqtt.config import MqttConfig
-from controller.service.config import AppConfig
+from controller.service.config import AppConfig, parse_config
 from firmware.clock import FakeClock
 from firmware.schema import parse
 from tests.mqtt.broker import free_port
@@ -49,3 +52,20 @@ def test_a_wrong_flag_gets_its_commands_usage(capsys: pytest.CaptureFixture[str]
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].startswith("usage: acumat run [-h] [--config CONFIG]")
     assert lines[-1] == "acumat run: error: unrecognized arguments: --mat-id bedroom"
+
+
+def test_quiet_is_what_its_help_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """No console view and no cautions; each event is one log line, as under systemd."""
+    config = parse_config(
+        {"source": {"kind": "simulate", "scenario": "standing"}, "storage": {"dir": str(tmp_path)}}
+    )
+    with caplog.at_level(logging.INFO):
+        assert serve(config, FakeClock(), quiet=True) == 0
+    assert capsys.readouterr().out == ""
+    events = [r.getMessage() for r in caplog.records if r.name == "acumat.events"]
+    assert any(line.startswith("posture t=") for line in events)
+    assert not any("Before you use the mat" in r.getMessage() for r in caplog.records)
+    help_text = build_parser("run").parse_args(["run"]).command_parsers["run"].format_help()
+    assert "no console view and no cautions: one log line per event" in " ".join(help_text.split())
