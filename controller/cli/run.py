@@ -252,9 +252,13 @@ def _lifecycle(clock: Clock, status: str | None = None) -> Lifecycle:
     return notifier
 
 
+# What a person did, in the words they know ("signal 2" said nothing to a new user).
+_SIGNAL_NAMES: dict[int, str] = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
+
+
 def _on_signals(service: Service) -> dict[int, Any]:
     def stop(signum: int, _frame: object) -> None:
-        log.info("signal %d: stopping", signum)
+        log.info("%s: stopping", _SIGNAL_NAMES.get(signum, f"signal {signum}"))
         service.stop()
 
     return {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import signal
 from pathlib import Path
 
 import pytest
 
 from controller.cli import _COMMANDS, build_parser, main
 from controller.cli.monitor import CONNECT_GRACE_S, Screen, watch
-from controller.cli.run import serve
+from controller.cli.run import _on_signals, serve
 from controller.mqtt.config import MqttConfig
 from controller.service.config import AppConfig, parse_config
 from firmware.clock import FakeClock
@@ -69,3 +70,23 @@ def test_quiet_is_what_its_help_says(
     assert not any("Before you use the mat" in r.getMessage() for r in caplog.records)
     help_text = build_parser("run").parse_args(["run"]).command_parsers["run"].format_help()
     assert "no console view and no cautions: one log line per event" in " ".join(help_text.split())
+
+
+def test_ctrl_c_is_named_in_the_stop_line(caplog: pytest.LogCaptureFixture) -> None:
+    stopped: list[bool] = []
+
+    class Stoppable:
+        def stop(self) -> None:
+            stopped.append(True)
+
+    previous = _on_signals(Stoppable())  # type: ignore[arg-type]
+    try:
+        handler = signal.getsignal(signal.SIGINT)
+        assert callable(handler)
+        with caplog.at_level(logging.INFO, logger="acumat"):
+            handler(signal.SIGINT, None)
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+    assert stopped == [True]
+    assert [r.getMessage() for r in caplog.records] == ["Ctrl-C (SIGINT): stopping"]
