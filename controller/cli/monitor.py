@@ -218,16 +218,19 @@ def watch(
     except MqttSetupError as exc:
         print(f"acumat monitor: {exc}", file=sys.stderr)
         return 2
-    label = f"{mat_id} via {mqtt.host}:{mqtt.port}"
+    broker = f"{mqtt.host}:{mqtt.port}"
+    label = f"{mat_id} via {broker}"
     described = args.config is not None
     waited_s = 0.0
     try:
         while True:
-            note = feed_note(feed, waited_s, f"{mqtt.host}:{mqtt.port}")
             # An offline mat's last state is history, not what is on the mat now.
             state = None if feed.availability == "offline" else feed.state
             layout = _layout(config, feed.zone_names, described)
             done = state is not None or waited_s >= args.timeout
+            # A --once wait that ends inside the broker's grace still says why it got nothing.
+            waited_or_over_s = max(waited_s, CONNECT_GRACE_S) if args.once and done else waited_s
+            note = feed_note(feed, waited_or_over_s, broker)
             if not args.once or done:
                 screen.show(_render(layout, state, screen, source=label, note=note, colour=colour))
             if args.once and done:

@@ -46,7 +46,11 @@ def register(sub: Any) -> None:
     p.add_argument("--file", type=Path, help="play a recorded acumat-frames/1 file")
     p.add_argument("--speed", type=float, help="play X times faster than real time")
     p.add_argument("--state-dir", type=Path, help="where history and state live")
-    p.add_argument("--quiet", action="store_true", help="no console output")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no console view and no cautions: one log line per event, as under systemd",
+    )
     p.add_argument(
         "--web",
         metavar="HOST:PORT",
@@ -248,9 +252,13 @@ def _lifecycle(clock: Clock, status: str | None = None) -> Lifecycle:
     return notifier
 
 
+# What a person did, in the words they know ("signal 2" said nothing to a new user).
+_SIGNAL_NAMES: dict[int, str] = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
+
+
 def _on_signals(service: Service) -> dict[int, Any]:
     def stop(signum: int, _frame: object) -> None:
-        log.info("signal %d: stopping", signum)
+        log.info("%s: stopping", _SIGNAL_NAMES.get(signum, f"signal {signum}"))
         service.stop()
 
     return {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
