@@ -5,7 +5,8 @@ come at the ADC's own rate (10 or 80 SPS); its ``t`` is the injected clock's. A 
 stops answering, saturates or sticks, or has no scale, becomes ``None`` with a reason from
 the fault vocabulary (``firmware/faults.py``) in ``faults`` for its zone only (the
 single-sample judgements of ``firmware/filters.py``); a backend that raises becomes
-``io_error`` for every zone for that frame, and the loop goes on. Spikes pass through as
+``io_error`` for every zone for that frame, and the loop goes on (the failure said once with
+its cause, then at most once a minute: ``firmware/trouble.py``). Spikes pass through as
 weights: the core's median rejects them. ``open_hardware_source`` builds it from the TOML's
 ``[source.hardware]`` for the ``hx711``, ``iio`` and ``adafruit`` kinds.
 """
@@ -28,6 +29,7 @@ from firmware.hwconfig import HARDWARE_KINDS, HardwareConfig
 from firmware.hx711.driver import Reading
 from firmware.layout import MatLayout
 from firmware.source import FrameSource
+from firmware.trouble import Trouble
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,9 @@ class SamplingSource:
         self._missing: set[int] = set()  # the boards not ready at the last read
         self._last_t: float | None = None
         self._closed = False
+        # A backend that keeps failing (a board's I/O error at every read) is said once with
+        # its cause, then once a minute: it was a line a frame, 752 a minute.
+        self._trouble = Trouble(log, "reading the boards", clock)
 
     @property
     def layout(self) -> MatLayout:
@@ -116,11 +121,13 @@ class SamplingSource:
         try:
             readings = self._reader.read_detailed()
         except (FirmwareError, OSError) as exc:
-            log.warning("reading the boards failed: %s", exc)
+            self._trouble.failed(exc, logging.WARNING)
             return [Reading(None, IO_ERROR)] * self._n
         if len(readings) != self._n:
-            log.warning("backend gave %d readings for %d zones", len(readings), self._n)
+            problem = f"the backend gave {len(readings)} readings for {self._n} zones"
+            self._trouble.failed(problem, logging.WARNING)
             return [Reading(None, IO_ERROR)] * self._n
+        self._trouble.ok()
         return readings
 
     def _sleep_until_due(self) -> None:
