@@ -74,7 +74,8 @@ def _run(
     core = MatController(DEFAULT_LAYOUT)
     journal = SessionJournal(tmp_path / "session.json", wall_at, clock=clock)
 
-    def first_frame(frame: ZoneFrame) -> None:
+    def first_frame(frame: ZoneFrame) -> None:  # run.py's, but for begin_without_session:
+        # these frames put the body on whole at once, which that (rightly) does not call lying
         wall_at.anchor(frame.t, clock.wall())
         saved = load(journal.path, frame.t, clock.wall())
         if saved is not None:
