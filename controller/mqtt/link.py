@@ -26,6 +26,7 @@ from controller.storage.trouble import Every, and_more
 log = logging.getLogger("acumat.mqtt")
 SHORT_CONNECTION_S = 60.0  # closed sooner (or within 2 reconnect delays): a take-over sign
 TAKEOVER_SUSPECT = 3
+KEEPALIVE_TIMEOUT = "Keep alive timeout"  # paho's reason when it stops waiting for the broker
 
 
 class Link:
@@ -82,7 +83,7 @@ class Link:
         self._up_since_s = math.nan
         if not was_up:
             if not self._refused:  # a refusal was said already; else nobody answered
-                self.failed(now_s, self._closed_early())
+                self.failed(now_s, self._closed_early(reason))
             return
         self._short = self._short + 1 if lasted_s < self._short_s else 0
         if taken_over:
@@ -96,7 +97,12 @@ class Link:
             log.warning("disconnected from the broker (%s); reconnecting%s", reason, and_more(held))
             self._told_down = True
 
-    def _closed_early(self) -> str:
+    def _closed_early(self, reason: str) -> str:
+        if reason == KEEPALIVE_TIMEOUT:  # we gave up waiting: the broker closed nothing
+            return (
+                f"{self._where} took the connection but never answered within keepalive_s:"
+                " a broker that hangs, or a network that loses what follows the handshake"
+            )
         hint = "" if self._tls else ": is it a TLS port (then set mqtt.tls_ca)?"
         return f"{self._where} closed the connection before answering{hint}"
 

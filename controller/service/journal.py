@@ -5,7 +5,9 @@ when no session is open). The journal rewrites ``StatePaths.journal`` (write, fs
 power cut leaves the old or the new file, never half of one) whenever a session event happens
 and every ``every_s`` of frame time while a session is open, and removes it when the session
 ends. It never sees the core. Times are stored as wall time; on start ``load`` moves them onto
-the new run's frame time. The saved session carries the session's tally, so the figures
+the new run's frame time, keeping the session's own span: a wall clock set back across the
+restart (a Pi without a clock chip, before NTP) counts no time away and never dates the start
+after the end. The saved session carries the session's tally, so the figures
 measured before a restart (breathing, stillness, balance) are in its summary.
 
 The file is owner-only (0600). A write that fails (a full disk) is logged once with its cause,
@@ -112,10 +114,15 @@ def load(path: Path, first_t: float, now_wall_s: float) -> SavedSession | None:
     except (OSError, ValueError) as exc:  # SchemaError and UnicodeDecodeError are too
         _ignore(path, now_wall_s, exc)
         return None
+    # The session's own span (start to last seen) was measured on one frame clock and stands;
+    # only the time since it was saved depends on the wall clock, which may have been set back
+    # meanwhile (a Pi without a clock chip boots with the time it saved at shutdown, then NTP
+    # moves it): a clock that went back counts no time away and never dates the start ahead.
+    last_seen_t = first_t - max(0.0, now_wall_s - seen_wall)
     return replace(
         saved,
-        started_t=first_t - (now_wall_s - started_wall),
-        last_seen_t=first_t - max(0.0, now_wall_s - seen_wall),
+        started_t=last_seen_t - max(0.0, seen_wall - started_wall),
+        last_seen_t=last_seen_t,
     )
 
 

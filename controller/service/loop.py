@@ -13,6 +13,10 @@ frame that ends it; meanwhile commands are still answered. The supervisor's watc
 per frame only, so a source that stays silent gets the service restarted (systemd's
 ``WatchdogSec``). Session time needs no help: the core sees the gap between the frames.
 
+Given the run's ``WallAt`` (a live source: hardware, the MQTT zone stream), the loop moves
+its anchor when the system clock is set (NTP after a boot without a clock chip), said once per
+step; a simulated or replayed source keeps its own time line.
+
 Every adapter gets the same state, taken once per delivery, with a session's elapsed time held
 so that it never runs backwards (``payloads.ElapsedShown``: the core dates a pause back to when
 the person left), so the console, MQTT and the page show one figure.
@@ -39,7 +43,7 @@ from controller.service.failures import FailureLog
 from controller.service.feed import SourceFailed, SourceFeed
 from controller.service.ports import Adapter
 from controller.wire.payloads import ElapsedShown
-from firmware.clock import Clock, SystemClock
+from firmware.clock import Clock, SystemClock, WallAt
 from firmware.frame import ZoneFrame
 from firmware.source import FrameSource
 
@@ -76,6 +80,7 @@ class Service:
     on_first_frame: Callable[[ZoneFrame], None] | None = None
     journal: Journal | None = None
     clock: Clock = field(default_factory=SystemClock)
+    wall_at: WallAt | None = None  # follows the system clock when it is set under a live source
     wait_s: float = 0.25  # how long to wait for a frame before looking at the clock (real time)
     frames_seen: int = 0
     _stopping: bool = False
@@ -133,6 +138,8 @@ class Service:
             silent_s = round(now_s - self._last_frame_s, 3)
             events.append(SourceStalled(t=frame.t, active=False, stalled_s=silent_s))
         self._last, self._last_frame_s = frame, now_s
+        if self.wall_at is not None:
+            self._follow_wall(self.wall_at, frame, now_s)
         events.extend(self.core.feed(frame))
         self._deliver(frame, events)
         self._commands(frame)
@@ -140,6 +147,12 @@ class Service:
         if self.frames_seen == 1:
             self.lifecycle.ready()
         self.lifecycle.watchdog()
+
+    def _follow_wall(self, wall_at: WallAt, frame: ZoneFrame, now_s: float) -> None:
+        step_s = wall_at.follow(frame.t, now_s, self.clock.wall())
+        if step_s is not None:
+            log.warning("the system clock was set %+.1f s: wall times follow it from frame "
+                        "t=%.1f on", step_s, frame.t)  # fmt: skip
 
     def _waiting(self) -> None:
         """No frame came within ``wait_s``: a stall once it lasts ``stall_s``; commands are

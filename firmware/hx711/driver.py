@@ -112,10 +112,19 @@ class HX711Array:
         """One signed conversion per channel in ``data_pins`` order; ``None`` if not ready."""
         return [r.counts for r in self.read_detailed(timeout_s)]
 
-    def read_detailed(self, timeout_s: float | None = None) -> list[Reading]:
-        """Like ``read`` with a status per channel; also sets ``last_status``."""
+    def read_detailed(
+        self, timeout_s: float | None = None, wanted: Sequence[bool] | None = None
+    ) -> list[Reading]:
+        """Like ``read`` with a status per channel; also sets ``last_status``. ``wanted``: the
+        channels to wait for (default all); the others are read if ready by then."""
         timeout = self.ready_timeout if timeout_s is None else timeout_s
-        wanted = (1 << self.channels) - 1
+        if wanted is None:
+            wanted_mask = (1 << self.channels) - 1
+        else:
+            wanted_mask = sum(1 << ch for ch, want in enumerate(wanted) if want)
+        return self._read_cycles(timeout, wanted_mask)
+
+    def _read_cycles(self, timeout: float, wanted: int) -> list[Reading]:
         for _ in range(_MAX_CYCLES):
             readings, again, read_mask = self._cycle(timeout, wanted)
             if not again:

@@ -6,7 +6,8 @@ gpiozero's ``MockSPIDevice``); each chip moves its DOUT with ``drive_high``/``dr
 Like the datasheet: DOUT high until a conversion is ready, then 24 bits MSB first, one per
 rising edge; the 25th pulse pulls DOUT high; 25/26/27 pulses pick the next conversion's
 gain (128 A / 32 B / 64 A); rails saturate; a clock held high > 60 µs powers the chip down
-(it resets to gain 128 and settles); a dead board never gets ready; optional noise. Time
+(it resets to gain 128 and settles); a dead board never gets ready; a DOUT wire can be
+stuck high, stuck low or flapping (``dout_fault``); optional noise. Time
 comes from a Clock (real by default, so the longest clock-high interval is this machine's).
 Build the emulated chips *before* the driver asks the factory for the same pins.
 """
@@ -15,13 +16,16 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from typing import Any
+from typing import Any, Literal
 
 from gpiozero.pins.mock import MockFactory, MockPin
 
 from firmware.clock import Clock, SystemClock
 
 POWER_DOWN_S = 60e-6
+# A DOUT wire that no longer follows the chip: unplugged (the pull-up holds it high), shorted
+# low, or loose (it reads whatever it picks up).
+DoutFault = Literal["stuck_high", "stuck_low", "flapping"]
 _GAIN_OF_PULSES = {25: 128, 26: 32, 27: 64}
 _FULL_SCALE = 0x7FFFFF
 
@@ -85,9 +89,12 @@ class EmulatedDataPin(CountingMockPin):
     reads_while_clock_high = 0  # the datasheet allows it; with many boards it fails
 
     def _get_state(self) -> Any:
-        if self.chip is not None:
-            self.reads_while_clock_high += self.chip.clock_is_high
-            self.chip.refresh()
+        chip = self.chip
+        if chip is not None:
+            self.reads_while_clock_high += chip.clock_is_high
+            chip.refresh()
+            if chip.dout_fault is not None:
+                return chip.dout_level()
         return super()._get_state()
 
 
@@ -109,6 +116,7 @@ class HX711Chip:
         seed: int = 0,
         dead: bool = False,
         power_down_s: float = POWER_DOWN_S,
+        dout_fault: DoutFault | None = None,
     ) -> None:
         self.clk: EmulatedClockPin = factory.pin(clock_pin, pin_class=EmulatedClockPin)
         self.dout: EmulatedDataPin = factory.pin(data_pin, pin_class=EmulatedDataPin)
@@ -119,6 +127,7 @@ class HX711Chip:
         self.conversion_s, self.settle_s = conversion_s, settle_s
         self.noise_counts, self._rng = noise_counts, random.Random(seed)
         self.dead = dead
+        self.dout_fault = dout_fault  # what the wire shows instead of the chip, while set
         self.power_down_s = power_down_s  # raise it where real-time scheduling is not the test
         self._last_fall_s = float("-inf")
         self.queue: list[int] = []  # exact counts for the next conversions, before counts_a
@@ -141,6 +150,17 @@ class HX711Chip:
 
     def now(self) -> float:
         return self._clock.monotonic()
+
+    def dout_level(self) -> bool:
+        """The level a faulty DOUT wire shows: pulled up, shorted to ground, or flapping."""
+        if self.dout_fault == "flapping":
+            return self._rng.random() < 0.5
+        return self.dout_fault == "stuck_high"
+
+    def replug(self) -> None:
+        """Power back after an unplug: the chip resets (gain 128) and settles again."""
+        self.dead, self.dout_fault = False, None
+        self._reset(self._clock.monotonic())
 
     def restart_high_timer(self, now: float) -> None:
         if self._high_since is not None:
