@@ -160,6 +160,7 @@ def _serve(  # noqa: PLR0917
     from controller.service.journal import discard as discard_journal
     from controller.service.journal import load as load_journal
     from controller.service.loop import Service
+    from firmware.hwconfig import HARDWARE_KINDS
 
     if not quiet:  # the first time this mat runs, the person should read the cautions
         _cautions(paths)
@@ -200,6 +201,9 @@ def _serve(  # noqa: PLR0917
         lifecycle=_lifecycle(clock, "running without storing" if paths is None else None),
         on_first_frame=first_frame,
         clock=clock,  # stalls and failure logging on the one clock
+        # a live source's frames are dated by the clock: when the system clock is set under
+        # it (a Pi booted with its saved time, then NTP), wall time follows
+        wall_at=wall_at if config.source.kind in HARDWARE_KINDS else None,
     )
     previous = _on_signals(service)
     where = "not stored" if paths is None else f"in {paths.root}"

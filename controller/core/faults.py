@@ -158,17 +158,21 @@ class ZoneConditioner:
             out[i] = held[i] if self._dead_since[i] is None else 0.0
 
     def _good(self, i: int, t: float, events: list[Event]) -> None:
-        self._bad_since[i] = None
         fault = self._fault[i]
         if fault is None:
+            self._bad_since[i] = None
             self._calm[i] = True
             return
+        # A zone at fault keeps its bad time through a good reading: a loose wire's random
+        # words land in range now and then, and each used to restart it, so the zone was
+        # never left out and its random kg kept the mat occupied. Only ``recover_s`` of good
+        # readings in a row (below) clears it.
         good_since = self._good_since[i]
         if good_since is None:
             good_since = self._good_since[i] = t
         if t - good_since >= self._s.recover_s:
             events.append(SensorFault(t=t, zone=self._names[i], active=False, fault=fault))
-            self._fault[i] = self._good_since[i] = None
+            self._fault[i] = self._good_since[i] = self._bad_since[i] = None
             if self._dead_since[i] is not None:
                 self._dead_since[i] = None
                 self.dead_version += 1

@@ -139,12 +139,6 @@ def test_one_board_broken_under_a_lying_person(tmp_path: Path, case: str) -> Non
     assert [(e.zone, e.active, e.fault) for e in faults] == [("middle_left", True, reason)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: ZoneConditioner._good restarts a faulty zone's bad time at any one good "
-    "reading, so a zone whose words are random (1 in ~3 in range) is never left out; its "
-    "median of random kg keeps the mat occupied and the session runs on (to max_duration)",
-)
 def test_a_loose_dout_wire_under_a_lying_person(tmp_path: Path) -> None:
     events, core, _ = _run(tmp_path, {ZONE: _loose})
     faults = [e for e in events if isinstance(e, SensorFault)]
