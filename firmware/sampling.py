@@ -242,10 +242,17 @@ def open_reader(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock) 
     check_zones(hw, layout, kind)
     from gpiozero.exc import GPIOZeroError
 
+    from firmware.backends.pinfactory import gpio_refusal
+
     try:
         return _open_backend(kind, hw, layout, clock)
-    except (FirmwareError, ImportError, GPIOZeroError) as exc:
-        raise HardwareSetupError(f"{kind}: cannot open the boards: {exc}") from exc
+    except Exception as exc:
+        refusal = gpio_refusal(exc)  # no GPIO here, or not for this user: what to do
+        if refusal is not None:
+            raise HardwareSetupError(f"{kind}: {refusal}") from exc
+        if isinstance(exc, (FirmwareError, ImportError, GPIOZeroError)):
+            raise HardwareSetupError(f"{kind}: cannot open the boards: {exc}") from exc
+        raise
 
 
 def _open_backend(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock) -> CountsReader:
@@ -266,6 +273,7 @@ def _open_backend(kind: str, hw: HardwareConfig, layout: MatLayout, clock: Clock
 
 
 def _hx711_reader(hw: HardwareConfig, data_pins: list[int], clock: Clock) -> CountsReader:
+    from firmware.backends.pinfactory import default_pin_factory
     from firmware.hx711.driver import HX711Array
     from firmware.hx711.lines import pin_factory
 
@@ -275,12 +283,16 @@ def _hx711_reader(hw: HardwareConfig, data_pins: list[int], clock: Clock) -> Cou
         hw.clock_pin,
         data_pins,
         gain=hw.gain,
-        pin_factory=None if lgpio is not None else pin_factory(hw.pin_library, hw.gpiochip),
+        pin_factory=None
+        if lgpio is not None
+        else pin_factory(hw.pin_library, hw.gpiochip) or default_pin_factory(),
         ready_timeout=hw.ready_timeout_s,
         clock=clock,
         lgpio_module=lgpio,
         gpiochip=hw.gpiochip,
     )
+    if hw.group_read and lgpio is None and hw.pin_library == "auto":  # said once it works
+        log.info("lgpio is not installed: reading through gpiozero pins, one call per line")
     # Power-cycle every board together so their conversions are aligned (datasheet).
     array.power_down()
     array.power_up()
@@ -299,6 +311,5 @@ def _load_lgpio(pin_library: str) -> Any:
             from firmware.hx711.lines import NEEDS
 
             raise ImportError(NEEDS["lgpio"]) from None
-        log.info("lgpio is not installed: reading through gpiozero pins, one call per line")
         return None
     return lgpio

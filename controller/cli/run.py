@@ -115,8 +115,9 @@ def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
         where = config.source.file if isinstance(exc, FrameFileError) else config.source.kind
         print(f"acumat: cannot open the {where} source: {exc}", file=sys.stderr)
         return 2
-    # A simulated run keeps its own files (StatePaths.for_source): its sessions are not the mat's.
-    state = StatePaths.for_source(config.storage.dir, config.source.simulated)
+    # A simulated run keeps its own files (StatePaths.for_source): its sessions are not the mat's,
+    # and its journal is its mat id's own (demos of several mat ids share the folder).
+    state = StatePaths.for_source(config.storage.dir, config.source.simulated, config.mat.id)
     problem = unusable(config.storage.dir) or unusable(state.root)
     if problem is not None and config.storage.unusable == "exit":
         print(f"acumat: the state directory {config.storage.dir} {problem}; exiting "

@@ -5,6 +5,11 @@ The service and every command given the same config resolve the same files throu
 other module spells a file name. A simulated source keeps its files in ``simulated/`` under
 the state directory (``for_source``): a demo's sessions never enter a real mat's history,
 streak, journal or MQTT outbox, and the calibration stays the mat's.
+
+The history, the recordings and the outbox tell mats apart by id; the journal is one file. A
+simulated run's journal is its mat's own (``session-<mat id>.json``): demos of several mat ids
+share ``simulated/``, and one must never discard or be told about another's open session. A
+real mat's journal stays ``session.json`` where installed systems have it.
 """
 
 from __future__ import annotations
@@ -22,12 +27,15 @@ class StatePaths:
     """The state directory's layout (``[storage] dir`` in the config)."""
 
     root: Path
+    mat_id: str | None = None  # whose journal: None is the directory's one ``session.json``
 
     @classmethod
-    def for_source(cls, state_dir: Path, simulated: bool) -> StatePaths:
-        """The layout a source's run uses: ``state_dir`` itself, or its ``simulated``
-        folder for a simulated source."""
-        return cls(state_dir / SIMULATED_DIR if simulated else state_dir)
+    def for_source(cls, state_dir: Path, simulated: bool, mat_id: str | None = None) -> StatePaths:
+        """The layout a source's run uses: ``state_dir`` itself, or its ``simulated`` folder
+        for a simulated source, with ``mat_id``'s own journal there."""
+        if simulated:
+            return cls(state_dir / SIMULATED_DIR, mat_id)
+        return cls(state_dir)
 
     @property
     def history(self) -> Path:
@@ -37,7 +45,9 @@ class StatePaths:
     @property
     def journal(self) -> Path:
         """The open session, rewritten atomically while it runs."""
-        return self.root / "session.json"
+        return self.root / (
+            "session.json" if self.mat_id is None else f"session-{self.mat_id}.json"
+        )
 
     @property
     def recordings(self) -> Path:

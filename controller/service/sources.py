@@ -16,6 +16,7 @@ person trying ``./dev simulate`` only watches.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # the simulator is imported only when a simulated source is a
 
 LIST_HINT = "acumat simulate --list shows them"
 LEAD_IN_S = 3.0  # empty mat kept before the first step on: the zero tracker settles in it
+TYPO_RATIO = 0.85  # difflib's ratio of a name off by a letter or two ("relax_sesion": 0.96)
 _ON_KG = 5.0  # total load that counts as someone on the mat (the report's blank limit)
 
 
@@ -91,9 +93,33 @@ def scenario_problem(name: str, every: bool = True) -> str | None:
 
     if name in SCENARIO_NAMES or (every and name == EVERY_SCENARIO):
         return None
-    close = difflib.get_close_matches(name, list(SCENARIO_NAMES), n=3)
+    close = nearest_names(name, SCENARIO_NAMES)
     nearest = f"; did you mean {' or '.join(close)}?" if close else ""
     return f"unknown scenario {name!r}{nearest} ({LIST_HINT})"
+
+
+def nearest_names(typed: str, names: Sequence[str], n: int = 3) -> list[str]:
+    """Up to ``n`` of ``names`` a person may have meant by ``typed``, from the first of these
+    that finds any: the names it begins or misspells by a letter or two, in the library's order
+    (``relax`` → relax_session, relax_2x4; ``relax_sesion`` → relax_session alone); the names
+    sharing a whole word with it, most words and closest spelling first (``nap`` → cat_nap,
+    ``feet_2x4`` → feet before relax_2x4); difflib's closest by ratio."""
+    key = typed.strip().lower()
+    if not key:
+        return []
+    ratio = {name: difflib.SequenceMatcher(None, key, name).ratio() for name in names}
+    words = set(key.split("_"))
+    shared = {name: len(words & set(name.split("_"))) for name in names}
+    tiers = (
+        [name for name in names if name.startswith(key) or ratio[name] >= TYPO_RATIO],
+        sorted(
+            (name for name in names if shared[name]),
+            key=lambda name: (shared[name], ratio[name]),
+            reverse=True,
+        ),
+        difflib.get_close_matches(key, list(names), n=n),
+    )
+    return next((tier[:n] for tier in tiers if tier), [])
 
 
 def mat_described(mat: MatConfig) -> bool:

@@ -147,7 +147,6 @@ class AdafruitReader:
 
 
 def _default_factory() -> Any:
-    from gpiozero import Device
+    from firmware.backends.pinfactory import default_pin_factory
 
-    Device.ensure_pin_factory()
-    return Device.pin_factory
+    return default_pin_factory()

@@ -148,7 +148,7 @@ def test_the_beginner_target_grows_from_history(
 def test_a_simulated_run_never_resumes_the_session_a_previous_run_left_open(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    paths = StatePaths.for_source(tmp_path, simulated=True)
+    paths = StatePaths.for_source(tmp_path, simulated=True, mat_id="mat1")  # the default mat
     paths.root.mkdir()
     wall_at = WallAt()
     wall_at.anchor(0.0, FakeClock().wall())
@@ -164,7 +164,7 @@ def test_a_simulated_run_never_resumes_the_session_a_previous_run_left_open(
         assert serve(config, FakeClock()) == 0
     said = caplog.text
     assert "starts afresh" in said and "resuming" not in said and "damaged" not in said
-    assert not list(paths.root.glob("session.json*"))
+    assert not list(paths.root.glob(f"{paths.journal.name}*"))
     [row] = History(paths.history).sessions()
     assert row.summary.session == 1 and ":" not in row.uid
 

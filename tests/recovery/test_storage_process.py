@@ -82,15 +82,16 @@ def test_a_full_disk_gives_the_recording_s_room_to_the_session(tiny_fs: TinyFs) 
 
 def test_a_damaged_history_and_journal_are_moved_aside_and_the_mat_starts(tmp_path: Path) -> None:
     top = tmp_path / "state"
-    state = StatePaths.for_source(top, simulated=True).root  # a simulated run's own files
+    paths = StatePaths.for_source(top, simulated=True, mat_id="mat1")  # a simulated run's own
+    state = paths.root
     state.mkdir(parents=True)
     (state / "history.sqlite").write_bytes(os.urandom(8192))
-    (state / "session.json").write_text('{"version": 2, "number": "three", "elapsed_s": []}')
+    paths.journal.write_text('{"version": 2, "number": "three", "elapsed_s": []}')
     done = acumat_run(top)
     assert done.returncode == 0, done.stderr
     assert len(History(state / "history.sqlite").sessions()) == 1
-    names = sorted(p.name.split("-")[0] for p in state.glob("*.damaged-*"))
-    assert names == ["history.sqlite.damaged", "session.json.damaged"]
+    names = sorted(p.name.split(".damaged-")[0] for p in state.glob("*.damaged-*"))
+    assert names == ["history.sqlite", "session-mat1.json"]
     warnings = [line for line in storage_lines(done) if "WARNING" in line]
     assert len(warnings) == 2 and "Traceback" not in done.stderr
     assert any("history.sqlite is damaged (file is not a database)" in w for w in warnings)
