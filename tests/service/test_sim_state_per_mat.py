@@ -41,6 +41,17 @@ def _left_open(paths: StatePaths, number: int) -> None:
     SessionJournal(paths.journal, wall_at).close(saved)  # what a Ctrl-C leaves behind
 
 
+def _bedroom_demo(state_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A whole simulated run of mat ``bedroom`` (``short_absence``) on ``state_dir``."""
+    config = parse_config(
+        {"mat": {"id": "bedroom"},
+         "source": {"kind": "simulate", "scenario": "short_absence"},
+         "storage": {"dir": str(state_dir)}}
+    )  # fmt: skip
+    with caplog.at_level(logging.INFO):
+        assert serve(config, FakeClock()) == 0
+
+
 def test_a_bedroom_demo_leaves_mat1s_open_session_alone(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -48,13 +59,7 @@ def test_a_bedroom_demo_leaves_mat1s_open_session_alone(
     mat1.root.mkdir()
     _left_open(mat1, 2)
     before = mat1.journal.read_bytes()
-    config = parse_config(
-        {"mat": {"id": "bedroom"},
-         "source": {"kind": "simulate", "scenario": "short_absence"},
-         "storage": {"dir": str(tmp_path)}}
-    )  # fmt: skip
-    with caplog.at_level(logging.INFO):
-        assert serve(config, FakeClock()) == 0
+    _bedroom_demo(tmp_path, caplog)
     assert "left open by the last run" not in caplog.text and "resuming" not in caplog.text
     assert mat1.journal.read_bytes() == before  # still there for mat1's next run to judge
     [row] = History(mat1.history).sessions()
@@ -67,12 +72,6 @@ def test_the_same_mats_next_demo_still_starts_afresh(
     bedroom = StatePaths.for_source(tmp_path, simulated=True, mat_id="bedroom")
     bedroom.root.mkdir()
     _left_open(bedroom, 3)
-    config = parse_config(
-        {"mat": {"id": "bedroom"},
-         "source": {"kind": "simulate", "scenario": "short_absence"},
-         "storage": {"dir": str(tmp_path)}}
-    )  # fmt: skip
-    with caplog.at_level(logging.INFO):
-        assert serve(config, FakeClock()) == 0
+    _bedroom_demo(tmp_path, caplog)
     assert "session 3, left open by the last run, is not resumed" in caplog.text
     assert not bedroom.journal.exists()
