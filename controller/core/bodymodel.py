@@ -17,10 +17,12 @@ import numpy as np
 from controller.core.bodyshapes import (
     CARRIERS,
     CLASSES,
+    FINE_LYING_STYLES,
     LYING_STYLES,
     POSTURE_SHAPES,
     Segment,
     Style,
+    lying_shapes,
 )
 from controller.core.events import Posture
 from controller.core.geometry import FloatArray, Geometry, segment_mass_in_bands
@@ -89,8 +91,10 @@ def _templates(edges_m: tuple[float, ...]) -> Templates:
 
 
 def fine_lying_profiles(geometry: Geometry) -> FloatArray:
-    """The lying profiles placed every ``_FINE_STEP_M`` (K × B); built once per band layout,
-    on first use (~0.3 s here): the classifier asks only after the whole way down was seen."""
+    """The lying profiles placed every ``_FINE_STEP_M`` and read in the pressure styles between
+    the coarse ones (``bodyshapes.FINE_LYING_STYLES``) (K × B, ~30,000 rows on 2 × 3); built
+    once per band layout, on first use (~0.15 s here): the classifier asks only after the whole
+    way down was seen."""
     return _fine_lying(tuple(float(e) for e in geometry.band_edges_m))
 
 
@@ -99,7 +103,7 @@ def _fine_lying(edges_m: tuple[float, ...]) -> FloatArray:
     edges = np.array(edges_m, dtype=np.float64)
     found = {
         tuple(np.round(profile, 3))
-        for shape in POSTURE_SHAPES["lying"]
+        for shape in lying_shapes(FINE_LYING_STYLES)
         for profile, _, _ in _placements(edges, shape, "lying", _FINE_STEP_M)
     }
     return np.array(sorted(found), dtype=np.float64)

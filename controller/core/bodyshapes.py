@@ -18,6 +18,7 @@ of height). ``bodymodel`` places these on the mat.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from controller.core.events import Posture
 
@@ -167,6 +168,33 @@ class Style:
 
 
 LYING_STYLES = (Style(), Style(0.75, 0.85, 0.5), Style(0.5, 0.5, 1.0))
+# Real pressure maps lie anywhere between these three (the simulator draws arms and calves read
+# 60-100 %, thighs 75-100 %, up to 60 % of the lumbar load at the shoulders; FACTS.md). Where a
+# row border cuts the trunk, the upper bias alone moves up to ~0.2 of the load across it (curled
+# on a side with the head beyond the end: about half the load in each of two rows), so the three
+# leave gaps of ~0.06 in a row's share that a body between them fits by 0.03-0.05 only. The fine
+# profiles (``bodymodel.fine_lying_profiles``) take the styles on the way from each to the next
+# as well, in ``_STYLE_STEPS`` steps (~0.015 apart in that share).
+_STYLE_STEPS = 4
+
+
+def _between(styles: tuple[Style, ...], steps: int) -> tuple[Style, ...]:
+    """``styles`` and ``steps - 1`` evenly spaced styles between each one and the next."""
+    out = []
+    for a, b in pairwise(styles):
+        for i in range(steps):
+            f = i / steps
+            out.append(
+                Style(
+                    a.soft_read + (b.soft_read - a.soft_read) * f,
+                    a.thigh_read + (b.thigh_read - a.thigh_read) * f,
+                    a.upper_bias + (b.upper_bias - a.upper_bias) * f,
+                )
+            )
+    return (*out, styles[-1])
+
+
+FINE_LYING_STYLES = _between(LYING_STYLES, _STYLE_STEPS)
 
 # Which segments carry the posture and so must lie on the platform: back and pelvis for lying
 # (it is a mat for the back; the head may rest beyond it), the pelvis for sitting, the feet for
@@ -177,23 +205,29 @@ CARRIERS: dict[Posture, tuple[str, ...]] = {
     "standing": ("foot",),
 }
 
-POSTURE_SHAPES: dict[Posture, tuple[tuple[Segment, ...], ...]] = {
-    "lying": tuple(
-        style.apply(shape)
-        for shape in (
-            _SUPINE,
-            _SUPINE_SHORT_TRUNK,
-            _SUPINE_KNEES_UP,
-            _PRONE,
-            _SIDE,
-            _CURLED,
-            _BRIDGE,
-        )
-        for style in LYING_STYLES
+_LYING_BASE = (
+    _SUPINE,
+    _SUPINE_SHORT_TRUNK,
+    _SUPINE_KNEES_UP,
+    _PRONE,
+    _SIDE,
+    _CURLED,
+    _BRIDGE,
+)
+# Drillis & Contini's trunk (short and high) with a heavy upper body's style would put ~45 % of
+# the load in 0.14 of height: a seat's profile. Textbook and moderate styles only.
+_DC_UPPER_BIAS_MAX = 0.5
+
+
+def lying_shapes(styles: tuple[Style, ...]) -> tuple[tuple[Segment, ...], ...]:
+    """Every lying shape as each of ``styles`` reads it."""
+    return tuple(style.apply(shape) for shape in _LYING_BASE for style in styles) + tuple(
+        style.apply(_SUPINE_DC) for style in styles if style.upper_bias <= _DC_UPPER_BIAS_MAX
     )
-    # Drillis & Contini's trunk (short and high) with a heavy upper body's style would put
-    # ~45 % of the load in 0.14 of height: a seat's profile. Textbook and moderate styles only.
-    + tuple(style.apply(_SUPINE_DC) for style in LYING_STYLES[:2]),
+
+
+POSTURE_SHAPES: dict[Posture, tuple[tuple[Segment, ...], ...]] = {
+    "lying": lying_shapes(LYING_STYLES),
     # A seat is 0.2–0.4 m long (FACTS.md: about 0.4 × 0.4 m with the thighs): three lengths.
     "sitting": (
         *(

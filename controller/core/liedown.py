@@ -19,10 +19,13 @@ next still stretch is a lie-back when, within ``_ANCHOR_S`` of the anchor, its c
 lies ``_MOVE_M`` or more nearer the head end (``_LONG_MOVE_M`` after a stretch over
 ``_LONG_STRETCH_S``: someone who has sat a while and scoots back across a tile border shifts it
 up to ~0.2 m on coarse tiles) at a total within ``_TOTAL_RATIO``; ``seen`` holds until the body
-moves again. The reverse, ``_MOVE_M`` towards the feet, is ``sat_up``. ``two_step`` says more:
-the anchor was itself reached head-wards (``came_m``: it lies ``_MOVE_M`` or more head-wards of
-where the load stood in the ``_CAME_S`` before it) and the move from it is ``_SECOND_MOVE_M``
-or more. That is the whole way down: feet, then the seat behind them, then the upper body behind
+moves again. After a short anchor, load laid down a row ahead of every row it loaded is a
+lie-back too, however little the centre of pressure moved (the legs stretching out carry load
+the other way; ``liedown_stretch.landed_ahead``). The reverse, ``_MOVE_M`` towards the feet, is
+``sat_up``. ``two_step`` says more: the anchor was itself reached head-wards (``came_m``: it lies
+``_MOVE_M`` or more head-wards of where the load stood in the ``_CAME_S`` before it) and the move
+from it is ``_SECOND_MOVE_M`` or more, or laid load down a row ahead. That is the whole way
+down: feet, then the seat behind them, then the upper body behind
 the seat. Sitting down makes the first step only, stepping about on the feet sways at every
 pause (no anchor), and leaning back on the hands moves the load 2–6 cm. A body already there,
 whole, at the visit's first frame (the controller restarted under it) had no way there to see:
@@ -50,7 +53,7 @@ from collections import deque
 from collections.abc import Callable
 from operator import mul, sub
 
-from controller.core.liedown_stretch import Anchor, Stretch, sat_down
+from controller.core.liedown_stretch import Anchor, Stretch, landed_ahead, sat_down
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
@@ -140,8 +143,10 @@ class LieBack:
         self._recent: deque[tuple[float, list[float], float]] = deque()
         self._path = 0.0  # the changes summed after the first of ``_recent``
         self._carried_t = -math.inf  # when load was last carried between zones
-        # the move to this stretch was sitting down (``sat_down``; None: not judged yet)
+        # the move to this stretch was sitting down (``sat_down``), and it laid load down a row
+        # head-wards of the anchor's (``landed_ahead``) (None: not judged yet)
         self._sat_move: bool | None = None
+        self._landed: bool | None = None
 
     @property
     def stretch_start_t(self) -> float | None:
@@ -157,7 +162,7 @@ class LieBack:
     def reset(self) -> None:
         """The person left: forget the way they came."""
         self.seen = self.sat_up = self.two_step = False
-        self._sat_move = None
+        self._sat_move = self._landed = None
         self.anchor = None
         self._stretch = None
         self._first_total_kg = None
@@ -192,7 +197,7 @@ class LieBack:
         if stretch is not None and (jumped or not still):
             self._end(stretch, t, slow)
             self.seen = self.sat_up = self.two_step = False
-            self._sat_move = None
+            self._sat_move = self._landed = None
             stretch = self._stretch = None
         if not still:
             return
@@ -224,15 +229,19 @@ class LieBack:
             return
         need_m = self._need_m()
         self.sat_up = self.sat_up or -moved_m >= _MOVE_M
-        if moved_m < need_m:
-            return
+        if moved_m < need_m:  # unless the trunk was laid a row ahead as the legs stretched
+            if self._landed is None:  # judged once a stretch; after a short anchor only
+                rows = self._row_shares(stretch.last[3])
+                self._landed = need_m <= _MOVE_M and landed_ahead(anchor.row_shares, rows)
+            if not self._landed:
+                return
         if self._sat_move is None:  # judged once a stretch, when it has moved far enough
             self._sat_move = sat_down(anchor.row_shares, self._row_shares(stretch.last[3]))
         if self._sat_move:  # sat down from the feet: no lie-back
             return
         self.seen = True
-        second = moved_m >= max(need_m, _SECOND_MOVE_M) and anchor.came_m >= _MOVE_M
-        self.two_step = self.two_step or second
+        far = moved_m >= max(need_m, _SECOND_MOVE_M) or bool(self._landed)
+        self.two_step = self.two_step or (far and anchor.came_m >= _MOVE_M)
 
     def _stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
         """Still (the controller's word, a slow frame whose shares hardly changed, or a pause

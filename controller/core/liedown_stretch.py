@@ -1,5 +1,6 @@
-"""A still stretch of the lie-back (``liedown``), its running sums, its anchor, and whether a
-move from the anchor was sitting down rather than lying back (``sat_down``) (pure).
+"""A still stretch of the lie-back (``liedown``), its running sums, its anchor, whether a
+move from the anchor was sitting down rather than lying back (``sat_down``), and whether it laid
+load down a row head-wards of the anchor's (``landed_ahead``) (pure).
 
 A stretch's samples (time, centre of pressure, total, each zone's share) reach its sums only
 once ``MOVE_BEGUN_S`` old, since the controller's stillness ends that long after a move began:
@@ -37,6 +38,13 @@ _COMPACT_SHARE = 0.80
 _KEPT_SHARE = 0.30
 _AHEAD_SHARE = 0.15
 _LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was loaded
+# Lying back lays the trunk (about half the load) down 0.3-0.6 m head-wards of the seat, while
+# the pelvis stays; the legs may stretch out at the same time (knees up to straight, or curling
+# onto a side), which carries load the other way, so the centre of pressure can move less than
+# ``liedown._MOVE_M``. Whatever the legs do, this much of the load in rows head-wards of every row
+# the anchor loaded was laid down there. A seat shifting its weight puts at most its hands
+# (leaning back on them: 5-10 % of the load) a row behind it.
+_LANDED_SHARE = 0.15
 _BATCH = 64  # settled samples kept before they are folded into the sums (bounded memory)
 
 
@@ -149,6 +157,13 @@ class Anchor:
     total_kg: float
     came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
     row_shares: tuple[float, ...] = ()  # each row's share of its load, head end first
+
+
+def landed_ahead(before: tuple[float, ...], now: list[float]) -> bool:
+    """``_LANDED_SHARE`` or more of the load now lies in rows head-wards of every row the
+    anchor's load (``before``: shares, head end first) loaded."""
+    loaded = [r for r, x in enumerate(before) if x >= _LOADED_ROW_SHARE]
+    return bool(loaded) and sum(now[: min(loaded)]) >= _LANDED_SHARE
 
 
 def sat_down(before: tuple[float, ...], now: list[float]) -> bool:

@@ -38,7 +38,7 @@ from controller.core.bodymodel import build_templates, fine_lying_profiles
 from controller.core.events import Posture, PostureChanged
 from controller.core.geometry import Geometry
 from controller.core.liedown import LieBack, SessionOpen, nothing_known
-from controller.core.posturefit import TemplateFitter
+from controller.core.posturefit import NearestProfile, TemplateFitter
 from controller.core.settings import DetectionSettings
 
 _EVAL_EVERY_S = 0.5
@@ -80,6 +80,8 @@ class PostureClassifier:
         self.fits: dict[Posture, float] = {}
         self._fitted_shares: list[float] | None = None  # the shares the fits were made for
         self._fitted_t = -math.inf
+        self._fine: NearestProfile | None = None  # the fine lying profiles, made on first use
+        self._fine_fit: float | None = None  # their fit to the shares ``fits`` were made for
         self.lie_back = LieBack(geometry.y_m, session_open)  # see ``LieBack._appeared``
         self._raw: Posture = "empty"
         self._next_eval_t = -math.inf
@@ -156,6 +158,7 @@ class PostureClassifier:
         last = self._fitted_shares if still else None  # fits made while still, for a still body
         if last is None or t - self._fitted_t >= _REFIT_S or _moved(shares, last):
             self.fits = self._fitter.fits(np.array(shares, dtype=np.float64))
+            self._fine_fit = None
             self._fitted_shares, self._fitted_t = (shares if still else None), t
         return self._decide(t, self.fits, positive, sway_ratio, still)
 
@@ -196,15 +199,23 @@ class PostureClassifier:
             return upright
         if lying + _CLEAR <= other and self._shape_decides(t):
             return "lying"
-        # A lie-back ends spread out: where two feet explain the load, it was a step, not that.
+        return "lying" if self._lain_back(fits) else upright
+
+    def _lain_back(self, fits: dict[Posture, float]) -> bool:
+        """The way there says lying: a lie-back into a profile lying explains about as well as
+        upright and clearly better than two feet (a lie-back ends spread out: where two feet
+        explain the load, it was a step), or the whole way down (feet, seat, lying), where two
+        feet explaining the profile as well is no objection and lying may be placed finer and
+        read between the pressure styles (``bodymodel.fine_lying_profiles``): a body lies
+        anywhere, not on a 4 cm grid, and reads as its own pressure map does. After one step
+        the coarse fit decides: a sitter who sat down from the feet made that step too, and
+        the fine profiles fit a seat with its legs ahead within 0.02 as well."""
+        lying, other = fits["lying"], min(fits["sitting"], fits["standing"])
+        lie_back = self.lie_back
         spread = lying + _NOT_FEET <= fits["standing"]
-        if self.lie_back.seen and spread and lying <= other + _AMBIGUOUS:
-            return "lying"
-        # The whole way down (feet, seat, lying): two feet explaining the profile as well is no
-        # objection, and lying may be placed finer (a body lies anywhere, not on a 4 cm grid).
-        if self.lie_back.two_step and min(lying, self._fine_lying()) <= other + _AMBIGUOUS:
-            return "lying"
-        return upright
+        if lie_back.seen and spread and lying <= other + _AMBIGUOUS:
+            return True
+        return lie_back.two_step and min(lying, self._fine_lying()) <= other + _AMBIGUOUS
 
     def _shape_decides(self, t: float) -> bool:
         """Shape alone may say lying, unless the body is seen sitting where it sat. Lying back
@@ -217,8 +228,13 @@ class PostureClassifier:
         return self.posture != "sitting" or self.lie_back.from_seat(t)
 
     def _fine_lying(self) -> float:
-        fine = fine_lying_profiles(self._geometry)
-        return float(np.abs(fine - np.array(self._shares)).sum(axis=1).min())
+        """Lying's fit among the fine profiles (``bodymodel.fine_lying_profiles``): made once
+        per fit of the coarse templates, and kept with them while the body lies still."""
+        if self._fine_fit is None:
+            if self._fine is None:
+                self._fine = NearestProfile(fine_lying_profiles(self._geometry))
+            self._fine_fit = self._fine.nearest(np.array(self._shares, dtype=np.float64))
+        return self._fine_fit
 
     def _upright(
         self, fits: dict[Posture, float], positive: list[float], sway_ratio: float

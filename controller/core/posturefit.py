@@ -23,24 +23,19 @@ from controller.core.geometry import FloatArray
 _SEQUENTIAL_BELOW = 8  # numpy's row sum adds terms in order below 8 of them (pairwise above)
 
 
-class TemplateFitter:
-    """The fits of one set of templates, with its working arrays allocated once."""
+class NearestProfile:
+    """The L1 distance from some shares to the nearest of a set of profiles (K × B), with its
+    working arrays allocated once: the terms in one pass over a bands × profiles array, summed
+    band after band (the same sums, to the last bit, as numpy's row sum below 8 bands)."""
 
-    def __init__(self, templates: Templates) -> None:
-        profiles = templates.profiles
+    def __init__(self, profiles: FloatArray) -> None:
         self._profiles = profiles
-        self._by_band = np.ascontiguousarray(profiles.T)  # bands × templates
-        self._slices = templates.class_slices
-        # where each class's rows start, for one ``minimum.reduceat`` (every class has rows)
-        self._starts = np.array([rows.start for rows in self._slices], dtype=np.intp)
-        self._one_pass = all(rows.stop > rows.start for rows in self._slices) and (
-            self._slices[-1].stop == profiles.shape[0]
-        )
+        self._by_band = np.ascontiguousarray(profiles.T)  # bands × profiles
         self._terms = np.empty_like(self._by_band)
         self._distance = np.empty(profiles.shape[0], dtype=np.float64)
 
     def distances(self, shares: FloatArray) -> FloatArray:
-        """Each template's L1 distance from ``shares`` (a view on a reused array)."""
+        """Each profile's L1 distance from ``shares`` (a view on a reused array)."""
         bands = len(self._by_band)
         if not 0 < bands < _SEQUENTIAL_BELOW:
             whole: FloatArray = np.abs(self._profiles - shares).sum(axis=1)
@@ -55,6 +50,28 @@ class TemplateFitter:
         for b in range(2, bands):
             np.add(out, terms[b], out=out)
         return out
+
+    def nearest(self, shares: FloatArray) -> float:
+        """The distance of the nearest profile."""
+        return float(self.distances(shares).min())
+
+
+class TemplateFitter:
+    """The fits of one set of templates, with its working arrays allocated once."""
+
+    def __init__(self, templates: Templates) -> None:
+        profiles = templates.profiles
+        self._nearest = NearestProfile(profiles)
+        self._slices = templates.class_slices
+        # where each class's rows start, for one ``minimum.reduceat`` (every class has rows)
+        self._starts = np.array([rows.start for rows in self._slices], dtype=np.intp)
+        self._one_pass = all(rows.stop > rows.start for rows in self._slices) and (
+            self._slices[-1].stop == profiles.shape[0]
+        )
+
+    def distances(self, shares: FloatArray) -> FloatArray:
+        """Each template's L1 distance from ``shares`` (a view on a reused array)."""
+        return self._nearest.distances(shares)
 
     def fits(self, shares: FloatArray) -> dict[Posture, float]:
         """Per class, the distance of its nearest template."""

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from controller.core import liedown
 from controller.core.geometry import build_geometry
 from controller.core.liedown import LieBack
-from controller.core.liedown_stretch import RINGING_S, Anchor, sat_down
+from controller.core.liedown_stretch import RINGING_S, Anchor, landed_ahead, sat_down
 from firmware.layout import DEFAULT_LAYOUT
 
 Y_M = build_geometry(DEFAULT_LAYOUT).y_m
@@ -130,6 +130,36 @@ def test_feet_in_the_foot_end_row_carried_two_rows_ahead_sat_down() -> None:
         t = still_frames(lie_back, 0.0, FEET, 2.0)
         still_frames(lie_back, t, after, 3.0)
         assert lie_back.seen is lay_back
+
+
+HIGH_SEAT = rows(0.0, 0.91, 0.09)  # knees up, the seat mid-row and the feet just across the border
+# Lain back while the legs stretched out: the trunk in the head-end row, the legs' load carried
+# foot-wards, so the centre of pressure moved only 4.4 cm head-wards.
+LAID_AND_STRETCHED = rows(0.25, 0.51, 0.24)
+
+
+def test_a_trunk_laid_a_row_ahead_as_the_legs_stretch_is_the_whole_way_down() -> None:
+    steps: list[Step] = [(FEET, 3.0, False), (HIGH_SEAT, 2.0, False), (HIGH_SEAT, 2.0, True)]
+    steps += [(LAID_AND_STRETCHED, 2.5, False), (LAID_AND_STRETCHED, 3.0, True)]
+    lie_back, _ = play(steps)
+    assert lie_back.anchor is not None and lie_back.anchor.came_m >= 0.05
+    assert lie_back.seen and lie_back.two_step
+
+
+def test_hands_behind_a_seat_are_no_lie_back() -> None:
+    # Leaning back on the hands moves the centre of pressure as far (4.3 cm), but puts only the
+    # hands' 8 % a row behind the seat.
+    leaning = rows(0.08, 0.85, 0.07)
+    steps: list[Step] = [(FEET, 3.0, False), (HIGH_SEAT, 2.0, False), (HIGH_SEAT, 2.0, True)]
+    lie_back, _ = play([*steps, (leaning, 1.5, False), (leaning, 3.0, True)])
+    assert lie_back.anchor is not None and not lie_back.seen
+
+
+def test_landed_ahead_reads_rows_on_any_layout() -> None:
+    # Five rows: the anchor loaded rows 2-3; load now in rows 0-1 (ahead of both) or not.
+    assert landed_ahead((0.0, 0.0, 0.7, 0.3, 0.0), [0.05, 0.15, 0.4, 0.2, 0.2])
+    assert not landed_ahead((0.0, 0.0, 0.7, 0.3, 0.0), [0.0, 0.1, 0.5, 0.2, 0.2])
+    assert not landed_ahead((0.3, 0.7, 0.0, 0.0, 0.0), [0.3, 0.3, 0.4, 0.0, 0.0])
 
 
 def test_sat_down_reads_rows_on_any_layout() -> None:

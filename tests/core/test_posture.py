@@ -104,6 +104,19 @@ def test_curling_up_after_sitting_down_from_the_feet_is_lying() -> None:
     assert reported == ["sitting", "lying"] and classifier.lie_back.two_step
 
 
+# A small body (1.52 m) curled on a side with the head 10 cm beyond the head end: nothing in the
+# foot-end row, and about half the load on each side of the first border, as a pressure map
+# between the coarse styles reads it (the textbook puts ~0.40 in the head-end row, a moderately
+# upper-heavy map ~0.48, the heaviest ~0.61).
+CURLED_SMALL = rows(0.44, 0.56, 0.0, 57.0)
+
+
+def test_a_small_body_curled_between_the_pressure_styles_is_lying() -> None:
+    steps: list[Step] = [(FEET, 3.0, False), (SEAT, 2.0, True), (CURLED_SMALL, 2.5, False)]
+    classifier, reported = play([*steps, (CURLED_SMALL, 4.0, True)])
+    assert reported == ["sitting", "lying"] and classifier.lie_back.two_step
+
+
 def test_the_same_move_from_a_seat_reached_from_nowhere_is_not_lying() -> None:
     # The seat was never reached head-wards (the body arrived there): feet may have made it.
     classifier, reported = play([(SEAT, 2.0, True), (CURLED, 2.5, False), (CURLED, 4.0, True)])
@@ -171,6 +184,17 @@ def test_a_body_between_the_coarse_placements_fits_the_fine_ones() -> None:
     coarse = float(np.abs(lying - shares).sum(axis=1).min())
     fine = float(np.abs(fine_lying_profiles(geometry) - shares).sum(axis=1).min())
     assert coarse > 0.06 and fine < 0.04
+
+
+def test_a_body_between_the_pressure_styles_fits_the_fine_profiles() -> None:
+    import numpy as np
+
+    from controller.core.bodymodel import fine_lying_profiles
+
+    # CURLED_SMALL's shares: every coarse style, placed every 1 cm, fits them by 0.04 or worse
+    shares = np.array([0.44, 0.56, 0.0])
+    fine = float(np.abs(fine_lying_profiles(GEOMETRY) - shares).sum(axis=1).min())
+    assert fine < 0.01
 
 
 @pytest.mark.parametrize(
