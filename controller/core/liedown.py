@@ -25,17 +25,11 @@ the other way; ``liedown_stretch.landed_ahead``). The reverse, ``_MOVE_M`` towar
 ``sat_up``. ``two_step`` says more: the anchor was itself reached head-wards (``came_m``: it lies
 ``_MOVE_M`` or more head-wards of where the load stood in the ``_CAME_S`` before it) and the move
 from it is ``_SECOND_MOVE_M`` or more, or laid load down a row ahead. That is the whole way
-down: feet, then the seat behind them, then the upper body behind
-the seat. Sitting down makes the first step only, stepping about on the feet sways at every
-pause (no anchor), and leaning back on the hands moves the load 2–6 cm. A body already there,
-whole, at the visit's first frame (the controller restarted under it) had no way there to see:
-its first still stretch counts as a lie-back if it began within ``_RESTART_STILL_S`` of that
-frame and ``session_open`` says it may have lain there through a session (one is open, or
-nothing says none was: a frame file, a recording begun at its session's start). When the
-service's journal held none, a seat across a row border fits as well, and only the shape may
-say lying. Someone who stepped on briskly is whole at once too, but moves for
-seconds before the first pause. The head end is y = 0; lying the other way round is left to
-the shape alone.
+down: feet, then the seat behind them, then the upper body behind the seat. Sitting down
+makes the first step only, stepping about on the feet sways at every pause (no anchor), and
+leaning back on the hands moves the load 2–6 cm. A body found there with no way to see (a
+restart, a load grown in place) is ``controller.core.arrival``'s to judge. The head end is
+y = 0; lying the other way round is left to the shape alone.
 
 Sitting down straight from standing, the weight leaves the feet for a seat behind them: on
 coarse tiles that moves the centre of pressure as lying back does. A stand that sways visibly,
@@ -50,9 +44,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable
 from operator import mul, sub
 
+from controller.core.arrival import Arrival, SessionOpen, nothing_known
 from controller.core.liedown_stretch import Anchor, Stretch, landed_ahead, sat_down
 
 _MOVE_M = 0.05
@@ -64,19 +58,6 @@ MIN_STRETCH_S = 0.5
 _SWAY_SAMPLES = 4
 _SWAY_SHARE = 0.01  # sim standing: 0.5-7 % (Santos & Duarte sway); sitting: ~0.3 %
 _SWAY_TOTAL = 0.004
-_WHOLE_AT_ONCE = 0.85  # the visit's first frame held this much of the load: no arrival seen
-# ...and the body was still within this long of it: a body already there is still as soon as
-# the motion averages (slow one τ 0.5 s) have settled on its load, ~1.5 s after readings came
-# back at a jump (a board back after a loss); one who stepped on moved (stepping, turning,
-# sitting down) for 4 s or more before its first pause
-_RESTART_STILL_S = 2.5
-# A load that grew in place: from the visit's first frame to its first still stretch the zones'
-# shares never moved further than this (L1) from the first frame's, and the stretch began
-# within ``_IN_PLACE_S``. No real way onto the mat does that: feet land first, a second foot,
-# a seat behind them and a trunk behind the seat each move the shares by 0.3-1.0. A body put
-# there at once or faded in (a harness, a restart while readings came back) is what does.
-_IN_PLACE_L1 = 0.12
-_IN_PLACE_S = 12.0
 _SLOW_FRAME_S = 0.5
 _SLOW_STILL_SHARE = 0.03
 # A landing's bounce scales every zone alike (the body's mass rings on the springs of the mat and
@@ -107,21 +88,12 @@ _CAME_MIN_RATIO = 0.3  # standing partly beyond the foot end, a 35 % share of th
 _SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
 
 
-SessionOpen = Callable[[], bool]  # may a session have been open? (asked, not told every frame)
-
-
-def nothing_known() -> bool:
-    """Nothing says whether a session was open (a classifier built on its own, a frame file):
-    a body found whole and still at the first frame is taken as having lain there."""
-    return True
-
-
 class LieBack:
     def __init__(
         self, zone_y_m: tuple[float, ...], session_open: SessionOpen = nothing_known
     ) -> None:
         self._y = zone_y_m
-        self._session_open = session_open  # asked by ``_appeared`` only (a first still stretch)
+        self.arrival = Arrival(session_open)  # a body found there: asked at the first pause
         rows = sorted(set(zone_y_m))
         self._row_of = [rows.index(y) for y in zone_y_m]  # each zone's row along the mat
         self._rows = len(rows)
@@ -129,10 +101,6 @@ class LieBack:
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
         self.anchor: Anchor | None = None
         self._stretch: Stretch | None = None
-        self._first_total_kg: float | None = None  # at the visit's first frame
-        self._first_t = 0.0  # the visit's first frame
-        self._first_shares: list[float] = []  # the zones' shares at the visit's first frame
-        self._in_place = True  # the shares stayed near them until the first still stretch
         self._stretches = 0
         # a second step: the anchor was itself reached by a move head-wards (see ``_came_m``)
         self.two_step = False
@@ -165,8 +133,7 @@ class LieBack:
         self._sat_move = self._landed = None
         self.anchor = None
         self._stretch = None
-        self._first_total_kg = None
-        self._in_place = True
+        self.arrival.reset()
         self._stretches = 0
         self._trail.clear()
         self._recent.clear()
@@ -186,8 +153,9 @@ class LieBack:
         if total_kg <= 0.0:
             return
         shares = [kg / total_kg for kg in positive]
-        if self._in_place and not self._stretches:
-            self._arriving(t, shares, total_kg)
+        arrival = self.arrival
+        if arrival.in_place and not self._stretches:
+            arrival.frame(t, shares, total_kg)
         still, slow, jumped = self._stillness(t, shares, still)
         cop_m = sum(map(mul, shares, self._y))
         trail = self._trail
@@ -206,20 +174,16 @@ class LieBack:
             stretch = self._stretch = Stretch(t, sample)
             self._stretches += 1
         stretch.add(sample)
-        if self._stretches == 1 and not self.seen and self._appeared(stretch.start_t, total_kg):
-            self.seen = True  # already there, whole, when the visit began: a restart
+        if (
+            self._stretches == 1
+            and not self.seen
+            and arrival.found_there(stretch.start_t, total_kg)
+        ):
+            self.seen = True  # found there, no way there seen: it may have lain there
         # an anchor over ``_ANCHOR_S`` old (or none) is nothing to compare with (``_moved_m``)
         anchor = self.anchor
         if anchor is not None and t - anchor.t <= _ANCHOR_S:
             self._judge_move(stretch, anchor)
-
-    def _arriving(self, t: float, shares: list[float], total_kg: float) -> None:
-        """Until the first still stretch: the visit's first frame, then whether the shape
-        moved from it (``_appeared``)."""
-        if self._first_total_kg is None:
-            self._first_total_kg, self._first_t, self._first_shares = total_kg, t, shares
-        else:
-            self._in_place = sum(map(abs, map(sub, shares, self._first_shares))) <= _IN_PLACE_L1
 
     def _judge_move(self, stretch: Stretch, anchor: Anchor) -> None:
         """Compares the still stretch with a fresh anchor: a lie-back, the whole way down, or a
@@ -319,18 +283,6 @@ class LieBack:
         low_t, low_kg = start_t - _CAME_S, _CAME_MIN_RATIO * total_kg
         before = [c for s_t, c, kg in self._trail if low_t <= s_t < start_t and kg >= low_kg]
         return max(before) - cop_m if before else 0.0
-
-    def _appeared(self, start_t: float, total_kg: float) -> bool:
-        """No way there was seen: the body was there, whole and still, from the visit's first
-        frame, or its load grew in place (its shape never moved). Unless the service knows no
-        session was open, it lay there (with none, it may be a long seat across a row border)."""
-        first = self._first_total_kg
-        if first is None:
-            return False
-        waited_s = start_t - self._first_t
-        whole = waited_s <= _RESTART_STILL_S and first >= _WHOLE_AT_ONCE * total_kg
-        grew_in_place = waited_s <= _IN_PLACE_S and self._in_place
-        return (whole or grew_in_place) and self._session_open()
 
     def _moved_m(self, stretch: Stretch) -> float | None:
         """How far the centre of pressure now lies nearer the head end than the anchor's, at

@@ -34,10 +34,11 @@ from operator import mul, sub
 
 import numpy as np
 
+from controller.core.arrival import SessionOpen, nothing_known
 from controller.core.bodymodel import build_templates, fine_lying_profiles
 from controller.core.events import Posture, PostureChanged
 from controller.core.geometry import Geometry
-from controller.core.liedown import LieBack, SessionOpen, nothing_known
+from controller.core.liedown import LieBack
 from controller.core.posturefit import NearestProfile, TemplateFitter
 from controller.core.settings import DetectionSettings
 
@@ -82,7 +83,7 @@ class PostureClassifier:
         self._fitted_t = -math.inf
         self._fine: NearestProfile | None = None  # the fine lying profiles, made on first use
         self._fine_fit: float | None = None  # their fit to the shares ``fits`` were made for
-        self.lie_back = LieBack(geometry.y_m, session_open)  # see ``LieBack._appeared``
+        self.lie_back = LieBack(geometry.y_m, session_open)  # see ``controller.core.arrival``
         self._raw: Posture = "empty"
         self._next_eval_t = -math.inf
         self._candidate: Posture = "empty"

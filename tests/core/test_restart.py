@@ -226,7 +226,7 @@ def test_a_body_whose_shape_moved_while_it_came_is_no_load_grown_in_place() -> N
     core = MatController(DEFAULT_LAYOUT)
     for f in frames:
         core.feed(f)
-    assert not core._posture.lie_back._in_place
+    assert not core._posture.lie_back.arrival.in_place
 
 
 def test_readings_lost_and_back_under_a_sitter_with_no_session_do_not_make_it_lying() -> None:
