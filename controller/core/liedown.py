@@ -38,10 +38,8 @@ or does not pause at all, tells it apart; so does where the load lands
 load beyond the anchor's foot-most loaded row (shanks and feet ahead of where the feet stood) is
 none, nor is one that carries a load held mostly within one row (feet) out of it to rows more than a
 row ahead (the seat well behind the feet) (docs/controller.md). Until the body has lain in this
-visit (``lain``), a move of the centre of pressure counts only when it also carried load across a
-row border head-wards of the anchor's busiest row (the trunk laid down past the seat;
-``liedown_stretch.carried_past_seat``): legs drawn in or stretched, and a seat's weight shifts,
-move the centre as far and carry little or nothing past it.
+visit, a moved centre counts only with load carried past the seat (``no_lie_back``): legs drawn
+in and a seat's weight shifts move the centre as far and carry little or nothing past it.
 """
 
 from __future__ import annotations
