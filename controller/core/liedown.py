@@ -37,7 +37,9 @@ or does not pause at all, tells it apart; so does where the load lands
 (``liedown_stretch.sat_down``): lying back carries load head-wards only, so a move that lands
 load beyond the anchor's foot-most loaded row (shanks and feet ahead of where the feet stood) is
 none, nor is one that carries a load held mostly within one row (feet) out of it to rows more than a
-row ahead (the seat well behind the feet) (docs/controller.md).
+row ahead (the seat well behind the feet) (docs/controller.md). Until the body has lain in this
+visit, a moved centre counts only with load carried past the seat (``no_lie_back``): legs drawn
+in and a seat's weight shifts move the centre as far and carry little or nothing past it.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from collections import deque
 from operator import mul, sub
 
 from controller.core.arrival import Arrival, SessionOpen, nothing_known
-from controller.core.liedown_stretch import Anchor, Stretch, landed_ahead, sat_down
+from controller.core.liedown_stretch import Anchor, Stretch, landed_ahead, no_lie_back
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
@@ -99,6 +101,7 @@ class LieBack:
         self._rows = len(rows)
         self.seen = False
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
+        self.lain = False  # lying was reported in this visit (told by the posture classifier)
         self.anchor: Anchor | None = None
         self._stretch: Stretch | None = None
         self._stretches = 0
@@ -111,7 +114,7 @@ class LieBack:
         self._recent: deque[tuple[float, list[float], float]] = deque()
         self._path = 0.0  # the changes summed after the first of ``_recent``
         self._carried_t = -math.inf  # when load was last carried between zones
-        # the move to this stretch was sitting down (``sat_down``), and it laid load down a row
+        # the move to this stretch was no lie-back (``no_lie_back``), and it laid load down a row
         # head-wards of the anchor's (``landed_ahead``) (None: not judged yet)
         self._sat_move: bool | None = None
         self._landed: bool | None = None
@@ -129,7 +132,7 @@ class LieBack:
 
     def reset(self) -> None:
         """The person left: forget the way they came."""
-        self.seen = self.sat_up = self.two_step = False
+        self.seen = self.sat_up = self.two_step = self.lain = False
         self._sat_move = self._landed = None
         self.anchor = None
         self._stretch = None
@@ -200,8 +203,10 @@ class LieBack:
             if not self._landed:
                 return
         if self._sat_move is None:  # judged once a stretch, when it has moved far enough
-            self._sat_move = sat_down(anchor.row_shares, self._row_shares(stretch.last[3]))
-        if self._sat_move:  # sat down from the feet: no lie-back
+            rows = self._row_shares(stretch.last[3])
+            past_seat_asked = not self._landed and not self.lain  # before lying, the centre moved
+            self._sat_move = no_lie_back(anchor, rows, past_seat_asked)
+        if self._sat_move:  # sat down from the feet, or nothing carried past the seat
             return
         self.seen = True
         far = moved_m >= max(need_m, _SECOND_MOVE_M) or bool(self._landed)

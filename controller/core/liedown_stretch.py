@@ -1,6 +1,7 @@
 """A still stretch of the lie-back (``liedown``), its running sums, its anchor, whether a
-move from the anchor was sitting down rather than lying back (``sat_down``), and whether it laid
-load down a row head-wards of the anchor's (``landed_ahead``) (pure).
+move from the anchor was sitting down rather than lying back (``sat_down``), whether it laid
+load down a row head-wards of the anchor's (``landed_ahead``), and whether it carried load past
+the seat (``carried_past_seat``) (pure).
 
 A stretch's samples (time, centre of pressure, total, each zone's share) reach its sums only
 once ``MOVE_BEGUN_S`` old, since the controller's stillness ends that long after a move began:
@@ -45,6 +46,18 @@ _LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was l
 # the anchor loaded was laid down there. A seat shifting its weight puts at most its hands
 # (leaning back on them: 5-10 % of the load) a row behind it.
 _LANDED_SHARE = 0.15
+# Lying back lays the trunk down head-wards of the seat, so load crosses a row border head-wards of
+# the anchor's busiest row (the seat, or the feet the body stood on): at least the head and
+# shoulders, ~0.10 of the load, where the seat sits a whole row (0.43 m on the coarsest layouts)
+# foot-wards of the border; about half the load where it sits near one. Drawing the legs in or
+# stretching them out moves load between rows foot-wards of the seat, and can move the centre of
+# pressure by as much (0.05 m), yet carries nothing past the seat: less than half that smallest
+# lie-back's is none.
+_PAST_SEAT_SHARE = 0.05
+# Not more after a seat held long: someone who sits a while, then lies back, carries no more past
+# the seat than one who paused 1-3 s. Asking the 0.15 a trunk laid a row ahead carries after a
+# seat held over 8 s removed 13 more false sessions (weight shifts carrying 0.06-0.08) but, with
+# the sweep's lie-downs pausing 15 s on the seat, missed 241 of 1,944 lying runs against 103.
 _BATCH = 64  # settled samples kept before they are folded into the sums (bounded memory)
 
 
@@ -164,6 +177,31 @@ def landed_ahead(before: tuple[float, ...], now: list[float]) -> bool:
     anchor's load (``before``: shares, head end first) loaded."""
     loaded = [r for r, x in enumerate(before) if x >= _LOADED_ROW_SHARE]
     return bool(loaded) and sum(now[: min(loaded)]) >= _LANDED_SHARE
+
+
+def carried_past_seat(before: tuple[float, ...], now: list[float]) -> bool:
+    """The move from an anchor whose rows held ``before`` to rows holding ``now`` (shares, head
+    end first) carried enough load across a row border head-wards of the anchor's busiest row
+    to be a trunk laid down (``_PAST_SEAT_SHARE``)."""
+    if not before:
+        return False
+    seat = max(range(len(before)), key=before.__getitem__)
+    carried, now_ahead, before_ahead = 0.0, 0.0, 0.0
+    for row in range(seat):  # each border head-wards of the seat: the load carried across it
+        now_ahead += now[row]
+        before_ahead += before[row]
+        carried = max(carried, now_ahead - before_ahead)
+    return carried >= _PAST_SEAT_SHARE
+
+
+def no_lie_back(anchor: Anchor, now: list[float], past_seat_asked: bool) -> bool:
+    """The move from ``anchor`` to rows holding ``now`` is no lie-back: it sat down from the
+    feet (``sat_down``), or, where asked (the centre of pressure moved, before the body lay in
+    this visit), it carried too little load past the seat (``carried_past_seat``)."""
+    before = anchor.row_shares
+    if sat_down(before, now):
+        return True
+    return past_seat_asked and not carried_past_seat(before, now)
 
 
 def sat_down(before: tuple[float, ...], now: list[float]) -> bool:

@@ -145,6 +145,7 @@ class PostureClassifier:
 
     def _report(self, t: float, posture: Posture) -> PostureChanged:
         event = PostureChanged(t=t, posture=posture, previous=self.posture)
+        self.lie_back.lain = self.lie_back.lain or posture == "lying"
         self.posture = self._candidate = posture
         self._candidate_since = self._since = t
         return event
