@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from firmware.layout import MatLayout
 from firmware.sim.bodies import BODIES
 from firmware.sim.other_stories import OTHER_SPECS
-from firmware.sim.posture_stories import LYING_KINDS, Spot, lying_story
+from firmware.sim.posture_stories import LYING_KINDS, SEAT_PAUSE_S, Spot, lying_story
 from firmware.sim.timeline import ScenarioSpec, Story
 from firmware.sim.upright_stories import (
     EDGES,
@@ -73,14 +73,21 @@ class Case:
         return zlib.crc32(self.name.encode()) & 0x7FFFFFFF
 
 
-def _lying(layout: str, seed: int) -> Iterator[Case]:
+def _lying(layout: str, seed: int, seat_s: tuple[float, float] = SEAT_PAUSE_S) -> Iterator[Case]:
     for kind in LYING_KINDS:
         for body in BODIES.values():
             for head in HEADS_M:
                 for axis in AXES_M:
                     where = f"head{head * 100:+.0f}cm,axis{axis * 100:+.0f}cm"
-                    story = lying_story(kind, body, Spot(head, axis))
+                    story = lying_story(kind, body, Spot(head, axis), seat_s=seat_s)
                     yield Case("lying", kind, body.name, where, layout, seed, story, 1)
+
+
+def lying_cases(
+    layouts: tuple[str, ...], seeds: tuple[int, ...], seat_s: tuple[float, float]
+) -> list[Case]:
+    """The sweep's lying cases with the seat held ``seat_s`` (drawn) on the way down."""
+    return [c for layout in layouts for seed in seeds for c in _lying(layout, seed, seat_s)]
 
 
 def _seats(mat: MatLayout) -> list[float]:

@@ -116,14 +116,20 @@ def _feet(p: Person) -> Placement:
     return Placement(seat.x_m, seat.y_m + KNEES_UP_FEET_V * p.body.height_m)
 
 
-def lie_down_into(tl: Timeline, p: Person, lying: Still) -> None:
-    """Steps on where the feet will be, sits down behind them, lies back; marks settling."""
+SEAT_PAUSE_S = (1.0, 3.0)  # a pause on the seat on the way down (drawn uniformly)
+
+
+def lie_down_into(
+    tl: Timeline, p: Person, lying: Still, seat_s: tuple[float, float] = SEAT_PAUSE_S
+) -> None:
+    """Steps on where the feet will be, sits down behind them (for ``seat_s``, drawn), lies
+    back; marks settling."""
     rng = tl.rng
     sit = p.sitting("knees_up", _seat(p))
     tl.move(p.standing(_feet(p)), float(rng.uniform(0.8, 1.2)), land=0.08)
     tl.hold(p.standing(_feet(p)), float(rng.uniform(2.0, 4.0)))
     tl.move(sit, float(rng.uniform(1.5, 2.5)), land=0.12)
-    tl.hold(sit, float(rng.uniform(1.0, 3.0)))
+    tl.hold(sit, float(rng.uniform(*seat_s)))
     tl.move(lying, float(rng.uniform(2.0, 3.5)), land=0.06)
     tl.mark_settled()
 
@@ -140,14 +146,21 @@ def get_up_from(tl: Timeline, p: Person) -> None:
     tl.mark_left()
 
 
-def lying_story(kind: str, body: BodySpec, spot: Spot, lie_s: float = 75.0) -> Story:
-    """One visit lying in ``kind`` (``rolls``: through ROLL_SEQUENCE) for about ``lie_s``."""
+def lying_story(
+    kind: str,
+    body: BodySpec,
+    spot: Spot,
+    lie_s: float = 75.0,
+    seat_s: tuple[float, float] = SEAT_PAUSE_S,
+) -> Story:
+    """One visit lying in ``kind`` (``rolls``: through ROLL_SEQUENCE) for about ``lie_s``,
+    after sitting on the way down for ``seat_s`` (drawn)."""
     sequence = ROLL_SEQUENCE if kind == "rolls" else ((kind, 0.0),)
 
     def story(tl: Timeline, told: Told) -> None:
         p = arrive(tl, told, body, spot)
         states = [lying_state(replace(p, dx_m=p.dx_m + dx), k) for k, dx in sequence]
-        lie_down_into(tl, p, states[0])
+        lie_down_into(tl, p, states[0], seat_s)
         tl.hold(states[0], lie_s / len(states))
         for state in states[1:]:
             tl.move(state, float(tl.rng.uniform(2.0, 5.0)))
