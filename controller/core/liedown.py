@@ -55,6 +55,9 @@ _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
 _LONG_MOVE_M = 0.22
 _ANCHOR_S = 15.0
+# A seat passed through on the way down pauses 1-4 s; one held longer is someone sitting, whose
+# next still stretch (a weight shift) is no reason to let the shape alone say lying
+_PASSING_SEAT_S = 12.0
 _TOTAL_RATIO = (0.7, 1.5)  # parts hanging off the mat sitting may land on it lying
 MIN_STRETCH_S = 0.5
 _SWAY_SAMPLES = 4
@@ -110,6 +113,9 @@ class LieBack:
         self._trail: deque[tuple[float, float, float]] = deque(
             maxlen=int(_CAME_S / _CAME_EVERY_S) + 8
         )  # t, centre of pressure, total: a sample every ``_CAME_EVERY_S``
+        # the trail as the still stretch going on began: a seat held longer than the trail
+        # reaches (12 s) has pushed the way it came out of it by the time it ends
+        self._trail_at_start: tuple[tuple[float, float, float], ...] = ()
         # t, zones' shares, their L1 change from the frame before: the last ``_PAUSE_S`` and a frame
         self._recent: deque[tuple[float, list[float], float]] = deque()
         self._path = 0.0  # the changes summed after the first of ``_recent``
@@ -128,7 +134,12 @@ class LieBack:
         """The still stretch came from a fresh anchor that was itself reached head-wards (a seat
         behind the feet): what follows a seat, not the seat itself."""
         a = self.anchor
-        return a is not None and t - a.t <= _ANCHOR_S and a.came_m >= _MOVE_M
+        return (
+            a is not None
+            and t - a.t <= _ANCHOR_S
+            and a.came_m >= _MOVE_M
+            and a.duration_s <= _PASSING_SEAT_S
+        )
 
     def reset(self) -> None:
         """The person left: forget the way they came."""
@@ -139,6 +150,7 @@ class LieBack:
         self.arrival.reset()
         self._stretches = 0
         self._trail.clear()
+        self._trail_at_start = ()
         self._recent.clear()
         self._path = 0.0
         self._carried_t = -math.inf
@@ -175,6 +187,7 @@ class LieBack:
         sample = (t, cop_m, total_kg, shares)
         if stretch is None:
             stretch = self._stretch = Stretch(t, sample)
+            self._trail_at_start = tuple(trail)
             self._stretches += 1
         stretch.add(sample)
         if (
@@ -286,7 +299,8 @@ class LieBack:
         so a seat was reached head-wards; a standing body reached its place from nowhere (it
         stepped on) or by a step it sways after."""
         low_t, low_kg = start_t - _CAME_S, _CAME_MIN_RATIO * total_kg
-        before = [c for s_t, c, kg in self._trail if low_t <= s_t < start_t and kg >= low_kg]
+        trail = self._trail_at_start
+        before = [c for s_t, c, kg in trail if low_t <= s_t < start_t and kg >= low_kg]
         return max(before) - cop_m if before else 0.0
 
     def _moved_m(self, stretch: Stretch) -> float | None:
