@@ -11,7 +11,7 @@ none does.
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,6 +19,7 @@ from controller.core.events import SessionStarted
 from controller.core.factory import build_controller
 from controller.core.settings import CoreSettings
 from evaluation.sweep import LAYOUTS, Case, all_cases
+from evaluation.sweep_report import map_cases
 from firmware.frame import ZoneFrame
 from firmware.sim.scenarios import build_spec
 
@@ -82,23 +83,8 @@ def run_faded(case: Case, fade_s: float) -> FadeOutcome | None:
     return FadeOutcome(case.group, case.kind, case.layout, right)
 
 
-_CASES: list[Case] = []
-_FADE_S: list[float] = [1.0]
-
-
-def _init(cases: list[Case], fade_s: float) -> None:
-    _CASES[:], _FADE_S[0] = cases, fade_s
-
-
-def _run_index(index: int) -> FadeOutcome | None:
-    return run_faded(_CASES[index], _FADE_S[0])
-
-
 def run_all(cases: list[Case], fade_s: float, workers: int = 2) -> list[FadeOutcome]:
-    with multiprocessing.get_context("fork").Pool(
-        workers, initializer=_init, initargs=(cases, fade_s)
-    ) as pool:
-        found = pool.map(_run_index, range(len(cases)), chunksize=8)
+    found = map_cases(functools.partial(run_faded, fade_s=fade_s), cases, workers)
     return [o for o in found if o is not None]
 
 

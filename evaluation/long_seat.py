@@ -9,13 +9,12 @@ from the same anchor. This runs every lying case of ``evaluation.sweep`` with th
 
 from __future__ import annotations
 
-import multiprocessing
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 
 from evaluation.sweep import Case, lying_cases
-from evaluation.sweep_report import run_case
+from evaluation.sweep_report import map_cases, run_case
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,20 +25,15 @@ class SeatOutcome:
     latencies_s: tuple[float, ...]
 
 
-_CASES: list[Case] = []
-
-
-def _run_index(index: int) -> SeatOutcome:
-    outcome = run_case(_CASES[index])
+def _seat_outcome(case: Case) -> SeatOutcome:
+    outcome = run_case(case)
     score = outcome.score
     return SeatOutcome(outcome.kind, outcome.layout, score.missed_sessions,
                        tuple(score.latencies_s))  # fmt: skip
 
 
 def run_all(cases: list[Case], workers: int = 2) -> list[SeatOutcome]:
-    _CASES[:] = cases  # the forked workers inherit the list
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(_run_index, range(len(cases)), chunksize=8)
+    return map_cases(_seat_outcome, cases, workers)
 
 
 def report(outcomes: list[SeatOutcome], seat_s: tuple[float, float]) -> list[str]:

@@ -1,7 +1,8 @@
 """Running the detection sweep and summing it up (evaluation/sweep.py has the cases).
 
-``run_cases`` replays cases through the core on ``workers`` processes (each rebuilds the case
-list and runs cases by index: stories are closures, not picklable) and scores them; ``figures``
+``run_cases`` replays cases through the core on ``workers`` processes and scores them
+(``map_cases``: forked workers inherit the cases and run them by index, since stories are
+closures, not picklable); ``figures``
 turns scores into the report's lines: per group (lying, upright) and layout, the start latency
 (median, 95th percentile, max), sessions missed and false, lying reported where nobody lay, the
 share of time sitting and standing are reported as themselves, alert precision and recall,
@@ -12,14 +13,17 @@ from __future__ import annotations
 
 import multiprocessing
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from controller.core.factory import build_controller
 from controller.core.settings import CoreSettings
 from evaluation.scoring import Score, score
 from evaluation.sweep import LAYOUTS, Case, all_cases
 from firmware.sim.scenarios import build_spec
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,26 +45,30 @@ def run_case(case: Case) -> Outcome:
     return Outcome(case.name, case.group, case.kind, case.layout, result)
 
 
-_WORKER_CASES: list[Case] = []
+# what the forked workers of ``map_cases`` run: the function and the cases, inherited by the fork
+_WORK: list[tuple[Callable[[Case], object], Sequence[Case]]] = []
 
 
-def _init(layouts: tuple[str, ...], seeds: tuple[int, ...]) -> None:
-    _WORKER_CASES[:] = all_cases(layouts, seeds)
+def _run_index(index: int) -> object:
+    run, cases = _WORK[0]
+    return run(cases[index])
 
 
-def _run_index(index: int) -> Outcome:
-    return run_case(_WORKER_CASES[index])
+def map_cases(run: Callable[[Case], T], cases: Sequence[Case], workers: int = 2) -> list[T]:
+    """``run`` over ``cases`` in order, on ``workers`` forked processes: only indices and
+    results cross between processes."""
+    if workers <= 1:
+        return [run(case) for case in cases]
+    _WORK[:] = [(run, cases)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return cast("list[T]", pool.map(_run_index, range(len(cases)), chunksize=8))
+    finally:
+        _WORK.clear()
 
 
 def run_cases(layouts: tuple[str, ...], seeds: tuple[int, ...], workers: int = 2) -> list[Outcome]:
-    count = len(all_cases(layouts, seeds))
-    if workers <= 1:
-        _init(layouts, seeds)
-        return [_run_index(i) for i in range(count)]
-    with multiprocessing.get_context("fork").Pool(
-        workers, initializer=_init, initargs=(layouts, seeds)
-    ) as pool:
-        return list(pool.imap(_run_index, range(count), chunksize=8))
+    return map_cases(run_case, all_cases(layouts, seeds), workers)
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
