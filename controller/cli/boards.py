@@ -26,7 +26,7 @@ from firmware.clock import Clock
 # `acumat calibrate --help` loads neither (tests/contract/test_lazy_imports.py).
 if TYPE_CHECKING:
     from controller.service.config import AppConfig
-    from firmware.sampling import CountsReader
+    from firmware.boards import CountsReader
 
 Rows = list[list[int | None]]
 
@@ -58,7 +58,7 @@ def with_boards(
 
 
 def _with_reader(config: AppConfig, clock: Clock, action: Any) -> int:
-    from firmware.sampling import HardwareSetupError
+    from firmware.boards import HardwareSetupError
 
     try:
         reader = open_boards(config, clock)
@@ -101,8 +101,8 @@ def pins_freed(unit: ServiceUnit, ask: Ask, yes: bool) -> bool | None:
 
 
 def open_boards(config: AppConfig, clock: Clock) -> CountsReader:
+    from firmware.boards import HardwareSetupError, open_reader
     from firmware.hwconfig import HARDWARE_KINDS
-    from firmware.sampling import HardwareSetupError, open_reader
 
     src = config.source
     if src.kind not in HARDWARE_KINDS or src.hardware is None:

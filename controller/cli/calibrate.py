@@ -43,7 +43,7 @@ from firmware.clock import Clock, SystemClock
 # `acumat calibrate --help` loads neither (tests/contract/test_lazy_imports.py).
 if TYPE_CHECKING:
     from controller.service.config import AppConfig
-    from firmware.sampling import CountsReader
+    from firmware.boards import CountsReader
 
 
 def register(sub: Any) -> None:

@@ -131,8 +131,8 @@ def _problems_between_good_sections(path: Path) -> list[str]:
 
 def _zone_names_problems(source: Any, mat: MatConfig) -> list[str]:
     """A misspelt zone of a hardware table that has other problems: named all the same."""
+    from firmware.boards import zone_problems
     from firmware.hwconfig import HARDWARE_KINDS
-    from firmware.sampling import zone_problems
 
     if not isinstance(source, dict) or source.get("kind") not in HARDWARE_KINDS:
         return []

@@ -14,26 +14,10 @@ from dataclasses import replace
 from typing import Protocol
 
 from controller.core.balance import BalanceMonitor, BalanceReading, measure_positive
-from controller.core.commands import (
-    Command,
-    CommandResult,
-    ContinueNumbering,
-    PauseSession,
-    ResumeSession,
-    SelectProgram,
-    SetProgramTarget,
-    StartSession,
-    StopSession,
-    Tare,
-)
+from controller.core.commands import Command, CommandResult
 from controller.core.coverage import LiveZones, build_coverage
-from controller.core.events import (
-    Breathing,
-    Event,
-    Posture,
-    PostureChanged,
-    Tared,
-)
+from controller.core.dispatch import CommandDispatch
+from controller.core.events import Breathing, Event, Posture, PostureChanged
 from controller.core.faults import ZoneConditioner
 from controller.core.geometry import build_geometry
 from controller.core.motion import MotionMeter
@@ -74,6 +58,9 @@ class MatController:
         self._reported: Posture = "empty"  # the classifier's, or unknown while not judged
         self._balance = BalanceMonitor(s.balance)
         self.sessions = SessionMachine(s.session)
+        self._commands = CommandDispatch(
+            layout.names, self._presence, self._live, self._zones, self._zero
+        )
         self._breathing = breathing
         self._t = 0.0
         self._loads: list[float] = [0.0] * len(layout.zones)
@@ -254,35 +241,8 @@ class MatController:
 
     # -- commands ---------------------------------------------------------------------
     def command(self, command: Command, t: float) -> tuple[CommandResult, list[Event]]:
-        """Applies a command at time ``t`` (the latest frame's time is a good ``t``)."""
-        occupied = self._presence.occupied and self._live.judged
-        match command:
-            case StartSession(program=program):
-                return self.sessions.start(t, program, occupied)
-            case StopSession():
-                return self.sessions.stop(t)
-            case PauseSession():
-                return self.sessions.pause(t)
-            case ResumeSession():
-                if not self._live.judged:
-                    return CommandResult.failure(_NOT_JUDGED), []
-                return self.sessions.resume(t, occupied)
-            case SelectProgram(program=program):
-                return self.sessions.programs.select(t, program)
-            case SetProgramTarget(program=program, target_s=target_s):
-                return self.sessions.programs.change_target(t, program, target_s)
-            case Tare():
-                return self._tare(t)
-            case ContinueNumbering(after=after):
-                return self.sessions.continue_numbering(after)
-
-    def _tare(self, t: float) -> tuple[CommandResult, list[Event]]:
-        if self._presence.occupied:
-            return CommandResult.failure("someone is on the mat; tare needs it empty"), []
-        self._zero.tare(self._zones.loads_kg, self._live.dead)  # a dead zone keeps its zero
-        names, zeros = self.layout.names, self._zero.offsets_kg
-        offsets = {n: round(kg, 3) for n, kg in zip(names, zeros, strict=True)}
-        return CommandResult.success(), [Tared(t=t, offsets_kg=offsets)]
+        """Applies a command at ``t`` (the latest frame's time is a good one); see ``dispatch``."""
+        return self._commands.apply(command, t, self.sessions)
 
     # -- state ------------------------------------------------------------------------
     @property
@@ -314,7 +274,6 @@ class MatController:
 
 
 _STARTS = ("lying", "standing")  # the postures that start a session once settled
-_NOT_JUDGED = "too few zones give readings to judge the mat; it resumes once they are back"
 
 
 def _r(value: float | None) -> float | None:

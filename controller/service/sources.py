@@ -77,7 +77,7 @@ def source_problems(source: SourceConfig, mat: MatConfig, state_dir: Path) -> li
     if source.kind == "file":
         return [] if source.file is None else _frame_file_problems(Path(source.file))
     if source.kind in HARDWARE_KINDS and source.hardware is not None:
-        from firmware.sampling import zone_problems
+        from firmware.boards import zone_problems
 
         calibration = StatePaths(state_dir).calibration
         return zone_problems(source.hardware.zones, mat.layout()) + _calibration_problems(

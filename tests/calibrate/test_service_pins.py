@@ -16,7 +16,7 @@ from controller.cli import build_parser
 from controller.cli.calibrate import run_calibrate, watch_zones
 from controller.service.config import load_config
 from controller.service.unit import SystemdUnit
-from firmware.sampling import open_reader
+from firmware.boards import open_reader
 from tests.calibrate.conftest import NAMES, Mat, ScheduledClock, write_config
 
 

@@ -14,13 +14,14 @@ from firmware.backends.adafruit import (
     AdafruitReader,
     load_module,
 )
+from firmware.boards import HardwareSetupError
 from firmware.clock import FakeClock
 from firmware.faults import NOT_READY, SATURATED
 from firmware.hwconfig import HardwareConfig
 from firmware.hx711.driver import OK, Reading
 from firmware.hx711.emulator import CountingMockFactory, HX711Chip
 from firmware.layout import MatLayout, Zone
-from firmware.sampling import HardwareSetupError, open_hardware_source
+from firmware.sampling import open_hardware_source
 from firmware.schema import parse
 
 PAIRS = [(5, 6), (13, 19)]

@@ -14,10 +14,10 @@ import pytest
 from gpiozero import Device
 
 from firmware.backends.pinfactory import NoGpioError, default_pin_factory, gpio_refusal
+from firmware.boards import HardwareSetupError, open_reader
 from firmware.clock import FakeClock
 from firmware.hwconfig import HardwareConfig
 from firmware.layout import MatLayout
-from firmware.sampling import HardwareSetupError, open_reader
 from firmware.schema import parse
 
 LAYOUT = MatLayout.grid(1, 2, 0.5, 1.3)

@@ -24,13 +24,13 @@ import pytest
 from gpiozero import Device
 from gpiozero.pins.local import LocalPiFactory
 
+from firmware.boards import HardwareSetupError, open_reader
 from firmware.clock import FakeClock
 from firmware.faults import NOT_READY
 from firmware.hwconfig import HardwareConfig
 from firmware.hx711.emulator import CountingMockFactory, emulated_array
 from firmware.hx711.lines import pin_factory
 from firmware.layout import MatLayout
-from firmware.sampling import HardwareSetupError, open_reader
 from firmware.schema import parse
 
 CLK = 5

@@ -11,6 +11,7 @@ from gpiozero import Device
 
 from controller.core.controller import MatController
 from controller.core.events import Event, SensorFault
+from firmware.boards import HardwareSetupError, ShortWaitAfterMiss, zone_problems
 from firmware.calibration import (
     FILENAME,
     Calibration,
@@ -25,13 +26,7 @@ from firmware.hwconfig import HardwareConfig
 from firmware.hx711.driver import HX711Array, Reading
 from firmware.hx711.emulator import CountingMockFactory, HX711Chip, emulated_array
 from firmware.layout import DEFAULT_LAYOUT, MatLayout
-from firmware.sampling import (
-    HardwareSetupError,
-    SamplingSource,
-    ShortWaitAfterMiss,
-    open_hardware_source,
-    zone_problems,
-)
+from firmware.sampling import SamplingSource, open_hardware_source
 from firmware.schema import parse
 
 CLK = 5

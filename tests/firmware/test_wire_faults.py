@@ -18,13 +18,14 @@ import pytest
 
 from controller.core.controller import MatController
 from controller.core.events import Event, OccupancyChanged, SensorFault, SessionEnded
+from firmware.boards import ShortWaitAfterMiss
 from firmware.calibration import FILENAME, Calibration, CalibrationStore, ZoneCalibration
 from firmware.clock import FakeClock
 from firmware.faults import NOT_READY, OUT_OF_RANGE, SATURATED, STUCK
 from firmware.hx711.driver import HX711Array, Reading
 from firmware.hx711.emulator import CountingMockFactory, HX711Chip, emulated_array
 from firmware.layout import DEFAULT_LAYOUT
-from firmware.sampling import SamplingSource, ShortWaitAfterMiss
+from firmware.sampling import SamplingSource
 
 CLK, DATA = 5, [6, 13, 19, 26, 12, 16]
 OFFSET, SCALE = 8_000.0, 20_000.0
