@@ -209,11 +209,14 @@ class LieBack:
             return
         need_m = self._need_m()
         self.sat_up = self.sat_up or -moved_m >= _MOVE_M
-        if moved_m < need_m:  # unless the trunk was laid a row ahead as the legs stretched
-            if self._landed is None:  # judged once a stretch; after a short anchor only
+        if moved_m < need_m:  # unless the trunk was laid a row ahead of the seat
+            long_seat = need_m > _MOVE_M
+            if self._landed is None:  # judged once a stretch
                 rows = self._row_shares(stretch.last[3])
-                self._landed = need_m <= _MOVE_M and landed_ahead(anchor.row_shares, rows)
-            if not self._landed:
+                self._landed = landed_ahead(anchor.row_shares, rows, long_seat)
+            # after a short anchor however little the centre moved (the legs stretch out as the
+            # trunk lies down); after a long one, moved as far as a lie-back's second step
+            if not self._landed or (long_seat and moved_m < _SECOND_MOVE_M):
                 return
         if self._sat_move is None:  # judged once a stretch, when it has moved far enough
             rows = self._row_shares(stretch.last[3])

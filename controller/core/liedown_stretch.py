@@ -46,6 +46,15 @@ _LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was l
 # the anchor loaded was laid down there. A seat shifting its weight puts at most its hands
 # (leaning back on them: 5-10 % of the load) a row behind it.
 _LANDED_SHARE = 0.15
+# After a seat held long (``liedown._LONG_STRETCH_S``) the centre of pressure alone must move
+# further (a sitter scooting back shifts it up to ~0.2 m on coarse tiles), but a scoot of 8-12 cm
+# carries the seat into rows it already loaded: no upright run of the sweep laid more than 0.11
+# of its load ahead of every row its seat loaded, and that one (hands put behind the hips,
+# leaning back on them) moved the centre under 5 cm. So there, this much laid ahead, with the
+# centre moved as far as a lie-back's second step (``liedown._SECOND_MOVE_M``: twice a lean's), is
+# a lie-back too. With the seat held 25-35 s, 0.10 finds 1,664 of 1,944 lie-backs that the 0.22 m
+# alone missed 1,127 of; 0.15 found 1,455.
+_LANDED_AFTER_LONG_SHARE = 0.10
 # Lying back lays the trunk down head-wards of the seat, so load crosses a row border head-wards of
 # the anchor's busiest row (the seat, or the feet the body stood on): at least the head and
 # shoulders, ~0.10 of the load, where the seat sits a whole row (0.43 m on the coarsest layouts)
@@ -172,11 +181,13 @@ class Anchor:
     row_shares: tuple[float, ...] = ()  # each row's share of its load, head end first
 
 
-def landed_ahead(before: tuple[float, ...], now: list[float]) -> bool:
-    """``_LANDED_SHARE`` or more of the load now lies in rows head-wards of every row the
-    anchor's load (``before``: shares, head end first) loaded."""
+def landed_ahead(before: tuple[float, ...], now: list[float], long_seat: bool = False) -> bool:
+    """``_LANDED_SHARE`` (after a seat held long: ``_LANDED_AFTER_LONG_SHARE``) or more of the
+    load now lies in rows head-wards of every row the anchor's load (``before``: shares, head
+    end first) loaded."""
     loaded = [r for r, x in enumerate(before) if x >= _LOADED_ROW_SHARE]
-    return bool(loaded) and sum(now[: min(loaded)]) >= _LANDED_SHARE
+    share = _LANDED_AFTER_LONG_SHARE if long_seat else _LANDED_SHARE
+    return bool(loaded) and sum(now[: min(loaded)]) >= share
 
 
 def carried_past_seat(before: tuple[float, ...], now: list[float]) -> bool:
