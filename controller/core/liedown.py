@@ -24,7 +24,7 @@ lie-back too, however little the centre of pressure moved (the legs stretching o
 the other way; ``liedown_stretch.landed_ahead``). The reverse, ``_MOVE_M`` towards the feet, is
 ``sat_up``. ``two_step`` says more: the anchor was itself reached head-wards (``came_m``: it lies
 ``_MOVE_M`` or more head-wards of where the load stood in the ``_CAME_S`` before it) and the move
-from it is ``_SECOND_MOVE_M`` or more, or laid load down a row ahead. That is the whole way
+from it is ``SECOND_MOVE_M`` or more, or laid load down a row ahead. That is the whole way
 down: feet, then the seat behind them, then the upper body behind the seat. Sitting down
 makes the first step only, stepping about on the feet sways at every pause (no anchor), and
 leaning back on the hands moves the load 2–6 cm. A body found there with no way to see (a
@@ -49,7 +49,14 @@ from collections import deque
 from operator import mul, sub
 
 from controller.core.arrival import Arrival, SessionOpen, nothing_known
-from controller.core.liedown_stretch import Anchor, Stretch, landed_ahead, no_lie_back
+from controller.core.liedown_stretch import (
+    SECOND_MOVE_M,
+    Anchor,
+    Stretch,
+    landed_ahead,
+    no_lie_back,
+    share_ahead,
+)
 
 _MOVE_M = 0.05
 _LONG_STRETCH_S = 20.0
@@ -90,7 +97,6 @@ _JUMP_SHARE = 0.10
 _CAME_S = 10.0  # looked back this far before the anchor's stretch began
 _CAME_EVERY_S = 0.25
 _CAME_MIN_RATIO = 0.3  # standing partly beyond the foot end, a 35 % share of the body was seen
-_SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
 
 
 class LieBack:
@@ -124,6 +130,7 @@ class LieBack:
         # head-wards of the anchor's (``landed_ahead``) (None: not judged yet)
         self._sat_move: bool | None = None
         self._landed: bool | None = None
+        self._ahead: float | None = None  # the share laid ahead of the anchor's rows
 
     @property
     def stretch_start_t(self) -> float | None:
@@ -144,7 +151,7 @@ class LieBack:
     def reset(self) -> None:
         """The person left: forget the way they came."""
         self.seen = self.sat_up = self.two_step = self.lain = False
-        self._sat_move = self._landed = None
+        self._sat_move = self._landed = self._ahead = None
         self.anchor = None
         self._stretch = None
         self.arrival.reset()
@@ -180,7 +187,7 @@ class LieBack:
         if stretch is not None and (jumped or not still):
             self._end(stretch, t, slow)
             self.seen = self.sat_up = self.two_step = False
-            self._sat_move = self._landed = None
+            self._sat_move = self._landed = self._ahead = None
             stretch = self._stretch = None
         if not still:
             return
@@ -209,10 +216,10 @@ class LieBack:
             return
         need_m = self._need_m()
         self.sat_up = self.sat_up or -moved_m >= _MOVE_M
-        if moved_m < need_m:  # unless the trunk was laid a row ahead as the legs stretched
-            if self._landed is None:  # judged once a stretch; after a short anchor only
-                rows = self._row_shares(stretch.last[3])
-                self._landed = need_m <= _MOVE_M and landed_ahead(anchor.row_shares, rows)
+        if moved_m < need_m:  # unless the trunk was laid a row ahead of the seat
+            if self._ahead is None:  # judged once a stretch
+                self._ahead = share_ahead(anchor.row_shares, self._row_shares(stretch.last[3]))
+            self._landed = landed_ahead(self._ahead, moved_m, need_m > _MOVE_M)
             if not self._landed:
                 return
         if self._sat_move is None:  # judged once a stretch, when it has moved far enough
@@ -222,7 +229,7 @@ class LieBack:
         if self._sat_move:  # sat down from the feet, or nothing carried past the seat
             return
         self.seen = True
-        far = moved_m >= max(need_m, _SECOND_MOVE_M) or bool(self._landed)
+        far = moved_m >= max(need_m, SECOND_MOVE_M) or bool(self._landed)
         self.two_step = self.two_step or (far and anchor.came_m >= _MOVE_M)
 
     def _stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:

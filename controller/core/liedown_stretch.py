@@ -46,6 +46,22 @@ _LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was l
 # the anchor loaded was laid down there. A seat shifting its weight puts at most its hands
 # (leaning back on them: 5-10 % of the load) a row behind it.
 _LANDED_SHARE = 0.15
+# After a seat held long (``liedown._LONG_STRETCH_S``) the centre of pressure alone must move
+# further (a sitter scooting back shifts it up to ~0.2 m on coarse tiles), but a scoot of 8-12 cm
+# carries the seat into rows it already loaded: its rear 10 cm, at most ~0.15 of the load, can
+# cross into a fresh row only where the seat's rear edge lay on the border. No upright run of the
+# sweep laid more than 0.11 of its load ahead of every row its seat loaded, and that one (hands
+# put behind the hips, leaning back on them) moved the centre under 5 cm. Lying back lays the
+# trunk, head and arms (about half the body) 0.3-0.6 m head-wards of the pelvis. So after a long
+# seat this much laid ahead is a lie-back however little the centre moved (the legs stretching out
+# as the trunk lies down: 0.25-0.36 laid ahead, the centre 5-9 cm)...
+_LANDED_AFTER_LONG_SHARE = 0.20
+# ...and so is this much with the centre moved as far as a lie-back's second step (a seat in the
+# middle of its row keeps the lower trunk there). With the seat held 25-35 s (the sweep's
+# lie-downs, ``evaluation/long_seat.py``) 72 of 1,944 lie-backs are missed; the 0.22 m alone
+# missed 1,127.
+_LANDED_AFTER_LONG_MOVED_SHARE = 0.10
+SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
 # Lying back lays the trunk down head-wards of the seat, so load crosses a row border head-wards of
 # the anchor's busiest row (the seat, or the feet the body stood on): at least the head and
 # shoulders, ~0.10 of the load, where the seat sits a whole row (0.43 m on the coarsest layouts)
@@ -172,11 +188,21 @@ class Anchor:
     row_shares: tuple[float, ...] = ()  # each row's share of its load, head end first
 
 
-def landed_ahead(before: tuple[float, ...], now: list[float]) -> bool:
-    """``_LANDED_SHARE`` or more of the load now lies in rows head-wards of every row the
-    anchor's load (``before``: shares, head end first) loaded."""
+def share_ahead(before: tuple[float, ...], now: list[float]) -> float:
+    """The share of the load now in rows head-wards of every row the anchor's load (``before``:
+    shares, head end first) loaded."""
     loaded = [r for r, x in enumerate(before) if x >= _LOADED_ROW_SHARE]
-    return bool(loaded) and sum(now[: min(loaded)]) >= _LANDED_SHARE
+    return sum(now[: min(loaded)]) if loaded else 0.0
+
+
+def landed_ahead(ahead_share: float, moved_m: float, long_seat: bool) -> bool:
+    """A trunk laid down ahead of the seat (``ahead_share``: ``share_ahead``), the centre of
+    pressure moved ``moved_m`` head-wards, after a seat held long or not."""
+    if not long_seat:
+        return ahead_share >= _LANDED_SHARE
+    if ahead_share >= _LANDED_AFTER_LONG_SHARE:
+        return True
+    return ahead_share >= _LANDED_AFTER_LONG_MOVED_SHARE and moved_m >= SECOND_MOVE_M
 
 
 def carried_past_seat(before: tuple[float, ...], now: list[float]) -> bool:

@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 from controller.core import liedown
 from controller.core.geometry import build_geometry
 from controller.core.liedown import LieBack
-from controller.core.liedown_stretch import RINGING_S, Anchor, landed_ahead, sat_down
+from controller.core.liedown_stretch import (
+    RINGING_S,
+    Anchor,
+    landed_ahead,
+    sat_down,
+    share_ahead,
+)
 from firmware.layout import DEFAULT_LAYOUT
 
 Y_M = build_geometry(DEFAULT_LAYOUT).y_m
@@ -155,11 +161,52 @@ def test_hands_behind_a_seat_are_no_lie_back() -> None:
     assert lie_back.anchor is not None and not lie_back.seen
 
 
-def test_landed_ahead_reads_rows_on_any_layout() -> None:
+def test_share_ahead_reads_rows_on_any_layout() -> None:
     # Five rows: the anchor loaded rows 2-3; load now in rows 0-1 (ahead of both) or not.
-    assert landed_ahead((0.0, 0.0, 0.7, 0.3, 0.0), [0.05, 0.15, 0.4, 0.2, 0.2])
-    assert not landed_ahead((0.0, 0.0, 0.7, 0.3, 0.0), [0.0, 0.1, 0.5, 0.2, 0.2])
-    assert not landed_ahead((0.3, 0.7, 0.0, 0.0, 0.0), [0.3, 0.3, 0.4, 0.0, 0.0])
+    assert share_ahead((0.0, 0.0, 0.7, 0.3, 0.0), [0.05, 0.15, 0.4, 0.2, 0.2]) == 0.2
+    assert landed_ahead(
+        share_ahead((0.0, 0.0, 0.7, 0.3, 0.0), [0.05, 0.15, 0.4, 0.2, 0.2]), 0, False
+    )
+    assert not landed_ahead(
+        share_ahead((0.0, 0.0, 0.7, 0.3, 0.0), [0.0, 0.1, 0.5, 0.2, 0.2]), 0, False
+    )
+    assert share_ahead((0.3, 0.7, 0.0, 0.0, 0.0), [0.3, 0.3, 0.4, 0.0, 0.0]) == 0.0
+
+
+# After a seat held 25 s (over ``liedown._LONG_STRETCH_S``), from the feet in the foot-end row.
+HELD_SEAT = rows(0.0, 0.91, 0.09)
+LONG_SEAT_WAY: list[Step] = [(FEET, 3.0, False), (HELD_SEAT, 2.0, False), (HELD_SEAT, 25.0, True)]
+
+
+def after_long_seat(now: list[float]) -> LieBack:
+    lie_back, _ = play([*LONG_SEAT_WAY, (now, 2.5, False), (now, 3.0, True)])
+    assert lie_back.anchor is not None and lie_back.anchor.duration_s > 20.0
+    return lie_back
+
+
+def test_after_a_long_seat_a_trunk_laid_ahead_as_the_legs_stretch_is_a_lie_back() -> None:
+    # The trunk lands in the head-end row (0.29) as the legs stretch out: the centre of
+    # pressure moves 5 cm, far under the 22 cm asked of it alone after a long seat.
+    assert after_long_seat(rows(0.29, 0.45, 0.26)).seen
+
+
+def test_after_a_long_seat_a_scoot_into_loaded_rows_is_no_lie_back() -> None:
+    # The seat already loaded the head-end row a little; scooting back carries it there (the
+    # centre moves 16 cm) but lays nothing ahead of the rows it loaded.
+    seat, scooted = rows(0.05, 0.85, 0.10), rows(0.40, 0.52, 0.08)
+    way: list[Step] = [(FEET, 3.0, False), (seat, 2.0, False), (seat, 25.0, True)]
+    lie_back, _ = play([*way, (scooted, 2.0, False), (scooted, 3.0, True)])
+    assert lie_back.anchor is not None and lie_back.anchor.duration_s > 20.0
+    assert not lie_back.seen
+
+
+def test_after_a_long_seat_hands_put_behind_are_no_lie_back() -> None:
+    assert not after_long_seat(rows(0.11, 0.80, 0.09)).seen  # 0.11 ahead, the centre 4.8 cm
+
+
+def test_after_a_long_seat_a_little_laid_ahead_needs_the_centre_moved_10_cm() -> None:
+    assert after_long_seat(rows(0.15, 0.85, 0.0)).seen  # 0.15 ahead, the centre 10.4 cm
+    assert not after_long_seat(rows(0.15, 0.80, 0.05)).seen  # 0.15 ahead, the centre 8.2 cm
 
 
 def test_sat_down_reads_rows_on_any_layout() -> None:
