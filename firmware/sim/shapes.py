@@ -176,6 +176,54 @@ KNEES_UP_LEANING: tuple[Part, ...] = (
 )
 
 
+# Kneeling (ways_on.py): the anchor is the middle of the knees, +v runs along the shins to the
+# toes behind them (instep down, toes pointing away). The shin strip is Drillis & Contini's
+# knee-to-ankle 0.246 H plus a foot 0.152 H: ~0.40 H, 0.70 m at 1.75 m. What rests where follows
+# Winter's masses: each shank and foot lies on the mat; the rest of the body rests on what it
+# stands over.
+_SHIN_V = (0.02, ANKLE - KNEE)
+_INSTEP_V = (ANKLE - KNEE, ANKLE - KNEE + FOOT_LENGTH)
+_KNEE_V = (-0.02, 0.02)
+_HAT = PCT["head_neck"] + PCT["thorax"] + PCT["abdomen"] + PCT["pelvis"] + _ARM  # 67.8 %
+# Tall kneeling (thighs upright): head, trunk, arms and thighs stand on the knees (87.8 %).
+KNEELING: tuple[Part, ...] = (
+    (0.03, 0.09, *_KNEE_V, (100.0 - 2 * (PCT["shank"] + PCT["foot"])) / 2, True, 0, "seat"),
+    (0.03, 0.08, *_SHIN_V, PCT["shank"], True, 0, "calf"),
+    (0.03, 0.08, *_INSTEP_V, PCT["foot"], True, 0, "foot"),
+)
+# Sitting back on the heels (seiza, a praying or yoga kneel): head, trunk and arms sit on the
+# heels over the insteps (67.8 % + the feet), the thighs lie along the shins (half at the knees,
+# half along the shins), the shanks on their own strip.
+KNEELING_ON_HEELS: tuple[Part, ...] = (
+    (0.03, 0.09, *_KNEE_V, PCT["thigh"] / 2, True, 0, "thigh"),
+    (0.03, 0.08, *_SHIN_V, PCT["thigh"] / 2 + PCT["shank"], True, 0, "calf"),
+    (0.03, 0.09, *_INSTEP_V, _HAT / 2 + PCT["foot"], True, 0, "seat"),
+)
+# On all fours, the trunk level: the hands under the shoulders, (HIP − SHOULDER) H = 0.29 H ahead
+# of the knees, carry what is ahead of the trunk's middle (head, arms, thorax, half the abdomen:
+# 46.65 %); the knees the other half of the abdomen, the pelvis and the thighs (41.15 %); shanks
+# and feet lie behind. A lever split at shoulders and hips over Winter's masses.
+_FOURS_HANDS_PCT = (PCT["head_neck"] + _ARM + PCT["thorax"] + PCT["abdomen"] / 2) / 2
+_FOURS_HANDS_V = (-(HIP - SHOULDER) - 0.05, -(HIP - SHOULDER) + 0.03)
+ALL_FOURS: tuple[Part, ...] = (
+    (0.09, 0.15, *_FOURS_HANDS_V, _FOURS_HANDS_PCT, True, 0, "arm"),
+    (0.03, 0.09, *_KNEE_V, 50.0 - _FOURS_HANDS_PCT - PCT["shank"] - PCT["foot"], True, 0, "seat"),
+    (0.03, 0.08, *_SHIN_V, PCT["shank"], True, 0, "calf"),
+    (0.03, 0.08, *_INSTEP_V, PCT["foot"], True, 0, "foot"),
+)
+# Sitting to one hip from kneeling (a side sit): anchored at the seat like the other sitting
+# shapes, +v towards the knees; the legs fold to +u, the seat is on the −u hip and that hand
+# props beside it. The seat carries head, trunk, the free arm, the thighs' near halves and a
+# little of the propping arm (73.8 %); the hand 4 %; the knees the thighs' far halves (10 %);
+# the folded shanks and feet lie beside the seat (12.2 %).
+HIP_SITTING: tuple[Part, ...] = (
+    (-0.095, 0.095, -0.06, 0.06, 73.8, False, 0, "seat"),
+    (-0.20, -0.16, -0.04, 0.02, 4.0, False, 0, "arm"),
+    (0.0, 0.12, 0.18, 0.26, 2 * PCT["thigh"] / 2, False, 0, "thigh"),
+    (0.10, 0.22, -0.06, 0.22, 2 * (PCT["shank"] + PCT["foot"]), False, 0, "calf"),
+)
+
+
 def _foot(u_centre: float, share_pct: float) -> tuple[Part, ...]:
     """A foot as four quarters (inner/outer × heel/toe), so sway can tilt its load."""
     half_w, half_l = 0.0275, FOOT_LENGTH / 2
@@ -207,6 +255,10 @@ SHAPES: dict[str, tuple[Part, ...]] = {
     "knees_up_leaning": KNEES_UP_LEANING,
     "standing": STANDING,
     "one_foot": ONE_FOOT,
+    "kneeling": KNEELING,
+    "kneeling_on_heels": KNEELING_ON_HEELS,
+    "all_fours": ALL_FOURS,
+    "hip_sitting": HIP_SITTING,
 }
 LYING_SHAPES = (
     "supine",

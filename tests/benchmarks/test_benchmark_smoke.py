@@ -41,6 +41,13 @@ FIGURES = {
     "mqtt_latency.py": [r"^mqtt reference: bare paho QoS 1 latency p50_ms [\d.]+"],
     "fleet.py": [r"^fleet reference: bare paho QoS 1 latency p50_ms [\d.]+"],
     "pi_read.py": [r"^pi_read skipped"],
+    "ways_on.py": [
+        r"^foot_end \(reference\): lying missed \d+ of \d+; start latency s: median [\d.]+",
+        r"^side_edge: lying missed \d+ of \d+",
+        r"^kneeling: lying missed \d+ of \d+",
+        r"^kneeling_stay: false sessions \d+ in \d+ runs",
+        r"^edge_stay: false sessions \d+ in \d+ runs",
+    ],
 }
 NUMBER = re.compile(r"\d")
 TIMEOUT_S = 180
