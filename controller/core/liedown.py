@@ -22,24 +22,21 @@ up to ~0.2 m on coarse tiles) at a total within ``_TOTAL_RATIO``; ``seen`` holds
 moves again. After a short anchor, load laid down a row ahead of every row it loaded is a
 lie-back too, however little the centre of pressure moved (the legs stretching out carry load
 the other way; ``liedown_stretch.landed_ahead``). The reverse, ``_MOVE_M`` towards the feet, is
-``sat_up``. ``two_step`` says more: the anchor was itself reached head-wards (``came_m``: it lies
-``_MOVE_M`` or more head-wards of where the load stood in the ``_CAME_S`` before it) and the move
-from it is ``SECOND_MOVE_M`` or more, or laid load down a row ahead. That is the whole way
-down: feet, then the seat behind them, then the upper body behind the seat. Sitting down
-makes the first step only, stepping about on the feet sways at every pause (no anchor), and
-leaning back on the hands moves the load 2–6 cm. A body found there with no way to see (a
-restart, a load grown in place) is ``controller.core.arrival``'s to judge. The head end is
-y = 0; lying the other way round is left to the shape alone.
+``sat_up``. ``two_step`` says more: the anchor was a seat on the way down, reached head-wards
+(``came_m``: ``_MOVE_M`` or more head-wards of where the load stood in the ``_CAME_S`` before
+it) or by swinging the legs onto the mat ahead of a seat taken on a long side edge
+(``liedown_stretch.legs_swung_on``: the total grows as the feet leave the floor, the seat keeps
+its load), and the move from it is ``SECOND_MOVE_M`` or more, or laid load down a row ahead:
+feet (or the edge seat), the seat, then the upper body behind the seat. Sitting down makes the
+first step only, stepping about on the feet sways at every pause (no anchor), and leaning back
+on the hands moves the load 2–6 cm. A body found there with no way to see (a restart, a load
+grown in place) is ``controller.core.arrival``'s to judge. The head end is y = 0; lying the
+other way round is left to the shape alone.
 
-Sitting down straight from standing, the weight leaves the feet for a seat behind them: on
-coarse tiles that moves the centre of pressure as lying back does. A stand that sways visibly,
-or does not pause at all, tells it apart; so does where the load lands
-(``liedown_stretch.sat_down``): lying back carries load head-wards only, so a move that lands
-load beyond the anchor's foot-most loaded row (shanks and feet ahead of where the feet stood) is
-none, nor is one that carries a load held mostly within one row (feet) out of it to rows more than a
-row ahead (the seat well behind the feet) (docs/controller.md). Until the body has lain in this
-visit, a moved centre counts only with load carried past the seat (``no_lie_back``): legs drawn
-in and a seat's weight shifts move the centre as far and carry little or nothing past it.
+Sitting down straight from standing moves the centre of pressure as lying back does: a stand
+that sways or does not pause tells it apart, and so does where the load lands (``sat_down``).
+Until the body has lain in this visit, a moved centre counts only with load carried past the
+seat (``no_lie_back``): legs drawn in and a seat's weight shifts carry little or nothing past it.
 """
 
 from __future__ import annotations
@@ -54,6 +51,7 @@ from controller.core.liedown_stretch import (
     Anchor,
     Stretch,
     landed_ahead,
+    legs_swung_on,
     no_lie_back,
     share_ahead,
 )
@@ -138,13 +136,13 @@ class LieBack:
         return None if self._stretch is None else self._stretch.start_t
 
     def from_seat(self, t: float) -> bool:
-        """The still stretch came from a fresh anchor that was itself reached head-wards (a seat
-        behind the feet): what follows a seat, not the seat itself."""
+        """The still stretch came from a fresh anchor that was a seat on the way down (reached
+        head-wards, behind the feet, or the legs swung on): what follows it, not the seat."""
         a = self.anchor
         return (
             a is not None
             and t - a.t <= _ANCHOR_S
-            and a.came_m >= _MOVE_M
+            and (a.came_m >= _MOVE_M or a.legs_on)
             and a.duration_s <= _PASSING_SEAT_S
         )
 
@@ -230,7 +228,7 @@ class LieBack:
             return
         self.seen = True
         far = moved_m >= max(need_m, SECOND_MOVE_M) or bool(self._landed)
-        self.two_step = self.two_step or (far and anchor.came_m >= _MOVE_M)
+        self.two_step = self.two_step or (far and (anchor.came_m >= _MOVE_M or anchor.legs_on))
 
     def _stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
         """Still (the controller's word, a slow frame whose shares hardly changed, or a pause
@@ -297,7 +295,9 @@ class LieBack:
             return
         came_m = self._came_m(stretch.start_t, cop, total)
         rows = tuple(self._row_shares(stretch.settled_shares()))
-        self.anchor = Anchor(t, t - stretch.start_t, cop, total, came_m, rows)
+        seat = self.anchor if self.anchor and stretch.start_t - self.anchor.t <= _CAME_S else None
+        legs_on = legs_swung_on(seat, total, rows)  # the legs swung on from a side edge
+        self.anchor = Anchor(t, t - stretch.start_t, cop, total, came_m, rows, legs_on)
 
     def _came_m(self, start_t: float, cop_m: float, total_kg: float) -> float:
         """How far head-wards of the foot-most place the load stood in the ``_CAME_S`` before

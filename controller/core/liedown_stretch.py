@@ -1,7 +1,8 @@
 """A still stretch of the lie-back (``liedown``), its running sums, its anchor, whether a
 move from the anchor was sitting down rather than lying back (``sat_down``), whether it laid
-load down a row head-wards of the anchor's (``landed_ahead``), and whether it carried load past
-the seat (``carried_past_seat``) (pure).
+load down a row head-wards of the anchor's (``landed_ahead``), whether it carried load past
+the seat (``carried_past_seat``), and whether the anchor was reached by swinging the legs onto
+the mat ahead of a seat on a long side edge (``legs_swung_on``) (pure).
 
 A stretch's samples (time, centre of pressure, total, each zone's share) reach its sums only
 once ``MOVE_BEGUN_S`` old, since the controller's stillness ends that long after a move began:
@@ -61,6 +62,17 @@ _LANDED_AFTER_LONG_SHARE = 0.20
 # lie-downs, ``evaluation/long_seat.py``) 72 of 1,944 lie-backs are missed; the 0.22 m alone
 # missed 1,127.
 _LANDED_AFTER_LONG_MOVED_SHARE = 0.10
+# A seat on a long side edge has its feet on the floor beyond the edge, carrying the shanks and
+# feet (~12 % of the body) and part of the thighs; turning to face the foot end swings the legs
+# onto the mat ahead of the seat. So the total grows by at least this share of the seat's load,
+# and as much lands in rows foot-wards of the seat's row (0.13-0.36 in ``firmware.sim.ways_on``'s
+# stories where the feet land on the mat; a tall body's knees-up feet may end beyond the foot
+# end of a short mat, and its total grows less)...
+_LEGS_ON_SHARE = 0.10
+# ...while the seat's row and those head-wards of it keep at least this much of their load (a
+# seat stays put: 0.97-1.24 of it kept; a foot landing beside another on the mat takes half of
+# the other's load).
+_SEAT_KEPT = 0.75
 SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
 # Lying back lays the trunk down head-wards of the seat, so load crosses a row border head-wards of
 # the anchor's busiest row (the seat, or the feet the body stood on): at least the head and
@@ -186,6 +198,7 @@ class Anchor:
     total_kg: float
     came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
     row_shares: tuple[float, ...] = ()  # each row's share of its load, head end first
+    legs_on: bool = False  # reached by swinging the legs onto the mat ahead of a seat
 
 
 def share_ahead(before: tuple[float, ...], now: list[float]) -> float:
@@ -243,3 +256,23 @@ def sat_down(before: tuple[float, ...], now: list[float]) -> bool:
     row = max(range(len(before)), key=before.__getitem__)
     ahead = sum(now[: max(row - 1, 0)])
     return before[row] >= _COMPACT_SHARE and now[row] <= _KEPT_SHARE and ahead >= _AHEAD_SHARE
+
+
+def legs_swung_on(before: Anchor | None, total_kg: float, rows: tuple[float, ...]) -> bool:
+    """The still load holding ``rows`` (shares, head end first) at ``total_kg`` was reached from
+    the still load ``before`` (the anchor before it, if any) by swinging the legs onto the mat
+    ahead of a seat that stayed (``_LEGS_ON_SHARE``, ``_SEAT_KEPT``): a seat taken on a long
+    side edge, the feet on the floor, turned to face the foot end. A stance on the mat has all
+    its weight there already; one astride the edge shifts its weight between the mat and the
+    floor (the total bobs) and no still anchor is made of it."""
+    if before is None or not rows or len(before.row_shares) != len(rows):
+        return False
+    b, before_kg = before.row_shares, before.total_kg
+    seat = max(range(len(b)), key=b.__getitem__)
+    kept_kg = sum(rows[: seat + 1]) * total_kg
+    landed_kg = sum(rows[seat + 1 :]) * total_kg - sum(b[seat + 1 :]) * before_kg
+    return (
+        total_kg - before_kg >= _LEGS_ON_SHARE * before_kg
+        and landed_kg >= _LEGS_ON_SHARE * before_kg
+        and kept_kg >= _SEAT_KEPT * sum(b[: seat + 1]) * before_kg
+    )

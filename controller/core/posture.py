@@ -15,7 +15,8 @@ kinds of evidence:
   keeps the load where it is; lying back carries half of it 0.3–0.6 m towards the head. Where
   two feet across a row border explain the profile as well (curled up, the head beyond the
   head end: nearly all the load in two rows), the whole way down decides (``two_step``: feet,
-  seat, lying, each head-wards of the last); a sitter who sat down made the first step only.
+  seat, lying, each head-wards of the last, or a seat on a side edge, the legs swung onto the
+  mat ahead of it, lying); a sitter who sat down made the first step only.
 
 Lying is entered only when the body is still, and left only when an upright posture fits
 clearly better (lifting the hips, rolling or shifting changes nothing); a lying not reported
