@@ -16,10 +16,12 @@ kg, says still; a jump in the shares ends a stretch whatever stillness says). Wh
 ``MOVE_BEGUN_S`` after it) is the anchor, unless it swayed like a standing body (load moving
 between zones or a bobbing total: standing keeps correcting its balance, sitting is calm). The
 next still stretch is a lie-back when, within ``_ANCHOR_S`` of the anchor, its centre of pressure
-lies ``_MOVE_M`` or more nearer the head end (``_LONG_MOVE_M`` after a stretch over
-``_LONG_STRETCH_S``: someone who has sat a while and scoots back across a tile border shifts it
-up to ~0.2 m on coarse tiles) at a total within ``_TOTAL_RATIO``; ``seen`` holds until the body
-moves again. After a short anchor, load laid down a row ahead of every row it loaded is a
+lies ``_MOVE_M`` or more nearer the head end (after a seat held longer than a pause on the way
+down, ``_PASSING_SEAT_S``, ``SECOND_MOVE_M``; after one over ``_LONG_STRETCH_S``,
+``_LONG_MOVE_M``: someone who has sat a while shifts their weight, and scooting back across a
+tile border shifts it up to ~0.2 m on coarse tiles) at a total within ``_TOTAL_RATIO``; ``seen``
+holds until the body moves again. After an anchor, load laid down a row ahead of every row it
+loaded is a
 lie-back too, however little the centre of pressure moved (the legs stretching out carry load
 the other way; ``liedown_stretch.landed_ahead``). The reverse, ``_MOVE_M`` towards the feet, is
 ``sat_up``. ``two_step`` says more: the anchor was a seat on the way down, reached head-wards
@@ -41,11 +43,11 @@ seat (``no_lie_back``): legs drawn in and a seat's weight shifts carry little or
 
 from __future__ import annotations
 
-import math
 from collections import deque
-from operator import mul, sub
+from operator import mul
 
 from controller.core.arrival import Arrival, SessionOpen, nothing_known
+from controller.core.liedown_pause import SharePause
 from controller.core.liedown_stretch import (
     SECOND_MOVE_M,
     Anchor,
@@ -57,40 +59,22 @@ from controller.core.liedown_stretch import (
 )
 
 _MOVE_M = 0.05
-_LONG_STRETCH_S = 20.0
-_LONG_MOVE_M = 0.22
 _ANCHOR_S = 15.0
 # A seat passed through on the way down pauses 1-4 s; one held longer is someone sitting, whose
-# next still stretch (a weight shift) is no reason to let the shape alone say lying
+# next still stretch (a weight shift) is no reason to let the shape alone say lying, and whose
+# weight shifts (hugging the knees, leaning back on the hands: 5-6 cm, carrying 0.06-0.08 of the
+# load past the seat) are no lie-back: after it the centre must move ``SECOND_MOVE_M`` (a small
+# body lying back from such a seat moves it 11-15 cm), or the trunk be laid ahead of the seat.
+# In the sweep that took false sessions 21 -> 8 (knees-up sitters 14 -> 1), and lie-downs after
+# a 12-18 s seat missed 38 of 1,944 instead of 30.
 _PASSING_SEAT_S = 12.0
+_LONG_STRETCH_S = 20.0
+_LONG_MOVE_M = 0.22
 _TOTAL_RATIO = (0.7, 1.5)  # parts hanging off the mat sitting may land on it lying
 MIN_STRETCH_S = 0.5
 _SWAY_SAMPLES = 4
 _SWAY_SHARE = 0.01  # sim standing: 0.5-7 % (Santos & Duarte sway); sitting: ~0.3 %
 _SWAY_TOTAL = 0.004
-_SLOW_FRAME_S = 0.5
-_SLOW_STILL_SHARE = 0.03
-# A landing's bounce scales every zone alike (the body's mass rings on the springs of the mat and
-# the cells) and leaves the distribution as it is. So right after the load was carried between
-# zones (sitting down from the feet: most of it) a pause shows in the shares before the
-# controller's stillness, which sees the bounce in kg for a second or more, says still: a seat
-# held 1-2 s before lying back is then a stretch like any other. Outside that window the
-# controller's stillness alone counts (a move within a zone shows in kg only, and a standing
-# body's sway changes the shares by 0.5-7 % without carrying anything).
-_PAUSE_S = 0.4  # the shares are compared with those this long ago...
-_PAUSE_SHARE = 0.015  # ...and changed by less than this (L1): a pause
-_CARRIED_SHARE = 0.10  # a change this large over ``_PAUSE_S`` carried load between zones
-_AFTER_CARRY_S = 3.0  # a pause counts this long after load was carried (the bounce dies by then)
-# The rows' shares change over a window by at most the zones' shares' frame-to-frame changes
-# summed over it (a row's share is a sum of zones' shares; the triangle inequality): while that
-# sum stays below ``_CARRIED_SHARE`` by more than this (rounding in the running sum: ~1e-15 a
-# frame), nothing was carried and the rows need not be summed.
-_BOUND_SLACK = 1e-6
-_CARRY_BOUND = _CARRIED_SHARE - _BOUND_SLACK
-# A body moves its load between zones over tenths of a second; a change of this much (L1) from
-# one frame to the next is a jump from one distribution to another (readings back after a
-# loss): the stretch before it ends there, whatever the stillness says.
-_JUMP_SHARE = 0.10
 # Where the anchor's load came from: the place the body stood before it settled there.
 _CAME_S = 10.0  # looked back this far before the anchor's stretch began
 _CAME_EVERY_S = 0.25
@@ -103,9 +87,7 @@ class LieBack:
     ) -> None:
         self._y = zone_y_m
         self.arrival = Arrival(session_open)  # a body found there: asked at the first pause
-        rows = sorted(set(zone_y_m))
-        self._row_of = [rows.index(y) for y in zone_y_m]  # each zone's row along the mat
-        self._rows = len(rows)
+        self._pause = SharePause(zone_y_m)  # pauses and jumps in the shares, rows' shares
         self.seen = False
         self.sat_up = False  # the reverse: the load moved towards the feet since the last stretch
         self.lain = False  # lying was reported in this visit (told by the posture classifier)
@@ -120,10 +102,6 @@ class LieBack:
         # the trail as the still stretch going on began: a seat held longer than the trail
         # reaches (12 s) has pushed the way it came out of it by the time it ends
         self._trail_at_start: tuple[tuple[float, float, float], ...] = ()
-        # t, zones' shares, their L1 change from the frame before: the last ``_PAUSE_S`` and a frame
-        self._recent: deque[tuple[float, list[float], float]] = deque()
-        self._path = 0.0  # the changes summed after the first of ``_recent``
-        self._carried_t = -math.inf  # when load was last carried between zones
         # the move to this stretch was no lie-back (``no_lie_back``), and it laid load down a row
         # head-wards of the anchor's (``landed_ahead``) (None: not judged yet)
         self._sat_move: bool | None = None
@@ -156,9 +134,7 @@ class LieBack:
         self._stretches = 0
         self._trail.clear()
         self._trail_at_start = ()
-        self._recent.clear()
-        self._path = 0.0
-        self._carried_t = -math.inf
+        self._pause.reset()
 
     def frame(
         self, t: float, positive_kg: list[float], still: bool, total_kg: float | None = None
@@ -176,7 +152,7 @@ class LieBack:
         arrival = self.arrival
         if arrival.in_place and not self._stretches:
             arrival.frame(t, shares, total_kg)
-        still, slow, jumped = self._stillness(t, shares, still)
+        still, slow, jumped = self._pause.stillness(t, shares, still)
         cop_m = sum(map(mul, shares, self._y))
         trail = self._trail
         if not trail or t - trail[-1][0] >= _CAME_EVERY_S:
@@ -216,12 +192,14 @@ class LieBack:
         self.sat_up = self.sat_up or -moved_m >= _MOVE_M
         if moved_m < need_m:  # unless the trunk was laid a row ahead of the seat
             if self._ahead is None:  # judged once a stretch
-                self._ahead = share_ahead(anchor.row_shares, self._row_shares(stretch.last[3]))
+                self._ahead = share_ahead(
+                    anchor.row_shares, self._pause.row_shares(stretch.last[3])
+                )
             self._landed = landed_ahead(self._ahead, moved_m, need_m > _MOVE_M)
             if not self._landed:
                 return
         if self._sat_move is None:  # judged once a stretch, when it has moved far enough
-            rows = self._row_shares(stretch.last[3])
+            rows = self._pause.row_shares(stretch.last[3])
             past_seat_asked = not self._landed and not self.lain  # before lying, the centre moved
             self._sat_move = no_lie_back(anchor, rows, past_seat_asked)
         if self._sat_move:  # sat down from the feet, or nothing carried past the seat
@@ -229,52 +207,6 @@ class LieBack:
         self.seen = True
         far = moved_m >= max(need_m, SECOND_MOVE_M) or bool(self._landed)
         self.two_step = self.two_step or (far and (anchor.came_m >= _MOVE_M or anchor.legs_on))
-
-    def _stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
-        """Still (the controller's word, a slow frame whose shares hardly changed, or a pause
-        in the shares), slow (half a second or more since the last frame), and jumped (the
-        shares changed at once: whatever stillness says, what follows is another stretch)."""
-        recent = self._recent
-        if not recent:  # the visit's first frame: nothing to compare with
-            recent.append((t, shares, 0.0))
-            return still, False, False
-        last_t, last, _ = recent[-1]
-        changed: float = sum(map(abs, map(sub, shares, last)))
-        slow = t - last_t >= _SLOW_FRAME_S
-        if slow and changed < _SLOW_STILL_SHARE:
-            still = True
-        path = self._path + changed
-        recent.append((t, shares, changed))
-        # two or more stay: the loop stops at this frame's own entry (t - t is 0)
-        while t - recent[1][0] >= _PAUSE_S:
-            recent.popleft()
-            path -= recent[0][2]
-        self._path = path
-        # the rows are summed only where load may have been carried now or a pause may count
-        if path >= _CARRY_BOUND or t - self._carried_t <= _AFTER_CARRY_S:
-            still = self._paused(t, shares) or still
-        return still, slow, not slow and changed >= _JUMP_SHARE
-
-    def _paused(self, t: float, shares: list[float]) -> bool:
-        """The rows' shares hardly changed over the last ``_PAUSE_S``, within ``_AFTER_CARRY_S``
-        of a change that carried load between rows (along the mat, as sitting down and lying
-        back do; a standing body's weight shifts from foot to foot across it)."""
-        then_t, then, _ = self._recent[0]
-        if t - then_t < _PAUSE_S:
-            return False
-        rows_changed: float = sum(
-            map(abs, map(sub, self._row_shares(shares), self._row_shares(then)))
-        )
-        if rows_changed >= _CARRIED_SHARE:
-            self._carried_t = t
-        return rows_changed < _PAUSE_SHARE and t - self._carried_t <= _AFTER_CARRY_S
-
-    def _row_shares(self, shares: list[float]) -> list[float]:
-        """Each row's share: its zones' shares summed in order."""
-        rows = [0.0] * self._rows
-        for row, share in zip(self._row_of, shares):  # noqa: B905  # one per zone
-            rows[row] += share
-        return rows
 
     def _end(self, stretch: Stretch, t: float, slow: bool) -> None:
         """The anchor: the stretch's load before its end (stillness is lost a while after a
@@ -294,7 +226,7 @@ class LieBack:
             self.anchor = None
             return
         came_m = self._came_m(stretch.start_t, cop, total)
-        rows = tuple(self._row_shares(stretch.settled_shares()))
+        rows = tuple(self._pause.row_shares(stretch.settled_shares()))
         seat = self.anchor if self.anchor and stretch.start_t - self.anchor.t <= _CAME_S else None
         legs_on = legs_swung_on(seat, total, rows)  # the legs swung on from a side edge
         self.anchor = Anchor(t, t - stretch.start_t, cop, total, came_m, rows, legs_on)
@@ -322,4 +254,8 @@ class LieBack:
 
     def _need_m(self) -> float:
         a = self.anchor
-        return _LONG_MOVE_M if a is not None and a.duration_s > _LONG_STRETCH_S else _MOVE_M
+        if a is None or a.duration_s <= _PASSING_SEAT_S:
+            return _MOVE_M
+        if a.duration_s > _LONG_STRETCH_S:
+            return _LONG_MOVE_M
+        return _MOVE_M if self.lain else SECOND_MOVE_M  # a pose held after lying: no sitter's

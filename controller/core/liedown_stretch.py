@@ -47,8 +47,9 @@ _LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was l
 # the anchor loaded was laid down there. A seat shifting its weight puts at most its hands
 # (leaning back on them: 5-10 % of the load) a row behind it.
 _LANDED_SHARE = 0.15
-# After a seat held long (``liedown._LONG_STRETCH_S``) the centre of pressure alone must move
-# further (a sitter scooting back shifts it up to ~0.2 m on coarse tiles), but a scoot of 8-12 cm
+# After a seat held longer than a pause on the way down (``liedown._PASSING_SEAT_S``) the centre of
+# pressure alone must move further (a sitter's weight shift moves it 5-6 cm, and scooting back
+# shifts it up to ~0.2 m on coarse tiles: ``liedown._need_m``), but a scoot of 8-12 cm
 # carries the seat into rows it already loaded: its rear 10 cm, at most ~0.15 of the load, can
 # cross into a fresh row only where the seat's rear edge lay on the border. No upright run of the
 # sweep laid more than 0.11 of its load ahead of every row its seat loaded, and that one (hands

@@ -1,0 +1,102 @@
+"""Pauses and jumps in the zones' shares, for the lie-back's still stretches (pure).
+
+The controller's stillness sees a landing's bounce in kg for a second or more, though the bounce
+scales every zone alike and leaves the distribution as it is. ``SharePause`` follows the zones'
+shares frame by frame and says still where the rows' shares paused right after load was carried
+between rows (a seat held 1-2 s on the way down is then a stretch like any other), where a slow
+source's frames hardly changed, and says when the shares jumped (readings back after a loss): the
+stretch before it ends there. It also sums the zones' shares into the rows' (``row_shares``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from operator import sub
+
+_SLOW_FRAME_S = 0.5
+_SLOW_STILL_SHARE = 0.03
+# A landing's bounce scales every zone alike (the body's mass rings on the springs of the mat and
+# the cells) and leaves the distribution as it is. So right after the load was carried between
+# zones (sitting down from the feet: most of it) a pause shows in the shares before the
+# controller's stillness, which sees the bounce in kg for a second or more, says still: a seat
+# held 1-2 s before lying back is then a stretch like any other. Outside that window the
+# controller's stillness alone counts (a move within a zone shows in kg only, and a standing
+# body's sway changes the shares by 0.5-7 % without carrying anything).
+_PAUSE_S = 0.4  # the shares are compared with those this long ago...
+_PAUSE_SHARE = 0.015  # ...and changed by less than this (L1): a pause
+_CARRIED_SHARE = 0.10  # a change this large over ``_PAUSE_S`` carried load between zones
+_AFTER_CARRY_S = 3.0  # a pause counts this long after load was carried (the bounce dies by then)
+# The rows' shares change over a window by at most the zones' shares' frame-to-frame changes
+# summed over it (a row's share is a sum of zones' shares; the triangle inequality): while that
+# sum stays below ``_CARRIED_SHARE`` by more than this (rounding in the running sum: ~1e-15 a
+# frame), nothing was carried and the rows need not be summed.
+_BOUND_SLACK = 1e-6
+_CARRY_BOUND = _CARRIED_SHARE - _BOUND_SLACK
+# A body moves its load between zones over tenths of a second; a change of this much (L1) from
+# one frame to the next is a jump from one distribution to another (readings back after a
+# loss): the stretch before it ends there, whatever the stillness says.
+_JUMP_SHARE = 0.10
+
+
+class SharePause:
+    def __init__(self, zone_y_m: tuple[float, ...]) -> None:
+        rows = sorted(set(zone_y_m))
+        self._row_of = [rows.index(y) for y in zone_y_m]  # each zone's row along the mat
+        self._rows = len(rows)
+        # t, zones' shares, their L1 change from the frame before: the last ``_PAUSE_S`` and a frame
+        self._recent: deque[tuple[float, list[float], float]] = deque()
+        self._path = 0.0  # the changes summed after the first of ``_recent``
+        self._carried_t = -math.inf  # when load was last carried between zones
+
+    def reset(self) -> None:
+        """The person left."""
+        self._recent.clear()
+        self._path = 0.0
+        self._carried_t = -math.inf
+
+    def stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
+        """Still (the controller's word, a slow frame whose shares hardly changed, or a pause
+        in the shares), slow (half a second or more since the last frame), and jumped (the
+        shares changed at once: whatever stillness says, what follows is another stretch)."""
+        recent = self._recent
+        if not recent:  # the visit's first frame: nothing to compare with
+            recent.append((t, shares, 0.0))
+            return still, False, False
+        last_t, last, _ = recent[-1]
+        changed: float = sum(map(abs, map(sub, shares, last)))
+        slow = t - last_t >= _SLOW_FRAME_S
+        if slow and changed < _SLOW_STILL_SHARE:
+            still = True
+        path = self._path + changed
+        recent.append((t, shares, changed))
+        # two or more stay: the loop stops at this frame's own entry (t - t is 0)
+        while t - recent[1][0] >= _PAUSE_S:
+            recent.popleft()
+            path -= recent[0][2]
+        self._path = path
+        # the rows are summed only where load may have been carried now or a pause may count
+        if path >= _CARRY_BOUND or t - self._carried_t <= _AFTER_CARRY_S:
+            still = self._paused(t, shares) or still
+        return still, slow, not slow and changed >= _JUMP_SHARE
+
+    def _paused(self, t: float, shares: list[float]) -> bool:
+        """The rows' shares hardly changed over the last ``_PAUSE_S``, within ``_AFTER_CARRY_S``
+        of a change that carried load between rows (along the mat, as sitting down and lying
+        back do; a standing body's weight shifts from foot to foot across it)."""
+        then_t, then, _ = self._recent[0]
+        if t - then_t < _PAUSE_S:
+            return False
+        rows_changed: float = sum(
+            map(abs, map(sub, self.row_shares(shares), self.row_shares(then)))
+        )
+        if rows_changed >= _CARRIED_SHARE:
+            self._carried_t = t
+        return rows_changed < _PAUSE_SHARE and t - self._carried_t <= _AFTER_CARRY_S
+
+    def row_shares(self, shares: list[float]) -> list[float]:
+        """Each row's share: its zones' shares summed in order."""
+        rows = [0.0] * self._rows
+        for row, share in zip(self._row_of, shares):  # noqa: B905  # one per zone
+            rows[row] += share
+        return rows
