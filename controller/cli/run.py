@@ -158,9 +158,8 @@ def _serve(  # noqa: PLR0917
     from controller.cli.run_adapters import output_adapters, storage_adapters, web_adapter
     from controller.core.factory import build_controller
     from controller.service.journal import SessionJournal
-    from controller.service.journal import discard as discard_journal
-    from controller.service.journal import load as load_journal
     from controller.service.loop import Service
+    from controller.service.resume import settle_first_frame
     from firmware.hwconfig import HARDWARE_KINDS
 
     if not quiet:  # the first time this mat runs, the person should read the cautions
@@ -171,19 +170,9 @@ def _serve(  # noqa: PLR0917
 
     def first_frame(frame: ZoneFrame) -> None:
         wall_at.anchor(frame.t, clock.wall())
-        saved = None if paths is None else load_journal(paths.journal, frame.t, clock.wall())
-        if paths is not None and saved is not None and config.source.simulated:
-            discard_journal(paths.journal)
-            log.info("a simulated run starts afresh: session %d, left open by the last run, "
-                     "is not resumed", saved.number)  # fmt: skip
-            saved = None
-        if saved is not None:
-            log.info(
-                "resuming session %d (%s) saved before the restart", saved.number, saved.program
-            )
-            core.restore_session(saved, frame.t)
-        elif paths is not None:  # the journal held no open session: a body found there sat
-            core.begin_without_session()
+        if paths is not None:  # without stored state a body found there may have lain there
+            mat_id, simulated = config.mat.id, config.source.simulated
+            settle_first_frame(core, paths, mat_id, frame.t, clock.wall(), simulated=simulated)
 
     try:
         adapters = [*storage_adapters(config, clock, core, wall_at, paths)]

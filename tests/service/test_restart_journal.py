@@ -10,7 +10,7 @@ starts nothing. Time is a ``FakeClock`` paced by the frames; nothing sleeps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -23,14 +23,19 @@ from controller.core.events import (
     SessionResumed,
     SessionStarted,
 )
-from controller.service.journal import SessionJournal, load
+from controller.service.journal import SessionJournal
 from controller.service.loop import Service
+from controller.service.paths import StatePaths
+from controller.service.resume import settle_first_frame
+from controller.storage.history import History
 from firmware.clock import FakeClock, WallAt
 from firmware.frame import ZoneFrame
 from tests.core.test_restart import cut
+from tests.history.helpers import row
 from tests.service.fakes import FakeAdapter, ListSource
 
 DOWN_S = 20.0  # the service is away this long between the runs (RestartSec and a start)
+MAT_ID = "mat1"
 
 
 @dataclass
@@ -39,10 +44,10 @@ class Run:
     restored: bool
 
 
-def run_service(frames: list[ZoneFrame], journal_path: Path, clock: FakeClock) -> Run:
+def run_service(frames: list[ZoneFrame], paths: StatePaths, clock: FakeClock) -> Run:
     """One run of the service over ``frames`` (a new process: new core, new frame clock), its
-    journal at ``journal_path``; the first frame restores a saved session as ``acumat run``
-    does (``controller/cli/run.py``)."""
+    state in ``paths``; the first frame settles the last run's session as ``acumat run`` does
+    (``controller.service.resume``)."""
     source = ListSource(frames, clock=clock)
     source.clock_offset_s = clock.monotonic() - frames[0].t  # the clock runs on from here
     core = MatController(source.layout)
@@ -51,15 +56,10 @@ def run_service(frames: list[ZoneFrame], journal_path: Path, clock: FakeClock) -
 
     def first_frame(frame: ZoneFrame) -> None:
         wall_at.anchor(frame.t, clock.wall())
-        saved = load(journal_path, frame.t, clock.wall())
-        restored.append(saved is not None)
-        if saved is not None:
-            core.restore_session(saved, frame.t)
-        else:  # the journal held no open session
-            core.begin_without_session()
+        restored.append(settle_first_frame(core, paths, MAT_ID, frame.t, clock.wall()))
 
     adapter = FakeAdapter("console")
-    journal = SessionJournal(journal_path, wall_at, clock=clock)
+    journal = SessionJournal(paths.journal, wall_at, clock=clock)
     service = Service(core=core, source=source, adapters=[adapter], journal=journal,
                       on_first_frame=first_frame, clock=clock, wait_s=0.01)  # fmt: skip
     assert service.run() == 0
@@ -77,14 +77,15 @@ def postures(events: list[Event]) -> list[str]:
 def test_a_restart_under_the_lying_body_resumes_its_session_from_the_journal_file(
     tmp_path: Path,
 ) -> None:
-    path, clock = tmp_path / "session.json", FakeClock(wall_start_s=1_767_225_600.0)
-    first = run_service(cut("relax_session", 0.0, 600.0, t0=0.0), path, clock)
+    paths, clock = StatePaths(tmp_path), FakeClock(wall_start_s=1_767_225_600.0)
+    path = paths.journal
+    first = run_service(cut("relax_session", 0.0, 600.0, t0=0.0), paths, clock)
     assert of_session(first.events) == ["session_started"] and not first.restored
     [started] = [e for e in first.events if isinstance(e, SessionStarted)]
     assert path.exists()  # a clean stop saved the open session
 
     clock.advance(DOWN_S)  # systemd starts it again; frame time starts afresh
-    second = run_service(cut("relax_session", 600.0 + DOWN_S, t0=3.0), path, clock)
+    second = run_service(cut("relax_session", 600.0 + DOWN_S, t0=3.0), paths, clock)
     assert second.restored
     said = of_session(second.events)
     # resumed once at once, then only the end: paused when they got up, ended at the file's end
@@ -103,10 +104,48 @@ def test_a_restart_under_the_lying_body_resumes_its_session_from_the_journal_fil
 def test_a_restart_under_a_long_sitter_with_no_journal_file_starts_no_session(
     tmp_path: Path,
 ) -> None:
-    path, clock = tmp_path / "session.json", FakeClock()
+    paths, clock = StatePaths(tmp_path), FakeClock()
+    path = paths.journal
     for at in (35.0, 140.0):  # sitting with the legs stretched across the first row border
-        run = run_service(cut("long_sitting_border", at, t0=0.0), path, clock)
+        run = run_service(cut("long_sitting_border", at, t0=0.0), paths, clock)
         assert not run.restored
         assert of_session(run.events) == []
         assert postures(run.events)[0] == "sitting" and "lying" not in postures(run.events)
         assert not path.exists()
+
+
+def test_a_session_stored_before_a_kill_is_not_resumed_from_the_journal_left_behind(
+    tmp_path: Path,
+) -> None:
+    # Killed after the history stored the ended session and before its journal was removed:
+    # the next run must not resume it (it would end it again, and tell MQTT twice).
+    paths, clock = StatePaths(tmp_path), FakeClock(wall_start_s=1_767_225_600.0)
+    first = run_service(cut("relax_session", 0.0, 600.0, t0=0.0), paths, clock)
+    [started] = [e for e in first.events if isinstance(e, SessionStarted)]
+    assert paths.journal.exists()
+    stored = row(1_767_225_600.0 + started.t)
+    history = History(paths.history)
+    history.add(replace(stored, summary=replace(stored.summary, session=started.session)))
+    history.close()
+
+    clock.advance(DOWN_S)  # the person had left before the kill: the mat is empty
+    second = run_service(cut("relax_session", 1_301.0, t0=3.0), paths, clock)
+    assert not second.restored
+    assert of_session(second.events) == []  # no session_resumed, no second session_ended
+    assert not paths.journal.exists()
+
+
+def test_a_journal_ahead_of_the_history_is_resumed(tmp_path: Path) -> None:
+    # The history holds an earlier session only: the journal's is still open, and resumed.
+    paths, clock = StatePaths(tmp_path), FakeClock(wall_start_s=1_767_225_600.0)
+    first = run_service(cut("relax_session", 0.0, 600.0, t0=0.0), paths, clock)
+    [started] = [e for e in first.events if isinstance(e, SessionStarted)]
+    earlier = row(1_767_225_600.0 - 86_400.0)
+    history = History(paths.history)
+    history.add(replace(earlier, summary=replace(earlier.summary, session=started.session - 1)))
+    history.close()
+
+    clock.advance(DOWN_S)
+    second = run_service(cut("relax_session", 600.0 + DOWN_S, t0=3.0), paths, clock)
+    assert second.restored
+    assert of_session(second.events)[0] == "session_resumed"
