@@ -136,15 +136,21 @@ def edge_sitting(body: BodySpec, edge: str, hold_s: float = 150.0) -> Story:
         rng, mat = tl.rng, tl.layout
         span = mat.width_m if edge in ("head", "foot") else mat.length_m
         along = float(rng.uniform(0.35, 0.65)) * span
-        seat = edge_seat(mat, edge, float(rng.uniform(0.10, 0.18)), along)
-        sit = p.sitting("knees_up", seat)
-        tl.move(sit, float(rng.uniform(1.5, 2.5)), land=0.12)
-        tl.hold(sit, hold_s)
-        tl.move(tl.empty, float(rng.uniform(1.0, 2.0)))
-        tl.mark_left()
-        tl.hold(tl.empty, 10.0)
+        sit_on_edge(tl, p, edge, along, hold_s)
 
     return story
+
+
+def sit_on_edge(tl: Timeline, p: Person, edge: str, along_m: float, hold_s: float) -> None:
+    """Sits down on ``edge`` 10-18 cm in from it, ``along_m`` along it, knees up, the feet on
+    the floor beyond it, for ``hold_s``; gets up off the mat and leaves."""
+    rng = tl.rng
+    sit = p.sitting("knees_up", edge_seat(tl.layout, edge, float(rng.uniform(0.10, 0.18)), along_m))
+    tl.move(sit, float(rng.uniform(1.5, 2.5)), land=0.12)
+    tl.hold(sit, hold_s)
+    tl.move(tl.empty, float(rng.uniform(1.0, 2.0)))
+    tl.mark_left()
+    tl.hold(tl.empty, 10.0)
 
 
 def cross_legged_at(

@@ -37,7 +37,7 @@ from firmware.sim.posture import Placement, place
 from firmware.sim.posture_stories import SEAT_PAUSE_S, Spot, arrive, lying_state
 from firmware.sim.routines import Person
 from firmware.sim.timeline import Story, Timeline, Told
-from firmware.sim.upright_stories import edge_seat
+from firmware.sim.upright_stories import edge_seat, sit_on_edge
 
 WAYS = ("side_edge", "kneeling")
 SIDE_EDGES = ("left", "right")
@@ -177,13 +177,6 @@ def edge_stay(body: BodySpec, edge: str, along_m: float, hold_s: float = 150.0) 
 
     def story(tl: Timeline, told: Told) -> None:
         p = arrive(tl, told, body, Spot(0.0, 0.0))
-        rng = tl.rng
-        inside = float(rng.uniform(0.10, 0.18))
-        sit = p.sitting("knees_up", edge_seat(tl.layout, edge, inside, along_m))
-        tl.move(sit, float(rng.uniform(1.5, 2.5)), land=0.12)
-        tl.hold(sit, hold_s)
-        tl.move(tl.empty, float(rng.uniform(1.0, 2.0)))
-        tl.mark_left()
-        tl.hold(tl.empty, 10.0)
+        sit_on_edge(tl, p, edge, along_m, hold_s)
 
     return story
