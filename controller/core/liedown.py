@@ -36,7 +36,11 @@ grown in place) is ``controller.core.arrival``'s to judge. The head end is y = 0
 other way round is left to the shape alone.
 
 Sitting down straight from standing moves the centre of pressure as lying back does: a stand
-that sways or does not pause tells it apart, and so does where the load lands (``sat_down``).
+that sways or does not pause tells it apart, and so does where the load lands (``sat_down``),
+unless the anchor was reached head-wards from the still pose before it (``Anchor.down``: a seat
+behind still feet, a hip beside the heels after a kneel): the body is down already, and load
+landing beyond it is the legs stretching out (a kneel's folded shanks lay 0.08-0.11 of the load
+beyond the hip seat's rows).
 Until the body has lain in this visit, a moved centre counts only with load carried past the
 seat (``no_lie_back``): legs drawn in and a seat's weight shifts carry little or nothing past it.
 """
@@ -229,7 +233,8 @@ class LieBack:
         rows = tuple(self._pause.row_shares(stretch.settled_shares()))
         seat = self.anchor if self.anchor and stretch.start_t - self.anchor.t <= _CAME_S else None
         legs_on = legs_swung_on(seat, total, rows)  # the legs swung on from a side edge
-        self.anchor = Anchor(t, t - stretch.start_t, cop, total, came_m, rows, legs_on)
+        down = seat is not None and came_m >= _MOVE_M
+        self.anchor = Anchor(t, t - stretch.start_t, cop, total, came_m, rows, legs_on, down)
 
     def _came_m(self, start_t: float, cop_m: float, total_kg: float) -> float:
         """How far head-wards of the foot-most place the load stood in the ``_CAME_S`` before

@@ -200,6 +200,9 @@ class Anchor:
     came_m: float = 0.0  # how far it lies head-wards of where the body stood before it
     row_shares: tuple[float, ...] = ()  # each row's share of its load, head end first
     legs_on: bool = False  # reached by swinging the legs onto the mat ahead of a seat
+    # reached head-wards from the still pose before it: the body was already down (a seat behind
+    # the feet, a hip beside the heels), so a move from it is no sitting down from the feet
+    down: bool = False
 
 
 def share_ahead(before: tuple[float, ...], now: list[float]) -> float:
@@ -239,7 +242,7 @@ def no_lie_back(anchor: Anchor, now: list[float], past_seat_asked: bool) -> bool
     feet (``sat_down``), or, where asked (the centre of pressure moved, before the body lay in
     this visit), it carried too little load past the seat (``carried_past_seat``)."""
     before = anchor.row_shares
-    if sat_down(before, now):
+    if not anchor.down and sat_down(before, now):
         return True
     return past_seat_asked and not carried_past_seat(before, now)
 
