@@ -17,8 +17,9 @@ from controller.core.events import Posture
 from controller.core.geometry import build_geometry
 from controller.core.liedown_stretch import Anchor, no_lie_back
 from controller.core.posture import PostureClassifier
-from controller.core.settings import DetectionSettings
 from firmware.layout import MatLayout
+from tests.core.test_posture import Step
+from tests.core.test_posture import play as play_on
 
 LAYOUT = MatLayout.grid(2, 4, 0.6, 1.8)
 GEOMETRY = build_geometry(LAYOUT)
@@ -33,28 +34,10 @@ KNEEL = rows(0.0, 0.03, 0.97, 0.0)  # kneeling tall, facing the foot end: the kn
 HIP_SEAT = rows(0.0, 0.35, 0.65, 0.0)  # sat to one hip beside the heels
 LYING = rows(0.09, 0.53, 0.28, 0.11)  # lain back, the legs stretched out beyond the knees
 
-Step = tuple[Sequence[float], float, bool]  # loads, seconds, still
-
 
 def play(steps: Sequence[Step]) -> tuple[PostureClassifier, list[Posture]]:
-    """10 Hz frames; a moving step blends linearly from the last loads over its time. The body
-    arrives over a second first, its load growing in place, with no session known to be open
-    (judged by its way there and its shape)."""
-    classifier = PostureClassifier(GEOMETRY, DetectionSettings(), lambda: False)
-    t, reported = 0.0, []
-    first = steps[0][0]
-    last: Sequence[float] = [0.3 * kg for kg in first]
-    for loads, seconds, still in [(first, 1.0, False), *steps]:
-        n = round(seconds * 10)
-        for i in range(n):
-            share = 1.0 if still else (i + 1) / n
-            now = [a + share * (b - a) for a, b in zip(last, loads, strict=True)]
-            event = classifier.update(t, now, occupied=True, sway_ratio=0.002, still=still)
-            if event is not None:
-                reported.append(event.posture)
-            t += 0.1
-        last = loads
-    return classifier, reported
+    """``test_posture.play`` on this 2 x 4 mat."""
+    return play_on(steps, geometry=GEOMETRY)
 
 
 def test_lying_down_from_a_kneel_through_a_hip_seat_is_lying() -> None:

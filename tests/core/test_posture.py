@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from controller.core.geometry import build_geometry
+from controller.core.events import Posture
+from controller.core.geometry import Geometry, build_geometry
 from controller.core.posture import PostureClassifier
 from controller.core.settings import DetectionSettings
 from firmware.layout import DEFAULT_LAYOUT
@@ -35,22 +36,23 @@ FEET = rows(0.0, 0.0, 1.0, 75.0)  # standing in the foot-end row
 Step = tuple[Sequence[float], float, bool]  # loads, seconds, still
 
 
-def play(steps: Sequence[Step], sway_ratio: float = 0.002) -> tuple[PostureClassifier, list[str]]:
+def play(
+    steps: Sequence[Step], sway_ratio: float = 0.002, geometry: Geometry = GEOMETRY
+) -> tuple[PostureClassifier, list[Posture]]:
     """Feeds 10 Hz frames; moves blend linearly from the last loads over the step's time. The
     person arrives over a second first, its load growing in place, as the service sees it when
     its journal held no open session: such a body is judged by its way there and its shape
-    (with nothing known, as in replay, it would be taken as lain there: test_restart.py)."""
-    classifier = PostureClassifier(GEOMETRY, DetectionSettings(), lambda: False)
-    t = 0.0
-    reported: list[str] = []
+    (with nothing known, as in replay, it would be taken as lain there: test_restart.py).
+    The other posture tests (kneeling, side edge) play their stories through it on their mats."""
+    classifier = PostureClassifier(geometry, DetectionSettings(), lambda: False)
+    t, reported = 0.0, []
     first = steps[0][0]
-    last: Sequence[float] | None = [0.3 * kg for kg in first]
-    steps = [(first, 1.0, False), *steps]
-    for loads, seconds, still in steps:
+    last: Sequence[float] = [0.3 * kg for kg in first]
+    for loads, seconds, still in [(first, 1.0, False), *steps]:
         n = round(seconds * 10)
         for i in range(n):
-            share = (i + 1) / n if last is not None and not still else 1.0
-            now = [a + share * (b - a) for a, b in zip(last or loads, loads, strict=True)]
+            share = 1.0 if still else (i + 1) / n
+            now = [a + share * (b - a) for a, b in zip(last, loads, strict=True)]
             event = classifier.update(t, now, occupied=True, sway_ratio=sway_ratio, still=still)
             if event is not None:
                 reported.append(event.posture)

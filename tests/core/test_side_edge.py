@@ -13,16 +13,8 @@ lying, and that was asked of a seat reached head-wards only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from controller.core.events import Posture
-from controller.core.geometry import build_geometry
 from controller.core.liedown_stretch import Anchor, legs_swung_on
-from controller.core.posture import PostureClassifier
-from controller.core.settings import DetectionSettings
-from firmware.layout import DEFAULT_LAYOUT
-
-GEOMETRY = build_geometry(DEFAULT_LAYOUT)
+from tests.core.test_posture import Step, play
 
 
 def left(head: float, middle: float, foot: float, kg: float) -> list[float]:
@@ -36,29 +28,6 @@ TURNED = left(0.0, 0.75, 0.25, 49.0)  # facing the foot end, knees up, the feet 
 CURLED = left(0.59, 0.41, 0.0, 38.0)  # curled on the side, the head beyond the head end
 # The same seat, never on the edge: it sat down in place (no arrival from the feet seen)
 SEAT_IN_PLACE = TURNED
-
-Step = tuple[Sequence[float], float, bool]  # loads, seconds, still
-
-
-def play(steps: Sequence[Step]) -> tuple[PostureClassifier, list[Posture]]:
-    """10 Hz frames; a moving step blends linearly from the last loads over its time. The body
-    arrives over a second first, its load growing in place (the service's view when its journal
-    held no open session: judged by its way there and its shape)."""
-    classifier = PostureClassifier(GEOMETRY, DetectionSettings(), lambda: False)
-    t, reported = 0.0, []
-    first = steps[0][0]
-    last: Sequence[float] = [0.3 * kg for kg in first]
-    for loads, seconds, still in [(first, 1.0, False), *steps]:
-        n = round(seconds * 10)
-        for i in range(n):
-            share = 1.0 if still else (i + 1) / n
-            now = [a + share * (b - a) for a, b in zip(last, loads, strict=True)]
-            event = classifier.update(t, now, occupied=True, sway_ratio=0.002, still=still)
-            if event is not None:
-                reported.append(event.posture)
-            t += 0.1
-        last = loads
-    return classifier, reported
 
 
 def test_lying_down_from_a_side_edge_is_lying() -> None:
