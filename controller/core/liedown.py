@@ -124,7 +124,7 @@ class LieBack:
         return (
             a is not None
             and t - a.t <= _ANCHOR_S
-            and (a.came_m >= _MOVE_M or a.legs_on)
+            and _on_the_way_down(a)
             and a.duration_s <= _PASSING_SEAT_S
         )
 
@@ -210,7 +210,7 @@ class LieBack:
             return
         self.seen = True
         far = moved_m >= max(need_m, SECOND_MOVE_M) or bool(self._landed)
-        self.two_step = self.two_step or (far and (anchor.came_m >= _MOVE_M or anchor.legs_on))
+        self.two_step = self.two_step or (far and _on_the_way_down(anchor))
 
     def _end(self, stretch: Stretch, t: float, slow: bool) -> None:
         """The anchor: the stretch's load before its end (stillness is lost a while after a
@@ -264,3 +264,9 @@ class LieBack:
         if a.duration_s > _LONG_STRETCH_S:
             return _LONG_MOVE_M
         return _MOVE_M if self.lain else SECOND_MOVE_M  # a pose held after lying: no sitter's
+
+
+def _on_the_way_down(anchor: Anchor) -> bool:
+    """The anchor was a seat on the way down: reached head-wards (behind the feet), or by
+    swinging the legs onto the mat ahead of a seat on a side edge."""
+    return anchor.came_m >= _MOVE_M or anchor.legs_on
