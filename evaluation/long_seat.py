@@ -9,12 +9,11 @@ from the same anchor. This runs every lying case of ``evaluation.sweep`` with th
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 
 from evaluation.sweep import Case, lying_cases
-from evaluation.sweep_report import map_cases, run_case
+from evaluation.sweep_report import latency_summary, map_cases, run_case
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,15 +42,13 @@ def report(outcomes: list[SeatOutcome], seat_s: tuple[float, float]) -> list[str
     for o in outcomes:
         by_kind[o.kind] += o.missed
         by_layout[o.layout] += o.missed
-    latencies = sorted(x for o in outcomes for x in o.latencies_s)
     seat = f"seat held {seat_s[0]:g}-{seat_s[1]:g} s"
     lines = [f"long_seat {seat}: lying missed {sum(by_kind.values())} of {len(outcomes)}"]
     lines.append("  by layout: " + ", ".join(f"{k} {v}" for k, v in sorted(by_layout.items())))
     lines.append("  by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items()) if v))
-    if latencies:
-        over = sum(1 for x in latencies if x > 10.0)
-        lines.append(f"  start latency s: median {statistics.median(latencies):.2f}, "
-                     f"max {latencies[-1]:.2f}, over 10 s {over}")  # fmt: skip
+    latency = latency_summary([x for o in outcomes for x in o.latencies_s])
+    if latency is not None:
+        lines.append(f"  start latency s: {latency}")
     return lines
 
 

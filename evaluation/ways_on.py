@@ -11,13 +11,12 @@ start latency, and the sessions the upright stays start.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from evaluation.sweep import AXES_M, HEADS_M, LAYOUTS, Case, lying_cases
-from evaluation.sweep_report import map_cases, run_case
+from evaluation.sweep_report import latency_summary, map_cases, run_case
 from firmware.sim.bodies import BODIES
 from firmware.sim.posture_stories import SEAT_PAUSE_S, Spot
 from firmware.sim.upright_stories import row_borders
@@ -103,12 +102,8 @@ def run_all(chosen: list[Case], workers: int = 2) -> list[WayOutcome]:
 
 
 def _latency(outcomes: list[WayOutcome]) -> str:
-    lat = sorted(x for o in outcomes for x in o.latencies_s)
-    if not lat:
-        return "start latency s: -"
-    over = sum(1 for x in lat if x > 10.0)
-    median = statistics.median(lat)
-    return f"start latency s: median {median:.2f}, max {lat[-1]:.2f}, over 10 s {over}"
+    latency = latency_summary([x for o in outcomes for x in o.latencies_s])
+    return f"start latency s: {latency or '-'}"
 
 
 def _way_lines(way: str, mine: list[WayOutcome], layouts: list[str]) -> list[str]:
