@@ -105,20 +105,57 @@ def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
 
 def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:
     from controller.service.heap import fix_mmap_threshold
-    from controller.service.sources import open_source
     from controller.storage.files import unusable
 
     fix_mmap_threshold()  # before the scenario and the core are built: see its module
+    # A simulated run keeps its own files (StatePaths.for_source): its sessions are not the mat's,
+    # and its journal is its mat id's own (demos of several mat ids share the folder).
+    state = StatePaths.for_source(config.storage.dir, config.source.simulated, config.mat.id)
+    problem = unusable(config.storage.dir) or unusable(state.root)
+    # Before the source opens: a second service must not touch the first one's pins or files.
+    with _state_dir_held(None if problem is not None else state) as held:
+        if not held:
+            return 2
+        return _open_and_serve(config, clock, state, problem, quiet)
+
+
+@contextmanager
+def _state_dir_held(state: StatePaths | None) -> Iterator[bool]:
+    """Holds ``state``'s run lock while the service runs; False (said on stderr) when another
+    acumat holds it. Nothing to lock without a usable directory; a lock file that cannot be
+    made is said once and the run goes on (the directory itself was proved writable)."""
+    from controller.service.runlock import RunLock, StateDirBusyError
+
+    if state is None:
+        yield True
+        return
+    lock = RunLock(state.run_lock)
+    try:
+        lock.acquire()
+    except StateDirBusyError as exc:
+        print(f"acumat: {exc}: stop it first (`sudo systemctl stop acumat` if it is the "
+              "service), or give this run its own --state-dir", file=sys.stderr)  # fmt: skip
+        yield False
+        return
+    except OSError as exc:
+        log.warning("cannot lock the state directory (%s): running without the lock", exc)
+    try:
+        yield True
+    finally:
+        lock.release()
+
+
+def _open_and_serve(
+    config: AppConfig, clock: Clock, state: StatePaths, problem: str | None, quiet: bool
+) -> int:
+    from controller.service.sources import open_source
+
     try:
         source = open_source(config, clock)
     except (KeyError, ValueError, OSError) as exc:
         where = config.source.file if isinstance(exc, FrameFileError) else config.source.kind
         print(f"acumat: cannot open the {where} source: {exc}", file=sys.stderr)
         return 2
-    # A simulated run keeps its own files (StatePaths.for_source): its sessions are not the mat's,
-    # and its journal is its mat id's own (demos of several mat ids share the folder).
-    state = StatePaths.for_source(config.storage.dir, config.source.simulated, config.mat.id)
-    problem = unusable(config.storage.dir) or unusable(state.root)
     if problem is not None and config.storage.unusable == "exit":
         print(f"acumat: the state directory {config.storage.dir} {problem}; exiting "
               "([storage] unusable = 'exit')", file=sys.stderr)  # fmt: skip

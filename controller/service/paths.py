@@ -60,6 +60,12 @@ class StatePaths:
         return self.root / CALIBRATION_FILE
 
     @property
+    def run_lock(self) -> Path:
+        """Held by the one ``acumat run`` that uses this layout (controller/service/runlock.py):
+        the directory's for a real mat, one per mat id among the simulated ones."""
+        return self.root / ("acumat.lock" if self.mat_id is None else f"acumat-{self.mat_id}.lock")
+
+    @property
     def cautions_marker(self) -> Path:
         """Says the cautions were shown on the first run."""
         return self.root / "cautions_shown"
