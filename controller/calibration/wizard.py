@@ -34,12 +34,7 @@ from controller.calibration.steps import (
     too_light_text,
     wrong_zone_text,
 )
-from firmware.calibration import (
-    Calibration,
-    CalibrationError,
-    scale_from_known_weight,
-    tare,
-)
+from firmware.calibration import Calibration, CalibrationError, scale_from_known_weight, tare
 
 StepKind = Literal["tare", "weigh", "remove", "verify"]
 
