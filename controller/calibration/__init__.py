@@ -1,1 +1,1 @@
-"""The calibration wizard: a pure step machine (``steps``, ``wizard``) and its terminal shell."""
+"""The calibration wizard: a pure step machine (``steps``, ``wizard``, ``judge``) and its shell."""

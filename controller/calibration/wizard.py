@@ -7,48 +7,35 @@ verify (the weight anywhere: kg per zone and the total against the known weight)
 one read of every board (signs applied, ``None`` where a board gave no good word) and its
 time, and returns outputs; time travels on the data, so a timeout is a difference of ``t``.
 Failures are ``Failed`` outputs with a readable reason, never exceptions; ``retry()``
-restarts the failed step. Pure: no I/O, no clock, no logging.
+restarts the failed step. What the steps found and the arithmetic on the reads (noise, load,
+stillness, kg) are ``controller.calibration.judge``'s. Pure: no I/O, no clock, no logging.
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from statistics import fmean, pstdev
 from typing import Literal
 
+from controller.calibration.judge import Judge, Row, column_means
 from controller.calibration.steps import (
     Failed,
     Finished,
     Output,
     Progress,
     Prompt,
-    Tared,
-    Verified,
     WizardSettings,
     ZoneScaled,
     prompt_text,
     silent_board_text,
-    spread,
     tare_unstable_text,
     timeout_text,
     too_light_text,
     wrong_zone_text,
 )
-from firmware.calibration import (
-    Calibration,
-    CalibrationError,
-    checked_zone,
-    scale_from_known_weight,
-    tare,
-)
+from firmware.calibration import Calibration, CalibrationError, scale_from_known_weight, tare
 
-Row = Sequence[int | None]
-# Over a settled window, a mean this share of the rise limit (~3 x the judged single-read noise,
-# ~10 x the noise of the mean) is surely a load, only too light for the cell to calibrate on.
-_VISIBLE = 0.3
 StepKind = Literal["tare", "weigh", "remove", "verify"]
 
 
@@ -71,7 +58,7 @@ class CalibrationWizard:
         with_tare: bool = True,
         with_verify: bool = True,
     ) -> None:
-        self.names, self.settings, self.calibration = tuple(names), settings, current
+        self.names, self.settings = tuple(names), settings
         chosen = list(zones if zones is not None else names)
         unknown = [z for z in chosen if z not in self.names]
         if unknown:
@@ -82,9 +69,7 @@ class CalibrationWizard:
         self._steps += [_Step("verify")] if with_verify else []
         self._index = 0
         self.failure: Failed | None = None
-        self._noise_counts = {n: settings.noise_counts for n in self.names}
-        self._judged_noise_counts = dict(self._noise_counts)  # what rise and stillness use
-        self._rise_counts: dict[str, float] = {}
+        self._judge = Judge(self.names, current, settings)
         self._start_s: float | None = None
         self._tare_rows: list[Row] = []
         self._rows: list[tuple[float, ...]] = []
@@ -98,6 +83,10 @@ class CalibrationWizard:
     @property
     def failed(self) -> bool:
         return self.failure is not None
+
+    @property
+    def calibration(self) -> Calibration:
+        return self._judge.calibration
 
     @property
     def step(self) -> _Step:
@@ -139,7 +128,7 @@ class CalibrationWizard:
     def _enter_step(self) -> list[Output]:
         if self.done:
             return [Finished(self.calibration)]
-        if self.step.kind == "verify" and not self._scaled():
+        if self.step.kind == "verify" and not self._judge.scaled():
             return self._fail("invalid", "no zone has a scale yet: calibrate the zones first")
         step, zones = self.step, [s.zone for s in self._steps if s.kind == "weigh"]
         where = (zones.index(step.zone) + 1, len(zones)) if step.kind == "weigh" else (0, 0)
@@ -167,33 +156,16 @@ class CalibrationWizard:
             new = tare(rows, self.names, self.calibration, empty_kg=self.settings.empty_kg)
         except CalibrationError as exc:
             return self._fail("invalid", str(exc))
-        for i, name in enumerate(self.names):
-            values = [float(v) for r in rows if (v := r[i]) is not None]
-            if new.zone(name).scale_counts_per_kg is None and spread(values) > (
-                self.settings.still_counts
-            ):
-                return self._fail(
-                    "unstable", tare_unstable_text(name, spread(values), self.settings.still_counts)
-                )
-            self._noise_counts[name] = pstdev(values)
-            self._judged_noise_counts[name] = pstdev(values) * noise_upper_factor(len(values))
-        self.calibration = new
-        return self._next_step([*outputs, self._tared()])
-
-    def _tared(self) -> Tared:
-        offsets = {n: self.calibration.zone(n).offset_counts for n in self.names}
-        noise_kg = {n: self._to_kg(n, self._noise_counts[n], offset=0.0) for n in self.names}
-        return Tared(offsets, dict(self._noise_counts), noise_kg)
+        unstable = self._judge.learn_tare(rows, new)
+        if unstable is not None:
+            return self._fail("unstable", tare_unstable_text(*unstable, self.settings.still_counts))
+        return self._next_step([*outputs, self._judge.tared()])
 
     # -- a weight on the mat (weigh, remove, verify) ----------------------------------------
     def _feed_loaded(self, t: float, row: Row) -> list[Output]:
         if any(v is None for v in row):
             return []  # the missing-reading count above judges a silent board
-        deltas = tuple(
-            float(v) - self.calibration.zone(n).offset_counts
-            for v, n in zip(row, self.names, strict=True)
-            if v is not None
-        )
+        deltas = self._judge.deltas(row)
         self._window.append(deltas)
         kind = self.step.kind
         outputs = self._feed_remove() if kind == "remove" else self._feed_measure(deltas)
@@ -209,19 +181,18 @@ class CalibrationWizard:
         if kind == "weigh" and zone is not None and not detected:
             # A load that shows in the mean but not above the cell's noise limit: say so, and
             # how heavy a weight would do, rather than "no weight detected".
-            column = [row[self.names.index(zone)] for row in self._window]
-            seen, need = abs(fmean(column)), self._rise(zone)
-            if len(column) >= self.settings.settle_samples and seen > _VISIBLE * need:
-                return self._fail("too_light", too_light_text(zone, seen, need, self.settings))
+            light = self._judge.too_light(self._window, zone)
+            if light is not None:
+                return self._fail("too_light", too_light_text(zone, *light, self.settings))
         return self._fail(*timeout_text(kind, zone, self.settings.timeout_s, detected))
 
     def _feed_measure(self, deltas: tuple[float, ...]) -> list[Output]:
         if not self._measuring:
-            self._measuring = self._detected() and self._still(self._window)
+            self._measuring = self._detected() and self._judge.still(self._window)
             self._rows = [deltas] if self._measuring else []  # measured from the judged row on
             return []
         self._rows.append(deltas)
-        if not self._still(self._rows):  # moved while measuring: settle again
+        if not self._judge.still(self._rows):  # moved while measuring: settle again
             self._rows, self._measuring = [], False
             return []
         if len(self._rows) < self.settings.samples:
@@ -231,24 +202,12 @@ class CalibrationWizard:
     def _feed_remove(self) -> list[Output]:
         zone = self.step.zone
         assert zone is not None
-        # Off means nearer empty than loaded: at most half the weight's own rise, however
-        # noisy the cell (a light weight on a noisy cell was otherwise "off" while still on).
-        loaded = abs(self._rise_counts[zone])
-        limit = [
-            min(max(self._rise(n), 0.1 * loaded), 0.5 * loaded) if n == zone else self._rise(n)
-            for n in self.names
-        ]
-        window = self._window
-        if len(window) < self.settings.settle_samples or any(
-            abs(fmean(col)) > lim for col, lim in zip(zip(*window, strict=True), limit, strict=True)
-        ):
-            return []
-        return self._next_step([])
+        return self._next_step([]) if self._judge.off(self._window, zone) else []
 
     def _finish_weigh(self) -> list[Output]:
         zone = self.step.zone
         assert zone is not None
-        means = [fmean(col) for col in zip(*self._rows, strict=True)]
+        means = column_means(self._rows)
         leader = max(range(len(means)), key=lambda i: abs(means[i]))
         if self.names[leader] != zone:
             return self._fail("wrong_zone", wrong_zone_text(self.names, zone, leader, means))
@@ -256,66 +215,33 @@ class CalibrationWizard:
         column: list[int | None] = [round(r[leader] + offset) for r in self._rows]
         try:
             scale = scale_from_known_weight(zone, column, offset, self.settings.weight_kg)
-            self.calibration = self.calibration.with_zone(zone, checked_zone(zone, offset, scale))
+            self._judge.weighed(zone, scale, means[leader])
         except CalibrationError as exc:
             return self._fail("invalid", str(exc))
-        self._rise_counts[zone] = means[leader]
         return self._next_step([ZoneScaled(zone, scale, means[leader])])
 
     def _finish_verify(self) -> list[Output]:
-        means = [fmean(col) for col in zip(*self._rows, strict=True)]
-        loads = {n: self._to_kg(n, m, offset=0.0) for n, m in zip(self.names, means, strict=True)}
-        total_kg = sum(kg for kg in loads.values() if kg is not None)
-        known = self.settings.weight_kg
-        error_pct = 100.0 * (total_kg - known) / known
-        ok = abs(error_pct) <= self.settings.verify_tolerance_pct
-        return self._next_step([Verified(loads, total_kg, known, error_pct, ok)])
+        return self._next_step([self._judge.verified(self._rows)])
 
     # -- judging a window -----------------------------------------------------------------
-    def _rise(self, name: str) -> float:
-        """Counts a zone must move to count as loaded: well above its tare noise."""
-        return max(10.0 * self._judged_noise_counts[name], self.settings.min_rise_counts)
-
     def _detected(self) -> bool:
         if len(self._window) < self.settings.settle_samples:
             return False
         last = self._window[-1]
         if self.step.kind == "verify":
-            return self._total_kg(last) >= 0.5 * self.settings.weight_kg
-        return any(abs(d) > self._rise(n) for d, n in zip(last, self.names, strict=True))
-
-    def _still(self, rows: Sequence[tuple[float, ...]]) -> bool:
-        for col, name in zip(zip(*rows, strict=True), self.names, strict=True):
-            limit = max(
-                6.0 * self._judged_noise_counts[name],
-                self.settings.settle_fraction * abs(col[-1]),
-            )
-            if spread(col) > max(limit, self.settings.min_still_counts):
-                return False
-        return True
-
-    def _total_kg(self, deltas: Sequence[float]) -> float:
-        kgs = (self._to_kg(n, d, 0.0) for n, d in zip(self.names, deltas, strict=True))
-        return sum(kg for kg in kgs if kg is not None)
-
-    def _scaled(self) -> bool:
-        return any(self.calibration.zone(n).scale_counts_per_kg for n in self.names)
-
-    def _to_kg(self, name: str, counts: float, offset: float) -> float | None:
-        scale = self.calibration.zone(name).scale_counts_per_kg
-        return None if scale is None else (counts - offset) / scale
+            return self._judge.total_kg(last) >= 0.5 * self.settings.weight_kg
+        return self._judge.loaded(last)
 
     def _progress(self, deltas: Sequence[float]) -> Progress:
-        step, done = self.step, len(self._rows)
+        step, done, total = self.step, len(self._rows), self.settings.samples
         status = "measuring" if self._measuring else "settling" if self._detected() else "waiting"
         status = "removing" if step.kind == "remove" else status
         if step.zone is None:
-            return Progress(
-                step.kind, None, done, self.settings.samples, status, None, self._total_kg(deltas)
-            )
+            total_kg = self._judge.total_kg(deltas)
+            return Progress(step.kind, None, done, total, status, None, total_kg)
         counts = deltas[self.names.index(step.zone)]
-        kg = self._to_kg(step.zone, counts, offset=0.0)
-        return Progress(step.kind, step.zone, done, self.settings.samples, status, counts, kg)
+        kg = self._judge.kg(step.zone, counts)
+        return Progress(step.kind, step.zone, done, total, status, counts, kg)
 
     def _count_missing(self, row: Row) -> str | None:
         for i, value in enumerate(row):
@@ -323,18 +249,3 @@ class CalibrationWizard:
             if self._missing[i] >= self.settings.missing_limit:
                 return self.names[i]
         return None
-
-
-def noise_upper_factor(samples: int) -> float:
-    """How far the true noise may lie above a standard deviation measured over ``samples``.
-
-    Ten tare reads can show 0.6 x the true noise, and a stillness limit of 6 x that then
-    refuses a still weight for most windows. So rise and stillness are judged against the
-    95 % upper bound (chi-square with samples - 1 degrees of freedom, Wilson-Hilferty).
-    """
-    dof = samples - 1
-    if dof < 3:
-        return 3.0
-    z_5pct = 1.6449
-    chi2_low = dof * (1 - 2 / (9 * dof) - z_5pct * math.sqrt(2 / (9 * dof))) ** 3
-    return math.sqrt(samples / chi2_low)

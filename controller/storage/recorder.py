@@ -1,30 +1,25 @@
 """Session recordings on disk: the frames and events of each session, for ``acumat report`` (I/O).
 
 An ``Adapter``. Between ``session_started`` and ``session_ended`` it appends the frames to
-``<recordings>/<uid>.jsonl`` in acumat-frames/1 (the header carries the layout and a
-``recording`` object; each frame line also carries the core's ``imbalance``, ``cop_x_m``,
-``cop_y_m``, ``posture`` and ``bpm``, extra keys every reader ignores) and the events to
-``<uid>.events.jsonl``. ``uid`` is ``mat_id:started_wall`` as in history.py, so a history row
-names its recording. Writes are buffered and flushed once a second of frame time; frames come
-at most ``max_rate_hz``. A session restored after a restart is appended to its own file with
-times moved onto that file's clock, unless they would land before the file's last frame (the
-clock went back): then it starts a new recording, so a recording's time never goes backwards.
-The folder is 0700 and the files 0600.
+``<recordings>/<uid>.jsonl`` in acumat-frames/1 and the events to ``<uid>.events.jsonl`` (what
+each line says: controller.storage.recording_lines); ``uid`` is history.py's ``session_uid``,
+so a history row names its recording. Writes are buffered and flushed once a second of frame
+time; frames come at most ``max_rate_hz``. A session restored after a restart is appended to
+its own file with times moved onto that file's clock, unless they would land before the file's
+last frame (the clock went back): then it starts a new recording, so a recording's time never
+goes backwards. The folder is 0700 and the files 0600.
 
-Recordings are what gives way when space runs short, so the history row and the journal always
-fit. Only the newest ``keep`` recordings are kept, and before each flush the oldest are deleted
-until ``min_free_bytes`` are free on the file system; when none is left to delete, the session
-being recorded stops being recorded (a ``recording_stopped`` line in its events says why) and
-a session that starts without that room is not recorded. ``make_room`` deletes one more for
-the history when a row does not fit. A failed write is cut back to the last whole line (a
-recording is always readable) and ends that session's recording; failures are logged once
-with their cause, then at most once a minute.
+Recordings are what gives way when space runs short (controller.storage.retention: the newest
+``keep`` kept, ``min_free_bytes`` kept free before each flush): when none is left to delete,
+the session being recorded stops being recorded (a ``recording_stopped`` line in its events
+says why) and a session that starts without that room is not recorded. ``make_room`` deletes
+one more for the history when a row does not fit. A failed write is cut back to the last whole
+line (a recording is always readable) and ends that session's recording; failures are logged
+once with their cause, then at most once a minute.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import math
 from collections.abc import Sequence
@@ -33,44 +28,29 @@ from pathlib import Path
 from controller.core.commands import CommandRequest
 from controller.core.events import Event, SessionEnded, SessionStarted
 from controller.core.state import MatState
-from controller.storage.files import free_bytes, is_full, private_dir
+from controller.storage.files import is_full, private_dir
 from controller.storage.history import session_uid
+from controller.storage.recording_lines import (
+    event_line,
+    frame_line,
+    header_line,
+    last_frame_t,
+    stopped_line,
+)
 from controller.storage.recordings import (
     RecordingFiles,
     delete,
-    dumps,
     events_path,
     recordings,
     unfinished,
 )
+from controller.storage.retention import Retention
 from controller.storage.trouble import Trouble
 from firmware.clock import Clock, SystemClock, WallAt
 from firmware.frame import ZoneFrame
-from firmware.framefile import FrameFileHeader, frame_to_dict
 from firmware.layout import MatLayout
 
 log = logging.getLogger("acumat.recorder")
-
-
-def last_frame_t(path: Path) -> float | None:
-    """The ``t`` of a recording's last whole frame line (None: no frame, or unreadable)."""
-    try:
-        with path.open("rb") as handle:
-            handle.seek(max(0, handle.seek(0, 2) - 65536))
-            lines = handle.read().splitlines()[1:]  # the first may be cut
-    except OSError:
-        return None
-    for line in reversed(lines):
-        with contextlib.suppress(ValueError, TypeError, KeyError):
-            t = json.loads(line)["t"]
-            if isinstance(t, int | float):
-                return float(t)
-    return None
-
-
-def _size(n_bytes: int) -> str:
-    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 1e6 else f"{n_bytes / 1e3:.1f} kB"
-
 
 __all__ = ["SessionRecorder", "events_path", "recordings"]  # the report reads recordings here
 
@@ -95,10 +75,8 @@ class SessionRecorder:
         self._mat_id = mat_id
         self._layout = layout
         self._wall_at = wall_at
-        self._keep = max(1, keep)
         self._min_gap_s = 1.0 / max_rate_hz - 1e-6
         self._flush_every_s = flush_every_s
-        self._min_free_bytes = min_free_bytes
         self._open: RecordingFiles | None = None
         self._skip = False  # this session is not (or no longer) recorded
         self._last_frame_t = -math.inf
@@ -106,7 +84,7 @@ class SessionRecorder:
         self._looked_for_restored = False
         clock = clock or SystemClock()
         self._trouble = Trouble(log, f"writing session recordings in {folder}", clock)
-        self._space = Trouble(log, f"recording sessions in {folder}", clock)
+        self._retention = Retention(folder, keep, min_free_bytes, clock)
 
     def start(self) -> None:
         try:
@@ -133,13 +111,13 @@ class SessionRecorder:
             return
         self._write_frame(rec, frame, state)
         for event in events:
-            rec.events.write(dumps({**event.to_dict(), "t": event.t + rec.shift_s}) + "\n")
+            rec.events.write(event_line(event, rec.shift_s))
             if isinstance(event, SessionEnded):
                 self._end(rec, event)
                 return
         if frame.t - self._flushed_t >= self._flush_every_s:
             self._flushed_t = frame.t
-            if not self._room():
+            if not self._retention.room(self._current()):
                 self._stop(rec, frame.t)
                 return
             rec.flush()
@@ -149,36 +127,27 @@ class SessionRecorder:
         if frame.t - self._last_frame_t < self._min_gap_s:
             return
         self._last_frame_t = frame.t
-        line = frame_to_dict(self._layout, frame)
-        line["t"] = round(frame.t + rec.shift_s, 4)
-        line.update(
-            imbalance=state.imbalance,
-            cop_x_m=state.cop_x_m,
-            cop_y_m=state.cop_y_m,
-            posture=state.posture,
-            bpm=state.breathing_bpm,
-        )
-        rec.frames.write(dumps(line) + "\n")
+        rec.frames.write(frame_line(self._layout, frame, state, rec.shift_s))
 
     def _begin(self, started_t: float, session: int | None, program: str) -> None:
         private_dir(self.folder)
-        if not self._room():
+        if not self._retention.room(self._current()):
             self._skip = True
             return
         started_wall = self._wall_at(started_t)
         uid = session_uid(self._mat_id, started_wall)
         path = self.folder / f"{uid}.jsonl"
         self._open = RecordingFiles(path, 0.0, append=False)
-        info = {
-            "uid": uid,
-            "mat_id": self._mat_id,
-            "session": session,
-            "program": program,
-            "started_wall_s": round(started_wall, 3),
-            "wall_offset_s": self._wall_at.offset_s or 0.0,
-        }
-        header = FrameFileHeader(self._layout, 10.0, {"recording": info})
-        self._open.frames.write(dumps(header.to_dict()) + "\n")
+        header = header_line(
+            self._layout,
+            uid,
+            mat_id=self._mat_id,
+            session=session,
+            program=program,
+            started_wall_s=started_wall,
+            wall_offset_s=self._wall_at.offset_s or 0.0,
+        )
+        self._open.frames.write(header)
         self._last_frame_t = -math.inf
         log.info("recording session %s to %s", session, path)
 
@@ -191,7 +160,7 @@ class SessionRecorder:
         if found is None:
             self._begin(state.t - state.session.elapsed_s, state.session.session, "restored")
             return
-        if not self._room():
+        if not self._retention.room(self._current()):
             self._skip = True
             return
         path, wall_offset_s = found
@@ -220,37 +189,13 @@ class SessionRecorder:
             events_path(rec.path).rename(events_path(final))
         self.rotate()
 
-    def _room(self) -> bool:
-        """Deletes the oldest finished recordings until ``min_free_bytes`` are free; false
-        (said once a minute) when even that is not enough."""
-        if self._min_free_bytes <= 0:
-            return True
-        free = free_bytes(self.folder)  # one statvfs a second; the folder is read only if short
-        if free >= self._min_free_bytes and not self._space.failing:
-            return True
-        current = None if self._open is None else self._open.path
-        finished = [p for p in recordings(self.folder) if p != current]
-        while free < self._min_free_bytes and finished:
-            gone = finished.pop(0)
-            delete(gone)
-            log.info("deleted the recording %s: %s free, less than the %s to keep free",
-                     gone.name, _size(free), _size(self._min_free_bytes))  # fmt: skip
-            free = free_bytes(self.folder)
-        if free >= self._min_free_bytes:
-            self._space.ok()
-            return True
-        self._space.failed(
-            f"stopped: {_size(free)} free on the file system, less than the "
-            f"{_size(self._min_free_bytes)} kept free ([storage] min_free_mb)",
-            logging.WARNING,
-        )
-        return False
+    def _current(self) -> Path | None:
+        return None if self._open is None else self._open.path
 
     def _stop(self, rec: RecordingFiles, t: float) -> None:
         """Ends this session's recording early (no room), saying why in its events."""
         self._open, self._skip = None, True
-        reason = {"type": "recording_stopped", "t": t + rec.shift_s, "reason": "disk_space"}
-        rec.events.write(dumps(reason) + "\n")
+        rec.events.write(stopped_line(t, rec.shift_s))
         try:
             rec.flush()
         finally:
@@ -272,11 +217,10 @@ class SessionRecorder:
     def make_room(self) -> int:
         """Deletes the oldest recording (the one being written last) for a history row that
         does not fit; returns the bytes freed (0: none left, or the folder cannot be read)."""
-        current = None if self._open is None else self._open.path
         try:
-            finished = [p for p in recordings(self.folder) if p != current]
-            if finished:
-                return delete(finished[0])
+            freed = self._retention.shed_oldest(self._current())
+            if freed is not None:
+                return freed
             rec = self._open
             if rec is None:
                 return 0
@@ -289,12 +233,7 @@ class SessionRecorder:
 
     def rotate(self) -> list[Path]:
         """Deletes all but the newest ``keep`` recordings; returns the deleted frame files."""
-        current = None if self._open is None else self._open.path
-        old = [p for p in recordings(self.folder) if p != current]
-        gone = old[: max(0, len(old) - self._keep + (current is not None))]
-        for path in gone:
-            delete(path)
-        return gone
+        return self._retention.rotate(self._current())
 
     def take_commands(self) -> list[CommandRequest]:
         return []

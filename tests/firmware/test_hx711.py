@@ -17,13 +17,8 @@ from firmware.hx711.driver import (
     decode_24bit,
     encode_24bit,
 )
-from firmware.hx711.emulator import (
-    CountingMockFactory,
-    EmulatedClockPin,
-    FakeLgpio,
-    HX711Chip,
-    emulated_array,
-)
+from firmware.hx711.emulator import CountingMockFactory, FakeLgpio, HX711Chip, emulated_array
+from firmware.hx711.mockpins import EmulatedClockPin
 
 CLK = 5
 DATA = [6, 13, 19, 26, 12, 16, 20, 21]
