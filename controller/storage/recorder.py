@@ -160,10 +160,10 @@ class SessionRecorder:
         if found is None:
             self._begin(state.t - state.session.elapsed_s, state.session.session, "restored")
             return
-        if not self._retention.room(self._current()):
+        path, wall_offset_s = found
+        if not self._retention.room(path):  # the recording to continue is not one to delete
             self._skip = True
             return
-        path, wall_offset_s = found
         shift_s = (self._wall_at.offset_s or 0.0) - wall_offset_s
         last_t = last_frame_t(path)
         if last_t is not None and state.t + shift_s <= last_t:

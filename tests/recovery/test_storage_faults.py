@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from controller.core.events import SessionStarted
 from controller.storage.history import History
 from controller.storage.history_adapter import HistoryAdapter
 from controller.storage.recorder import SessionRecorder, events_path, recordings
@@ -204,3 +205,26 @@ def test_a_recordings_folder_that_cannot_be_made_is_said_once_and_nothing_raises
         rec.close()
     [error] = [r.getMessage() for r in caplog.records]
     assert error.startswith(f"writing session recordings in {folder}: [Errno 17] File exists")
+
+
+def test_a_restored_session_never_loses_its_own_recording_to_make_room(tiny_fs: TinyFs) -> None:
+    """The recording a restored session continues is not a finished one to delete: when the
+    older ones are not room enough, its recording stays as it was (readable, header first)."""
+    folder = tiny_fs.root / "sessions"
+    rec = _recorder(folder, FakeClock(), min_free_bytes=500_000)
+    play_session(rec, 1, t0=100.0, frames_n=1000)  # an older, finished recording (~0.2 MB)
+    start = SessionStarted(t=1000.0, session=2, program="relax", trigger="lie_down", target_s=None)
+    rec.on_frame(frame(1000.0), [start], state(1000.0, 2, True))
+    for i in range(1, 300):
+        rec.on_frame(frame(1000.0 + i / 10), [], state(1000.0 + i / 10, 2, True))
+    rec.close()  # the service stops mid-session
+    older, unfinished = recordings(folder)
+    tiny_fs.fill(leave_bytes=250_000)  # deleting the older one alone leaves it short
+    again = _recorder(folder, FakeClock(), min_free_bytes=500_000)
+    for i in range(50):  # the restarted service, the same session restored
+        again.on_frame(frame(1100.0 + i / 10), [], state(1100.0 + i / 10, 2, True))
+    again.close()
+    assert recordings(folder) == [unfinished] and not older.exists()
+    header, frames = open_frames(unfinished)  # still a recording, from its header on
+    assert header.extra["recording"]["session"] == 2
+    assert [f.t for f in frames][-1] < 1100.0  # not continued: there was no room
