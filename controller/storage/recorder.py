@@ -75,6 +75,7 @@ class SessionRecorder:
         self._mat_id = mat_id
         self._layout = layout
         self._wall_at = wall_at
+        self._max_rate_hz = max_rate_hz  # the header's rate hint: frames come at most so often
         self._min_gap_s = 1.0 / max_rate_hz - 1e-6
         self._flush_every_s = flush_every_s
         self._open: RecordingFiles | None = None
@@ -141,6 +142,7 @@ class SessionRecorder:
         header = header_line(
             self._layout,
             uid,
+            rate_hz=self._max_rate_hz,
             mat_id=self._mat_id,
             session=session,
             program=program,

@@ -28,13 +28,15 @@ def header_line(
     layout: MatLayout,
     uid: str,
     *,
+    rate_hz: float,
     mat_id: str,
     session: int | None,
     program: str,
     started_wall_s: float,
     wall_offset_s: float,
 ) -> str:
-    """The first line: the layout, and the ``recording`` object naming the session."""
+    """The first line: the layout, the rate hint (the recorder's maximum rate), and the
+    ``recording`` object naming the session."""
     info = {
         "uid": uid,
         "mat_id": mat_id,
@@ -43,7 +45,7 @@ def header_line(
         "started_wall_s": round(started_wall_s, 3),
         "wall_offset_s": wall_offset_s,
     }
-    return dumps(FrameFileHeader(layout, 10.0, {"recording": info}).to_dict()) + "\n"
+    return dumps(FrameFileHeader(layout, rate_hz, {"recording": info}).to_dict()) + "\n"
 
 
 def frame_line(layout: MatLayout, frame: ZoneFrame, state: MatState, shift_s: float) -> str:

@@ -76,7 +76,8 @@ def test_one_session_is_one_recording_named_like_its_history_row(
 def test_frames_are_decimated_to_the_maximum_rate(shift_left_file: Path, tmp_path: Path) -> None:
     run_file(shift_left_file, tmp_path, max_rate_hz=5.0)
     (path,) = recordings(tmp_path)
-    _, frames = open_frames(path)
+    header, frames = open_frames(path)
+    assert header.rate_hz == 5.0  # the hint says what was kept (it said 10.0 whatever the rate)
     times = [f.t for f in frames]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.2 - 1e-3
