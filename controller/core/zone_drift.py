@@ -44,6 +44,7 @@ _SPANS = 3
 _SPAN_STEPS = 5  # three 5-s spans: 15 s of steady change, one way
 _WINDOW = _SPANS * _SPAN_STEPS + 1  # samples in a judged window
 _MIN_SPAN_KG = 0.25  # 3 kg/min: a slower drift leaves the zero a lag of under 6 kg
+_NET_KG = _SPANS * _MIN_SPAN_KG  # a window that moved less cannot have moved enough in each
 _MAX_STEP_KG = 3.0  # more in 1 s is a landing, not a cell (180 kg/min)
 _BACK_KG = 0.15  # a step back this big breaks the run (noise ~20-50 g; breathing ~0.2 kg)
 _QUIET_KG = 2.5  # every other live zone within this of its zero: the zone is alone
@@ -124,7 +125,8 @@ class DriftWatch:
             h.append(raw_kg[i])
             self._kept = True
             if not flagged[i]:
-                if len(h) == _WINDOW and drifting(list(h)):
+                # the spans add up to the net change: most windows end there (an empty mat)
+                if len(h) == _WINDOW and abs(h[-1] - h[0]) >= _NET_KG and drifting(list(h)):
                     self._flag(i, t, True, events)
             elif not occupied and loud == [] and _still(h):
                 self._zero.rezero(i, raw_kg[i])
