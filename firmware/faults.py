@@ -15,7 +15,7 @@ from typing import Final, Literal, get_args
 ReadFault = Literal["not_ready", "saturated", "interrupted", "io_error"]
 # A backend's status for one read of one board (``Reading.status``).
 ReadStatus = Literal["ok", ReadFault]
-FaultReason = Literal[ReadFault, "stuck", "uncalibrated", "no_reading", "out_of_range"]
+FaultReason = Literal[ReadFault, "stuck", "uncalibrated", "no_reading", "out_of_range", "drifting"]
 
 NOT_READY: Final[ReadFault] = "not_ready"
 SATURATED: Final[ReadFault] = "saturated"
@@ -25,6 +25,7 @@ STUCK: Final[FaultReason] = "stuck"
 UNCALIBRATED: Final[FaultReason] = "uncalibrated"
 NO_READING: Final[FaultReason] = "no_reading"
 OUT_OF_RANGE: Final[FaultReason] = "out_of_range"
+DRIFTING: Final[FaultReason] = "drifting"
 
 READ_FAULTS: Final[tuple[ReadFault, ...]] = get_args(ReadFault)
 FAULT_REASONS: Final[tuple[FaultReason, ...]] = get_args(FaultReason)
@@ -39,4 +40,6 @@ MEANINGS: Final[dict[FaultReason, str]] = {
     UNCALIBRATED: "the zone has counts but no scale yet: run `acumat calibrate`",
     NO_READING: "the source gave no value and no reason (frame files store none)",
     OUT_OF_RANGE: "a value outside [min_zone_kg, max_zone_kg]: not a load a tile can carry",
+    DRIFTING: "one zone alone climbed or fell steadily for 15 s, in small steps: a failing cell,"
+    " not a load",
 }

@@ -2,10 +2,10 @@
 
 ``MatController`` owns no I/O, reads no clock and logs nothing; time comes on the frames and
 commands. Per frame: condition the zones (spikes, faults), remove the empty mat's drift, leave dead
-zones out (``coverage.py``), decide presence, posture and stillness, watch balance, run the
-session machine and, when given one, the breathing estimator. With too few live zones nothing
-is judged: presence holds, posture is ``unknown`` and a running session pauses. Deterministic:
-the same frames give the same events.
+zones and drifting cells out (``coverage.py``, ``zone_drift.py``), decide presence, posture and
+stillness, watch balance, run the session machine and, when given one, the breathing estimator.
+With too few live zones nothing is judged: presence holds, posture is ``unknown`` and a running
+session pauses. Deterministic: the same frames give the same events.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from controller.core.posture import PostureClassifier
 from controller.core.session import Inputs, SavedSession, SessionMachine
 from controller.core.settings import CoreSettings
 from controller.core.state import MatState
+from controller.core.zone_drift import DriftWatch
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
 
@@ -52,6 +53,7 @@ class MatController:
         self._live = LiveZones(build_coverage(layout), s.faults.min_live_share)
         self._zones = ZoneConditioner(layout.names, s.faults)
         self._zero = ZeroTracker(len(layout.zones), s.detection)
+        self._drift = DriftWatch(layout.names, self._zero, self._live)
         self._presence = Presence(s.detection)
         self._motion = MotionMeter(len(layout.zones), s.detection)
         self._posture = PostureClassifier(self._geometry, s.detection, self._session_open)
@@ -84,8 +86,11 @@ class MatController:
         events: list[Event] = []
         zones, live = self._zones, self._live
         zones.feed(frame, events)
+        drift = self._drift  # a drifting cell is left out like a dead zone (zone_drift.py)
+        if t >= drift.next_t:  # once a second
+            drift.sample(t, zones, self._presence.occupied, events)
         if zones.dead_version != live.version:
-            live.update(zones.dead, zones.dead_version)
+            live.update(drift.left_out(zones.dead), zones.dead_version)
         raw = zones.loads_kg
         corrected = self._zero.correct(raw)
         # once for every stage: posture's (pos) and balance's (even) loads read negatives as 0
@@ -119,14 +124,19 @@ class MatController:
         self._session_frame(t, previous_t, occupied, left_at, events)
         breathing = self._breathing
         if breathing is not None:
-            if lying:
-                breath = breathing.feed(frame, self._motion.still_since is not None)
-                if breath is not None:
-                    self._breathed(breath, events)
-            elif self._bpm is not None:  # not lying: no rate to show
-                breathing.reset()
-                self._bpm = None
+            self._breathing_frame(breathing, frame, lying, events)
         return events
+
+    def _breathing_frame(
+        self, breathing: BreathingPort, frame: ZoneFrame, lying: bool, events: list[Event]
+    ) -> None:
+        if lying:
+            breath = breathing.feed(frame, self._motion.still_since is not None)
+            if breath is not None:
+                self._breathed(breath, events)
+        elif self._bpm is not None:  # not lying: no rate to show
+            breathing.reset()
+            self._bpm = None
 
     def _judge_posture(
         self, t: float, pos: list[float], pos_kg: float, occupied: bool, events: list[Event]
@@ -251,7 +261,7 @@ class MatController:
 
     def snapshot(self) -> MatState:
         names = self.layout.names
-        faults = self._zones.faults
+        faults = self._drift.faults | self._zones.faults  # the conditioner's reason first
         reading = self._reading
         return MatState(
             t=self._t,

@@ -86,6 +86,10 @@ class ZoneConditioner:
         stopped = [since for since in self._dead_since if since is not None]
         return max(stopped) if stopped else None
 
+    def unsure(self, i: int) -> bool:
+        """Zone ``i`` has a bad reading not yet cleared (a value held, or none): not its own."""
+        return self._bad_since[i] is not None
+
     @property
     def dead(self) -> list[bool]:
         return [since is not None for since in self._dead_since]

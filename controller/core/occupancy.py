@@ -62,6 +62,10 @@ class ZeroTracker:
             self.offsets_kg = list(loads_kg)
         self.primed = True
 
+    def rezero(self, zone: int, kg: float) -> None:
+        """One zone's zero set where it reads (a drifted cell that has settled)."""
+        self.offsets_kg[zone] = kg
+
     def tare(self, loads_kg: list[float], dead: Sequence[bool] = ()) -> None:
         self.offsets_kg = [
             off if dead and dead[i] else kg

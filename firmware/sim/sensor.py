@@ -2,8 +2,11 @@
 
 White noise of ~10–30 g per zone; rare single-sample spikes of several kg (a bit error, a
 knock); a slow temperature-like zero drift per zone (a shared component plus each cell's own,
-up to a few kg per hour); and dropped zones, which read ``NaN`` (``null`` in a frame file)
-for a while and then come back. All from the run's seeded generator.
+up to a few kg per hour); dropped zones, which read ``NaN`` (``null`` in a frame file)
+for a while and then come back; and failing cells (moisture in the gauge, a cracked bond, a
+loose mounting) that drift by kg per minute, in range, then stay where they got. All random
+parts from the run's seeded generator (a failing cell's ramp draws nothing from it, so adding
+one leaves the rest of a run as it was).
 """
 
 from __future__ import annotations
@@ -27,12 +30,24 @@ class Dropout:
 
 
 @dataclass(frozen=True, slots=True)
+class CellDrift:
+    """Zone ``zone`` reads ``kg_per_min`` more each minute (negative: less) from ``from_t`` to
+    ``to_t``, then keeps the offset it reached: a failing cell, not temperature."""
+
+    zone: int
+    from_t: float
+    to_t: float
+    kg_per_min: float
+
+
+@dataclass(frozen=True, slots=True)
 class SensorSpec:
     noise_kg: float = 0.02
     spikes_per_hour: float = 1.0  # over the whole mat
     spike_kg: tuple[float, float] = (3.0, 8.0)
     drift_kg_per_h: float = 0.4
     dropouts: tuple[Dropout, ...] = ()
+    cell_drifts: tuple[CellDrift, ...] = ()
 
 
 def drift(t_s: FloatArray, zones: int, rate_kg_h: float, rng: np.random.Generator) -> FloatArray:
@@ -89,6 +104,8 @@ def apply(
     out = true_kg + rng.normal(0.0, spec.noise_kg, (n, zones))
     out += drift(t_s, zones, spec.drift_kg_per_h, rng)
     out += spikes(t_s, zones, spec, rng)
+    for c in spec.cell_drifts:
+        out[:, c.zone] += np.clip(t_s - c.from_t, 0.0, c.to_t - c.from_t) * c.kg_per_min / 60.0
     for d in dropouts:
         out[(t_s >= d.from_t) & (t_s < d.to_t), d.zone] = np.nan
     result: FloatArray = out
