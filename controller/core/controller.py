@@ -108,7 +108,8 @@ class MatController:
                 even_kg = pos_kg = sum(pos)
         self._loads, self._total = loads, total
         judged = live.judged
-        left_at = self._presence.frame(t, total, judged, events)
+        still = self._motion.still_since is not None  # as of the frame before
+        left_at = self._presence.frame(t, total, judged, events, still)
         occupied = self._presence.occupied
         may_zero = self._motion.update(t, shape, total, occupied)
         if may_zero or not self._zero.primed:

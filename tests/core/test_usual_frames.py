@@ -185,31 +185,47 @@ def test_motion_and_stillness_are_the_textbook_ones(
     st.lists(
         st.tuples(
             st.floats(0.0, 0.5),
-            st.one_of(st.floats(0.0, 40.0), st.sampled_from([12.0, 20.0])),  # the thresholds
+            # the thresholds, and a load left behind (light, then gone)
+            st.one_of(st.floats(0.0, 80.0), st.sampled_from([12.0, 20.0, 15.0, 28.0])),
             st.sampled_from([True, True, True, False]),  # judged
+            st.booleans(),  # still on the frame before
         ),
-        max_size=80,
+        max_size=120,
     )
 )
-@example([(0.1, 30.0, True)] * 20 + [(0.1, 5.0, True)] * 20)  # arrives, stays, leaves
-def test_presence_s_quiet_frame_is_update_s(steps: list[tuple[float, float, bool]]) -> None:
-    """``Presence.frame`` returns at once on a frame that crosses nothing: presence, the edge
-    under way, when the person was last seen and the events are those of ``update`` (``hold``
-    on a frame not judged) on every frame."""
+@example([(0.1, 30.0, True, True)] * 20 + [(0.1, 5.0, True, False)] * 20)  # arrives, leaves
+@example(
+    [(0.1, 60.0, True, True)] * 20
+    + [(0.5, 15.0, True, False)] * 30
+    + [(0.1, 40.0, True, False)] * 10
+)  # a bag left, someone back
+def test_presence_s_quiet_frame_is_update_s(
+    steps: list[tuple[float, float, bool, bool]],
+) -> None:
+    """``Presence.frame`` returns at once on a frame that crosses nothing: presence, the edges
+    under way, the visit's load, what was left, when the person was last seen and the events
+    are those of ``rest`` (still, on the mat) and ``update`` (``hold`` on a frame not judged)
+    on every frame."""
     quick, full = Presence(DetectionSettings()), Presence(DetectionSettings())
+    leave_kg = DetectionSettings().leave_kg
     t = seen_t = 0.0
-    for dt, total_kg, judged in steps:
+    for dt, total_kg, judged, still in steps:
         t += dt
         events: list[Event] = []
-        left_at = quick.frame(t, total_kg, judged, events)
+        left_at = quick.frame(t, total_kg, judged, events, still)
+        if judged and still and full.occupied and total_kg >= leave_kg:
+            full.rest(total_kg)
         edge = full.update(t, total_kg) if judged else None
         if not judged:
             full.hold()
+        elif not full.occupied and total_kg < full.base_kg:
+            full.base_kg = max(total_kg, 0.0)
         if judged and full.occupied:
             seen_t = t
-        assert (quick.occupied, quick._edge_since, quick.seen_t) == (
-            full.occupied, full._edge_since, seen_t,
+        assert (quick.occupied, quick._edge_since, quick._light_since, quick.seen_t) == (
+            full.occupied, full._edge_since, full._light_since, seen_t,
         )  # fmt: skip
+        assert (quick.visit_kg, quick.base_kg) == (full.visit_kg, full.base_kg)
         assert left_at == (edge[1] if edge is not None and not edge[0] else None)
         assert [e.occupied for e in events if isinstance(e, OccupancyChanged)] == (
             [] if edge is None else [edge[0]]
