@@ -41,7 +41,14 @@ def nothing_known() -> bool:
 class Arrival:
     """The visit's first frame, and whether the shape moved from it before the first pause."""
 
-    __slots__ = ("_first_shares", "_first_t", "_first_total_kg", "_session_open", "in_place")
+    __slots__ = (
+        "_first_shares",
+        "_first_t",
+        "_first_total_kg",
+        "_found_t",
+        "_session_open",
+        "in_place",
+    )
 
     def __init__(self, session_open: SessionOpen = nothing_known) -> None:
         self._session_open = session_open  # asked by ``found_there`` only
@@ -49,11 +56,13 @@ class Arrival:
         self._first_total_kg: float | None = None  # at the visit's first frame
         self._first_t = 0.0
         self._first_shares: list[float] = []
+        self._found_t: float | None = None  # the start of the still stretch found there
 
     def reset(self) -> None:
         """The person left: the next visit's first frame is to come."""
         self.in_place = True
         self._first_total_kg = None
+        self._found_t = None
 
     def frame(self, t: float, shares: list[float], total_kg: float) -> None:
         """A frame before the visit's first still stretch (while ``in_place``)."""
@@ -71,4 +80,11 @@ class Arrival:
         waited_s = start_t - self._first_t
         whole = waited_s <= _RESTART_STILL_S and first >= _WHOLE_AT_ONCE * total_kg
         grew_in_place = waited_s <= _IN_PLACE_S and self.in_place
-        return (whole or grew_in_place) and self._session_open()
+        found = (whole or grew_in_place) and self._session_open()
+        self._found_t = start_t if found else None
+        return found
+
+    def found_for(self, stretch_start_t: float | None) -> bool:
+        """The still stretch begun at ``stretch_start_t`` (None: the body moves) is the one
+        judged found there: no way there was seen, not even a step."""
+        return stretch_start_t is not None and stretch_start_t == self._found_t
