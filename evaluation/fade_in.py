@@ -2,7 +2,7 @@
 
 A test harness that puts a recorded pressure map on the mat may fade it in at a fixed shape
 instead of walking a body on. Then the lie-back has nothing to see, and only what the core
-does with a body found there (``controller.core.liedown``, ``LieBack._appeared``) decides.
+does with a body found there (``controller.core.arrival``, ``Arrival.found_there``) decides.
 Each case of ``evaluation.sweep`` is cut: 2 s of its empty mat, its pose at ``settled_t + 3 s``
 (lying) or 10 s after nine tenths of its load arrived (upright) faded in over ``fade_s``, then
 its own frames from there on. A lying case is right when a session starts, an upright one when
