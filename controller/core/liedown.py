@@ -43,6 +43,9 @@ landing beyond it is the legs stretching out (a kneel's folded shanks lay 0.08-0
 beyond the hip seat's rows).
 Until the body has lain in this visit, a moved centre counts only with load carried past the
 seat (``no_lie_back``): legs drawn in and a seat's weight shifts carry little or nothing past it.
+A stand paused too briefly to judge its sway is still told by how its load came to be still: a
+stance stood at its place, not still, longer than a landing takes to ring out, and sitting down
+from it keeps the centre across the mat between the feet (``liedown_across.sat_from_stance``).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from collections import deque
 from operator import mul
 
 from controller.core.arrival import Arrival, SessionOpen, nothing_known
+from controller.core.liedown_across import sat_from_stance, stood_s
 from controller.core.liedown_pause import SharePause
 from controller.core.liedown_stretch import (
     SECOND_MOVE_M,
@@ -87,9 +91,13 @@ _CAME_MIN_RATIO = 0.3  # standing partly beyond the foot end, a 35 % share of th
 
 class LieBack:
     def __init__(
-        self, zone_y_m: tuple[float, ...], session_open: SessionOpen = nothing_known
+        self,
+        zone_y_m: tuple[float, ...],
+        session_open: SessionOpen = nothing_known,
+        zone_x_m: tuple[float, ...] = (),
     ) -> None:
         self._y = zone_y_m
+        self._x = zone_x_m  # none given: a stance is not told across (``sat_from_stance``)
         self.arrival = Arrival(session_open)  # a body found there: asked at the first pause
         self._pause = SharePause(zone_y_m)  # pauses and jumps in the shares, rows' shares
         self.seen = False
@@ -205,12 +213,22 @@ class LieBack:
         if self._sat_move is None:  # judged once a stretch, when it has moved far enough
             rows = self._pause.row_shares(stretch.last[3])
             past_seat_asked = not self._landed and not self.lain  # before lying, the centre moved
-            self._sat_move = no_lie_back(anchor, rows, past_seat_asked)
+            self._sat_move = no_lie_back(anchor, rows, past_seat_asked) or self._from_stance(
+                anchor, stretch
+            )
         if self._sat_move:  # sat down from the feet, or nothing carried past the seat
             return
         self.seen = True
         far = moved_m >= max(need_m, SECOND_MOVE_M) or bool(self._landed)
         self.two_step = self.two_step or (far and _on_the_way_down(anchor))
+
+    def _from_stance(self, anchor: Anchor, stretch: Stretch) -> bool:
+        """The move from ``anchor``, no seat on the way down, to the still stretch was sitting
+        down from a stance (``liedown_across``; not asked where the zones' x is unknown)."""
+        if not self._x or anchor.down or _on_the_way_down(anchor):
+            return False
+        _, _, total_kg, shares = stretch.last
+        return sat_from_stance(anchor, sum(map(mul, shares, self._x)), total_kg)
 
     def _end(self, stretch: Stretch, t: float, slow: bool) -> None:
         """The anchor: the stretch's load before its end (stillness is lost a while after a
@@ -234,7 +252,16 @@ class LieBack:
         seat = self.anchor if self.anchor and stretch.start_t - self.anchor.t <= _CAME_S else None
         legs_on = legs_swung_on(seat, total, rows)  # the legs swung on from a side edge
         down = seat is not None and came_m >= _MOVE_M
-        self.anchor = Anchor(t, t - stretch.start_t, cop, total, came_m, rows, legs_on, down)
+        x_m = sum(map(mul, stretch.settled_shares(), self._x))
+        # a stretch long enough to show a stance's sway that showed none was a calm seat; frames
+        # half a second or more apart show neither a landing's ring nor a stance's unrest
+        judged = before.n >= _SWAY_SAMPLES or slow
+        calm_t = float("-inf") if self.anchor is None else self.anchor.t  # calm there before
+        trail = tuple(x for x in self._trail_at_start if x[0] > calm_t)
+        stood = 0.0 if judged else stood_s(trail, stretch.start_t, cop, total)
+        self.anchor = Anchor(
+            t, t - stretch.start_t, cop, total, came_m, rows, legs_on, down, x_m, stood
+        )
 
     def _came_m(self, start_t: float, cop_m: float, total_kg: float) -> float:
         """How far head-wards of the foot-most place the load stood in the ``_CAME_S`` before

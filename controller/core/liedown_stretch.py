@@ -203,6 +203,10 @@ class Anchor:
     # reached head-wards from the still pose before it: the body was already down (a seat behind
     # the feet, a hip beside the heels), so a move from it is no sitting down from the feet
     down: bool = False
+    x_m: float = 0.0  # its centre of pressure across the mat
+    # how long its load stood at its place, not still, since the calm pause before it, before a
+    # stretch too short to judge by its sway (0: long enough and calm, or frames too slow)
+    stood_s: float = 0.0
 
 
 def share_ahead(before: tuple[float, ...], now: list[float]) -> float:

@@ -98,7 +98,8 @@ class PostureClassifier:
         self._fitted_t = -math.inf
         self._fine: NearestProfile | None = None  # the fine lying profiles, made on first use
         self._fine_fit: float | None = None  # their fit to the shares ``fits`` were made for
-        self.lie_back = LieBack(geometry.y_m, session_open)  # see ``controller.core.arrival``
+        # a body found there: see ``controller.core.arrival``
+        self.lie_back = LieBack(geometry.y_m, session_open, geometry.x_m)
         self._raw: Posture = "empty"
         self._next_eval_t = -math.inf
         self._candidate: Posture = "empty"

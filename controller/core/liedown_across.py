@@ -1,0 +1,74 @@
+"""Sitting down from a stance paused too briefly to judge by its sway, told by where the
+anchor's load had stood and by the centre of pressure across the mat (pure).
+
+A stand paused still for 0.5-1.2 s shows too few settled samples to judge its sway
+(``liedown._SWAY_SAMPLES``), and the seat a sitter lands on right behind the feet, across a row
+border with the legs stretched, puts the load in the rows as a body lying down from the feet
+does (0/0.89/0.11 → 0.36/0.53/0.11 on 2 × 3, against 0.40/0.51/0.08): the rows cannot tell them
+apart. Two things the body does can.
+
+* **How the anchor's load came to be still.** A stance keeps correcting its balance: it stands
+  at its place, not still, for seconds and pauses still now and then. A seat is still as soon as
+  its landing has rung out (``RING_S``) and the controller's stillness caught up
+  (``MOVE_BEGUN_S``); before that its load was arriving (growing as the feet leave the floor, or
+  moving from the feet). So a load that stood at its place, at its total, longer than that before
+  its still stretch began (``stood_s``) was a stance. In the detection sweep the seats lie-backs
+  start from stood there 0.5-1.4 s before their stretch, the sitters' stances 2.7-3 s; after a
+  12-18 s seat (``benchmarks/long_seat.py``) the stances that took the seat for lying 1.5-3 s.
+* **Where the seat lands across.** Sitting down from both feet puts the seat centred between
+  them: the centre of pressure across the mat moved 0.5-1.2 cm in the sweep's sitters (a stance
+  rests a little more on one foot). Lying down curled, on a side or rolled from the feet turns the
+  body's length onto a hip and moves it 2-7 cm.
+
+A move from such a stance, not itself reached head-wards (no seat on the way down before it), at
+the same total (the whole body on the mat before and after; swinging the legs on from a side
+edge adds ``_TOTAL_KEPT`` or more), whose centre across stayed within ``_ACROSS_M``, is sitting
+down however far the centre moved along the mat. A stretch long enough to judge that showed no
+sway was calm, a seat (``Anchor.stood_s`` 0): on coarse tiles a seat taken in the row the feet
+stood in looks like the stance itself, and the lie-back from it must still count. The time at
+the place counts from the end of the calm pause before it, if any (a seat on a side edge that
+turned a little within its place was seated there, not standing), and frames half a second or
+more apart show neither a landing's ring nor a stance's unrest (``stood_s`` 0 too).
+"""
+
+from __future__ import annotations
+
+from controller.core.liedown_stretch import MOVE_BEGUN_S, RING_S, Anchor
+
+# A seat is still this long after its load arrived: its landing's ring and the controller's
+# stillness catching up. A load that stood at its place longer, not still, was a stance.
+STOOD_S = RING_S + MOVE_BEGUN_S
+_PLACE_M = 0.05  # at its place: the centre of pressure along within this of the anchor's...
+_PLACE_TOTAL = 0.10  # ...and the total within this share of the anchor's
+# The total kept within this share: the whole body was on the mat before and after (legs swung
+# onto the mat from a side edge add a tenth or more: ``liedown_stretch._LEGS_ON_SHARE``)
+_TOTAL_KEPT = 0.10
+# Both feet to a seat centred between them: the centre across moved 0.5-1.2 cm in the sweep's
+# sitters (a stance rests a little more on one foot); a curled or side lie-down 2-7 cm.
+_ACROSS_M = 0.015
+
+Trail = tuple[tuple[float, float, float], ...]  # t, centre of pressure along, total
+
+
+def stood_s(trail: Trail, start_t: float, cop_m: float, total_kg: float) -> float:
+    """How long before ``start_t`` (a still stretch's start) the load stood at the stretch's
+    place: the samples of ``trail`` just before it, back to the first that lay ``_PLACE_M`` or
+    more along, or ``_PLACE_TOTAL`` of the total, from ``cop_m`` and ``total_kg``."""
+    since = start_t
+    for t, cop, kg in reversed(trail):
+        if t >= start_t:
+            continue
+        if abs(cop - cop_m) >= _PLACE_M or abs(kg - total_kg) >= _PLACE_TOTAL * total_kg:
+            break
+        since = t
+    return start_t - since
+
+
+def sat_from_stance(anchor: Anchor, x_m: float, total_kg: float) -> bool:
+    """The move from ``anchor`` (not a seat on the way down: the caller asks) to a still load
+    whose centre across is ``x_m`` at ``total_kg`` was sitting down from the feet: the anchor
+    was a stance (``STOOD_S``), the total kept, the centre across stayed put."""
+    if anchor.stood_s < STOOD_S:
+        return False
+    kept = abs(total_kg - anchor.total_kg) < _TOTAL_KEPT * anchor.total_kg
+    return kept and abs(x_m - anchor.x_m) <= _ACROSS_M
