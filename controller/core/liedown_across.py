@@ -33,16 +33,16 @@ more apart show neither a landing's ring nor a stance's unrest (``stood_s`` 0 to
 
 from __future__ import annotations
 
-from controller.core.liedown_stretch import MOVE_BEGUN_S, RING_S, Anchor
+from controller.core.liedown_stretch import LEGS_ON_SHARE, MOVE_BEGUN_S, RING_S, Anchor
 
 # A seat is still this long after its load arrived: its landing's ring and the controller's
 # stillness catching up. A load that stood at its place longer, not still, was a stance.
 STOOD_S = RING_S + MOVE_BEGUN_S
 _PLACE_M = 0.05  # at its place: the centre of pressure along within this of the anchor's...
 _PLACE_TOTAL = 0.10  # ...and the total within this share of the anchor's
-# The total kept within this share: the whole body was on the mat before and after (legs swung
-# onto the mat from a side edge add a tenth or more: ``liedown_stretch._LEGS_ON_SHARE``)
-_TOTAL_KEPT = 0.10
+# The total kept within the share that legs swung onto the mat from a side edge add at least
+# (``liedown_stretch.LEGS_ON_SHARE``): the whole body was on the mat before and after.
+_TOTAL_KEPT = LEGS_ON_SHARE
 # Both feet to a seat centred between them: the centre across moved 0.5-1.2 cm in the sweep's
 # sitters (a stance rests a little more on one foot); a curled or side lie-down 2-7 cm.
 _ACROSS_M = 0.015

@@ -69,7 +69,7 @@ _LANDED_AFTER_LONG_MOVED_SHARE = 0.10
 # and as much lands in rows foot-wards of the seat's row (0.13-0.36 in ``firmware.sim.ways_on``'s
 # stories where the feet land on the mat; a tall body's knees-up feet may end beyond the foot
 # end of a short mat, and its total grows less)...
-_LEGS_ON_SHARE = 0.10
+LEGS_ON_SHARE = 0.10
 # ...while the seat's row and those head-wards of it keep at least this much of their load (a
 # seat stays put: 0.97-1.24 of it kept; a foot landing beside another on the mat takes half of
 # the other's load).
@@ -269,7 +269,7 @@ def sat_down(before: tuple[float, ...], now: list[float]) -> bool:
 def legs_swung_on(before: Anchor | None, total_kg: float, rows: tuple[float, ...]) -> bool:
     """The still load holding ``rows`` (shares, head end first) at ``total_kg`` was reached from
     the still load ``before`` (the anchor before it, if any) by swinging the legs onto the mat
-    ahead of a seat that stayed (``_LEGS_ON_SHARE``, ``_SEAT_KEPT``): a seat taken on a long
+    ahead of a seat that stayed (``LEGS_ON_SHARE``, ``_SEAT_KEPT``): a seat taken on a long
     side edge, the feet on the floor, turned to face the foot end. A stance on the mat has all
     its weight there already; one astride the edge shifts its weight between the mat and the
     floor (the total bobs) and no still anchor is made of it."""
@@ -280,7 +280,7 @@ def legs_swung_on(before: Anchor | None, total_kg: float, rows: tuple[float, ...
     kept_kg = sum(rows[: seat + 1]) * total_kg
     landed_kg = sum(rows[seat + 1 :]) * total_kg - sum(b[seat + 1 :]) * before_kg
     return (
-        total_kg - before_kg >= _LEGS_ON_SHARE * before_kg
-        and landed_kg >= _LEGS_ON_SHARE * before_kg
+        total_kg - before_kg >= LEGS_ON_SHARE * before_kg
+        and landed_kg >= LEGS_ON_SHARE * before_kg
         and kept_kg >= _SEAT_KEPT * sum(b[: seat + 1]) * before_kg
     )
