@@ -34,13 +34,17 @@ def said(frames: Sequence[ZoneFrame], *, no_session_before: bool = False) -> lis
     return told([e for f in frames for e in core.feed(f)])
 
 
+def appearing(loads: Sequence[float], fade_s: float) -> list[ZoneFrame]:
+    """``loads`` put on the empty mat at once (``fade_s`` 0) or faded in, then held 40 s."""
+    return held(loads, 40.0) if fade_s == 0.0 else faded_in(loads, fade_s, 40.0)
+
+
 @pytest.mark.parametrize("loads", [CURLED, CURLED_HIPS])
 @pytest.mark.parametrize("fade_s", [0.0, 1.0, 3.0])
 def test_a_curled_body_found_there_is_lying_and_starts_a_session(
     loads: Sequence[float], fade_s: float
 ) -> None:
-    frames = held(loads, 40.0) if fade_s == 0.0 else faded_in(loads, fade_s, 40.0)
-    events = said(frames)
+    events = said(appearing(loads, fade_s))
     assert events[-2:] == ["posture:lying", "session_started"], events
 
 
@@ -49,8 +53,7 @@ def test_a_curled_body_found_there_is_lying_and_starts_a_session(
 def test_what_two_feet_explain_nearly_as_well_found_there_starts_nothing(
     loads: Sequence[float], fade_s: float
 ) -> None:
-    frames = held(loads, 40.0) if fade_s == 0.0 else faded_in(loads, fade_s, 40.0)
-    events = said(frames)
+    events = said(appearing(loads, fade_s))
     assert "posture:lying" not in events and "session_started" not in events, events
 
 
