@@ -60,12 +60,12 @@ _NOT_FEET = 0.10  # after a lie-back, lying must fit this much better than stand
 # row border fits lying 0.04-0.065 better than two feet in the simulator (at 0.05, 12 of 204
 # kneels that stay started a session). So half-way, with that margin kept.
 _NOT_FEET_FOUND = 0.07
-# A long seat or a knees-up seat across a row border and a lying body fit alike on coarse rows
-# (on 2 × 3, half the sweep's sitters that fade in as lying lie within 0.03 of a lying body's
-# zone shares): asking lying to fit better trades lying missed for sitters started, with no
-# setting that spares both (docs/controller.md, "A body already on the mat", has the curve).
-# Kept at the lie-back's: a lying miss is the dearer error.
-_AMBIGUOUS_FOUND = _AMBIGUOUS
+# From a seat, a body found there is told by the lie-back's ``_AMBIGUOUS``: a long seat or a
+# knees-up seat across a row border and a lying body fit alike on coarse rows (on 2 × 3, half
+# the sweep's sitters that fade in as lying lie within 0.03 of a lying body's zone shares), and
+# asking lying to fit better trades lying missed for sitters started, with no setting that
+# spares both (docs/controller.md, "A body already on the mat", has the curve). A lying miss is
+# the dearer error.
 # Sway shows only as load crossing tile borders: a foot (0.10 × 0.25 m) or a narrow stance can
 # stand inside one tile (a 2×3 tile is 0.25 × 0.43 m), where its centre of pressure moves
 # unseen. The sway asked of a stander shrinks with the load outside the busiest tile (half of
@@ -229,15 +229,12 @@ class PostureClassifier:
         the coarse fit decides: a sitter who sat down from the feet made that step too, and
         the fine profiles fit a seat with its legs ahead within 0.02 as well. A body found
         there (``arrival``: no way there seen, not even a step) is told from two feet by
-        ``_NOT_FEET_FOUND`` and from a seat by ``_AMBIGUOUS_FOUND``."""
+        ``_NOT_FEET_FOUND``."""
         lying, other = fits["lying"], min(fits["sitting"], fits["standing"])
         lie_back = self.lie_back
-        if lie_back.arrival.found_for(lie_back.stretch_start_t):
-            not_feet, ambiguous = _NOT_FEET_FOUND, _AMBIGUOUS_FOUND
-        else:
-            not_feet, ambiguous = _NOT_FEET, _AMBIGUOUS
-        spread = lying + not_feet <= fits["standing"]
-        if lie_back.seen and spread and lying <= other + ambiguous:
+        found = lie_back.arrival.found_for(lie_back.stretch_start_t)
+        spread = lying + (_NOT_FEET_FOUND if found else _NOT_FEET) <= fits["standing"]
+        if lie_back.seen and spread and lying <= other + _AMBIGUOUS:
             return True
         return lie_back.two_step and min(lying, self._fine_lying()) <= other + _AMBIGUOUS
 
