@@ -248,17 +248,18 @@ class LieBack:
             self.anchor = None
             return
         came_m = self._came_m(stretch.start_t, cop, total)
-        rows = tuple(self._pause.row_shares(stretch.settled_shares()))
+        settled = stretch.settled_shares()
+        rows = tuple(self._pause.row_shares(settled))
         seat = self.anchor if self.anchor and stretch.start_t - self.anchor.t <= _CAME_S else None
         legs_on = legs_swung_on(seat, total, rows)  # the legs swung on from a side edge
         down = seat is not None and came_m >= _MOVE_M
-        x_m = sum(map(mul, stretch.settled_shares(), self._x))
+        x_m = sum(map(mul, settled, self._x))
         # a stretch long enough to show a stance's sway that showed none was a calm seat; frames
         # half a second or more apart show neither a landing's ring nor a stance's unrest
-        judged = before.n >= _SWAY_SAMPLES or slow
-        calm_t = float("-inf") if self.anchor is None else self.anchor.t  # calm there before
-        trail = tuple(x for x in self._trail_at_start if x[0] > calm_t)
-        stood = 0.0 if judged else stood_s(trail, stretch.start_t, cop, total)
+        stood = 0.0
+        if not (before.n >= _SWAY_SAMPLES or slow):
+            calm_t = float("-inf") if self.anchor is None else self.anchor.t  # calm there before
+            stood = stood_s(self._trail_at_start, stretch.start_t, cop, total, calm_t)
         self.anchor = Anchor(
             t, t - stretch.start_t, cop, total, came_m, rows, legs_on, down, x_m, stood
         )

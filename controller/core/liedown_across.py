@@ -33,6 +33,8 @@ more apart show neither a landing's ring nor a stance's unrest (``stood_s`` 0 to
 
 from __future__ import annotations
 
+import math
+
 from controller.core.liedown_stretch import LEGS_ON_SHARE, MOVE_BEGUN_S, RING_S, Anchor
 
 # A seat is still this long after its load arrived: its landing's ring and the controller's
@@ -50,14 +52,19 @@ _ACROSS_M = 0.015
 Trail = tuple[tuple[float, float, float], ...]  # t, centre of pressure along, total
 
 
-def stood_s(trail: Trail, start_t: float, cop_m: float, total_kg: float) -> float:
+def stood_s(
+    trail: Trail, start_t: float, cop_m: float, total_kg: float, after_t: float = -math.inf
+) -> float:
     """How long before ``start_t`` (a still stretch's start) the load stood at the stretch's
-    place: the samples of ``trail`` just before it, back to the first that lay ``_PLACE_M`` or
-    more along, or ``_PLACE_TOTAL`` of the total, from ``cop_m`` and ``total_kg``."""
+    place: the samples of ``trail`` just before it and after ``after_t`` (a calm pause there
+    before), back to the first that lay ``_PLACE_M`` or more along, or ``_PLACE_TOTAL`` of the
+    total, from ``cop_m`` and ``total_kg``."""
     since = start_t
     for t, cop, kg in reversed(trail):
         if t >= start_t:
             continue
+        if t <= after_t:  # the calm pause before: the load was seated there
+            break
         if abs(cop - cop_m) >= _PLACE_M or abs(kg - total_kg) >= _PLACE_TOTAL * total_kg:
             break
         since = t

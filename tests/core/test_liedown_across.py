@@ -83,6 +83,7 @@ def test_the_place_a_load_stood_at_ends_where_it_moved_or_grew() -> None:
     assert stood_s(trail, 3.5, 0.70, 70.0) == 2.5  # back to the sample 1.0 s in
     assert stood_s(trail, 3.5, 0.80, 70.0) == 0.0  # the stretch lies elsewhere
     assert stood_s(trail, 1.5, 0.72, 70.0) == 0.5  # before it the load was still arriving
+    assert stood_s(trail, 3.5, 0.70, 70.0, after_t=1.0) == 1.5  # back to a calm pause at 1.0 s
 
 
 def test_a_stance_keeps_its_total_and_its_centre_across() -> None:
