@@ -129,9 +129,7 @@ class Presence:
                 self.seen_t = t
                 return None
         elif not total_kg >= self.base_kg + s.person_kg:
-            self._edge_since = None
-            if total_kg < self.base_kg:  # what was left goes (or is zeroed away)
-                self.base_kg = max(total_kg, 0.0)
+            self._nobody(total_kg)
             return None
         edge = self.update(t, total_kg)
         if self.occupied:
@@ -148,7 +146,7 @@ class Presence:
             return self._leaving(t, total_kg)
         s = self.settings
         if not total_kg >= self.base_kg + s.person_kg:
-            self._edge_since = None
+            self._nobody(total_kg)
             return None
         if self._edge_since is None:
             self._edge_since = t
@@ -157,6 +155,13 @@ class Presence:
         when, self._edge_since = self._edge_since, None
         self.occupied, self.visit_kg, self._stay_kg = True, 0.0, s.leave_kg
         return True, when
+
+    def _nobody(self, total_kg: float) -> None:
+        """No one arrives on this frame; what the last visit left shrinks as it goes (or is
+        zeroed away)."""
+        self._edge_since = None
+        if total_kg < self.base_kg:
+            self.base_kg = max(total_kg, 0.0)
 
     def _leaving(self, t: float, total_kg: float) -> tuple[bool, float] | None:
         """Gone below ``leave_kg`` for ``leave_s``, or below the visit's share for

@@ -218,8 +218,6 @@ def test_presence_s_quiet_frame_is_update_s(
         edge = full.update(t, total_kg) if judged else None
         if not judged:
             full.hold()
-        elif not full.occupied and total_kg < full.base_kg:
-            full.base_kg = max(total_kg, 0.0)
         if judged and full.occupied:
             seen_t = t
         assert (quick.occupied, quick._edge_since, quick._light_since, quick.seen_t) == (
