@@ -64,7 +64,7 @@ def test_a_cell_failing_under_a_body_ends_its_session_with_the_time_lain(tmp_pat
     seen, row = serve(tmp_path / "failing", 6.0)
     assert row.summary.reason == "left_mat"
     lain_s = fault_free.summary.duration_s
-    assert 0.0 <= row.summary.duration_s - lain_s <= 45.0  # measured: +16 s
+    assert 0.0 <= row.summary.duration_s - lain_s <= 45.0  # measured: +0.1 s (+16 s before)
     faults = [e for e in seen.events() if isinstance(e, SensorFault)]
     assert [(e.zone, e.active, e.fault) for e in faults] == [("middle_left", True, "drifting")]
     last = seen.deliveries[-1].state
