@@ -75,8 +75,8 @@ class MatController:
         self._fed = False
         self._stall_s = s.faults.stall_s
         # Nothing known of a session before the frames, for the body there at their start:
-        # until ``begin_without_session``, the first visit's end, or readings lost and back
-        # (from then on the core saw for itself whether a session was open).
+        # until ``begin_without_session`` or the first visit's end. When readings are lost it
+        # becomes whether a session was open then, for the body found when they come back.
         self._before_unknown = True
 
     # -- frames -----------------------------------------------------------------------
@@ -146,8 +146,10 @@ class MatController:
             if self._reported != "unknown":
                 events.append(PostureChanged(t=t, posture="unknown", previous=self._reported))
                 self._reported = "unknown"
-                # Judged again, posture starts afresh: what it was tells nothing now.
-                self._before_unknown = False  # but whether a session is open, it knows
+                # Judged again, posture starts afresh: what it was tells nothing now. The body
+                # seen then was not seen arriving: it may have lain there through the session
+                # open now, even if the blind spell outlasts grace_s and ends that session.
+                self._before_unknown = self.sessions.current is not None
                 self._posture = PostureClassifier(
                     self._geometry, self.settings.detection, self._session_open
                 )

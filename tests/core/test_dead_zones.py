@@ -169,6 +169,30 @@ def test_a_mat_that_cannot_judge_for_grace_s_ends_the_session_with_the_time_befo
     assert len(of_type(events, SessionStarted)) == 1
 
 
+def test_a_body_still_lying_when_readings_come_back_after_grace_s_starts_a_session() -> None:
+    # Every board silent for 300 s under a lying person (a loose ribbon cable, the boards'
+    # supply browning out): the session ends at grace_s, as nobody can say what happened. When
+    # the readings come back the body is there, whole and still, with no way there seen: it
+    # lay there through the spell, as under a restart, and is not taken for someone sitting.
+    lying = (5.5, 5.5, 16.5, 16.5, 12.5, 12.5)
+    back_s = 400.0
+    core = MatController(DEFAULT_LAYOUT)
+    events: list[Event] = []
+    for i in range(5000):
+        t = i / 10
+        loads = (None,) * 6 if 100.0 <= t < back_s else lying
+        events += core.feed(ZoneFrame(t=t, load_kg=loads))
+    first, again = of_type(events, SessionStarted)
+    [ended] = of_type(events, SessionEnded)
+    assert ended.summary.duration_s == pytest.approx(100.0 - first.t, abs=0.2)
+    assert ended.t < back_s
+    assert again.trigger == "lie_down"
+    assert back_s < again.t <= back_s + core.settings.faults.recover_s + 5.0
+    after = [e.posture for e in of_type(events, PostureChanged) if e.t >= back_s]
+    assert after[-1] == "lying"
+    assert core.snapshot().session.state == "running"
+
+
 def test_a_fault_never_runs_a_session_to_its_limit() -> None:
     limit_s = 600.0  # the same for 4 h, in a tenth of the frames
     settings = CoreSettings(session=SessionSettings(max_session_s=limit_s))
