@@ -90,7 +90,10 @@ class MatController:
         if t >= drift.next_t:  # once a second
             drift.sample(t, zones, self._presence.occupied, events)
         if zones.dead_version != live.version:
+            blind = not live.judged
             live.update(drift.left_out(zones.dead), zones.dead_version)
+            if blind and live.judged:  # judged again: motion starts afresh, as posture does
+                self._motion.restart()
         raw = zones.loads_kg
         corrected = self._zero.correct(raw)
         # once for every stage: posture's (pos) and balance's (even) loads read negatives as 0

@@ -71,6 +71,14 @@ class MotionMeter:
             self.still_since = t
         return False
 
+    def restart(self) -> None:
+        """Readings are back after a spell too blind to judge: the averages start again from
+        the next frame, as at the first one (the jump from the blind spell's held or missing
+        loads to the body's is not motion)."""
+        self._last_t = None
+        self.motion_kg = self.sway_kg = 0.0
+        self.still_since = None
+
     def _smoothing(self, dt: float) -> tuple[float, float, float]:
         if len(self._alphas) >= _KEEP_STEPS:
             self._alphas.clear()
