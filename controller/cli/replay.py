@@ -49,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     except FrameFileError as exc:
         print(f"acumat: {args.file}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # our stdout's reader left (`| head`): not the file's fault
+        raise
     except OSError as exc:
         print(f"acumat: {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
