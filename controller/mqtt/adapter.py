@@ -54,6 +54,7 @@ from controller.mqtt.notes import (
 from controller.mqtt.outbox import Outbox
 from controller.mqtt.status import BrokerStatus, HomeAssistantState
 from controller.mqtt.topics import MatTopics
+from controller.mqtt.version import installed_version
 from controller.wire.payloads import (
     StateThrottle,
     dumps,
@@ -110,7 +111,10 @@ class MqttAdapter:
         self._clock, self._wall_at = clock, wall_at
         self._names = layout.names
         self.topics = MatTopics.of(config, mat_id)
-        self._discovery = dumps(discovery_payload(self.topics, mat_name, programs))
+        discovery = discovery_payload(
+            self.topics, mat_name, programs, sw_version=installed_version()
+        )
+        self._discovery = dumps(discovery)
         self.outbox = Outbox(outbox_path, config.outbox_max_events, clock=clock)
         self.stamper = EventStamper(self.outbox, mat_id, wall_at)  # the web page's too
         self._history_path = history_path
