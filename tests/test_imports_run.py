@@ -4,7 +4,8 @@
 A module a run does not use still costs resident memory for as long as the service runs.
 The file-fed run is what a Pi's boards resemble; it must not load the simulator (and numpy's
 random generators), the web page and its ``http.server``, matplotlib, the name-suggesting
-``difflib`` or ``importlib.metadata`` (acumat's version is read by controller/mqtt/version.py).
+``difflib`` or ``importlib.metadata`` (acumat's version is ``controller.__version__``, which
+pyproject.toml reads for the distribution).
 benchmarks/memory.py measures what each costs; docs/performance.md "Memory" lists them.
 """
 

@@ -153,7 +153,7 @@ def discovery_payload(
     topics: MatTopics, mat_name: str, programs: Sequence[str], *, sw_version: str
 ) -> dict[str, Any]:
     """The config published retained at ``topics.discovery``; ``sw_version`` is acumat's
-    (controller/mqtt/version.py finds it)."""
+    (``controller.__version__``)."""
     mat_id = topics.mat_id
     components = {
         **_binary_sensors(topics),
