@@ -13,8 +13,9 @@ References, each a fresh interpreter of this venv reading its own VmRSS: ``pytho
 ``import numpy``, and numpy + paho (the third-party packages the service imports). Then where the
 service's memory sits: its /proc/<pid>/smaps Rss summed per library (at the end of the file
 run), and tracemalloc's top allocating packages when the service's modules are imported.
-Then an import ladder (VmRSS added by each library, in order) and tracemalloc's top lines
-after the core alone has eaten the frame file.
+Then an import ladder (VmRSS added by each library, in order; the last two steps are what
+the web page and the simulator add to a run that has them) and tracemalloc's top lines after
+the core alone has eaten the frame file.
 ``--quick``: 3 minutes of frames per run, no ladder or tracemalloc (the benchmark-smoke
 test). Linux only (/proc).
 """
@@ -158,20 +159,28 @@ def _library(path: str) -> str:
 # a later step does not pay again for what an earlier one loaded).
 LADDER = (
     (
-        "stdlib the service uses (sqlite3, ssl, logging, threading, json)",
-        "import sqlite3, ssl, logging, threading, json",
+        "stdlib the service uses (sqlite3, logging, threading, json)",
+        "import sqlite3, logging, threading, json",
     ),
     ("numpy", "import numpy"),
+    ("hashlib: OpenSSL's libcrypto (paho and secrets import it)", "import hashlib"),
+    ("ssl (paho imports it, TLS configured or not)", "import ssl"),
+    ("urllib.request, http.client, email (paho imports them)", "import urllib.request"),
     ("paho-mqtt", "import paho.mqtt.client"),
     ("acumat core", "import controller.core.factory"),
     (
-        "acumat service, MQTT, storage, web",
+        "acumat service, MQTT, storage",
         "import controller.cli.run, controller.service.loop, "
-        "controller.mqtt.adapter, controller.storage.history_adapter, controller.web.adapter",
+        "controller.mqtt.adapter, controller.storage.history_adapter",
     ),
     (
         "posture templates and the core built",
         "c = controller.core.factory.build_controller(firmware.layout.DEFAULT_LAYOUT)",
+    ),
+    ("the web page (with [web] only)", "import controller.web.adapter"),
+    (
+        "the simulator and its scenario built (--simulate only; numpy.random with it)",
+        "import firmware.sim.scenarios; r = firmware.sim.scenarios.build('relax_session')",
     ),
 )
 LADDER_CODE = """

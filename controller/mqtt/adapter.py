@@ -31,6 +31,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
+from controller import __version__
 from controller.core.commands import CommandRequest
 from controller.core.events import Event, SessionEnded
 from controller.core.state import MatState
@@ -110,7 +111,8 @@ class MqttAdapter:
         self._clock, self._wall_at = clock, wall_at
         self._names = layout.names
         self.topics = MatTopics.of(config, mat_id)
-        self._discovery = dumps(discovery_payload(self.topics, mat_name, programs))
+        discovery = discovery_payload(self.topics, mat_name, programs, sw_version=__version__)
+        self._discovery = dumps(discovery)
         self.outbox = Outbox(outbox_path, config.outbox_max_events, clock=clock)
         self.stamper = EventStamper(self.outbox, mat_id, wall_at)  # the web page's too
         self._history_path = history_path

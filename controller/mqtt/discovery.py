@@ -13,7 +13,6 @@ Rules HA enforces silently, kept here: a unit must match its device class exactl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import metadata
 from typing import Any
 
 from controller.core import events as ev
@@ -34,13 +33,6 @@ def event_types() -> list[str]:
         if isinstance(value, type) and issubclass(value, ev.Event) and value is not ev.Event:
             found.append(value.type)
     return [t for t in found if t not in NOT_EVENTS]
-
-
-def _version() -> str:
-    try:
-        return metadata.version("acumat")
-    except metadata.PackageNotFoundError:
-        return "0"
 
 
 def _sensors() -> dict[str, dict[str, Any]]:
@@ -157,8 +149,11 @@ def _event(topics: MatTopics) -> dict[str, Any]:
     }
 
 
-def discovery_payload(topics: MatTopics, mat_name: str, programs: Sequence[str]) -> dict[str, Any]:
-    """The config published retained at ``topics.discovery``."""
+def discovery_payload(
+    topics: MatTopics, mat_name: str, programs: Sequence[str], *, sw_version: str
+) -> dict[str, Any]:
+    """The config published retained at ``topics.discovery``; ``sw_version`` is acumat's
+    (``controller.__version__``)."""
     mat_id = topics.mat_id
     components = {
         **_binary_sensors(topics),
@@ -177,9 +172,9 @@ def discovery_payload(topics: MatTopics, mat_name: str, programs: Sequence[str])
             "name": mat_name,
             "manufacturer": "acumat",
             "model": "Smart acupressure mat",
-            "sw_version": _version(),
+            "sw_version": sw_version,
         },
-        "o": {"name": "acumat", "sw_version": _version()},
+        "o": {"name": "acumat", "sw_version": sw_version},
         "availability_topic": topics.availability,
         "state_topic": topics.state,
         "qos": 1,

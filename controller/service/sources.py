@@ -15,7 +15,6 @@ person trying ``./dev simulate`` only watches.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -104,6 +103,8 @@ def nearest_names(typed: str, names: Sequence[str], n: int = 3) -> list[str]:
     (``relax`` → relax_session, relax_2x4; ``relax_sesion`` → relax_session alone); the names
     sharing a whole word with it, most words and closest spelling first (``nap`` → cat_nap,
     ``feet_2x4`` → feet before relax_2x4); difflib's closest by ratio."""
+    import difflib  # only when a name is wrong: not in a running service (issue 13)
+
     key = typed.strip().lower()
     if not key:
         return []

@@ -79,7 +79,9 @@ def _check_component(key: str, c: dict[str, Any], mat_id: str) -> None:
 
 
 def _payload(mat_id: str = "mat1") -> dict[str, Any]:
-    return discovery_payload(MatTopics("acumat", mat_id), "Bedroom mat", ["energy", "relax"])
+    return discovery_payload(
+        MatTopics("acumat", mat_id), "Bedroom mat", ["energy", "relax"], sw_version="1.2.3"
+    )
 
 
 def test_device_discovery_matches_the_schema() -> None:

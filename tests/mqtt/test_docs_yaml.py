@@ -49,7 +49,7 @@ def _slug(text: str) -> str:
 
 
 def discovered_entity_ids(mat_name: str) -> set[str]:
-    payload = discovery_payload(MAT1, mat_name, PROGRAMS)
+    payload = discovery_payload(MAT1, mat_name, PROGRAMS, sw_version="1.2.3")
     device = _slug(payload["dev"]["name"])
     return {f"{c['p']}.{device}_{_slug(c['name'])}" for c in payload["cmps"].values()}
 
