@@ -5,7 +5,8 @@ makes before it reads a frame (``source_problems``: the scenario, the frame file
 zones against the mat's layout, calibration.json) and checks that the MQTT files can be read,
 since a typo there only shows at the first connection. All problems come at once: when one
 section is wrong, the sections that are right are still checked against each other. Prints
-the state directory and calibration file the config resolves, then one ``FILE: ok`` summary
+the state directory and calibration file the config resolves (and a simulated source's own
+folder under it), then one ``FILE: ok`` summary
 (exit 0) or one ``FILE: field.path: reason`` line per problem (exit 1). Reads files; changes
 nothing.
 """
@@ -82,6 +83,9 @@ def resolved_paths(config: AppConfig) -> list[str]:
     lines = [f"state directory: {state_dir} ({origin})"]
     calibration = StatePaths(state_dir).calibration
     lines.append(f"calibration file: {calibration} ({_calibration_note(config, calibration)})")
+    if config.source.simulated:  # `acumat run` says this folder as it starts: say it here too
+        own = StatePaths.for_source(state_dir, simulated=True).root
+        lines.append(f"simulated runs keep their history and recordings in {own} (--simulated)")
     return lines
 
 

@@ -8,7 +8,8 @@ block characters; ``--once`` prints one screen (the first MQTT state, or the end
 On a terminal the screen is fitted to its size at every redraw (``shutil.get_terminal_size``).
 Over MQTT the screen says when the broker cannot be reached or refuses, and when the mat is
 offline (its last posture is then not shown as if it were live). A typo (an unknown
-scenario, a missing file, a speed that is not a positive number) is one line and exit 2.
+scenario, a missing file, a speed that is not a positive number, a mat id that ``[mat] id``
+would refuse) is one line and exit 2.
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     mat_id = args.mat or config.mat.id
+    problem = _mat_id_problem(mat_id)
+    if problem:  # '#' or '+' would be a wildcard in the topics watched
+        print(f"acumat monitor: --mat: {problem}", file=sys.stderr)
+        return 2
     return watch(mqtt, mat_id, config, clock=clock, screen=screen, colour=colour, args=args)
 
 
@@ -126,6 +131,18 @@ def _mqtt_config(address: str | None, config: AppConfig) -> MqttConfig | None:
         raise ValueError(f"the port must be a number, got {port!r}")
     base = as_data(config.mqtt) if config.mqtt else {}
     return parse(MqttConfig, {**base, "host": host, "port": int(port or 1883)})
+
+
+def _mat_id_problem(mat_id: str) -> str | None:
+    """Why ``mat_id`` cannot be a mat's id (the rule of ``[mat] id``), or None."""
+    from controller.service.config import MatConfig
+    from firmware.schema import SchemaError, parse
+
+    try:
+        parse(MatConfig, {"id": mat_id})
+    except SchemaError as exc:
+        return exc.problems[0][1]
+    return None
 
 
 def _first_line(exc: ValueError) -> str:

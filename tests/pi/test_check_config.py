@@ -242,3 +242,7 @@ def test_the_state_directory_and_calibration_file_are_printed(
     code, out = _check(tmp_path, '[source]\nkind = "simulate"\n', capsys)
     assert "this user's default; set [storage] dir to share it" in out.splitlines()[0]
     assert "not used by source simulate" in out.splitlines()[1]
+    # what `acumat run` names as it starts ("state in .../simulated"), not only its parent
+    simulated = out.splitlines()[2]
+    assert simulated.startswith("simulated runs keep their history and recordings in ")
+    assert simulated.endswith("/simulated (--simulated)")

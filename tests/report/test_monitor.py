@@ -213,6 +213,9 @@ def test_a_note_replaces_the_status_when_there_is_no_state() -> None:
     assert not any(line.startswith(("posture", "waiting")) for line in lines)
 
 
+MAT_ID_RULE = "must be 1 to 64 letters, digits, _ or -"  # [mat] id's rule
+
+
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
@@ -223,6 +226,9 @@ def test_a_note_replaces_the_status_when_there_is_no_state() -> None:
         (["--simulate", "standing", "--speed", "nan"], "--speed must be a positive number"),
         (["--mqtt", "host:abc"], "--mqtt host:abc: the port must be a number"),
         (["--mqtt", "host:0"], "--mqtt host:0: port: must be >= 1, got 0"),
+        # a wildcard in the id once crashed paho's thread with a traceback, then blamed the broker
+        (["--mqtt", "host", "--mat", "bad/#"], f"--mat: {MAT_ID_RULE}, got 'bad/#'"),
+        (["--mqtt", "host", "--mat", "bed+room"], f"--mat: {MAT_ID_RULE}, got 'bed+room'"),
     ],
 )
 def test_a_typo_is_one_line_and_exit_2(
