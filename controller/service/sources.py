@@ -61,7 +61,7 @@ def open_source(config: AppConfig, clock: Clock) -> FrameSource:
         # A scenario made for another mat (relax_2x4) keeps its own grid unless the
         # configuration describes the mat.
         chosen = layout if mat_described(config.mat) else None
-        return _simulated(src, chosen, clock)
+        return _simulated(src, chosen, clock, config.session.grace_s)
     if src.kind == "file":
         assert src.file is not None  # the config's validator makes sure
         return FileSource(Path(src.file), clock, src.speed)
@@ -161,12 +161,26 @@ def _calibration_problems(path: Path) -> list[str]:
     return []
 
 
-def _simulated(src: SourceConfig, layout: MatLayout | None, clock: Clock) -> FrameSource:
+# Between two played scenarios the mat is empty this much longer than the session's grace_s:
+# the next person then starts a session of their own instead of resuming the last one's.
+_PLAYLIST_PAUSE_OVER_GRACE_S = 30.0
+
+
+def _simulated(
+    src: SourceConfig, layout: MatLayout | None, clock: Clock, grace_s: float
+) -> FrameSource:
     from controller.service.playlist import ScenarioPlaylist, scenario_names
 
     names = scenario_names(src.scenario)
     if src.loop or len(names) > 1:
-        return ScenarioPlaylist(names, clock, speed=src.speed, loop=src.loop, layout=layout)
+        return ScenarioPlaylist(
+            names,
+            clock,
+            speed=src.speed,
+            loop=src.loop,
+            layout=layout,
+            between_s=grace_s + _PLAYLIST_PAUSE_OVER_GRACE_S,
+        )
     from firmware.sim.scenarios import build
     from firmware.sim.source import SimulatedSource
 
