@@ -71,11 +71,32 @@ def stood_s(
     return start_t - since
 
 
-def sat_from_stance(anchor: Anchor, x_m: float, total_kg: float) -> bool:
-    """The move from ``anchor`` (not a seat on the way down: the caller asks) to a still load
-    whose centre across is ``x_m`` at ``total_kg`` was sitting down from the feet: the anchor
-    was a stance (``STOOD_S``), the total kept, the centre across stayed put."""
-    if anchor.stood_s < STOOD_S:
+def stayed_s(trail: Trail, anchor: Anchor, moved_m: float) -> float:
+    """How long after ``anchor`` ended (its stillness lost) its load stayed at its place, by
+    the samples of ``trail``: back within ``_PLACE_M`` along, or half the ``moved_m`` the load
+    then moved if less (a short move leaves a 5 cm place late), and ``_PLACE_TOTAL``."""
+    place_m = min(_PLACE_M, abs(moved_m) / 2)
+    since = anchor.t
+    for t, cop, kg in trail:
+        if t < anchor.t:
+            continue
+        if abs(cop - anchor.cop_m) >= place_m or abs(kg - anchor.total_kg) >= (
+            _PLACE_TOTAL * anchor.total_kg
+        ):
+            break
+        since = t
+    return since - anchor.t
+
+
+def sat_from_stance(
+    anchor: Anchor, x_m: float, total_kg: float, stayed: float = 0.0, way_down: bool = False
+) -> bool:
+    """The move from ``anchor`` to a still load whose centre across is ``x_m`` at ``total_kg``
+    was sitting down from the feet: the anchor was a stance (its load stood at its place, not
+    still, ``STOOD_S`` or more before its still stretch, unless reached head-wards, ``way_down``:
+    a seat on the way down; or ``stayed`` that long after it), the total kept, the centre across
+    stayed put."""
+    if (way_down or anchor.stood_s < STOOD_S) and stayed < STOOD_S:
         return False
     kept = abs(total_kg - anchor.total_kg) < _TOTAL_KEPT * anchor.total_kg
     return kept and abs(x_m - anchor.x_m) <= _ACROSS_M
