@@ -21,12 +21,11 @@ down, ``_PASSING_SEAT_S``, ``SECOND_MOVE_M``; after one over ``_LONG_STRETCH_S``
 ``_LONG_MOVE_M``: someone who has sat a while shifts their weight, and scooting back across a
 tile border shifts it up to ~0.2 m on coarse tiles) at a total within ``_TOTAL_RATIO``; ``seen``
 holds until the body moves again. After an anchor, load laid down a row ahead of every row it
-loaded is a
-lie-back too, however little the centre of pressure moved (the legs stretching out carry load
-the other way; ``liedown_stretch.landed_ahead``). The reverse, ``_MOVE_M`` towards the feet, is
-``sat_up``. ``two_step`` says more: the anchor was a seat on the way down, reached head-wards
-(``came_m``: ``_MOVE_M`` or more head-wards of where the load stood in the ``_CAME_S`` before
-it) or by swinging the legs onto the mat ahead of a seat taken on a long side edge
+loaded is a lie-back too, however little the centre of pressure moved (the legs stretching out
+carry load the other way; ``liedown_stretch.landed_ahead``). The reverse, ``_MOVE_M`` towards
+the feet, is ``sat_up``. ``two_step`` says more: the anchor was a seat on the way down, reached
+head-wards (``came_m``: ``_MOVE_M`` or more head-wards of where the load stood in the ``_CAME_S``
+before it) or by swinging the legs onto the mat ahead of a seat taken on a long side edge
 (``liedown_stretch.legs_swung_on``: the total grows as the feet leave the floor, the seat keeps
 its load), and the move from it is ``SECOND_MOVE_M`` or more, or laid load down a row ahead:
 feet (or the edge seat), the seat, then the upper body behind the seat. Sitting down makes the
@@ -43,9 +42,10 @@ landing beyond it is the legs stretching out (a kneel's folded shanks lay 0.08-0
 beyond the hip seat's rows).
 Until the body has lain in this visit, a moved centre counts only with load carried past the
 seat (``no_lie_back``): legs drawn in and a seat's weight shifts carry little or nothing past it.
-A stand paused too briefly to judge its sway is still told by how its load came to be still: a
-stance stood at its place, not still, longer than a landing takes to ring out, and sitting down
-from it keeps the centre across the mat between the feet (``liedown_across.sat_from_stance``).
+A stand paused too briefly to judge its sway is still told by how its load came to be still, and
+any stand by how its pause ended: a stance stood at its place, not still, longer than a landing
+takes to ring out, before its pause or after it, and sitting down from it keeps the centre
+across the mat between the feet (``liedown_across.sat_from_stance``).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from collections import deque
 from operator import mul
 
 from controller.core.arrival import Arrival, SessionOpen, nothing_known
-from controller.core.liedown_across import sat_from_stance, stood_s
+from controller.core.liedown_across import sat_from_stance, stayed_s, stood_s
 from controller.core.liedown_pause import SharePause
 from controller.core.liedown_stretch import (
     SECOND_MOVE_M,
@@ -155,12 +155,11 @@ class LieBack:
         total when known): follows the still stretches. Frames half a second or more apart are
         still when the shares hardly changed since the last one (the controller's stillness
         needs a few frames, which a slow source takes seconds to give)."""
-        positive = positive_kg
         if total_kg is None:
-            total_kg = sum(positive)
+            total_kg = sum(positive_kg)
         if total_kg <= 0.0:
             return
-        shares = [kg / total_kg for kg in positive]
+        shares = [kg / total_kg for kg in positive_kg]
         arrival = self.arrival
         if arrival.in_place and not self._stretches:
             arrival.frame(t, shares, total_kg)
@@ -223,12 +222,13 @@ class LieBack:
         self.two_step = self.two_step or (far and _on_the_way_down(anchor))
 
     def _from_stance(self, anchor: Anchor, stretch: Stretch) -> bool:
-        """The move from ``anchor``, no seat on the way down, to the still stretch was sitting
-        down from a stance (``liedown_across``; not asked where the zones' x is unknown)."""
-        if not self._x or anchor.down or _on_the_way_down(anchor):
+        """Sat down from a stance to the still stretch (``liedown_across``; needs the x)."""
+        if not self._x or anchor.down:
             return False
-        _, _, total_kg, shares = stretch.last
-        return sat_from_stance(anchor, sum(map(mul, shares, self._x)), total_kg)
+        _, cop_m, total_kg, shares = stretch.last
+        stayed = stayed_s(self._trail_at_start, anchor, anchor.cop_m - cop_m)
+        x_m = sum(map(mul, shares, self._x))
+        return sat_from_stance(anchor, x_m, total_kg, stayed, _on_the_way_down(anchor))
 
     def _end(self, stretch: Stretch, t: float, slow: bool) -> None:
         """The anchor: the stretch's load before its end (stillness is lost a while after a

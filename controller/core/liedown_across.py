@@ -1,5 +1,6 @@
 """Sitting down from a stance paused too briefly to judge by its sway, told by where the
-anchor's load had stood and by the centre of pressure across the mat (pure).
+anchor's load had stood before and after its pause and by the centre of pressure across the mat
+(pure).
 
 A stand paused still for 0.5-1.2 s shows too few settled samples to judge its sway
 (``liedown._SWAY_SAMPLES``), and the seat a sitter lands on right behind the feet, across a row
@@ -15,20 +16,29 @@ apart. Two things the body does can.
   its still stretch began (``stood_s``) was a stance. In the detection sweep the seats lie-backs
   start from stood there 0.5-1.4 s before their stretch, the sitters' stances 2.7-3 s; after a
   12-18 s seat (``benchmarks/long_seat.py``) the stances that took the seat for lying 1.5-3 s.
+* **How its still pause ended.** A seat's pause ends as the move away from it begins (stillness
+  is lost ``MOVE_BEGUN_S`` into it) and the move carries the load off its place within a second
+  or so; a stance's can end in its own unrest, the body standing on at its place before it sits
+  down. So a load that stayed at its place ``STOOD_S`` or more after its pause ended
+  (``stayed_s``) was a stance, whatever came before the pause: one paused right after stepping
+  on, one long enough to judge and calm, or one that looks reached head-wards because the first
+  foot landed foot-wards as the person stepped on. In the detection sweep the anchors lie-downs
+  start a session from stayed at most 1.1 s, the two stances it told apart 2.2-2.3 s.
 * **Where the seat lands across.** Sitting down from both feet puts the seat centred between
   them: the centre of pressure across the mat moved 0.5-1.2 cm in the sweep's sitters (a stance
   rests a little more on one foot). Lying down curled, on a side or rolled from the feet turns the
   body's length onto a hip and moves it 2-7 cm.
 
-A move from such a stance, not itself reached head-wards (no seat on the way down before it), at
-the same total (the whole body on the mat before and after; swinging the legs on from a side
-edge adds ``_TOTAL_KEPT`` or more), whose centre across stayed within ``_ACROSS_M``, is sitting
-down however far the centre moved along the mat. A stretch long enough to judge that showed no
-sway was calm, a seat (``Anchor.stood_s`` 0): on coarse tiles a seat taken in the row the feet
-stood in looks like the stance itself, and the lie-back from it must still count. The time at
-the place counts from the end of the calm pause before it, if any (a seat on a side edge that
-turned a little within its place was seated there, not standing), and frames half a second or
-more apart show neither a landing's ring nor a stance's unrest (``stood_s`` 0 too).
+A move from such a stance (told by the time before its pause only where the anchor was not
+reached head-wards, no seat on the way down), at the same total (the whole body on the mat
+before and after; swinging the legs on from a side edge adds ``_TOTAL_KEPT`` or more), whose
+centre across stayed within ``_ACROSS_M``, is sitting down however far the centre moved along
+the mat. A stretch long enough to judge that showed no sway was calm, a seat (``Anchor.stood_s``
+0): on coarse tiles a seat taken in the row the feet stood in looks like the stance itself, and
+the lie-back from it must still count. The time at the place counts from the end of the calm
+pause before it, if any (a seat on a side edge that turned a little within its place was seated
+there, not standing), and frames half a second or more apart show neither a landing's ring nor
+a stance's unrest (``stood_s`` 0 too).
 """
 
 from __future__ import annotations
@@ -71,11 +81,32 @@ def stood_s(
     return start_t - since
 
 
-def sat_from_stance(anchor: Anchor, x_m: float, total_kg: float) -> bool:
-    """The move from ``anchor`` (not a seat on the way down: the caller asks) to a still load
-    whose centre across is ``x_m`` at ``total_kg`` was sitting down from the feet: the anchor
-    was a stance (``STOOD_S``), the total kept, the centre across stayed put."""
-    if anchor.stood_s < STOOD_S:
+def stayed_s(trail: Trail, anchor: Anchor, moved_m: float) -> float:
+    """How long after ``anchor`` ended (its stillness lost) its load stayed at its place, by
+    the samples of ``trail``: back within ``_PLACE_M`` along, or half the ``moved_m`` the load
+    then moved if less (a short move leaves a 5 cm place late), and ``_PLACE_TOTAL``."""
+    place_m = min(_PLACE_M, abs(moved_m) / 2)
+    since = anchor.t
+    for t, cop, kg in trail:
+        if t < anchor.t:
+            continue
+        if abs(cop - anchor.cop_m) >= place_m or abs(kg - anchor.total_kg) >= (
+            _PLACE_TOTAL * anchor.total_kg
+        ):
+            break
+        since = t
+    return since - anchor.t
+
+
+def sat_from_stance(
+    anchor: Anchor, x_m: float, total_kg: float, stayed: float = 0.0, way_down: bool = False
+) -> bool:
+    """The move from ``anchor`` to a still load whose centre across is ``x_m`` at ``total_kg``
+    was sitting down from the feet: the anchor was a stance (its load stood at its place, not
+    still, ``STOOD_S`` or more before its still stretch, unless reached head-wards, ``way_down``:
+    a seat on the way down; or ``stayed`` that long after it), the total kept, the centre across
+    stayed put."""
+    if (way_down or anchor.stood_s < STOOD_S) and stayed < STOOD_S:
         return False
     kept = abs(total_kg - anchor.total_kg) < _TOTAL_KEPT * anchor.total_kg
     return kept and abs(x_m - anchor.x_m) <= _ACROSS_M
