@@ -39,6 +39,7 @@ from controller.core.arrival import SessionOpen, nothing_known
 from controller.core.bodymodel import build_templates, fine_lying_profiles
 from controller.core.events import Posture, PostureChanged
 from controller.core.geometry import Geometry
+from controller.core.lain_pose import LainPose
 from controller.core.liedown import LieBack
 from controller.core.posturefit import NearestProfile, TemplateFitter
 from controller.core.settings import DetectionSettings
@@ -100,6 +101,7 @@ class PostureClassifier:
         self._fine_fit: float | None = None  # their fit to the shares ``fits`` were made for
         # a body found there: see ``controller.core.arrival``
         self.lie_back = LieBack(geometry.y_m, session_open, geometry.x_m)
+        self._lain = LainPose()  # the pose last lain in still, to know it again
         self._raw: Posture = "empty"
         self._next_eval_t = -math.inf
         self._candidate: Posture = "empty"
@@ -134,6 +136,7 @@ class PostureClassifier:
             self._next_eval_t = -math.inf
             self._stood = frozenset()
             self.lie_back.reset()
+            self._lain.forget()
             return self._report(t, "empty") if self.posture != "empty" else None
         positive = positive_kg
         self.lie_back.frame(t, positive, still, total_kg)
@@ -212,9 +215,15 @@ class PostureClassifier:
         if self.posture == "lying" or (self._raw == "lying" and still):
             # Sitting up moves the load towards the feet: then upright needs only to fit better.
             keep = 0.0 if self.lie_back.sat_up else _KEEP_LYING_MARGIN
-            return "lying" if lying < other + keep else upright
+            if lying >= other + keep:
+                return upright
+            if still and self.posture == "lying":
+                self._lain.keep(positive, sum(positive))
+            return "lying"
         if not still:  # a body that moves is not lying down (yet)
             return upright
+        if self._lain.back_in(positive, sum(positive)):  # a load that lay on it went again
+            return "lying"
         if lying + _CLEAR <= other and self._shape_decides(t):
             return "lying"
         return "lying" if self._lain_back(fits) else upright

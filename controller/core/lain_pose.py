@@ -1,0 +1,51 @@
+"""The pose a body last lay in during this visit, to know it again (pure).
+
+Posture leaves ``lying`` when the load's shape stops fitting it: a child or a dog climbing
+onto the feet of someone lying, the knees drawn up for a while. When that load goes again the
+person is lying as before, but no lie-back is seen (the load left, nothing moved head-wards),
+and on coarse tiles shape alone rarely says lying (``posture._CLEAR``). So the pose is kept
+while the body lies still, and a still body that comes back to it, at the same total, without
+having left the mat, is lying again.
+
+Sitting up is never mistaken for it: the trunk's half of the body leaves the head-end rows
+for the seat, 0.3 or more of the load (L1 0.6 and more over the zones).
+"""
+
+from __future__ import annotations
+
+from operator import sub
+
+# A lying body moves this much of its load between zones without getting up: an arm (~5 % of
+# the body) laid across a border moves 0.05 out of one zone and into another (L1 0.10).
+_SAME_POSE_L1 = 0.10
+# The same body: its total within 10 % (an arm or a foot off the mat edge, the zero's drift).
+_SAME_TOTAL = 0.10
+
+
+class LainPose:
+    """The zone shares and total of the last still stretch reported lying in this visit."""
+
+    __slots__ = ("_shares", "_total_kg")
+
+    def __init__(self) -> None:
+        self._shares: list[float] | None = None
+        self._total_kg = 0.0
+
+    def keep(self, positive_kg: list[float], total_kg: float) -> None:
+        """The body lies still in this pose (loads read ≥ 0, and their total)."""
+        if total_kg > 0.0:
+            self._shares = [kg / total_kg for kg in positive_kg]
+            self._total_kg = total_kg
+
+    def forget(self) -> None:
+        """The visit ended: the next body is someone else's."""
+        self._shares = None
+
+    def back_in(self, positive_kg: list[float], total_kg: float) -> bool:
+        """Is this load the kept pose again (same total, the same shares within an arm's)?"""
+        shares, kept_kg = self._shares, self._total_kg
+        if shares is None or abs(total_kg - kept_kg) > _SAME_TOTAL * kept_kg:
+            return False
+        now = [kg / total_kg for kg in positive_kg]
+        moved: float = sum(map(abs, map(sub, now, shares)))
+        return moved <= _SAME_POSE_L1
