@@ -36,14 +36,15 @@ DEFAULT_SCENARIO = "relax_session"
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser("run", help="run the mat service")
     p.add_argument("--config", type=Path, help="TOML configuration file")
-    p.add_argument(
+    source = p.add_mutually_exclusive_group()  # one source: naming two is a mistake, said
+    source.add_argument(
         "--simulate",
         nargs="?",
         const=DEFAULT_SCENARIO,
         metavar="SCENARIO",
         help=f"feed the simulator (default scenario: {DEFAULT_SCENARIO})",
     )
-    p.add_argument("--file", type=Path, help="play a recorded acumat-frames/1 file")
+    source.add_argument("--file", type=Path, help="play a recorded acumat-frames/1 file")
     p.add_argument("--speed", type=float, help="play X times faster than real time")
     p.add_argument("--state-dir", type=Path, help="where history and state live")
     p.add_argument(
@@ -154,7 +155,10 @@ def _open_and_serve(
         source = open_source(config, clock)
     except (KeyError, ValueError, OSError) as exc:
         where = config.source.file if isinstance(exc, FrameFileError) else config.source.kind
-        print(f"acumat: cannot open the {where} source: {exc}", file=sys.stderr)
+        why: object = exc
+        if isinstance(exc, OSError) and exc.strerror is not None:  # without "[Errno n]"
+            why = f"{exc.filename}: {exc.strerror}"
+        print(f"acumat: cannot open the {where} source: {why}", file=sys.stderr)
         return 2
     if problem is not None and config.storage.unusable == "exit":
         print(f"acumat: the state directory {config.storage.dir} {problem}; exiting "

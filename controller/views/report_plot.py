@@ -98,8 +98,8 @@ def _matplotlib() -> Any:
         import matplotlib
     except ImportError:
         raise ReportError(
-            "acumat report needs matplotlib: pip install 'acumat[report]' "
-            "(or apt install python3-matplotlib)"
+            "matplotlib is not installed: pip install 'acumat[report]' "
+            "(or apt install python3-matplotlib; in a clone, ./dev acumat report installs it)"
         ) from None
     return matplotlib
 

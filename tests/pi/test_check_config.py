@@ -179,7 +179,7 @@ def test_problems_in_one_section_do_not_hide_the_checks_between_the_others(
         (
             'kind = "file"\nfile = "{tmp}/missing.jsonl"',
             "source.file: no such file: {tmp}/missing.jsonl",
-            "No such file or directory: '{tmp}/missing.jsonl'",
+            "file source: {tmp}/missing.jsonl: No such file or directory\n",
         ),
         (
             'kind = "file"\nfile = "{tmp}/bad.jsonl"',
