@@ -182,4 +182,11 @@ def figures(outcomes: Iterable[Outcome], worst: int = 12) -> list[str]:
     failing = [o for o in outcomes if not o.score.ok]
     lines.append(f"failing runs: {len(failing)} of {len(outcomes)}")
     lines += [f"  {o.case}: {'; '.join(o.score.problems[:3])}" for o in failing[:worst]]
+    # every false session and every missed one by name, however many fail otherwise: they
+    # are the targets' figures, and each is a run to trace
+    false_runs = [o.case for o in outcomes if o.score.false_sessions]
+    missed_runs = [o.case for o in outcomes if o.score.missed_sessions]
+    for name, named in (("false sessions", false_runs), ("missed sessions", missed_runs)):
+        lines.append(f"runs with {name}: {len(named)}")
+        lines += [f"  {case}" for case in named]
     return lines
