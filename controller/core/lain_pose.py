@@ -25,27 +25,28 @@ _SAME_TOTAL = 0.10
 class LainPose:
     """The zone shares and total of the last still stretch reported lying in this visit."""
 
-    __slots__ = ("_shares", "_total_kg")
+    __slots__ = ("_kept_kg", "_total_kg")
 
     def __init__(self) -> None:
-        self._shares: list[float] | None = None
+        self._kept_kg: tuple[float, ...] | None = None
         self._total_kg = 0.0
 
     def keep(self, positive_kg: list[float], total_kg: float) -> None:
-        """The body lies still in this pose (loads read ≥ 0, and their total)."""
+        """The body lies still in this pose (loads read ≥ 0, and their total). Called every
+        posture evaluation while lying: a copy of the loads only; shares when asked."""
         if total_kg > 0.0:
-            self._shares = [kg / total_kg for kg in positive_kg]
-            self._total_kg = total_kg
+            self._kept_kg, self._total_kg = tuple(positive_kg), total_kg
 
     def forget(self) -> None:
         """The visit ended: the next body is someone else's."""
-        self._shares = None
+        self._kept_kg = None
 
     def back_in(self, positive_kg: list[float], total_kg: float) -> bool:
         """Is this load the kept pose again (same total, the same shares within an arm's)?"""
-        shares, kept_kg = self._shares, self._total_kg
-        if shares is None or abs(total_kg - kept_kg) > _SAME_TOTAL * kept_kg:
+        kept, kept_total = self._kept_kg, self._total_kg
+        if kept is None or abs(total_kg - kept_total) > _SAME_TOTAL * kept_total:
             return False
         now = [kg / total_kg for kg in positive_kg]
-        moved: float = sum(map(abs, map(sub, now, shares)))
+        then = [kg / kept_total for kg in kept]
+        moved: float = sum(map(abs, map(sub, now, then)))
         return moved <= _SAME_POSE_L1
