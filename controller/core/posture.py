@@ -11,7 +11,8 @@ kinds of evidence:
 * **shape**: lying fits at least ``_CLEAR`` better than any upright posture; or
 * **the lie-back** (``liedown.LieBack``): since the last still stretch the load moved towards
   the head end at a constant total, into a profile that lying explains about as well as
-  sitting (within ``_AMBIGUOUS``) and clearly better than two feet (``_NOT_FEET``). Sitting
+  sitting (within ``_AMBIGUOUS``; placed finely, after a calm seat the body was not seen to
+  reach, ``calmseat``) and clearly better than two feet (``_NOT_FEET``). Sitting
   keeps the load where it is; lying back carries half of it 0.3–0.6 m towards the head. Where
   two feet across a row border explain the profile as well (curled up, the head beyond the
   head end: nearly all the load in two rows), the whole way down decides (``two_step``: feet,
@@ -37,6 +38,7 @@ import numpy as np
 
 from controller.core.arrival import SessionOpen, nothing_known
 from controller.core.bodymodel import build_templates, fine_lying_profiles
+from controller.core.calmseat import calm_seat_unseen_way
 from controller.core.events import Posture, PostureChanged
 from controller.core.geometry import Geometry
 from controller.core.lain_pose import LainPose
@@ -92,6 +94,7 @@ class PostureClassifier:
         self._fitter = TemplateFitter(build_templates(geometry))
         self._to_bands: list[list[float]] = geometry.zone_to_band.tolist()  # bands × zones
         self._geometry = geometry
+        self._foot_end_m = float(geometry.band_edges_m[-1])
         self._shares: list[float] = []  # the bands' shares last classified
         self.posture: Posture = "empty"
         self.fits: dict[Posture, float] = {}
@@ -236,15 +239,21 @@ class PostureClassifier:
         read between the pressure styles (``bodymodel.fine_lying_profiles``): a body lies
         anywhere, not on a 4 cm grid, and reads as its own pressure map does. After one step
         the coarse fit decides: a sitter who sat down from the feet made that step too, and
-        the fine profiles fit a seat with its legs ahead within 0.02 as well. A body found
+        the fine profiles fit a seat with its legs ahead within 0.02 as well, unless the step
+        came from a calm seat not reached head-wards (``calmseat``). A body found
         there (``arrival``: no way there seen, not even a step) is told from two feet by
         ``_NOT_FEET_FOUND``."""
         lying, other = fits["lying"], min(fits["sitting"], fits["standing"])
         lie_back = self.lie_back
         found = lie_back.arrival.found_for(lie_back.stretch_start_t)
         spread = lying + (_NOT_FEET_FOUND if found else _NOT_FEET) <= fits["standing"]
-        if lie_back.seen and spread and lying <= other + _AMBIGUOUS:
-            return True
+        if lie_back.seen and spread:
+            # from a calm seat not reached head-wards lying is placed finely too (``calmseat``)
+            calm = calm_seat_unseen_way(lie_back.anchor, self._foot_end_m)
+            if calm and lying > other + _AMBIGUOUS:
+                lying = min(lying, self._fine_lying())
+            if lying <= other + _AMBIGUOUS:
+                return True
         return lie_back.two_step and min(lying, self._fine_lying()) <= other + _AMBIGUOUS
 
     def _shape_decides(self, t: float) -> bool:
