@@ -11,7 +11,7 @@ profiles fit such a seat, its legs ahead, within 0.02 as well.
 A move from a seat held still and calm is no sitting down from the feet: the body is down
 already. That is the way a tall body lies down when its feet stand beyond the foot end (the head
 near or beyond the head end): the seat is the first load the mat carries, reached from off it,
-so nothing was seen to come head-wards (``Anchor.came_m`` under ``liedown._MOVE_M``) and the
+so nothing was seen to come head-wards (``Anchor.came_m`` under ``liedown.MOVE_M``) and the
 lie-back from it is the only step. In the detection sweep all three starts over 10 s and four
 misses were this: a heavy upper body prone with the head 10 cm beyond the head end on 2 × 3 and
 3 × 3 (rows ~0.55/0.33/0.12; the coarse lying fit 0.036-0.040, a seat 0.011-0.017, the fine
@@ -21,7 +21,7 @@ fine profiles as well. A stance is told from a seat by its sway, which needs the
 to judge: ``_JUDGED_S``, the stillness' lag (``MOVE_BEGUN_S``) and the lie-back's four settled
 samples at 10 frames a second; a stance paused for less (the sitters' anchors that the fine
 profiles would take for lying in the sweep stood 0.5-0.7 s) and a seat held longer than a pause
-on the way down (``liedown._PASSING_SEAT_S``: someone sitting, whose weight shifts are no
+on the way down (``liedown.PASSING_SEAT_S``: someone sitting, whose weight shifts are no
 lie-back) keep the coarse fit. A stance within one tile sways unseen, though: in the ways onto
 the mat (``benchmarks/ways_on.py``) a body stood calm 3.6 s in the foot-end row of 2 × 3 and 3 × 3
 before kneeling down ahead of it, which the fine profiles took for lying (2 false sessions). So
@@ -30,7 +30,7 @@ the seat must also lie far enough from the foot end for its feet to have stood b
 
 from __future__ import annotations
 
-from controller.core.liedown import _MOVE_M, _PASSING_SEAT_S
+from controller.core.liedown import MOVE_M, PASSING_SEAT_S
 from controller.core.liedown_stretch import MOVE_BEGUN_S, Anchor
 
 _JUDGED_S = MOVE_BEGUN_S + 0.4  # four settled samples at 10 frames a second: sway judged
@@ -45,7 +45,7 @@ def calm_seat_unseen_way(anchor: Anchor | None, foot_end_m: float) -> bool:
     far enough from the foot end (``foot_end_m``) for the feet to have stood beyond it."""
     return (
         anchor is not None
-        and _JUDGED_S <= anchor.duration_s <= _PASSING_SEAT_S
-        and anchor.came_m < _MOVE_M
+        and _JUDGED_S <= anchor.duration_s <= PASSING_SEAT_S
+        and anchor.came_m < MOVE_M
         and anchor.cop_m <= foot_end_m - _FROM_FOOT_END_M
     )

@@ -16,15 +16,15 @@ kg, says still; a jump in the shares ends a stretch whatever stillness says). Wh
 ``MOVE_BEGUN_S`` after it) is the anchor, unless it swayed like a standing body (load moving
 between zones or a bobbing total: standing keeps correcting its balance, sitting is calm). The
 next still stretch is a lie-back when, within ``_ANCHOR_S`` of the anchor, its centre of pressure
-lies ``_MOVE_M`` or more nearer the head end (after a seat held longer than a pause on the way
-down, ``_PASSING_SEAT_S``, ``SECOND_MOVE_M``; after one over ``_LONG_STRETCH_S``,
+lies ``MOVE_M`` or more nearer the head end (after a seat held longer than a pause on the way
+down, ``PASSING_SEAT_S``, ``SECOND_MOVE_M``; after one over ``_LONG_STRETCH_S``,
 ``_LONG_MOVE_M``: someone who has sat a while shifts their weight, and scooting back across a
 tile border shifts it up to ~0.2 m on coarse tiles) at a total within ``_TOTAL_RATIO``; ``seen``
 holds until the body moves again. After an anchor, load laid down a row ahead of every row it
 loaded is a lie-back too, however little the centre of pressure moved (the legs stretching out
-carry load the other way; ``liedown_stretch.landed_ahead``). The reverse, ``_MOVE_M`` towards
+carry load the other way; ``liedown_stretch.landed_ahead``). The reverse, ``MOVE_M`` towards
 the feet, is ``sat_up``. ``two_step`` says more: the anchor was a seat on the way down, reached
-head-wards (``came_m``: ``_MOVE_M`` or more head-wards of where the load stood in the ``_CAME_S``
+head-wards (``came_m``: ``MOVE_M`` or more head-wards of where the load stood in the ``_CAME_S``
 before it) or by swinging the legs onto the mat ahead of a seat taken on a long side edge
 (``liedown_stretch.legs_swung_on``: the total grows as the feet leave the floor, the seat keeps
 its load), and the move from it is ``SECOND_MOVE_M`` or more, or laid load down a row ahead:
@@ -66,7 +66,7 @@ from controller.core.liedown_stretch import (
     share_ahead,
 )
 
-_MOVE_M = 0.05
+MOVE_M = 0.05
 _ANCHOR_S = 15.0
 # A seat passed through on the way down pauses 1-4 s; one held longer is someone sitting, whose
 # next still stretch (a weight shift) is no reason to let the shape alone say lying, and whose
@@ -75,7 +75,7 @@ _ANCHOR_S = 15.0
 # body lying back from such a seat moves it 11-15 cm), or the trunk be laid ahead of the seat.
 # In the sweep that took false sessions 21 -> 8 (knees-up sitters 14 -> 1), and lie-downs after
 # a 12-18 s seat missed 38 of 1,944 instead of 30.
-_PASSING_SEAT_S = 12.0
+PASSING_SEAT_S = 12.0
 _LONG_STRETCH_S = 20.0
 _LONG_MOVE_M = 0.22
 _TOTAL_RATIO = (0.7, 1.5)  # parts hanging off the mat sitting may land on it lying
@@ -133,7 +133,7 @@ class LieBack:
             a is not None
             and t - a.t <= _ANCHOR_S
             and _on_the_way_down(a)
-            and a.duration_s <= _PASSING_SEAT_S
+            and a.duration_s <= PASSING_SEAT_S
         )
 
     def reset(self) -> None:
@@ -200,13 +200,13 @@ class LieBack:
         if moved_m is None:
             return
         need_m = self._need_m()
-        self.sat_up = self.sat_up or -moved_m >= _MOVE_M
+        self.sat_up = self.sat_up or -moved_m >= MOVE_M
         if moved_m < need_m:  # unless the trunk was laid a row ahead of the seat
             if self._ahead is None:  # judged once a stretch
                 self._ahead = share_ahead(
                     anchor.row_shares, self._pause.row_shares(stretch.last[3])
                 )
-            self._landed = landed_ahead(self._ahead, moved_m, need_m > _MOVE_M)
+            self._landed = landed_ahead(self._ahead, moved_m, need_m > MOVE_M)
             if not self._landed:
                 return
         if self._sat_move is None:  # judged once a stretch, when it has moved far enough
@@ -252,7 +252,7 @@ class LieBack:
         rows = tuple(self._pause.row_shares(settled))
         seat = self.anchor if self.anchor and stretch.start_t - self.anchor.t <= _CAME_S else None
         legs_on = legs_swung_on(seat, total, rows)  # the legs swung on from a side edge
-        down = seat is not None and came_m >= _MOVE_M
+        down = seat is not None and came_m >= MOVE_M
         x_m = sum(map(mul, settled, self._x))
         # a stretch long enough to show a stance's sway that showed none was a calm seat; frames
         # half a second or more apart show neither a landing's ring nor a stance's unrest
@@ -287,14 +287,14 @@ class LieBack:
 
     def _need_m(self) -> float:
         a = self.anchor
-        if a is None or a.duration_s <= _PASSING_SEAT_S:
-            return _MOVE_M
+        if a is None or a.duration_s <= PASSING_SEAT_S:
+            return MOVE_M
         if a.duration_s > _LONG_STRETCH_S:
             return _LONG_MOVE_M
-        return _MOVE_M if self.lain else SECOND_MOVE_M  # a pose held after lying: no sitter's
+        return MOVE_M if self.lain else SECOND_MOVE_M  # a pose held after lying: no sitter's
 
 
 def _on_the_way_down(anchor: Anchor) -> bool:
     """The anchor was a seat on the way down: reached head-wards (behind the feet), or by
     swinging the legs onto the mat ahead of a seat on a side edge."""
-    return anchor.came_m >= _MOVE_M or anchor.legs_on
+    return anchor.came_m >= MOVE_M or anchor.legs_on

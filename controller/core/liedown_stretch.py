@@ -43,11 +43,11 @@ _LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was l
 # Lying back lays the trunk (about half the load) down 0.3-0.6 m head-wards of the seat, while
 # the pelvis stays; the legs may stretch out at the same time (knees up to straight, or curling
 # onto a side), which carries load the other way, so the centre of pressure can move less than
-# ``liedown._MOVE_M``. Whatever the legs do, this much of the load in rows head-wards of every row
+# ``liedown.MOVE_M``. Whatever the legs do, this much of the load in rows head-wards of every row
 # the anchor loaded was laid down there. A seat shifting its weight puts at most its hands
 # (leaning back on them: 5-10 % of the load) a row behind it.
 _LANDED_SHARE = 0.15
-# After a seat held longer than a pause on the way down (``liedown._PASSING_SEAT_S``) the centre of
+# After a seat held longer than a pause on the way down (``liedown.PASSING_SEAT_S``) the centre of
 # pressure alone must move further (a sitter's weight shift moves it 5-6 cm, and scooting back
 # shifts it up to ~0.2 m on coarse tiles: ``liedown._need_m``), but a scoot of 8-12 cm
 # carries the seat into rows it already loaded: its rear 10 cm, at most ~0.15 of the load, can
