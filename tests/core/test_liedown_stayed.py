@@ -10,22 +10,9 @@ has rung out, until it moves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from controller.core.geometry import build_geometry
-from controller.core.liedown import LieBack
 from controller.core.liedown_across import STOOD_S, sat_from_stance, stayed_s
 from controller.core.liedown_stretch import Anchor
-from firmware.layout import DEFAULT_LAYOUT
-
-GEOMETRY = build_geometry(DEFAULT_LAYOUT)
-KG = 70.0
-
-
-def loads(head: float, middle: float, foot: float, left: float = 0.5) -> list[float]:
-    """Zone loads: each row's share split ``left`` / ``1 - left`` between the columns."""
-    return [KG * row * side for row in (head, middle, foot) for side in (left, 1.0 - left)]
-
+from tests.core.test_liedown_across import KG, Step, loads, play
 
 FEET = loads(0.0, 0.89, 0.11, left=0.49)  # both feet in the middle row
 # A stance correcting its balance: its load sways between the rows (the centre by ~1 cm).
@@ -38,24 +25,6 @@ SEAT = loads(0.36, 0.53, 0.11)
 LANDING = loads(0.0, 0.70, 0.30)
 KNEES_UP = loads(0.25, 0.65, 0.10)  # a knees-up seat behind the feet, the feet still on the mat
 LYING = loads(0.60, 0.32, 0.08)  # the trunk laid down head-wards of it
-
-Step = tuple[Sequence[float], float, bool]  # loads at the end, seconds, the controller's still
-
-
-def play(steps: Sequence[Step]) -> LieBack:
-    """10 Hz frames from an empty mat; each step blends linearly from the last loads."""
-    lie_back = LieBack(GEOMETRY.y_m, zone_x_m=GEOMETRY.x_m)
-    t, last = 0.0, [0.0] * len(GEOMETRY.y_m)
-    for target, seconds, still in steps:
-        n = round(seconds * 10)
-        for i in range(n):
-            share = (i + 1) / n
-            now = [a + share * (b - a) for a, b in zip(last, target, strict=True)]
-            if sum(now) > 0.0:
-                lie_back.frame(t, now, still)
-            t += 0.1
-        last = list(target)
-    return lie_back
 
 
 def stand(seconds: float) -> list[Step]:
