@@ -45,7 +45,7 @@ def register(sub: Any) -> None:
         help=f"feed the simulator (default scenario: {DEFAULT_SCENARIO})",
     )
     source.add_argument("--file", type=Path, help="play a recorded acumat-frames/1 file")
-    p.add_argument("--speed", type=float, help="play X times faster than real time")
+    p.add_argument("--speed", type=_speed, help="play X times faster than real time")
     p.add_argument("--state-dir", type=Path, help="where history and state live")
     p.add_argument(
         "--quiet",
@@ -75,6 +75,17 @@ def run(args: argparse.Namespace) -> int:
         say_problems(exc.problems)
         return 2
     return serve(config, SystemClock(), quiet=args.quiet)
+
+
+def _speed(text: str) -> float:
+    """``--speed``'s value: a number above 0, or argparse's one line naming the flag."""
+    try:
+        speed = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not speed > 0:  # also NaN
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return speed
 
 
 def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:

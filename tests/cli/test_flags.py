@@ -17,17 +17,6 @@ def flags(**given: object) -> argparse.Namespace:
     return argparse.Namespace(**{**base, **given})
 
 
-@pytest.mark.parametrize("speed", ["0", "-1", "nan"])
-def test_a_bad_speed_is_one_line_naming_the_field(
-    speed: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = main(["run", "--simulate", "--speed", speed, "--state-dir", str(tmp_path)])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert err.startswith("acumat: config: source.speed: ")
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
-
-
 def test_a_scenario_program_yields_to_one_the_file_chose() -> None:
     chosen = parse_config({"session": {"program": "relax"}})
     other = parse_config({"session": {"grace_s": 30.0}})

@@ -1,4 +1,5 @@
-"""``acumat run``'s source flags: one source, and a missing file said in one plain line."""
+"""``acumat run``'s source flags: one source, a speed above 0, and a missing file said in one
+plain line."""
 
 from __future__ import annotations
 
@@ -27,3 +28,14 @@ def test_a_missing_frame_file_is_one_plain_line(
     err = capsys.readouterr().err
     assert code == 2
     assert err == f"acumat: cannot open the file source: {missing}: No such file or directory\n"
+
+
+@pytest.mark.parametrize("speed", ["0", "-2", "nan", "fast"])
+def test_a_speed_that_is_no_positive_number_names_the_flag(
+    speed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # before, "0" was answered as the config file's field: "config: source.speed: must be > 0"
+    with pytest.raises(SystemExit) as stopped:
+        main(["run", "--simulate", "--speed", speed])
+    assert stopped.value.code == 2
+    assert "argument --speed: " in capsys.readouterr().err
