@@ -45,7 +45,7 @@ def register(sub: Any) -> None:
         help=f"feed the simulator (default scenario: {DEFAULT_SCENARIO})",
     )
     source.add_argument("--file", type=Path, help="play a recorded acumat-frames/1 file")
-    p.add_argument("--speed", type=_speed, help="play X times faster than real time")
+    p.add_argument("--speed", type=float, help="play X times faster than real time")
     p.add_argument("--state-dir", type=Path, help="where history and state live")
     p.add_argument(
         "--quiet",
@@ -61,7 +61,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from controller.cli.config_arg import load_or_say, say_problems
+    from controller.cli.config_arg import load_or_say
     from controller.service.config import ConfigError
     from controller.service.logs import configure_logging
 
@@ -72,20 +72,28 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = _with_flags(config, args)
     except ConfigError as exc:  # a flag's value, judged as the file's would be
-        say_problems(exc.problems)
+        _say_flag_problems(exc.problems)
         return 2
     return serve(config, SystemClock(), quiet=args.quiet)
 
 
-def _speed(text: str) -> float:
-    """``--speed``'s value: a number above 0, or argparse's one line naming the flag."""
-    try:
-        speed = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not speed > 0:  # also NaN
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return speed
+# The config fields the flags set. The file was valid on its own, so a problem with one of
+# them once the flags are merged is the flag's value, judged by the field's own rule: say it.
+_FLAG_OF_FIELD = {
+    "source.speed": "--speed",
+    "source.scenario": "--simulate",
+    "source.file": "--file",
+    "storage.dir": "--state-dir",
+    "web.listen": "--web",
+}
+
+
+def _say_flag_problems(problems: list[str]) -> None:
+    for line in problems:
+        field, _, reason = line.partition(": ")
+        flag = _FLAG_OF_FIELD.get(field)
+        said = f"acumat run: {flag}: {reason}" if flag else f"acumat: config: {line}"
+        print(said, file=sys.stderr)
 
 
 def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
