@@ -31,9 +31,10 @@ class LainPose:
         self._kept_kg: tuple[float, ...] | None = None
         self._total_kg = 0.0
 
-    def keep(self, positive_kg: list[float], total_kg: float) -> None:
-        """The body lies still in this pose (loads read ≥ 0, and their total). Called every
-        posture evaluation while lying: a copy of the loads only; shares when asked."""
+    def keep(self, positive_kg: list[float]) -> None:
+        """The body lies still in this pose (loads read ≥ 0). Called every posture evaluation
+        while lying: a copy of the loads and their total only; shares when asked."""
+        total_kg = sum(positive_kg)
         if total_kg > 0.0:
             self._kept_kg, self._total_kg = tuple(positive_kg), total_kg
 
@@ -41,9 +42,10 @@ class LainPose:
         """The visit ended: the next body is someone else's."""
         self._kept_kg = None
 
-    def back_in(self, positive_kg: list[float], total_kg: float) -> bool:
-        """Is this load the kept pose again (same total, the same shares within an arm's)?"""
-        kept, kept_total = self._kept_kg, self._total_kg
+    def back_in(self, positive_kg: list[float]) -> bool:
+        """Is this load (read ≥ 0) the kept pose again: the same total, the same shares within
+        an arm's?"""
+        kept, kept_total, total_kg = self._kept_kg, self._total_kg, sum(positive_kg)
         if kept is None or abs(total_kg - kept_total) > _SAME_TOTAL * kept_total:
             return False
         now = [kg / total_kg for kg in positive_kg]

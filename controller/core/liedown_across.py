@@ -1,6 +1,5 @@
-"""Sitting down from a stance paused too briefly to judge by its sway, told by where the
-anchor's load had stood before and after its pause and by the centre of pressure across the mat
-(pure).
+"""Sitting down from a stance, told by where the anchor's load had stood before and after its
+pause and by the centre of pressure across the mat (pure).
 
 A stand paused still for 0.5-1.2 s shows too few settled samples to judge its sway
 (``liedown._SWAY_SAMPLES``), and the seat a sitter lands on right behind the feet, across a row
@@ -75,7 +74,7 @@ def stood_s(
             continue
         if t <= after_t:  # the calm pause before: the load was seated there
             break
-        if abs(cop - cop_m) >= _PLACE_M or abs(kg - total_kg) >= _PLACE_TOTAL * total_kg:
+        if not _at_place(cop, kg, cop_m, total_kg, _PLACE_M):
             break
         since = t
     return start_t - since
@@ -90,12 +89,16 @@ def stayed_s(trail: Trail, anchor: Anchor, moved_m: float) -> float:
     for t, cop, kg in trail:
         if t < anchor.t:
             continue
-        if abs(cop - anchor.cop_m) >= place_m or abs(kg - anchor.total_kg) >= (
-            _PLACE_TOTAL * anchor.total_kg
-        ):
+        if not _at_place(cop, kg, anchor.cop_m, anchor.total_kg, place_m):
             break
         since = t
     return since - anchor.t
+
+
+def _at_place(cop_m: float, kg: float, place_cop_m: float, place_kg: float, near_m: float) -> bool:
+    """A sample (centre along, total) is at a load's place: within ``near_m`` along and
+    ``_PLACE_TOTAL`` of its total."""
+    return abs(cop_m - place_cop_m) < near_m and abs(kg - place_kg) < _PLACE_TOTAL * place_kg
 
 
 def sat_from_stance(

@@ -221,11 +221,11 @@ class PostureClassifier:
             if lying >= other + keep:
                 return upright
             if still and self.posture == "lying":
-                self._lain.keep(positive, sum(positive))
+                self._lain.keep(positive)
             return "lying"
         if not still:  # a body that moves is not lying down (yet)
             return upright
-        if self._lain.back_in(positive, sum(positive)):  # a load that lay on it went again
+        if self._lain.back_in(positive):  # a load that lay on it went again
             return "lying"
         if lying + _CLEAR <= other and self._shape_decides(t):
             return "lying"
