@@ -42,6 +42,8 @@ _HIDE, _SHOW = "\x1b[?25l", "\x1b[?25h"
 # How long a broker may stay silent before the screen says it cannot be reached; paho keeps
 # retrying behind it (with backoff), so the screen clears as soon as it connects.
 CONNECT_GRACE_S = 3.0
+# --once: how long its last screen waits for the first connect attempt's outcome (a slow DNS)
+FIRST_ATTEMPT_WAIT_S = 10.0
 
 
 def register(sub: Any) -> None:
@@ -247,6 +249,8 @@ def watch(
             done = state is not None or waited_s >= args.timeout
             # A --once wait that ends inside the broker's grace still says why it got nothing.
             waited_or_over_s = max(waited_s, CONNECT_GRACE_S) if args.once and done else waited_s
+            if args.once and done and state is None:
+                feed.wait_first_attempt(FIRST_ATTEMPT_WAIT_S)  # so the note can say why
             note = feed_note(feed, waited_or_over_s, broker)
             if not args.once or done:
                 screen.show(_render(layout, state, screen, source=label, note=note, colour=colour))
@@ -269,6 +273,9 @@ def feed_note(feed: MqttWatch, waited_s: float, broker: str) -> str:
     if not feed.connected:
         if waited_s < CONNECT_GRACE_S:
             return ""
+        cause = feed.unreachable
+        if cause is not None:
+            return f"cannot reach the broker: {cause} (still trying)"
         return (
             f"cannot reach the broker at {broker} (still trying; is it running, is the port right?)"
         )

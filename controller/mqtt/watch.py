@@ -5,7 +5,9 @@ latest view; the newer ``zones`` message (2 Hz) overrides the state's loads. It 
 through the same ``BrokerClient`` as the service (same password, TLS, backoff, refusals), with
 no last will and a client id the broker chooses: watching must never mark the mat offline nor
 take the mat's own connection over. What is wrong with the connection is kept in ``problem``
-for the screen to show (a terminal that is redrawn in place has no room for log lines).
+for the screen to show (a terminal that is redrawn in place has no room for log lines), and
+why the last connect attempt failed in ``unreachable`` (a host name not found, a refused port):
+a watcher that only says "cannot reach the broker" leaves the user guessing which.
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from typing import Any
 from controller.core.state import MatState
 from controller.mqtt.client import BrokerClient
 from controller.mqtt.config import MqttConfig
-from controller.mqtt.notes import Connected, Disconnected, Message, Note, Refused, Subscribed
+from controller.mqtt.notes import (
+    Connected,
+    ConnectFailed,
+    Disconnected,
+    Message,
+    Note,
+    Refused,
+    Subscribed,
+)
 from controller.mqtt.topics import MatTopics
 from controller.wire.payloads import state_from_payload
 
@@ -35,6 +45,8 @@ class MqttWatch:
         self._availability = "unknown"
         self._problem: str | None = None
         self._connected = False  # paho's network thread only
+        self._unreachable: str | None = None
+        self._attempted = threading.Event()  # the first connect attempt has an outcome
         self._client: BrokerClient | None = None
 
     @property
@@ -64,6 +76,17 @@ class MqttWatch:
         """Why there is no connection to the broker (None while connected or connecting)."""
         with self._lock:
             return self._problem
+
+    @property
+    def unreachable(self) -> str | None:
+        """Why the last connect attempt failed (None once connected, or before an attempt)."""
+        with self._lock:
+            return self._unreachable
+
+    def wait_first_attempt(self, timeout_s: float) -> bool:
+        """Blocks until the first connect attempt succeeded or failed, at most ``timeout_s``
+        (a refused port answers at once; a host name lookup can take seconds)."""
+        return self._attempted.wait(timeout_s)
 
     def apply(self, topic: str, payload: bytes) -> None:
         """Takes one message; a payload it cannot read is skipped (the next one will do)."""
@@ -99,8 +122,14 @@ class MqttWatch:
                 self.apply(topic, payload)
             case Connected():
                 self._set_problem(None, connected=True)
+                self._attempted.set()
+            case ConnectFailed(reason):
+                with self._lock:
+                    self._unreachable = reason
+                self._attempted.set()
             case Refused(reason):
                 self._set_problem(f"broker refused the connection: {reason}")
+                self._attempted.set()
             case Disconnected(reason) if self._connected:
                 # Only a connection that was up: paho also reports the socket a refusal closed.
                 self._set_problem(f"disconnected from the broker: {reason}")
@@ -112,6 +141,8 @@ class MqttWatch:
     def _set_problem(self, problem: str | None, connected: bool = False) -> None:
         with self._lock:
             self._problem, self._connected = problem, connected
+            if connected:
+                self._unreachable = None
 
     def close(self) -> None:
         if self._client is not None:

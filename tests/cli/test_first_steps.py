@@ -41,9 +41,25 @@ def test_a_short_once_wait_on_a_closed_port_still_says_why(
                  colour=False, args=args)  # fmt: skip
     assert code == 1
     err = capsys.readouterr().err
-    assert err == f"acumat monitor: cannot reach the broker at 127.0.0.1:{port} " + (
-        "(still trying; is it running, is the port right?)\n"
+    assert err == (
+        "acumat monitor: cannot reach the broker: connection refused: "
+        f"nothing listens on 127.0.0.1:{port} (still trying)\n"
     )
+
+
+def test_a_host_name_not_found_is_said_with_its_cause(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A typo in the broker's host used to read like a stopped broker ("is it running?")."""
+    mqtt = parse(MqttConfig, {"host": "no-such-broker.invalid", "port": 1883})
+    args = argparse.Namespace(once=True, timeout=CONNECT_GRACE_S, config=None)
+    code = watch(mqtt, "mat1", AppConfig(), clock=FakeClock(), screen=Screen(io.StringIO(),
+                 live=False), colour=False, args=args)  # fmt: skip
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "acumat monitor: cannot reach the broker: host name not found: no-such-broker.invalid ("
+    ), err
 
 
 def test_a_wrong_flag_gets_its_commands_usage(capsys: pytest.CaptureFixture[str]) -> None:

@@ -277,7 +277,7 @@ def test_a_closed_port_is_said_on_the_screen_and_in_the_exit_code(
     code = watch(mqtt, "mat1", AppConfig(), clock=FakeClock(), screen=Screen(out, live=False),
                  colour=False, args=_args())  # fmt: skip
     assert code == 1
-    reason = f"cannot reach the broker at 127.0.0.1:{port}"
+    reason = f"cannot reach the broker: connection refused: nothing listens on 127.0.0.1:{port}"
     assert reason in out.getvalue().splitlines()[1]
     assert reason in capsys.readouterr().err
 
