@@ -62,6 +62,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from controller.cli.config_arg import load_or_say
+    from controller.cli.run_flags import say_flag_problems, with_flags
     from controller.service.config import ConfigError
     from controller.service.logs import configure_logging
 
@@ -70,57 +71,11 @@ def run(args: argparse.Namespace) -> int:
     if config is None:
         return 2
     try:
-        config = _with_flags(config, args)
+        config = with_flags(config, args)
     except ConfigError as exc:  # a flag's value, judged as the file's would be
-        _say_flag_problems(exc.problems)
+        say_flag_problems(exc.problems)
         return 2
     return serve(config, SystemClock(), quiet=args.quiet)
-
-
-# The config fields the flags set. The file was valid on its own, so a problem with one of
-# them once the flags are merged is the flag's value, judged by the field's own rule: say it.
-_FLAG_OF_FIELD = {
-    "source.speed": "--speed",
-    "source.scenario": "--simulate",
-    "source.file": "--file",
-    "storage.dir": "--state-dir",
-    "web.listen": "--web",
-}
-
-
-def _say_flag_problems(problems: list[str]) -> None:
-    for line in problems:
-        field, _, reason = line.partition(": ")
-        flag = _FLAG_OF_FIELD.get(field)
-        said = f"acumat run: {flag}: {reason}" if flag else f"acumat: config: {line}"
-        print(said, file=sys.stderr)
-
-
-def _with_flags(config: AppConfig, args: argparse.Namespace) -> AppConfig:
-    """The flags merged over the keys the file gave, validated as the file's would be."""
-    from controller.service.config import parse_config
-    from firmware.schema import as_data
-
-    data = as_data(config)  # the file's keys only: defaults stay defaults
-    source: dict[str, Any] = {}
-    if args.simulate is not None:
-        source.update(kind="simulate", scenario=args.simulate)
-    if args.file is not None:
-        source.update(kind="file", file=args.file)
-    if args.speed is not None:
-        source["speed"] = args.speed
-    if not (source or args.state_dir is not None or getattr(args, "web", None) is not None):
-        return config
-    if source:
-        data["source"] = {**data.get("source", {}), **source}
-    if args.state_dir is not None:  # the file's other [storage] settings stay
-        # Typed by a person who is watching: a directory that cannot be used is a typo to
-        # report (exit 2), unless the config says to run without storing.
-        data["storage"] = {"unusable": "exit", **data.get("storage", {}), "dir": args.state_dir}
-    listen = getattr(args, "web", None)  # callers that build the namespace may leave it out
-    if listen is not None:
-        data["web"] = {**(data.get("web") or {}), "listen": listen}
-    return parse_config(data)
 
 
 def serve(config: AppConfig, clock: Clock, quiet: bool = False) -> int:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from controller.cli import main
-from controller.cli.run import _core_settings, _with_flags
+from controller.cli.run import _core_settings
+from controller.cli.run_flags import with_flags as _with_flags
 from controller.service.config import parse_config
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from controller.cli.run import _with_flags
+from controller.cli.run_flags import with_flags as _with_flags
 from controller.service.config import ConfigError, parse_config
 
 
