@@ -11,6 +11,7 @@ go first. (controller.wire.payloads.state_from_payload reads a ``MatState`` off 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ _RESET = "\x1b[0m"
 COP_MARK = "◉"
 MAX_ROWS = 24  # the tallest mat drawing: more rows add no detail
 BAR_MIN, BAR_MAX = 5, 21  # balance bar cells
+_NOTE_LINES = 3  # a longer reason is cut: stderr gets it whole with --once
 # The status lines that go first when the terminal is short, least useful first.
 DROP_FIRST = ("breathing", "feet", "head", "balance", "session", "alerts", "posture")
 Line = tuple[str, str]  # (name, text)
@@ -252,7 +254,9 @@ def render(
     cols, lines = size if size is not None else (80, 0)
     text_cols = max(8, cols - 1)  # a line that fills the last column may wrap on some terminals
     head = f"{title}{f' — {source}' if source else ''}"
-    top: list[Line] = [("title", head)] + ([("note", note)] if note else [])
+    # The note is the reason nothing shows (a host name not found...): wrapped, not cut.
+    wrapped = textwrap.wrap(note, text_cols, max_lines=_NOTE_LINES, placeholder=" …")
+    top: list[Line] = [("title", head)] + [("note", part) for part in wrapped]
     # With no state, the note says why; "waiting for data" would contradict it.
     body = status_lines(state, source, text_cols) if state is not None or not note else []
     extra: list[Line] = [("head", ""), ("feet", "")]

@@ -320,3 +320,16 @@ def test_an_offline_mat_is_said_and_its_last_posture_not_shown(
         )
     finally:
         feed.close()
+
+
+def test_a_long_reason_is_wrapped_on_a_narrow_screen_not_cut() -> None:
+    """The cause came last in the line and was cut at 40 columns ("host name not f")."""
+    note = (
+        "cannot reach the broker: host name not found: mqtt.example.lan "
+        "(Name or service not known) (still trying)"
+    )
+    lines = render(DEFAULT_LAYOUT, None, note=note, colour=False, size=(40, 30))
+    wrapped = lines[1:4]
+    assert all(len(line) <= 39 for line in lines)
+    assert " ".join(wrapped) == note
+    assert lines[4].strip() == "head"
