@@ -182,12 +182,11 @@ class LieBack:
             self._trail_at_start = tuple(trail)
             self._stretches += 1
         stretch.add(sample)
-        if (
-            self._stretches == 1
-            and not self.seen
-            and arrival.found_there(stretch.start_t, total_kg)
-        ):
-            self.seen = True  # found there, no way there seen: it may have lain there
+        if (n := self._stretches) <= 2:  # the first pauses: a seat landed, a body found there
+            at_start = (stretch.start_t, self._pause.row_shares, self._trail_at_start)
+            self.anchor = arrival.landed_anchor(n, sample, self.anchor, at_start, self._x)
+            # found there, no way there seen: it may have lain there (``arrival``)
+            self.seen = self.seen or (n == 1 and arrival.found_there(stretch.start_t, total_kg))
         # an anchor over ``_ANCHOR_S`` old (or none) is nothing to compare with (``_moved_m``)
         anchor = self.anchor
         if anchor is not None and t - anchor.t <= _ANCHOR_S:
