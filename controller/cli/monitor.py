@@ -42,8 +42,10 @@ _HIDE, _SHOW = "\x1b[?25l", "\x1b[?25h"
 # How long a broker may stay silent before the screen says it cannot be reached; paho keeps
 # retrying behind it (with backoff), so the screen clears as soon as it connects.
 CONNECT_GRACE_S = 3.0
-# --once: how long its last screen waits for the first connect attempt's outcome (a slow DNS)
-FIRST_ATTEMPT_WAIT_S = 10.0
+# --once: how much longer than --timeout its last screen waits for the first connect attempt's
+# outcome, so that it can say why (a name lookup, a refused port); a host that does not answer
+# at all gets the general line
+FIRST_ATTEMPT_WAIT_S = 2.0
 
 
 def register(sub: Any) -> None:

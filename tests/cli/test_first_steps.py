@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from controller.cli import _COMMANDS, build_parser, main
+from controller.cli import _COMMANDS, build_parser, main, monitor
 from controller.cli.monitor import CONNECT_GRACE_S, Screen, watch
 from controller.cli.run import _on_signals, serve
 from controller.mqtt.config import MqttConfig
@@ -48,9 +48,12 @@ def test_a_short_once_wait_on_a_closed_port_still_says_why(
 
 
 def test_a_host_name_not_found_is_said_with_its_cause(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A typo in the broker's host used to read like a stopped broker ("is it running?")."""
+    # The fake clock ends the wait at once; the lookup's answer is waited for in real time,
+    # longer than a user would be made to (a resolver with no network may be slow to say no).
+    monkeypatch.setattr(monitor, "FIRST_ATTEMPT_WAIT_S", 60.0)
     mqtt = parse(MqttConfig, {"host": "no-such-broker.invalid", "port": 1883})
     args = argparse.Namespace(once=True, timeout=CONNECT_GRACE_S, config=None)
     code = watch(mqtt, "mat1", AppConfig(), clock=FakeClock(), screen=Screen(io.StringIO(),
