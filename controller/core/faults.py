@@ -18,7 +18,8 @@ Stuck boards are not judged here. A stuck board repeats one 24-bit word, and onl
 firmware sees words: its check (``stuck_samples`` identical words, 2 s at 10 SPS) covers every
 hardware backend and hands the core ``None`` with ``stuck``. A source that reports kg without
 words (a frame file) hands the core the frozen kg: ``zone_frozen.py`` judges those, once a
-second, where a loaded reading repeated exactly for 30 s while other zones moved is ``stuck``
+second, where a loaded reading repeated exactly for 30 s while other zones moved, and more than
+the rest of the mat carries, is ``stuck``
 (a frozen kg value alone is ambiguous: a rounded or clipped source may rightly repeat it).
 """
 

@@ -10,11 +10,19 @@ the body's still load).
 
 So once a second (``DriftWatch`` samples) each zone's conditioned reading is compared with its
 previous sample: a zone whose reading is exactly the same for ``_FROZEN_S`` while it reads
-``_MIN_KG`` or more (an empty zone that a source rounds or clips may rightly read 0.0) and
+``_MIN_KG`` or more (an empty zone that a source rounds or clips may rightly read 0.0),
 another zone's reading changed in that time (a source that repeats a whole frame, or a test's
-constant loads, freezes every zone alike) raises ``sensor_fault`` (``stuck``) and is left out
-like a dead zone (``coverage.py``). Its first changed reading clears the fault, once. Samples
-further apart than ``_GAP_S`` start the count again.
+constant loads, freezes every zone alike), and the other zones together carry less than it
+raises ``sensor_fault`` (``stuck``) and is left out like a dead zone (``coverage.py``). Its
+first changed reading clears the fault, once. Samples further apart than ``_GAP_S`` start the
+count again.
+
+Why "the others carry less": a frozen zone does its harm when it is what holds the mat
+occupied, a load with nothing around it after the person left (or on an empty mat). Under a
+body that carries more elsewhere it is not told from a harness's noise-free figures: a test
+rig that adds the legs' load from segment masses as a constant, under a recorded seat or
+trunk that moves, repeats that zone to the gram too, and leaving it out paused the session
+(too few zones). A live cell is never that exact, so on a real mat both rules agree.
 """
 
 from __future__ import annotations
@@ -60,10 +68,16 @@ class FrozenZones:
                 values[i], since[i] = kg, t
                 if self.flagged[i]:
                     changed = self._flag(i, t, False, events)
+        carried_kg = sum(abs(kg) for i, kg in enumerate(loads_kg) if values[i] is not None)
         for i, kg in enumerate(loads_kg):
             if self.flagged[i] or values[i] is None or t - since[i] < _FROZEN_S:
                 continue
-            if abs(kg) >= _MIN_KG and any(s > since[i] for j, s in enumerate(since) if j != i):
+            alone = carried_kg - abs(kg) < abs(kg)  # the rest carry less than it
+            if (
+                abs(kg) >= _MIN_KG
+                and alone
+                and any(s > since[i] for j, s in enumerate(since) if j != i)
+            ):
                 changed = self._flag(i, t, True, events)
         return changed
 
