@@ -16,14 +16,11 @@ vocabulary of ``firmware/faults.py``.
 
 Stuck boards are not judged here. A stuck board repeats one 24-bit word, and only the
 firmware sees words: its check (``stuck_samples`` identical words, 2 s at 10 SPS) covers every
-hardware backend and hands the core ``None`` with ``stuck``, so the core's former
-stuck-by-time check (a loaded kg value frozen for 30 s while other zones moved) never fired on
-hardware. In kg a frozen value is ambiguous (a thresholded or rounded source may rightly
-repeat it), which is why that check needed its load and movement heuristics. The simulator
-puts noise on every sample and models a failed board as a dropout (``not_ready``); frame
-files written by acumat come from the simulator or from the sampling loop, where a stuck
-board was already a ``null`` (replayed as ``no_reading``). A source that reports kg without
-counts (a foreign frame file) gets no stuck check: it must judge its own words.
+hardware backend and hands the core ``None`` with ``stuck``. A source that reports kg without
+words (a frame file) hands the core the frozen kg: ``zone_frozen.py`` judges those, once a
+second, where a loaded reading repeated exactly for 30 s while other zones moved, and more than
+the rest of the mat carries, is ``stuck``
+(a frozen kg value alone is ambiguous: a rounded or clipped source may rightly repeat it).
 """
 
 from __future__ import annotations

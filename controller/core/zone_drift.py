@@ -35,7 +35,8 @@ from controller.core.coverage import LiveZones
 from controller.core.events import Event, SensorFault
 from controller.core.faults import ZoneConditioner
 from controller.core.occupancy import ZeroTracker
-from firmware.faults import DRIFTING, FaultReason
+from controller.core.zone_frozen import FrozenZones
+from firmware.faults import DRIFTING, STUCK, FaultReason
 
 _STEP_S = 1.0  # one sample a second: the 1-s steps the rule speaks of
 _SLACK_S = 0.05  # frames a hair early still count as a second on (10 Hz: every 10th frame)
@@ -63,6 +64,7 @@ class DriftWatch:
         n = len(names)
         self._history: list[deque[float]] = [deque(maxlen=_WINDOW) for _ in range(n)]
         self.flagged = [False] * n
+        self._frozen = FrozenZones(names)  # a reading that stopped changing (zone_frozen.py)
         self._faults: dict[str, FaultReason] = {}
         self._kept = False  # some history is kept (``_forget`` has something to clear)
         self.next_t = float("-inf")
@@ -70,12 +72,14 @@ class DriftWatch:
 
     @property
     def faults(self) -> dict[str, FaultReason]:
-        """The drifting zones (their names), for the mat's state."""
+        """The drifting and the frozen zones (their names), for the mat's state."""
         return self._faults
 
     def left_out(self, dead: Sequence[bool]) -> list[bool]:
-        """The conditioner's dead zones with the drifting ones added."""
-        return [gone or on for gone, on in zip(dead, self.flagged, strict=True)]
+        """The conditioner's dead zones with the drifting and the frozen ones added."""
+        frozen = self._frozen.flagged
+        pairs = enumerate(zip(dead, self.flagged, strict=True))
+        return [gone or on or frozen[i] for i, (gone, on) in pairs]
 
     def sample(self, t: float, zones: ZoneConditioner, occupied: bool, events: list[Event]) -> None:
         """Takes this second's sample (``t`` ≥ ``next_t``) of the conditioned readings; a fault
@@ -83,6 +87,9 @@ class DriftWatch:
         if self._last_t is not None and t - self._last_t > _GAP_S:
             self._forget()
         self._last_t, self.next_t = t, t + _STEP_S - _SLACK_S
+        if self._frozen.sample(t, zones.loads_kg, zones.unsure, events):
+            self._name_faults()
+            self._live.update(self.left_out(zones.dead), zones.dead_version)
         loud = self._loud(zones)
         if loud is None and not self._faults:  # the usual sample: a body loads several zones
             self._forget()
@@ -140,9 +147,13 @@ class DriftWatch:
 
     def _flag(self, i: int, t: float, on: bool, events: list[Event]) -> None:
         self.flagged[i] = on
-        name = self._names[i]
-        self._faults = {n: DRIFTING for n, f in zip(self._names, self.flagged) if f}  # noqa: B905
-        events.append(SensorFault(t=t, zone=name, active=on, fault=DRIFTING))
+        self._name_faults()
+        events.append(SensorFault(t=t, zone=self._names[i], active=on, fault=DRIFTING))
+
+    def _name_faults(self) -> None:
+        frozen = self._frozen.flagged
+        self._faults = {n: STUCK for n, f in zip(self._names, frozen, strict=True) if f}
+        self._faults |= {n: DRIFTING for n, f in zip(self._names, self.flagged, strict=True) if f}
 
 
 def drifting(samples: Sequence[float]) -> bool:
