@@ -83,6 +83,12 @@ class ZoneConditioner:
         stopped = [since for since in self._dead_since if since is not None]
         return max(stopped) if stopped else None
 
+    @property
+    def bad_since(self) -> list[float | None]:
+        """Per zone: None while its reading is its own, else since when it is bad (held or
+        none). The conditioner's own list: read, never written."""
+        return self._bad_since
+
     def unsure(self, i: int) -> bool:
         """Zone ``i`` has a bad reading not yet cleared (a value held, or none): not its own."""
         return self._bad_since[i] is not None

@@ -87,7 +87,7 @@ class DriftWatch:
         if self._last_t is not None and t - self._last_t > _GAP_S:
             self._forget()
         self._last_t, self.next_t = t, t + _STEP_S - _SLACK_S
-        if self._frozen.sample(t, zones.loads_kg, zones.unsure, events):
+        if self._frozen.sample(t, zones.loads_kg, zones.bad_since, events):
             self._name_faults()
             self._live.update(self.left_out(zones.dead), zones.dead_version)
         loud = self._loud(zones)

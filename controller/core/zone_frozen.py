@@ -27,7 +27,7 @@ trunk that moves, repeats that zone to the gram too, and leaving it out paused t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from controller.core.events import Event, SensorFault
 from firmware.faults import STUCK
@@ -52,22 +52,31 @@ class FrozenZones:
         self,
         t: float,
         loads_kg: Sequence[float],
-        unsure: Callable[[int], bool],
+        bad_since: Sequence[float | None],
         events: list[Event],
     ) -> bool:
-        """Takes this second's sample; returns whether a zone was flagged or cleared."""
+        """Takes this second's sample (``bad_since``: per zone, since when its reading is bad,
+        held or none: not the cell's own); returns whether a zone was flagged or cleared."""
         if self._last_t is not None and t - self._last_t > _GAP_S:
             self._value = [None] * len(self._value)
         self._last_t = t
         changed = False
-        values, since = self._value, self._since
+        values, since, flagged = self._value, self._since, self.flagged
         for i, kg in enumerate(loads_kg):
-            if unsure(i):  # a held value or none is not the cell's own
+            if bad_since[i] is not None:
                 values[i] = None
             elif kg != values[i]:
                 values[i], since[i] = kg, t
-                if self.flagged[i]:
+                if flagged[i]:
                     changed = self._flag(i, t, False, events)
+        if t - min(since) < _FROZEN_S:  # the usual second: every zone changed lately
+            return changed
+        return self._judge(t, loads_kg, events) or changed
+
+    def _judge(self, t: float, loads_kg: Sequence[float], events: list[Event]) -> bool:
+        """Flags the zones unchanged for ``_FROZEN_S`` that are loaded and hold the mat alone."""
+        changed = False
+        values, since = self._value, self._since
         carried_kg = sum(abs(kg) for i, kg in enumerate(loads_kg) if values[i] is not None)
         for i, kg in enumerate(loads_kg):
             if self.flagged[i] or values[i] is None or t - since[i] < _FROZEN_S:
