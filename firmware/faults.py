@@ -36,7 +36,11 @@ MEANINGS: Final[dict[FaultReason, str]] = {
     SATURATED: "the word sat on a rail (0x7FFFFF / 0x800000): overload or a broken input wire",
     INTERRUPTED: "the clock stayed high too long and the board may have powered down: word dropped",
     IO_ERROR: "the backend failed (a GPIO or sysfs error, or the wrong number of readings)",
-    STUCK: "the same 24-bit word came stuck_samples times in a row: a live ADC never repeats so",
+    STUCK: (
+        "the same 24-bit word came stuck_samples times in a row: a live ADC never repeats so;"
+        " from a frame file (kg, no words), a zone of 1 kg or more that alone holds the mat"
+        " repeated its reading exactly for 30 s while another zone moved"
+    ),
     UNCALIBRATED: "the zone has counts but no scale yet: run `acumat calibrate`",
     NO_READING: "the source gave no value and no reason (frame files store none)",
     OUT_OF_RANGE: "a value outside [min_zone_kg, max_zone_kg]: not a load a tile can carry",
