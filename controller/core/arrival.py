@@ -27,7 +27,7 @@ from collections.abc import Callable
 from operator import mul, sub
 
 from controller.core.liedown_across import Trail, stood_s
-from controller.core.liedown_stretch import Anchor, Sample
+from controller.core.liedown_stretch import MOVE_M, Anchor, Sample
 
 SessionOpen = Callable[[], bool]  # may a session have been open? (asked, not told every frame)
 
@@ -48,8 +48,6 @@ _IN_PLACE_S = 12.0
 # its own; one whose frames reach this long (at 10 frames a second, its fifth) may reach it by
 # its end, and is left to judge itself: a landed seat's anchor is offered only before.
 _UNJUDGED_S = 0.35
-# A second pause this near the landed seat's place (``liedown.MOVE_M``) is no move from it.
-_AGAIN_M = 0.05
 
 
 def nothing_known() -> bool:
@@ -117,7 +115,7 @@ class Arrival:
         """The lie-back's anchor at this frame (``sample``) of the visit's first or second
         still stretch (``pause``), ``current`` as it stands: a seat landed from off the mat
         (``_landing``) anchors the first until that stretch is long enough to judge on its own
-        (``_UNJUDGED_S``), and the second only where the body moved from it (``_AGAIN_M``): a
+        (``_UNJUDGED_S``), and the second only where the body moved from it (``MOVE_M``): a
         load that paused again at its place judges itself, as a stance that stepped on in place
         and pauses now and then must (``liedown._end`` reads the anchor before a pause as a calm
         pause there). ``pause_start``: the stretch's start, the rows' shares, and the lie-back's
@@ -130,7 +128,7 @@ class Arrival:
         if landed is None:
             return current
         judged = pause == 1 and t - landed.t >= _UNJUDGED_S
-        again = pause == 2 and (current is not landed or abs(cop_m - landed.cop_m) < _AGAIN_M)
+        again = pause == 2 and (current is not landed or abs(cop_m - landed.cop_m) < MOVE_M)
         if judged or again:
             self._landed = None
             return None if current is landed else current

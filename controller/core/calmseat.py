@@ -11,7 +11,7 @@ profiles fit such a seat, its legs ahead, within 0.02 as well.
 A move from a seat held still and calm is no sitting down from the feet: the body is down
 already. That is the way a tall body lies down when its feet stand beyond the foot end (the head
 near or beyond the head end): the seat is the first load the mat carries, reached from off it,
-so nothing was seen to come head-wards (``Anchor.came_m`` under ``liedown.MOVE_M``) and the
+so nothing was seen to come head-wards (``Anchor.came_m`` under ``liedown_stretch.MOVE_M``) and the
 lie-back from it is the only step. In the detection sweep all three starts over 10 s and four
 misses were this: a heavy upper body prone with the head 10 cm beyond the head end on 2 × 3 and
 3 × 3 (rows ~0.55/0.33/0.12; the coarse lying fit 0.036-0.040, a seat 0.011-0.017, the fine
@@ -30,8 +30,8 @@ the seat must also lie far enough from the foot end for its feet to have stood b
 
 from __future__ import annotations
 
-from controller.core.liedown import MOVE_M, PASSING_SEAT_S
-from controller.core.liedown_stretch import MOVE_BEGUN_S, Anchor
+from controller.core.liedown import PASSING_SEAT_S
+from controller.core.liedown_stretch import MOVE_BEGUN_S, MOVE_M, Anchor
 
 _JUDGED_S = MOVE_BEGUN_S + 0.4  # four settled samples at 10 frames a second: sway judged
 # A seat whose feet stand beyond the foot end lies a shank and the heel's part of a foot from

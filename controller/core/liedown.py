@@ -57,6 +57,7 @@ from controller.core.arrival import Arrival, SessionOpen, nothing_known
 from controller.core.liedown_across import sat_from_stance, stayed_s, stood_s
 from controller.core.liedown_pause import SharePause
 from controller.core.liedown_stretch import (
+    MOVE_M,
     SECOND_MOVE_M,
     Anchor,
     Stretch,
@@ -66,7 +67,6 @@ from controller.core.liedown_stretch import (
     share_ahead,
 )
 
-MOVE_M = 0.05
 _ANCHOR_S = 15.0
 # A seat passed through on the way down pauses 1-4 s; one held longer is someone sitting, whose
 # next still stretch (a weight shift) is no reason to let the shape alone say lying, and whose

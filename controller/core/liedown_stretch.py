@@ -43,7 +43,7 @@ _LOADED_ROW_SHARE = 0.02  # a row of the anchor with this much of its load was l
 # Lying back lays the trunk (about half the load) down 0.3-0.6 m head-wards of the seat, while
 # the pelvis stays; the legs may stretch out at the same time (knees up to straight, or curling
 # onto a side), which carries load the other way, so the centre of pressure can move less than
-# ``liedown.MOVE_M``. Whatever the legs do, this much of the load in rows head-wards of every row
+# ``MOVE_M``. Whatever the legs do, this much of the load in rows head-wards of every row
 # the anchor loaded was laid down there. A seat shifting its weight puts at most its hands
 # (leaning back on them: 5-10 % of the load) a row behind it.
 _LANDED_SHARE = 0.15
@@ -74,6 +74,9 @@ LEGS_ON_SHARE = 0.10
 # seat stays put: 0.97-1.24 of it kept; a foot landing beside another on the mat takes half of
 # the other's load).
 _SEAT_KEPT = 0.75
+# The least move of the centre of pressure along the mat that is a move at all (a lie-back's,
+# sitting up's, the way to a seat's); within it a load is still at its place.
+MOVE_M = 0.05
 SECOND_MOVE_M = 0.10  # leaning back on the hands moves the load 2-6 cm: a lie-back moves more
 # Lying back lays the trunk down head-wards of the seat, so load crosses a row border head-wards of
 # the anchor's busiest row (the seat, or the feet the body stood on): at least the head and
