@@ -148,8 +148,10 @@ def _zone_names_problems(source: Any, mat: MatConfig) -> list[str]:
 
 
 def file_problems(config: AppConfig) -> list[str]:
-    """MQTT files the service will need that are missing or unreadable."""
+    """MQTT's and the web page's files the service will need that are missing or unreadable."""
     named: list[tuple[str, Path | None]] = []
+    if config.web is not None:
+        named.append(("web.token_file", config.web.token_file))
     if config.mqtt is not None:
         named += [
             ("mqtt.password_file", config.mqtt.password_file),

@@ -68,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     fmt = "json" if args.json else "csv" if args.csv else "table"
     show(fmt, rows, total, SystemClock().wall(), tz=None, out=sys.stdout)
+    if not total and not args.simulated and StatePaths.for_source(state_dir, True).history.exists():
+        # `./dev simulate` then `acumat history`: the demo's sessions are kept apart, on purpose
+        print("acumat history: simulated runs keep theirs apart: add --simulated", file=sys.stderr)
     return 0
 
 

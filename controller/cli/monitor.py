@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             "acumat monitor: say --mqtt HOST, --simulate SCENARIO or --file FILE", file=sys.stderr
         )
         return 2
-    mat_id = args.mat or config.mat.id
+    mat_id = config.mat.id if args.mat is None else args.mat  # '--mat ""' is a typo to say
     problem = _mat_id_problem(mat_id)
     if problem:  # '#' or '+' would be a wildcard in the topics watched
         print(f"acumat monitor: --mat: {problem}", file=sys.stderr)

@@ -51,13 +51,31 @@ def run(args: argparse.Namespace) -> int:
         out = args.out or Path(_default_name(path))
         render(trace, out)
     except (SessionNotFoundError, ReportError, FrameFileError) as exc:
-        print(f"acumat report: {exc}", file=sys.stderr)
+        print(f"acumat report: {exc}{_simulated_hint(args, state_dir, exc)}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"acumat report: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
         return 2
-    print(f"{trace.title}: {len(trace.t_s)} frames, {len(trace.marks)} session events -> {out}")
+    print(done_line(trace.title, len(trace.t_s), len(trace.marks), out))
     return 0
+
+
+def done_line(title: str, frames: int, marks: int, out: Path) -> str:
+    """What was drawn, and where (a short recording has one session event, not '1 ... events')."""
+    events = "1 session event" if marks == 1 else f"{marks} session events"
+    return f"{title}: {frames} frames, {events} -> {out}"
+
+
+def _simulated_hint(args: argparse.Namespace, state_dir: Path, exc: Exception) -> str:
+    """`./dev simulate` then `acumat report last`: the demo's recordings are kept apart."""
+    from controller.views.report import SessionNotFoundError
+
+    if args.simulated or not isinstance(exc, SessionNotFoundError):
+        return ""
+    simulated = StatePaths.for_source(state_dir, True).recordings
+    if not any(simulated.glob("*.jsonl")):
+        return ""
+    return " (simulated runs keep theirs apart: add --simulated)"
 
 
 def _default_name(path: Path) -> str:

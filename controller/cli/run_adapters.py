@@ -117,7 +117,11 @@ def web_adapter(  # noqa: PLR0917
     from controller.web.config import refusal
 
     assert config.web is not None
-    token = config.web.resolved_token()
+    try:
+        token = config.web.resolved_token()
+    except OSError as exc:  # the file name is fine to show, its content never
+        where = f"web.token_file {config.web.token_file}"
+        raise ValueError(f"web: cannot read {where}: {exc.strerror}") from None
     problem = refusal(config.web, token)
     if problem is not None:
         raise ValueError(problem)
