@@ -19,11 +19,14 @@ from firmware.schema import Pattern, doc
 
 PASSWORD_ENV = "ACUMAT_MQTT_PASSWORD"
 Prefix = Annotated[str, Pattern(r"[A-Za-z0-9_/-]+", "letters, digits, _, - and / only")]
+# paho refuses an empty host with a traceback at connect (``ValueError: Invalid host.``), after
+# check-config had said ok: the host is checked here, once, for the config and ``--mqtt`` alike.
+Host = Annotated[str, Pattern(r"[^\s/]+", "a host name or address, not empty, no spaces or /")]
 
 
 @dataclass(frozen=True)
 class MqttConfig:
-    host: str = doc("localhost", "Broker host name or address.")
+    host: Host = doc("localhost", "Broker host name or address.")
     port: Annotated[int, Ge(1), Le(65535)] = doc(1883, "Broker port.")
     username: str | None = doc(None, "User name, if the broker wants one.")
     password_file: Path | None = doc(

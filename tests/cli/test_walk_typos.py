@@ -77,3 +77,20 @@ def test_history_and_report_point_a_demo_user_to_simulated(
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("acumat report: no recordings in ")
     assert line.endswith(" (simulated runs keep theirs apart: add --simulated)")
+
+
+@pytest.mark.parametrize("host", ["", " ", "mqtt://broker"])
+def test_a_broker_host_that_cannot_be_one_is_refused_before_connecting(
+    tmp_path: Path, host: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`host = ""` passed check-config, then `run` died in paho with `ValueError: Invalid host.`."""
+    config = tmp_path / "acumat.toml"
+    config.write_text(f'[mqtt]\nhost = "{host}"\n')
+    assert main(["check-config", str(config)]) == 1
+    said = capsys.readouterr()
+    assert "mqtt.host" in said.out + said.err
+    assert "a host name or address" in said.out + said.err
+    assert main(["monitor", "--mqtt", f"{host}:1883", "--mat", "m", "--once"]) == 2
+    said = capsys.readouterr()
+    assert said.err.startswith("acumat monitor: --mqtt ") and "a host name or address" in said.err
+    assert "Traceback" not in said.err
