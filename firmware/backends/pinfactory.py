@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 # What a person does about it, on a Pi and elsewhere.
 NO_GPIO_HINT = (
     "on a Raspberry Pi, install python3-lgpio and add the user to the gpio group"
-    " (sudo usermod -aG gpio $USER, then log in again); elsewhere use"
-    ' [source] kind = "simulate"'
+    " (sudo usermod -aG gpio $USER, then log in again); elsewhere `acumat run` can use"
+    ' [source] kind = "simulate" (calibrate and tare need the boards)'
 )
 
 
