@@ -122,6 +122,8 @@ class MatController:
         self._imbalance = reading[0] if occupied and judged else None
         # Only lying: standing on the feet program shifts weight from foot to foot on purpose.
         lying = self._reported == "lying"
+        if t >= live.whole_due_t:  # once a second: the body seen whole (coverage.py)
+            live.see_whole(t, loads, occupied, lying and still, zones.bad_since)
         found = self._balance.update(t, reading[0], occupied and lying, reading[3])
         if found:
             events.extend(found)
