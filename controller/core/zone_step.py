@@ -9,11 +9,12 @@ child) change the total too, but they land with a transient over several frames 
 more than one zone. A knocked cell is a clean step in one zone between two frames, flat before
 and after, with every other zone where it was.
 
-So once a second (``DriftWatch`` samples) each zone's conditioned reading is compared with the
-second before. While the posture reported is lying, a zone that moved by ``_MIN_STEP_KG`` or
-more is a candidate, judged a second later (no zone's reading bad then: a rail, a dropout and a
-value out of range are the conditioner's) on the last frames (``recent``, raw, kept by the
-controller): its readings stepped between two frames ``_FRAME_GAP_S`` apart at most, every
+So once a second (``DriftWatch`` samples) the mat's total is compared with the second before: a
+knock moves it by its step, a lying body's moves keep it. While the posture reported is lying, a
+total that moved by ``_MOVED_KG`` or more has the last frames (``recent``, raw, kept by the
+controller) judged a second later (no zone's reading bad then: a rail, a dropout and a value out
+of range are the conditioner's), in the zone that jumped most between two frames: its readings
+stepped by ``_MIN_STEP_KG`` or more between two frames ``_FRAME_GAP_S`` apart at most, every
 zone's readings held within ``_FLAT_KG`` for ``_SIDE_S`` before and after the step, and every
 other zone's level moved by ``_OTHERS_KG`` at most; and the zone's readings after it are not one
 value repeated exactly (a stuck word or a frozen source: the firmware's and
@@ -37,7 +38,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from operator import sub
+from math import nan
 
 from controller.core.events import Event, SensorFault
 from controller.core.faults import ZoneConditioner
@@ -46,6 +47,7 @@ from firmware.faults import OFFSET_JUMP
 from firmware.frame import ZoneFrame
 
 _MIN_STEP_KG = 3.0  # drift's bound: more in one second is not a drifting cell
+_MOVED_KG = 2.0  # the total moved this much in a second: a step of 3 kg less the others' noise
 _FLAT_KG = 0.5  # a lying body's zone over a second: <= 0.18 kg simulated; breathing ~0.2-0.4
 _OTHERS_KG = 0.5  # every other zone's level across the step
 _SIDE_S = 1.0  # flat this long before and after the step
@@ -64,15 +66,15 @@ class KnockedZones:
         self._names, self._zero = names, zero
         self.recent: deque[ZoneFrame] = deque(maxlen=_FRAMES)
         self.flagged = [False] * n
-        self._before: list[float] | None = None  # the previous second's readings
-        self._candidate: int | None = None  # a zone that moved: judged on the next sample
+        self._before_kg = nan  # the previous second's total (NaN: none to compare with)
+        self._candidate = False  # the total moved: judged on the next sample
         self._good_from = float("-inf")  # every reading good after this sample's time
         self._ref_kg = [0.0] * n  # a knocked zone's reading since ``_ref_t`` (within _STILL_KG)
         self._ref_t = [0.0] * n
 
     def forget(self) -> None:
         """Samples further apart than a second or two: the change between them means nothing."""
-        self._before = self._candidate = None
+        self._before_kg, self._candidate = nan, False
 
     def sample(
         self, t: float, zones: ZoneConditioner, occupied: bool, lying: bool,
@@ -82,25 +84,30 @@ class KnockedZones:
         of the checks that leave zones out); returns whether a zone was flagged or cleared (its
         event appended to ``events``)."""
         changed = False
-        zone, self._candidate = self._candidate, None
+        candidate, self._candidate = self._candidate, False
         if zones.bad_since.count(None) < len(self.flagged):
             # a reading held, none or out of range: the conditioner's; the frames up to now
             # may hold its raw values (800 kg back to a body's 14 kg is a clean step too)
             self._good_from = t
-        elif zone is not None and lying and not any(out[zone] for out in left_out):
-            changed = self._judge(zone, t, events)
-        now, before = zones.loads_kg, self._before
-        self._before = list(now)
-        if lying and before is not None and max(map(abs, map(sub, now, before))) >= _MIN_STEP_KG:
-            self._candidate = _largest(now, before)
+        elif candidate and lying:
+            changed = self._judge(t, left_out, events)
+        # A knock moves the mat's total by its step (the others unchanged); a lying body's
+        # moves keep it (the usual second: one sum)
+        total_kg = sum(zones.loads_kg)
+        self._candidate = lying and abs(total_kg - self._before_kg) >= _MOVED_KG
+        self._before_kg = total_kg
         if True in self.flagged:
             changed = self._settle(t, zones, occupied, events) or changed
         return changed
 
-    def _judge(self, i: int, t: float, events: list[Event]) -> bool:
-        """A clean step in zone ``i`` among the last frames moves its zero; the first raises
-        the fault."""
-        step_kg = clean_step([f for f in self.recent if f.t > self._good_from], i)
+    def _judge(self, t: float, left_out: tuple[Sequence[bool], ...], events: list[Event]) -> bool:
+        """A clean step among the last frames, in the zone that jumped most between two of
+        them, moves its zero; the first raises the fault."""
+        frames = [f for f in self.recent if f.t > self._good_from]
+        i = _jumped(frames)
+        if i is None or any(out[i] for out in left_out):
+            return False
+        step_kg = clean_step(frames, i)
         if step_kg is None:
             return False
         self._zero.rezero(i, self._zero.offsets_kg[i] + step_kg)
@@ -129,9 +136,21 @@ class KnockedZones:
         return changed
 
 
-def _largest(now: Sequence[float], before: Sequence[float]) -> int:
-    changes = [abs(a - b) for a, b in zip(now, before, strict=True)]
-    return changes.index(max(changes))
+def _jumped(frames: Sequence[ZoneFrame]) -> int | None:
+    """The zone that changed most between two consecutive frames (None: too few frames)."""
+    if len(frames) < 2:
+        return None
+    best, best_kg = None, 0.0
+    for i in range(len(frames[0].load_kg)):
+        k = _jump(frames, i)
+        if k is not None and abs(_kg(frames[k], i) - _kg(frames[k - 1], i)) > best_kg:
+            best, best_kg = i, abs(_kg(frames[k], i) - _kg(frames[k - 1], i))
+    return best
+
+
+def _kg(frame: ZoneFrame, i: int) -> float:
+    kg = frame.load_kg[i]
+    return nan if kg is None else kg
 
 
 def clean_step(frames: Sequence[ZoneFrame], i: int) -> float | None:
