@@ -15,7 +15,9 @@ from typing import Final, Literal, get_args
 ReadFault = Literal["not_ready", "saturated", "interrupted", "io_error"]
 # A backend's status for one read of one board (``Reading.status``).
 ReadStatus = Literal["ok", ReadFault]
-FaultReason = Literal[ReadFault, "stuck", "uncalibrated", "no_reading", "out_of_range", "drifting"]
+FaultReason = Literal[
+    ReadFault, "stuck", "uncalibrated", "no_reading", "out_of_range", "drifting", "offset_jump"
+]
 
 NOT_READY: Final[ReadFault] = "not_ready"
 SATURATED: Final[ReadFault] = "saturated"
@@ -26,6 +28,7 @@ UNCALIBRATED: Final[FaultReason] = "uncalibrated"
 NO_READING: Final[FaultReason] = "no_reading"
 OUT_OF_RANGE: Final[FaultReason] = "out_of_range"
 DRIFTING: Final[FaultReason] = "drifting"
+OFFSET_JUMP: Final[FaultReason] = "offset_jump"
 
 READ_FAULTS: Final[tuple[ReadFault, ...]] = get_args(ReadFault)
 FAULT_REASONS: Final[tuple[FaultReason, ...]] = get_args(FaultReason)
@@ -46,4 +49,6 @@ MEANINGS: Final[dict[FaultReason, str]] = {
     OUT_OF_RANGE: "a value outside [min_zone_kg, max_zone_kg]: not a load a tile can carry",
     DRIFTING: "one zone alone climbed or fell steadily for 15 s, in small steps: a failing cell,"
     " not a load",
+    OFFSET_JUMP: "one zone alone stepped by 3 kg or more between two frames under a person, flat"
+    " before and after: a knocked cell, its zero moved by the step",
 }

@@ -2,8 +2,9 @@
 
 ``MatController`` owns no I/O, reads no clock and logs nothing; time comes on the frames and
 commands. Per frame: condition the zones (spikes, faults), remove the empty mat's drift, leave dead
-zones and drifting cells out (``coverage.py``, ``zone_drift.py``), decide presence, posture and
-stillness, watch balance, run the session machine and, when given one, the breathing estimator.
+zones and drifting cells out (``coverage.py``, ``zone_drift.py``), move a knocked cell's zero
+(``zone_step.py``), decide presence, posture and stillness, watch balance, run the session
+machine and, when given one, the breathing estimator.
 With too few live zones nothing is judged: presence holds, posture is ``unknown`` and a running
 session pauses. Deterministic: the same frames give the same events.
 """
@@ -27,6 +28,7 @@ from controller.core.session import Inputs, SavedSession, SessionMachine
 from controller.core.settings import CoreSettings
 from controller.core.state import MatState
 from controller.core.zone_drift import DriftWatch
+from firmware.faults import OFFSET_JUMP
 from firmware.frame import ZoneFrame
 from firmware.layout import MatLayout
 
@@ -87,8 +89,9 @@ class MatController:
         zones, live = self._zones, self._live
         zones.feed(frame, events)
         drift = self._drift  # a drifting cell is left out like a dead zone (zone_drift.py)
+        drift.recent.append(frame)  # the last frames: a knocked cell's step (zone_step.py)
         if t >= drift.next_t:  # once a second
-            drift.sample(t, zones, self._presence.occupied, events)
+            drift.sample(t, zones, self._presence.occupied, events, self._reported == "lying")
         if zones.dead_version != live.version:
             blind = not live.judged
             live.update(drift.left_out(zones.dead), zones.dead_version)
@@ -276,8 +279,8 @@ class MatController:
             posture=self._reported,
             occupied=self._presence.occupied,
             load_kg=round(self._total, 2),
-            zones_kg={
-                n: (None if n in faults else round(kg, 2))
+            zones_kg={  # a knocked zone is weighed (its zero moved): the others at fault are not
+                n: (None if faults.get(n, OFFSET_JUMP) != OFFSET_JUMP else round(kg, 2))
                 for n, kg in zip(names, self._loads, strict=True)
             },
             imbalance=None if self._imbalance is None else round(self._imbalance, 3),

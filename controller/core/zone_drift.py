@@ -23,6 +23,9 @@ has held within ``_STILL_KG`` for ``_STILL_STEPS`` seconds, it is re-zeroed wher
 and the fault is cleared, once. Two cells drifting together (a shared supply) are not alone
 and are not caught; nor is a cell that drifted under a body and stopped before the body left
 (its offset then looks like a load left behind).
+
+The same second's sample serves the stopped reading (``zone_frozen.py``: ``stuck``, left out)
+and the knocked cell (``zone_step.py``: ``offset_jump``, its zero moved by the step).
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from controller.core.events import Event, SensorFault
 from controller.core.faults import ZoneConditioner
 from controller.core.occupancy import ZeroTracker
 from controller.core.zone_frozen import FrozenZones
-from firmware.faults import DRIFTING, STUCK, FaultReason
+from controller.core.zone_step import KnockedZones
+from firmware.faults import DRIFTING, OFFSET_JUMP, STUCK, FaultReason
+from firmware.frame import ZoneFrame
 
 _STEP_S = 1.0  # one sample a second: the 1-s steps the rule speaks of
 _SLACK_S = 0.05  # frames a hair early still count as a second on (10 Hz: every 10th frame)
@@ -65,14 +70,18 @@ class DriftWatch:
         self._history: list[deque[float]] = [deque(maxlen=_WINDOW) for _ in range(n)]
         self.flagged = [False] * n
         self._frozen = FrozenZones(names)  # a reading that stopped changing (zone_frozen.py)
+        self._knocked = KnockedZones(names, zero)  # a zero that stepped (zone_step.py)
+        # the last frames, for a knocked cell's step: the controller appends every frame
+        self.recent: deque[ZoneFrame] = self._knocked.recent
         self._faults: dict[str, FaultReason] = {}
+        self._left_out = False  # a zone drifting or frozen: judged every second
         self._kept = False  # some history is kept (``_forget`` has something to clear)
         self.next_t = float("-inf")
         self._last_t: float | None = None
 
     @property
     def faults(self) -> dict[str, FaultReason]:
-        """The drifting and the frozen zones (their names), for the mat's state."""
+        """The drifting, frozen and knocked zones (their names), for the mat's state."""
         return self._faults
 
     def left_out(self, dead: Sequence[bool]) -> list[bool]:
@@ -81,17 +90,26 @@ class DriftWatch:
         pairs = enumerate(zip(dead, self.flagged, strict=True))
         return [gone or on or frozen[i] for i, (gone, on) in pairs]
 
-    def sample(self, t: float, zones: ZoneConditioner, occupied: bool, events: list[Event]) -> None:
+    def sample(
+        self, t: float, zones: ZoneConditioner, occupied: bool, events: list[Event],
+        lying: bool = False,
+    ) -> None:  # fmt: skip
         """Takes this second's sample (``t`` ≥ ``next_t``) of the conditioned readings; a fault
-        raised or cleared is appended to ``events``, a settled zone re-zeroed."""
+        raised or cleared is appended to ``events``, a settled zone re-zeroed. ``lying``: the
+        posture reported is lying (a knocked cell is judged under a lying body only)."""
         if self._last_t is not None and t - self._last_t > _GAP_S:
             self._forget()
+            self._knocked.forget()
         self._last_t, self.next_t = t, t + _STEP_S - _SLACK_S
+        frozen = self._frozen.flagged
         if self._frozen.sample(t, zones.loads_kg, zones.bad_since, events):
             self._name_faults()
             self._live.update(self.left_out(zones.dead), zones.dead_version)
+        left_out = (self.flagged, frozen)
+        if self._knocked.sample(t, zones, occupied, lying, events, left_out=left_out):
+            self._name_faults()  # a knocked zone stays in: its zero moved instead
         loud = self._loud(zones)
-        if loud is None and not self._faults:  # the usual sample: a body loads several zones
+        if loud is None and not self._left_out:  # the usual sample: a body loads several zones
             self._forget()
             return
         before = list(self.flagged)
@@ -151,9 +169,11 @@ class DriftWatch:
         events.append(SensorFault(t=t, zone=self._names[i], active=on, fault=DRIFTING))
 
     def _name_faults(self) -> None:
-        frozen = self._frozen.flagged
-        self._faults = {n: STUCK for n, f in zip(self._names, frozen, strict=True) if f}
-        self._faults |= {n: DRIFTING for n, f in zip(self._names, self.flagged, strict=True) if f}
+        names, frozen, knocked = self._names, self._frozen.flagged, self._knocked.flagged
+        self._faults = {n: OFFSET_JUMP for n, f in zip(names, knocked, strict=True) if f}
+        self._faults |= {n: STUCK for n, f in zip(names, frozen, strict=True) if f}
+        self._faults |= {n: DRIFTING for n, f in zip(names, self.flagged, strict=True) if f}
+        self._left_out = True in frozen or True in self.flagged
 
 
 def drifting(samples: Sequence[float]) -> bool:

@@ -25,9 +25,9 @@ def test_every_reason_has_a_meaning_and_a_constant() -> None:
 
 def test_read_faults_are_reasons_and_the_typing_sees_them_all() -> None:
     assert set(faults.READ_FAULTS) < set(faults.FAULT_REASONS)
-    # Nested Literals flatten: the tuple holds the nine strings, read faults first.
+    # Nested Literals flatten: the tuple holds the ten strings, read faults first.
     assert faults.FAULT_REASONS[: len(faults.READ_FAULTS)] == faults.READ_FAULTS
-    assert len(faults.FAULT_REASONS) == 9 and all(isinstance(r, str) for r in faults.FAULT_REASONS)
+    assert len(faults.FAULT_REASONS) == 10 and all(isinstance(r, str) for r in faults.FAULT_REASONS)
     # The removed firmware despiker's reason is not in the vocabulary any more.
     assert "spike" not in faults.FAULT_REASONS
 
