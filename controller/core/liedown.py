@@ -8,7 +8,8 @@ the load where it is: leaning back on the hands, shifting weight or stretching t
 the centre of pressure by under 6 cm.
 
 ``LieBack`` follows the still stretches of a visit (the controller's stillness, frame by frame;
-frames half a second or more apart are still when the shares hardly changed; and within a few
+frames half a second or more apart are still when the shares and the total hardly changed
+(``liedown_pause.SlowFrames``); and within a few
 seconds of load carried between rows, a pause in the rows' shares: a landing's bounce scales
 every zone alike, so a seat held 1-2 s is a pause before the controller, which sees the bounce in
 kg, says still; a jump in the shares ends a stretch whatever stillness says). When a stretch of
@@ -160,8 +161,8 @@ class LieBack:
     ) -> None:
         """Every frame while someone is on the mat (loads with negatives read as 0, and their
         total when known): follows the still stretches. Frames half a second or more apart are
-        still when the shares hardly changed since the last one (the controller's stillness
-        needs a few frames, which a slow source takes seconds to give)."""
+        still when the shares and the total hardly changed since the last one (the controller's
+        stillness needs a few frames, which a slow source takes seconds to give)."""
         if total_kg is None:
             total_kg = sum(positive_kg)
         if total_kg <= 0.0:

@@ -3,9 +3,13 @@
 The controller's stillness sees a landing's bounce in kg for a second or more, though the bounce
 scales every zone alike and leaves the distribution as it is. ``SharePause`` follows the zones'
 shares frame by frame and says still where the rows' shares paused right after load was carried
-between rows (a seat held 1-2 s on the way down is then a stretch like any other), where a slow
-source's frames hardly changed, and says when the shares jumped (readings back after a loss): the
-stretch before it ends there. It also sums the zones' shares into the rows' (``row_shares``).
+between rows (a seat held 1-2 s on the way down is then a stretch like any other), and says when
+the shares jumped (readings back after a loss): the stretch before it ends there. Frames half a
+second or more apart (a slow source: a relay, a frame file at 1-5 frames/s) are still exactly
+when their shares hardly changed since the frame before, whatever the controller's motion
+averages say (they see a stance's 5-7 % change in a half second as still at every other frame);
+``SlowFrames`` adds what else such frames must show (a total that stayed, two still frames or
+one calm as a seat). It also sums the zones' shares into the rows' (``row_shares``).
 """
 
 from __future__ import annotations
@@ -59,8 +63,8 @@ class SharePause:
         self._carried_t = -math.inf
 
     def stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
-        """Still (the controller's word, a slow frame whose shares hardly changed, or a pause
-        in the shares), slow (half a second or more since the last frame), and jumped (the
+        """Still (the controller's word, or a pause in the shares; a slow frame: its shares
+        hardly changed), slow (half a second or more since the last frame), and jumped (the
         shares changed at once: whatever stillness says, what follows is another stretch)."""
         recent = self._recent
         if not recent:  # the visit's first frame: nothing to compare with
