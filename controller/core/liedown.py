@@ -285,7 +285,7 @@ class LieBack:
         # a stretch long enough to show a stance's sway that showed none was a calm seat; frames
         # half a second or more apart show neither a landing's ring nor a stance's unrest
         stood = 0.0
-        if not before.judged():
+        if not (before.judged() or slow):
             calm_t = float("-inf") if self.anchor is None else self.anchor.t  # calm there before
             stood = stood_s(self._trail_at_start, stretch.start_t, cop, total, calm_t)
         self.anchor = Anchor(

@@ -36,8 +36,9 @@ the mat. A stretch long enough to judge that showed no sway was calm, a seat (``
 0): on coarse tiles a seat taken in the row the feet stood in looks like the stance itself, and
 the lie-back from it must still count. The time at the place counts from the end of the calm
 pause before it, if any (a seat on a side edge that turned a little within its place was seated
-there, not standing). Frames half a second or more apart show the time at the place to the half
-second; a stance's is seconds.
+there, not standing), and frames half a second or more apart show neither a landing's ring nor
+a stance's unrest (``stood_s`` 0 too: at 1 frame/s a seat's landing took 2 s to show still,
+and a lie-back of the library's ``relax_2x4`` was read as sitting down from a stance).
 """
 
 from __future__ import annotations
