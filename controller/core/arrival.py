@@ -44,10 +44,6 @@ _RESTART_STILL_S = 2.5
 # there at once or faded in (a harness, a restart while readings came back) is what does.
 _IN_PLACE_L1 = 0.12
 _IN_PLACE_S = 12.0
-# A still stretch shorter than ``liedown.MIN_STRETCH_S`` (0.5 s) ends without making an anchor of
-# its own; one whose frames reach this long (at 10 frames a second, its fifth) may reach it by
-# its end, and is left to judge itself: a landed seat's anchor is offered only before.
-_UNJUDGED_S = 0.35
 
 
 def nothing_known() -> bool:
@@ -111,15 +107,18 @@ class Arrival:
         current: Anchor | None,
         pause_start: tuple[float, Callable[[list[float]], list[float]], Trail],
         zone_x_m: tuple[float, ...],
+        *,
+        judged: bool,
     ) -> Anchor | None:
         """The lie-back's anchor at this frame (``sample``) of the visit's first or second
         still stretch (``pause``), ``current`` as it stands: a seat landed from off the mat
         (``_landing``) anchors the first until that stretch is long enough to judge on its own
-        (``_UNJUDGED_S``), and the second only where the body moved from it (``MOVE_M``): a
-        load that paused again at its place judges itself, as a stance that stepped on in place
-        and pauses now and then must (``liedown._end`` reads the anchor before a pause as a calm
-        pause there). ``pause_start``: the stretch's start, the rows' shares, and the lie-back's
-        trail as the stretch began."""
+        (``judged``: ending at the next frame, it would make an anchor of its own; at 10 frames
+        a second from its fifth), and the second only where the body moved from it
+        (``MOVE_M``): a load that paused again at its place judges itself, as a stance that
+        stepped on in place and pauses now and then must (``liedown._end`` reads the anchor
+        before a pause as a calm pause there). ``pause_start``: the stretch's start, the rows'
+        shares, and the lie-back's trail as the stretch began."""
         t, cop_m, _, _ = sample
         start_t, row_shares, trail = pause_start
         if pause == 1 and t == start_t:
@@ -127,7 +126,7 @@ class Arrival:
         landed = self._landed
         if landed is None:
             return current
-        judged = pause == 1 and t - landed.t >= _UNJUDGED_S
+        judged = pause == 1 and judged
         again = pause == 2 and (current is not landed or abs(cop_m - landed.cop_m) < MOVE_M)
         if judged or again:
             self._landed = None

@@ -8,7 +8,8 @@ the load where it is: leaning back on the hands, shifting weight or stretching t
 the centre of pressure by under 6 cm.
 
 ``LieBack`` follows the still stretches of a visit (the controller's stillness, frame by frame;
-frames half a second or more apart are still when the shares hardly changed; and within a few
+frames half a second or more apart are still when the shares and the total hardly changed
+(``liedown_pause.SlowFrames``); and within a few
 seconds of load carried between rows, a pause in the rows' shares: a landing's bounce scales
 every zone alike, so a seat held 1-2 s is a pause before the controller, which sees the bounce in
 kg, says still; a jump in the shares ends a stretch whatever stillness says). When a stretch of
@@ -55,11 +56,13 @@ from operator import mul
 
 from controller.core.arrival import Arrival, SessionOpen, nothing_known
 from controller.core.liedown_across import sat_from_stance, stayed_s, stood_s
-from controller.core.liedown_pause import SharePause
+from controller.core.liedown_pause import SharePause, SlowFrames
 from controller.core.liedown_stretch import (
+    MIN_STRETCH_S,
     MOVE_M,
     SECOND_MOVE_M,
     Anchor,
+    Sample,
     Stretch,
     landed_ahead,
     legs_swung_on,
@@ -79,8 +82,11 @@ PASSING_SEAT_S = 12.0
 _LONG_STRETCH_S = 20.0
 _LONG_MOVE_M = 0.22
 _TOTAL_RATIO = (0.7, 1.6)  # a sitter's feet on the floor bear up to ~0.37 of the body: 1/0.63
-MIN_STRETCH_S = 0.5
-_SWAY_SAMPLES = 4
+# At 10 frames a second a stretch measures a whole number of frames: 0.5 s is any stillness from
+# 0.45 s to 0.55 s long. Finer frames (80 a second) measure it as it is, and a seat that paused
+# 0.49 s before lying back fell short of the anchor it makes at 10 (8 of the 80 Hz sweep's 12
+# missed lie-downs): the bar is the step's middle, the same at 10 frames a second.
+_MIN_STRETCH_SEEN_S = MIN_STRETCH_S - 0.05
 _SWAY_SHARE = 0.01  # sim standing: 0.5-7 % (Santos & Duarte sway); sitting: ~0.3 %
 _SWAY_TOTAL = 0.004
 # Where the anchor's load came from: the place the body stood before it settled there.
@@ -119,6 +125,7 @@ class LieBack:
         self._sat_move: bool | None = None
         self._landed: bool | None = None
         self._ahead: float | None = None  # the share laid ahead of the anchor's rows
+        self._slow = SlowFrames()  # what frames half a second apart show of a stretch
 
     @property
     def stretch_start_t(self) -> float | None:
@@ -147,14 +154,15 @@ class LieBack:
         self._trail.clear()
         self._trail_at_start = ()
         self._pause.reset()
+        self._slow = SlowFrames()
 
     def frame(
         self, t: float, positive_kg: list[float], still: bool, total_kg: float | None = None
     ) -> None:
         """Every frame while someone is on the mat (loads with negatives read as 0, and their
         total when known): follows the still stretches. Frames half a second or more apart are
-        still when the shares hardly changed since the last one (the controller's stillness
-        needs a few frames, which a slow source takes seconds to give)."""
+        still when the shares and the total hardly changed since the last one (the controller's
+        stillness needs a few frames, which a slow source takes seconds to give)."""
         if total_kg is None:
             total_kg = sum(positive_kg)
         if total_kg <= 0.0:
@@ -164,6 +172,7 @@ class LieBack:
         if arrival.in_place and not self._stretches:
             arrival.frame(t, shares, total_kg)
         still, slow, jumped = self._pause.stillness(t, shares, still)
+        still = self._slow.still(slow, still, shares, total_kg)
         cop_m = sum(map(mul, shares, self._y))
         trail = self._trail
         if not trail or t - trail[-1][0] >= _CAME_EVERY_S:
@@ -178,19 +187,37 @@ class LieBack:
             return
         sample = (t, cop_m, total_kg, shares)
         if stretch is None:
-            stretch = self._stretch = Stretch(t, sample)
-            self._trail_at_start = tuple(trail)
-            self._stretches += 1
+            stretch = self._begin(sample, slow)
         stretch.add(sample)
         if (n := self._stretches) <= 2:  # the first pauses: a seat landed, a body found there
             at_start = (stretch.start_t, self._pause.row_shares, self._trail_at_start)
-            self.anchor = arrival.landed_anchor(n, sample, self.anchor, at_start, self._x)
+            judged = self._anchors_itself(stretch, t, slow)
+            self.anchor = arrival.landed_anchor(
+                n, sample, self.anchor, at_start, self._x, judged=judged
+            )
             # found there, no way there seen: it may have lain there (``arrival``)
             self.seen = self.seen or (n == 1 and arrival.found_there(stretch.start_t, total_kg))
         # an anchor over ``_ANCHOR_S`` old (or none) is nothing to compare with (``_moved_m``)
         anchor = self.anchor
         if anchor is not None and t - anchor.t <= _ANCHOR_S:
             self._judge_move(stretch, anchor)
+
+    def _begin(self, sample: Sample, slow: bool) -> Stretch:
+        """A still stretch begins at this frame (``sample``)."""
+        t = sample[0]
+        stretch = self._stretch = Stretch(t, sample)
+        self._slow.begin(slow, self._pause.gap_s, self._pause.carried_lately(t))
+        self._trail_at_start = tuple(self._trail)
+        self._stretches += 1
+        return stretch
+
+    def _anchors_itself(self, stretch: Stretch, t: float, slow: bool) -> bool:
+        """The still stretch, were it to end at the next frame (as far on as this one came
+        after the last), would be long enough to make an anchor of its own (``_end``): at 10
+        frames a second from its fifth frame, at 80 from its 36th, at 2 from its second."""
+        if slow:
+            return self._slow.seen_enough(t - stretch.start_t)
+        return t + self._pause.gap_s - stretch.start_t >= _MIN_STRETCH_SEEN_S
 
     def _judge_move(self, stretch: Stretch, anchor: Anchor) -> None:
         """Compares the still stretch with a fresh anchor: a lie-back, the whole way down, or a
@@ -232,7 +259,9 @@ class LieBack:
     def _end(self, stretch: Stretch, t: float, slow: bool) -> None:
         """The anchor: the stretch's load before its end (stillness is lost a while after a
         move begins), unless it swayed like standing or was too short to be a pause."""
-        if t - stretch.start_t < MIN_STRETCH_S and not slow:
+        if t - stretch.start_t < _MIN_STRETCH_SEEN_S and not slow:
+            return
+        if slow and not self._slow.seen_enough(stretch.last[0] - stretch.start_t):
             return
         stretch.fold()
         before, rung = stretch.before, stretch.rung
@@ -240,8 +269,8 @@ class LieBack:
             cop, total = before.cop / before.n, before.total / before.n
         else:
             _, cop, total, _ = stretch.first_settled or stretch.last
-        swayed = (before.n >= _SWAY_SAMPLES and before.share_spread() >= _SWAY_SHARE) or (
-            rung.n >= _SWAY_SAMPLES and rung.total_bob() >= _SWAY_TOTAL
+        swayed = (before.judged() and before.share_spread() >= _SWAY_SHARE) or (
+            rung.judged() and rung.total_bob() >= _SWAY_TOTAL
         )
         if swayed:
             self.anchor = None
@@ -256,7 +285,7 @@ class LieBack:
         # a stretch long enough to show a stance's sway that showed none was a calm seat; frames
         # half a second or more apart show neither a landing's ring nor a stance's unrest
         stood = 0.0
-        if not (before.n >= _SWAY_SAMPLES or slow):
+        if not (before.judged() or slow):
             calm_t = float("-inf") if self.anchor is None else self.anchor.t  # calm there before
             stood = stood_s(self._trail_at_start, stretch.start_t, cop, total, calm_t)
         self.anchor = Anchor(

@@ -2,8 +2,8 @@
 pause and by the centre of pressure across the mat (pure).
 
 A stand paused still for 0.5-1.2 s shows too few settled samples to judge its sway
-(``liedown._SWAY_SAMPLES``), and the seat a sitter lands on right behind the feet, across a row
-border with the legs stretched, puts the load in the rows as a body lying down from the feet
+(``liedown_stretch.SWAY_SPAN_S``), and the seat a sitter lands on right behind the feet, across a
+row border with the legs stretched, puts the load in the rows as a body lying down from the feet
 does (0/0.89/0.11 → 0.36/0.53/0.11 on 2 × 3, against 0.40/0.51/0.08): the rows cannot tell them
 apart. Two things the body does can.
 
@@ -37,7 +37,8 @@ the mat. A stretch long enough to judge that showed no sway was calm, a seat (``
 the lie-back from it must still count. The time at the place counts from the end of the calm
 pause before it, if any (a seat on a side edge that turned a little within its place was seated
 there, not standing), and frames half a second or more apart show neither a landing's ring nor
-a stance's unrest (``stood_s`` 0 too).
+a stance's unrest (``stood_s`` 0 too: at 1 frame/s a seat's landing took 2 s to show still,
+and a lie-back of the library's ``relax_2x4`` was read as sitting down from a stance).
 """
 
 from __future__ import annotations

@@ -3,9 +3,13 @@
 The controller's stillness sees a landing's bounce in kg for a second or more, though the bounce
 scales every zone alike and leaves the distribution as it is. ``SharePause`` follows the zones'
 shares frame by frame and says still where the rows' shares paused right after load was carried
-between rows (a seat held 1-2 s on the way down is then a stretch like any other), where a slow
-source's frames hardly changed, and says when the shares jumped (readings back after a loss): the
-stretch before it ends there. It also sums the zones' shares into the rows' (``row_shares``).
+between rows (a seat held 1-2 s on the way down is then a stretch like any other), and says when
+the shares jumped (readings back after a loss): the stretch before it ends there. Frames half a
+second or more apart (a slow source: a relay, a frame file at 1-5 frames/s) are still exactly
+when their shares hardly changed since the frame before, whatever the controller's motion
+averages say (they see a stance's 5-7 % change in a half second as still at every other frame);
+``SlowFrames`` adds what else such frames must show (a total that stayed, two still frames or
+one calm as a seat). It also sums the zones' shares into the rows' (``row_shares``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import math
 from collections import deque
 from operator import sub
+
+from controller.core.liedown_stretch import MIN_STRETCH_S
 
 _SLOW_FRAME_S = 0.5
 _SLOW_STILL_SHARE = 0.03
@@ -48,6 +54,7 @@ class SharePause:
         self._recent: deque[tuple[float, list[float], float]] = deque()
         self._path = 0.0  # the changes summed after the first of ``_recent``
         self._carried_t = -math.inf  # when load was last carried between zones
+        self.gap_s = 0.0  # the time since the frame before the last one judged
 
     def reset(self) -> None:
         """The person left."""
@@ -56,18 +63,20 @@ class SharePause:
         self._carried_t = -math.inf
 
     def stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
-        """Still (the controller's word, a slow frame whose shares hardly changed, or a pause
-        in the shares), slow (half a second or more since the last frame), and jumped (the
+        """Still (the controller's word, or a pause in the shares; a slow frame: its shares
+        hardly changed), slow (half a second or more since the last frame), and jumped (the
         shares changed at once: whatever stillness says, what follows is another stretch)."""
         recent = self._recent
         if not recent:  # the visit's first frame: nothing to compare with
+            self.gap_s = 0.0
             recent.append((t, shares, 0.0))
             return still, False, False
         last_t, last, _ = recent[-1]
         changed: float = sum(map(abs, map(sub, shares, last)))
-        slow = t - last_t >= _SLOW_FRAME_S
-        if slow and changed < _SLOW_STILL_SHARE:
-            still = True
+        self.gap_s = gap_s = t - last_t
+        slow = gap_s >= _SLOW_FRAME_S
+        if slow:
+            still = changed < _SLOW_STILL_SHARE
         path = self._path + changed
         recent.append((t, shares, changed))
         # two or more stay: the loop stops at this frame's own entry (t - t is 0)
@@ -79,6 +88,10 @@ class SharePause:
         if path >= _CARRY_BOUND or t - self._carried_t <= _AFTER_CARRY_S:
             still = self._paused(t, shares) or still
         return still, slow, not slow and changed >= _JUMP_SHARE
+
+    def carried_lately(self, t: float) -> bool:
+        """Load was carried between rows within ``_AFTER_CARRY_S`` before ``t``."""
+        return t - self._carried_t <= _AFTER_CARRY_S
 
     def _paused(self, t: float, shares: list[float]) -> bool:
         """The rows' shares hardly changed over the last ``_PAUSE_S``, within ``_AFTER_CARRY_S``
@@ -100,3 +113,55 @@ class SharePause:
         for row, share in zip(self._row_of, shares):  # noqa: B905  # one per zone
             rows[row] += share
         return rows
+
+
+# A stretch of ``MIN_STRETCH_S`` made by a pause in the shares saw them unchanged for ``_PAUSE_S``
+# before its first frame and up to its last, a frame (0.1 s at 10 frames/s) before it ended:
+# 0.8 s. Frames half a second or more apart must show as much (two still frames at 2 frames/s,
+# one at 1 frame/s: a frame pair is all a slow source shows). At 2 frames/s a stance's share
+# change between frames fell under ``_SLOW_STILL_SHARE`` for single frames now and then, each
+# a 0.5 s "pause" unjudged by sway: anchors that took sitting down for a lie-back.
+SEEN_STILL_S = MIN_STRETCH_S + _PAUSE_S - 0.1
+# Slow frames whose total changed by this share or more were no pause either: load went onto
+# the mat or off it (sitting down with the feet on the floor beyond the foot end, 7-9 % a half
+# second, ran the stance, the sit-down and the seat into one still stretch that bobbed like a
+# stance: no anchor). A stance bobs 1-2 %, a seat under 0.5 %: those are judged as before.
+_SLOW_STILL_TOTAL = 0.03
+# A single slow frame right after load was carried between rows (``_AFTER_CARRY_S``) whose
+# zones' shares changed less than this is as calm as a seat (0.001-0.005 a half second in the
+# sweep; a stance 0.007-0.07): the pause a seat held 1 s on the way down shows at 2 frames/s,
+# as ``SharePause`` reads such a pause at 10.
+_SLOW_CALM_SHARE = 0.01
+
+
+class SlowFrames:
+    """What frames half a second or more apart (a slow source) show of a still stretch: a move
+    onto the mat or off it (the total), how long the stretch was seen still before its first
+    frame (the gap to the frame before), and whether that first frame was calm as a seat."""
+
+    __slots__ = ("_last_kg", "_last_shares", "_prev_shares", "calm_first", "lead_s")
+
+    def __init__(self) -> None:
+        self._last_kg = 0.0
+        self._last_shares: list[float] = []
+        self._prev_shares: list[float] = []  # the frame's before ``_last_shares``
+        self.lead_s = 0.0  # the stretch's first frame came this long after the one before
+        self.calm_first = False  # ...and was calm as a seat right after a carry
+
+    def still(self, slow: bool, still: bool, shares: list[float], total_kg: float) -> bool:
+        """Every frame: ``still`` (``SharePause.stillness``), unless a slow frame's total moved."""
+        last_kg, self._last_kg = self._last_kg, total_kg
+        self._prev_shares, self._last_shares = self._last_shares, shares
+        return still and not (slow and abs(total_kg - last_kg) >= _SLOW_STILL_TOTAL * total_kg)
+
+    def begin(self, slow: bool, gap_s: float, carried_lately: bool) -> None:
+        """A still stretch begins at the last frame, ``gap_s`` after the one before."""
+        self.lead_s = gap_s if slow else 0.0
+        last, before = self._last_shares, self._prev_shares
+        calm = bool(before) and sum(map(abs, map(sub, last, before))) < _SLOW_CALM_SHARE
+        self.calm_first = slow and carried_lately and calm
+
+    def seen_enough(self, still_s: float) -> bool:
+        """A stretch of slow frames whose last still frame came ``still_s`` after its first
+        showed as much stillness as one of ``MIN_STRETCH_S`` at 10 frames a second."""
+        return self.calm_first or still_s + self.lead_s >= SEEN_STILL_S

@@ -21,6 +21,7 @@ from operator import mul
 RINGING_S = 0.3  # a stretch's first moments are its landing, left out of the sums
 MOVE_BEGUN_S = 0.6  # the controller's stillness ends this long after a move began
 RING_S = 1.2  # a landing's ring (~10 %, τ 0.35 s) is under 0.4 % by then
+MIN_STRETCH_S = 0.5  # a still stretch this long is a pause (``liedown``): an anchor
 
 Sample = tuple[float, float, float, list[float]]  # t, centre of pressure, total, shares
 # Lying back carries load head-wards only: the pelvis stays where the seat was, the legs where they
@@ -90,6 +91,11 @@ _PAST_SEAT_SHARE = 0.05
 # the seat than one who paused 1-3 s. Asking the 0.15 a trunk laid a row ahead carries after a
 # seat held over 8 s removed 13 more false sessions (weight shifts carrying 0.06-0.08) but, with
 # the sweep's lie-downs pausing 15 s on the seat, missed 241 of 1,944 lying runs against 103.
+# A sway is judged over samples spanning this long (four at 10 frames a second, 0.3 s; half a
+# frame less, so that a frame's rounding in ``t`` does not decide), and never on fewer than three:
+# the spread of two samples is half their difference, whatever the body does between them.
+SWAY_SPAN_S = 0.25
+_SWAY_MIN_SAMPLES = 3
 _BATCH = 64  # settled samples kept before they are folded into the sums (bounded memory)
 
 
@@ -100,6 +106,8 @@ class _Sums:
     sample after sample in order (``sum`` with a start value)."""
 
     n: int = 0
+    first_t: float = 0.0  # the first and the last sample's time (when ``n``)
+    last_t: float = 0.0
     cop: float = 0.0
     total: float = 0.0
     total_sq: float = 0.0
@@ -111,6 +119,9 @@ class _Sums:
         square of their totals (what each use of the sums reads)."""
         if not samples:
             return
+        if not self.n:
+            self.first_t = samples[0][0]
+        self.last_t = samples[-1][0]
         self.n += len(samples)
         totals = [s[2] for s in samples]
         self.total = sum(totals, self.total)
@@ -125,6 +136,11 @@ class _Sums:
         self.shares_sq = [
             sum(map(mul, c, c), q) for c, q in zip(columns, self.shares_sq, strict=True)
         ]
+
+    def judged(self) -> bool:
+        """Enough samples, over long enough, to judge a sway by (``SWAY_SPAN_S``,
+        ``_SWAY_MIN_SAMPLES``): four at 10 frames a second, 21 at 80, three at 5 or fewer."""
+        return self.n >= _SWAY_MIN_SAMPLES and self.last_t - self.first_t >= SWAY_SPAN_S
 
     def share_spread(self) -> float:
         n = self.n

@@ -41,22 +41,27 @@ def build(name: str, layout: MatLayout | None = None, seed: int | None = None) -
 
 
 def build_spec(
-    spec: ScenarioSpec, layout: MatLayout | None = None, seed: int | None = None
+    spec: ScenarioSpec,
+    layout: MatLayout | None = None,
+    seed: int | None = None,
+    rate_hz: float | None = None,
 ) -> SimRun:
-    """Runs any scenario spec (a library one, or one the detection sweep makes)."""
+    """Runs any scenario spec (a library one, or one the detection sweep makes), sampled at
+    ``rate_hz`` frames a second (None: ``RATE_HZ``, the boards' 10; 80 SPS boards, relays)."""
+    rate_hz = RATE_HZ if rate_hz is None else rate_hz
     name = spec.name
     mat = layout or spec.layout or DEFAULT_LAYOUT
     seed = default_seed(name) if seed is None else seed
     rng = np.random.default_rng(seed)
-    tl = Timeline(mat, RATE_HZ, rng)
+    tl = Timeline(mat, rate_hz, rng)
     told = Told()
     spec.story(tl, told)
     true_kg = tl.loads()
-    t = np.arange(len(true_kg)) / RATE_HZ
+    t = np.arange(len(true_kg)) / rate_hz
     dropouts = sensor.resolve_dropouts(spec.sensor.dropouts, true_kg, t)
     measured = sensor.apply(true_kg, t, spec.sensor, dropouts, rng)
     truth = _truth(spec, seed, tl, told, dropouts)
-    return SimRun(name=name, layout=mat, rate_hz=RATE_HZ, truth=truth, loads_kg=measured)
+    return SimRun(name=name, layout=mat, rate_hz=rate_hz, truth=truth, loads_kg=measured)
 
 
 def _r(x: float) -> float:

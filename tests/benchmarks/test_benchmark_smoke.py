@@ -41,6 +41,11 @@ FIGURES = {
     "mqtt_latency.py": [r"^mqtt reference: bare paho QoS 1 latency p50_ms [\d.]+"],
     "fleet.py": [r"^fleet reference: bare paho QoS 1 latency p50_ms [\d.]+"],
     "pi_read.py": [r"^pi_read skipped"],
+    "rates.py": [
+        r"^2 Hz: lying missed \d+ of \d+; false sessions \d+ in \d+ upright runs",
+        r"^10 Hz: lying missed \d+ of \d+; .*\(reference\)$",
+        r"^80 Hz: lying missed \d+ of \d+; false sessions \d+ in \d+ upright runs",
+    ],
     "ways_on.py": [
         r"^foot_end \(reference\): lying missed \d+ of \d+; start latency s: median [\d.]+",
         r"^side_edge: lying missed \d+ of \d+",

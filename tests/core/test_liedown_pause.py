@@ -35,10 +35,13 @@ class EveryFrame(SharePause):
     def stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
         last, self._prev = self._prev, (t, shares)
         if last is None:
+            self.gap_s = 0.0
             return self._every_frame_pause(t, shares) or still, False, False
         changed = sum(abs(a - b) for a, b in zip(shares, last[1], strict=True))
-        slow = t - last[0] >= liedown_pause._SLOW_FRAME_S
-        still = still or (slow and changed < liedown_pause._SLOW_STILL_SHARE)
+        self.gap_s = t - last[0]
+        slow = self.gap_s >= liedown_pause._SLOW_FRAME_S
+        if slow:  # a slow frame is still by its shares' change, whatever the controller says
+            still = changed < liedown_pause._SLOW_STILL_SHARE
         still = self._every_frame_pause(t, shares) or still
         return still, slow, not slow and changed >= liedown_pause._JUMP_SHARE
 
@@ -123,13 +126,15 @@ class PathAsWritten(SharePause):
     def stillness(self, t: float, shares: list[float], still: bool) -> tuple[bool, bool, bool]:
         recent = self._recent
         if not recent:
+            self.gap_s = 0.0
             recent.append((t, shares, 0.0))
             return still, False, False
         last_t, last, _ = recent[-1]
         changed: float = sum(map(abs, map(sub, shares, last)))
+        self.gap_s = t - last_t
         slow = t - last_t >= liedown_pause._SLOW_FRAME_S
-        if slow and changed < liedown_pause._SLOW_STILL_SHARE:
-            still = True
+        if slow:
+            still = changed < liedown_pause._SLOW_STILL_SHARE
         self._path += changed
         recent.append((t, shares, changed))
         while len(recent) > 1 and t - recent[1][0] >= liedown_pause._PAUSE_S:
