@@ -5,7 +5,7 @@ run is settled at once, never reaching the controller:
 
 * a *retained* message (published with ``-r``, re-sent by the broker on every connect, so a
   ``start`` from last week would start a session at each reconnect) gets an error result that
-  says how to clear it, and is never run;
+  says how to clear it, with the payload's ``transaction`` if it has one, and is never run;
 * an empty payload is ignored without a reply: it is what clearing a retained topic sends
   (``mosquitto_pub -r -n``), and a live subscriber receives it too;
 * a payload ``controller.wire.commands`` cannot read (bad JSON, over 4 KiB, unknown command or
@@ -56,10 +56,10 @@ class CommandInbox:
         name = self._topics.command_name(topic)
         if name is None or not payload:  # not a command topic; or a retained one cleared
             return
+        parsed = parse_command(name, payload)  # a retained one too: its transaction is echoed
         if retain:
-            self._reject(name, None, retained_error(topic))
+            self._reject(name, parsed.transaction, retained_error(topic))
             return
-        parsed = parse_command(name, payload)
         if parsed.command is None:
             self._reject(name, parsed.transaction, str(parsed.error))
             return

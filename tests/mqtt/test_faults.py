@@ -62,7 +62,8 @@ def test_a_retained_command_is_answered_with_how_to_clear_it_and_never_run(
     adapter = started(make_adapter())
     recorder.wait_for(lambda _ms: len(_results(recorder, "start")) >= 1)
     result = _results(recorder, "start")[0]
-    assert result["status"] == "error" and result["transaction"] is None
+    # its transaction is echoed, so the sender can tell which of its commands is refused
+    assert result["status"] == "error" and result["transaction"] == 9
     assert result["error"] == retained_error(MAT1.command("start"))
     assert "mosquitto_pub -r -n -t acumat/mat1/cmd/start" in str(result["error"])
     recorder.publish(MAT1.command("start"), '{"transaction": 10}')  # a live one still works
