@@ -126,6 +126,9 @@ class LieBack:
         self._landed: bool | None = None
         self._ahead: float | None = None  # the share laid ahead of the anchor's rows
         self._slow = SlowFrames()  # what frames half a second apart show of a stretch
+        # the frame before's total and shares (``SlowFrames`` reads them on slow frames)
+        self._last_kg = 0.0
+        self._last_shares: list[float] = []
 
     @property
     def stretch_start_t(self) -> float | None:
@@ -155,6 +158,7 @@ class LieBack:
         self._trail_at_start = ()
         self._pause.reset()
         self._slow = SlowFrames()
+        self._last_kg, self._last_shares = 0.0, []
 
     def frame(
         self, t: float, positive_kg: list[float], still: bool, total_kg: float | None = None
@@ -171,8 +175,12 @@ class LieBack:
         arrival = self.arrival
         if arrival.in_place and not self._stretches:
             arrival.frame(t, shares, total_kg)
+        last_kg, before, self._last_kg, self._last_shares = (
+            self._last_kg, self._last_shares, total_kg, shares
+        )  # fmt: skip
         still, slow, jumped = self._pause.stillness(t, shares, still)
-        still = self._slow.still(slow, still, shares, total_kg)
+        # a slow frame whose total moved is no pause (``SlowFrames``; asked on slow frames only)
+        still = still and not (slow and SlowFrames.total_moved(last_kg, total_kg))
         cop_m = sum(map(mul, shares, self._y))
         trail = self._trail
         if not trail or t - trail[-1][0] >= _CAME_EVERY_S:
@@ -187,7 +195,7 @@ class LieBack:
             return
         sample = (t, cop_m, total_kg, shares)
         if stretch is None:
-            stretch = self._begin(sample, slow)
+            stretch = self._begin(sample, slow, before)
         stretch.add(sample)
         if (n := self._stretches) <= 2:  # the first pauses: a seat landed, a body found there
             at_start = (stretch.start_t, self._pause.row_shares, self._trail_at_start)
@@ -202,11 +210,13 @@ class LieBack:
         if anchor is not None and t - anchor.t <= _ANCHOR_S:
             self._judge_move(stretch, anchor)
 
-    def _begin(self, sample: Sample, slow: bool) -> Stretch:
-        """A still stretch begins at this frame (``sample``)."""
+    def _begin(self, sample: Sample, slow: bool, before: list[float]) -> Stretch:
+        """A still stretch begins at this frame (``sample``; ``before``: the frame before's
+        shares, none on the visit's first)."""
         t = sample[0]
         stretch = self._stretch = Stretch(t, sample)
-        self._slow.begin(slow, self._pause.gap_s, self._pause.carried_lately(t))
+        pause = self._pause
+        self._slow.begin(slow, pause.gap_s, pause.carried_lately(t), (sample[3], before))
         self._trail_at_start = tuple(self._trail)
         self._stretches += 1
         return stretch

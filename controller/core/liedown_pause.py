@@ -137,27 +137,28 @@ _SLOW_CALM_SHARE = 0.01
 class SlowFrames:
     """What frames half a second or more apart (a slow source) show of a still stretch: a move
     onto the mat or off it (the total), how long the stretch was seen still before its first
-    frame (the gap to the frame before), and whether that first frame was calm as a seat."""
+    frame (the gap to the frame before), and whether that first frame was calm as a seat.
+    Asked on slow frames and at a stretch's start only: the lie-back keeps the frame before's
+    total and shares (``LieBack._last_kg``, ``_last_shares``), a call a frame saved."""
 
-    __slots__ = ("_last_kg", "_last_shares", "_prev_shares", "calm_first", "lead_s")
+    __slots__ = ("calm_first", "lead_s")
 
     def __init__(self) -> None:
-        self._last_kg = 0.0
-        self._last_shares: list[float] = []
-        self._prev_shares: list[float] = []  # the frame's before ``_last_shares``
         self.lead_s = 0.0  # the stretch's first frame came this long after the one before
         self.calm_first = False  # ...and was calm as a seat right after a carry
 
-    def still(self, slow: bool, still: bool, shares: list[float], total_kg: float) -> bool:
-        """Every frame: ``still`` (``SharePause.stillness``), unless a slow frame's total moved."""
-        last_kg, self._last_kg = self._last_kg, total_kg
-        self._prev_shares, self._last_shares = self._last_shares, shares
-        return still and not (slow and abs(total_kg - last_kg) >= _SLOW_STILL_TOTAL * total_kg)
+    @staticmethod
+    def total_moved(last_kg: float, total_kg: float) -> bool:
+        """A slow frame's total moved from the frame before's (``last_kg``): no pause."""
+        return abs(total_kg - last_kg) >= _SLOW_STILL_TOTAL * total_kg
 
-    def begin(self, slow: bool, gap_s: float, carried_lately: bool) -> None:
-        """A still stretch begins at the last frame, ``gap_s`` after the one before."""
+    def begin(
+        self, slow: bool, gap_s: float, carried_lately: bool, shares: tuple[list[float], ...]
+    ) -> None:
+        """A still stretch begins at the last frame, ``gap_s`` after the one before
+        (``shares``: the last frame's zones' shares and the one's before, if any)."""
         self.lead_s = gap_s if slow else 0.0
-        last, before = self._last_shares, self._prev_shares
+        last, before = shares
         calm = bool(before) and sum(map(abs, map(sub, last, before))) < _SLOW_CALM_SHARE
         self.calm_first = slow and carried_lately and calm
 
