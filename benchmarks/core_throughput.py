@@ -9,7 +9,8 @@ read against the machine's speed at the time. The core and the reference are tim
 process's CPU time (``time.process_time``), which a machine shared with other work inflates
 less than the wall clock; on an idle machine the two agree. Each figure is the median of 3
 runs. Goals: end to end ≥ 20,000 frames/s (50,000); core ≤ 10 µs per frame with breathing
-(issue 13).
+(issue 13). Also the empty mat's frame (seeded noise around 0 kg, as many frames), which is
+most of a real mat's day.
 ``--quick`` runs 3,000 frames (a smoke run; its figures say little).
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import random
 import statistics
 import sys
 import tempfile
@@ -27,6 +29,7 @@ from pathlib import Path
 from controller.core.breathing import BreathingEstimator
 from controller.core.controller import MatController
 from controller.core.factory import build_controller
+from firmware.frame import ZoneFrame
 from firmware.framefile import open_frames, write_frames
 from firmware.sim.scenarios import build
 
@@ -79,6 +82,21 @@ def core_only(path: Path, breathing: bool) -> tuple[float, int]:
     return time.process_time() - start, len(frames)
 
 
+def core_empty(path: Path) -> tuple[float, int]:
+    """The core, with breathing, over as many frames of an empty mat (0 kg ± 50 g of noise)."""
+    header, frames_iter = open_frames(path)
+    count, zones = sum(1 for _ in frames_iter), len(header.layout.zones)
+    rng = random.Random(1)
+    frames = [
+        ZoneFrame(i / 10, tuple(rng.gauss(0.0, 0.05) for _ in range(zones))) for i in range(count)
+    ]
+    core = MatController(header.layout, breathing=BreathingEstimator(header.layout))
+    start = time.process_time()
+    for frame in frames:
+        core.feed(frame)
+    return time.process_time() - start, len(frames)
+
+
 def median_run(run: Callable[[], tuple[float, int]]) -> tuple[float, int]:
     """The median of ``REPEATS`` runs (seconds, frames)."""
     runs = [run() for _ in range(REPEATS)]
@@ -99,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         ref = median_run(lambda: reference(path))
         core = median_run(lambda: core_only(path, True))
         bare = median_run(lambda: core_only(path, False))
+        empty = median_run(lambda: core_empty(path))
     print(
         f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
     )
@@ -108,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"core_us_per_frame: {us_per_frame(core):.1f}")
     print(f"core_without_breathing_us_per_frame: {us_per_frame(bare):.1f}")
     print(f"core_over_reference: {us_per_frame(core) / us_per_frame(ref):.1f}")
+    print(f"core_empty_mat_us_per_frame: {us_per_frame(empty):.1f}")
     return 0
 
 

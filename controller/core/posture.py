@@ -111,6 +111,7 @@ class PostureClassifier:
         self._candidate_since = 0.0
         self._since = 0.0
         self._stood: frozenset[int] = frozenset()  # tiles under the feet when sway was seen
+        self._visit_forgotten = False  # the last visit forgotten (the empty mat's frames)
 
     def update(
         self,
@@ -136,11 +137,14 @@ class PostureClassifier:
         """``update`` on loads already clamped at 0 and their total (the controller makes
         both once per frame for every stage)."""
         if not occupied:
-            self._next_eval_t = -math.inf
-            self._stood = frozenset()
-            self.lie_back.reset()
-            self._lain.forget()
+            if not self._visit_forgotten:  # once: the empty mat, most of a day, then costs nothing
+                self._next_eval_t = -math.inf
+                self._stood = frozenset()
+                self.lie_back.reset()
+                self._lain.forget()
+                self._visit_forgotten = True
             return self._report(t, "empty") if self.posture != "empty" else None
+        self._visit_forgotten = False
         positive = positive_kg
         self.lie_back.frame(t, positive, still, total_kg)
         if t >= self._next_eval_t:

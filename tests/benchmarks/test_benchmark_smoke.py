@@ -33,6 +33,11 @@ FIGURES = {
         r"^file_rss_growth_mb_minute_1_to_end: [-+][\d.]+",
         r"^simulate_rss_mb_end: [\d.]+",
     ],
+    "core_throughput.py": [
+        r"^reference_naive_loop_us_per_frame: [\d.]+",
+        r"^core_us_per_frame: [\d.]+",
+        r"^core_empty_mat_us_per_frame: [\d.]+",
+    ],
     "breathing.py": [r"^estimator cost at 10 Hz, 6 zones: [\d.]+ us \(= \d+ x the naive frame"],
     "gpio_calls.py": [
         r"^shared_clock_calls_6_boards 200 calls",
