@@ -12,14 +12,14 @@ comes. So once a second (one comparison on the frames between) each zone's condi
 is sampled, and a zone is ``drifting`` when, with every other live zone near its zero
 (``_QUIET_KG``), its reading moved one way in each of three 5-s spans by at least
 ``_MIN_SPAN_KG`` (3 kg/min: slower, the zero's lag stays under 6 kg, below ``leave_kg``), no
-1-s step exceeding ``_MAX_STEP_KG`` (a landing) nor going back by more than ``_BACK_KG`` (the
-noise). A 3-s fade-in of a body (~25 kg/s), a bag put down over 2 s (one span holds all its
-change), a cat settling (it moves back and forth) and breathing (it goes both ways, under a
-body that loads other zones) are none of these.
+1-s step exceeding ``STEP_KG`` (a landing; ``zone_bounds``) nor going back by more than
+``_BACK_KG`` (the noise). A 3-s fade-in of a body (~25 kg/s), a bag put down over 2 s (one
+span holds all its change), a cat settling (it moves back and forth) and breathing (it goes
+both ways, under a body that loads other zones) are none of these.
 
 A drifting zone raises ``sensor_fault`` (``drifting``) and is left out of every total like a
 dead zone (``coverage.py``); its zero stops following. Once the mat is empty and its reading
-has held within ``_STILL_KG`` for ``_STILL_STEPS`` seconds, it is re-zeroed where it settled
+has held within ``SETTLED_KG`` for ``SETTLED_S``, it is re-zeroed where it settled
 and the fault is cleared, once. Two cells drifting together (a shared supply) are not alone
 and are not caught; nor is a cell that drifted under a body and stopped before the body left
 (its offset then looks like a load left behind).
@@ -38,6 +38,7 @@ from controller.core.coverage import LiveZones
 from controller.core.events import Event, SensorFault
 from controller.core.faults import ZoneConditioner
 from controller.core.occupancy import ZeroTracker
+from controller.core.zone_bounds import SETTLED_KG, SETTLED_S, STEP_KG
 from controller.core.zone_frozen import FrozenZones
 from controller.core.zone_step import KnockedZones
 from firmware.faults import DRIFTING, OFFSET_JUMP, STUCK, FaultReason
@@ -51,11 +52,9 @@ _SPAN_STEPS = 5  # three 5-s spans: 15 s of steady change, one way
 _WINDOW = _SPANS * _SPAN_STEPS + 1  # samples in a judged window
 _MIN_SPAN_KG = 0.25  # 3 kg/min: a slower drift leaves the zero a lag of under 6 kg
 _NET_KG = _SPANS * _MIN_SPAN_KG  # a window that moved less cannot have moved enough in each
-_MAX_STEP_KG = 3.0  # more in 1 s is a landing, not a cell (180 kg/min)
 _BACK_KG = 0.15  # a step back this big breaks the run (noise ~20-50 g; breathing ~0.2 kg)
 _QUIET_KG = 2.5  # every other live zone within this of its zero: the zone is alone
-_STILL_STEPS = 10  # held for 10 s ...
-_STILL_KG = 0.3  # ... within 0.3 kg (under 2 kg/min): still again, re-zeroed where it is
+_STILL_STEPS = round(SETTLED_S)  # the samples, a second apart, that show it settled
 
 
 class DriftWatch:
@@ -99,6 +98,7 @@ class DriftWatch:
         posture reported is lying (a knocked cell is judged under a lying body only)."""
         if self._last_t is not None and t - self._last_t > _GAP_S:
             self._forget()
+            self._frozen.forget()
             self._knocked.forget()
         self._last_t, self.next_t = t, t + _STEP_S - _SLACK_S
         frozen = self._frozen.flagged
@@ -178,10 +178,10 @@ class DriftWatch:
 
 def drifting(samples: Sequence[float]) -> bool:
     """A window of 1-s samples moved one way steadily: each span by ``_MIN_SPAN_KG`` or more,
-    no step over ``_MAX_STEP_KG``, none back by more than ``_BACK_KG``."""
+    no step over ``STEP_KG``, none back by more than ``_BACK_KG``."""
     sign = 1.0 if samples[-1] >= samples[0] else -1.0
     for a, b in pairwise(samples):
-        if not -_BACK_KG <= sign * (b - a) <= _MAX_STEP_KG:
+        if not -_BACK_KG <= sign * (b - a) <= STEP_KG:
             return False
     ends = samples[::_SPAN_STEPS]
     return all(sign * (b - a) >= _MIN_SPAN_KG for a, b in pairwise(ends))
@@ -191,4 +191,4 @@ def _still(h: deque[float]) -> bool:
     if len(h) <= _STILL_STEPS:
         return False
     recent = list(h)[-_STILL_STEPS - 1 :]
-    return max(recent) - min(recent) <= _STILL_KG
+    return max(recent) - min(recent) <= SETTLED_KG

@@ -14,8 +14,8 @@ previous sample: a zone whose reading is exactly the same for ``_FROZEN_S`` whil
 another zone's reading changed in that time (a source that repeats a whole frame, or a test's
 constant loads, freezes every zone alike), and the other zones together carry less than it
 raises ``sensor_fault`` (``stuck``) and is left out like a dead zone (``coverage.py``). Its
-first changed reading clears the fault, once. Samples further apart than ``_GAP_S`` start the
-count again.
+first changed reading clears the fault, once. Samples further apart than ``DriftWatch`` allows
+start the count again (``forget``).
 
 Why "the others carry less": a frozen zone does its harm when it is what holds the mat
 occupied, a load with nothing around it after the person left (or on an empty mat). Under a
@@ -34,7 +34,6 @@ from firmware.faults import STUCK
 
 _FROZEN_S = 30.0  # a live cell repeats a reading to the gram for a few frames at most
 _MIN_KG = 1.0  # below this a repeated reading may be a rounded or clipped empty zone
-_GAP_S = 2.5  # samples further apart than this: the count starts again
 
 
 class FrozenZones:
@@ -46,7 +45,10 @@ class FrozenZones:
         self.flagged = [False] * n
         self._value: list[float | None] = [None] * n
         self._since = [0.0] * n  # when the zone's current value was first sampled
-        self._last_t: float | None = None
+
+    def forget(self) -> None:
+        """Samples too far apart (``DriftWatch``): each zone's count starts again."""
+        self._value = [None] * len(self._value)
 
     def sample(
         self,
@@ -57,9 +59,6 @@ class FrozenZones:
     ) -> bool:
         """Takes this second's sample (``bad_since``: per zone, since when its reading is bad,
         held or none: not the cell's own); returns whether a zone was flagged or cleared."""
-        if self._last_t is not None and t - self._last_t > _GAP_S:
-            self._value = [None] * len(self._value)
-        self._last_t = t
         changed = False
         values, since, flagged = self._value, self._since, self.flagged
         for i, kg in enumerate(loads_kg):

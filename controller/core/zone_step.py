@@ -14,17 +14,17 @@ knock moves it by its step, a lying body's moves keep it. While the posture repo
 total that moved by ``_MOVED_KG`` or more has the last frames (``recent``, raw, kept by the
 controller) judged a second later (no zone's reading bad then: a rail, a dropout and a value out
 of range are the conditioner's), in the zone that jumped most between two frames: its readings
-stepped by ``_MIN_STEP_KG`` or more between two frames ``_FRAME_GAP_S`` apart at most, every
+stepped by ``STEP_KG`` or more between two frames ``_FRAME_GAP_S`` apart at most, every
 zone's readings held within ``_FLAT_KG`` for ``_SIDE_S`` before and after the step, and every
 other zone's level moved by ``_OTHERS_KG`` at most; and the zone's readings after it are not one
 value repeated exactly (a stuck word or a frozen source: the firmware's and
 ``zone_frozen.py``'s). Then it raises ``sensor_fault`` (``offset_jump``) and its zero is moved
 by the step, so balance, posture and presence read the body as before the knock; the zone stays
 in (a knocked cell still weighs, its zero is known). Once the mat is empty and the zone has held
-within ``_STILL_KG`` for ``_STILL_S``, it is re-zeroed where it reads (the step's estimate made
+within ``SETTLED_KG`` for ``SETTLED_S``, it is re-zeroed where it reads (the step's estimate made
 exact) and the fault is cleared, once.
 
-Why 3 kg: below it the drift rule speaks (``zone_drift._MAX_STEP_KG``: more in a second is a
+Why 3 kg: below it the drift rule speaks (``zone_bounds.STEP_KG``: more in a second is a
 landing, not a drifting cell), and a lying body's zones held within 0.18 kg over a second in the
 simulator's 14 bodies. Why lying only: the physics above is a lying body's; sitting and standing
 shift weight on purpose, and a second body on the mat (a child on the feet) reads as sitting, so
@@ -43,10 +43,10 @@ from math import nan
 from controller.core.events import Event, SensorFault
 from controller.core.faults import ZoneConditioner
 from controller.core.occupancy import ZeroTracker
+from controller.core.zone_bounds import SETTLED_KG, SETTLED_S, STEP_KG
 from firmware.faults import OFFSET_JUMP
 from firmware.frame import ZoneFrame
 
-_MIN_STEP_KG = 3.0  # drift's bound: more in one second is not a drifting cell
 _MOVED_KG = 2.0  # the total moved this much in a second: a step of 3 kg less the others' noise
 _FLAT_KG = 0.5  # a lying body's zone over a second: <= 0.18 kg simulated; breathing ~0.2-0.4
 _OTHERS_KG = 0.5  # every other zone's level across the step
@@ -54,8 +54,6 @@ _SIDE_S = 1.0  # flat this long before and after the step
 _COVER = 0.8  # of ``_SIDE_S`` the frames on each side must span
 _FRAME_GAP_S = 0.25  # the step between two frames this close (10 frames/s; 4 at least)
 _FRAMES = 40  # kept: 4 s at 10 frames/s, a step a second before a sample and a second after
-_STILL_S = 10.0  # the empty mat held ...
-_STILL_KG = 0.3  # ... within this: re-zeroed where it reads, the fault cleared
 
 
 class KnockedZones:
@@ -69,7 +67,7 @@ class KnockedZones:
         self._before_kg = nan  # the previous second's total (NaN: none to compare with)
         self._candidate = False  # the total moved: judged on the next sample
         self._good_from = float("-inf")  # every reading good after this sample's time
-        self._ref_kg = [0.0] * n  # a knocked zone's reading since ``_ref_t`` (within _STILL_KG)
+        self._ref_kg = [0.0] * n  # a knocked zone's reading since ``_ref_t`` (within SETTLED_KG)
         self._ref_t = [0.0] * n
 
     def forget(self) -> None:
@@ -126,9 +124,9 @@ class KnockedZones:
             if not on:
                 continue
             kg = zones.loads_kg[i]
-            if occupied or zones.unsure(i) or abs(kg - self._ref_kg[i]) > _STILL_KG:
+            if occupied or zones.unsure(i) or abs(kg - self._ref_kg[i]) > SETTLED_KG:
                 self._ref_kg[i], self._ref_t[i] = kg, t
-            elif t - self._ref_t[i] >= _STILL_S:
+            elif t - self._ref_t[i] >= SETTLED_S:
                 self._zero.rezero(i, kg)
                 self.flagged[i], changed = False, True
                 name = self._names[i]
@@ -142,22 +140,20 @@ def _jumped(frames: Sequence[ZoneFrame]) -> int | None:
         return None
     best, best_kg = None, 0.0
     for i in range(len(frames[0].load_kg)):
-        k = _jump(frames, i)
-        if k is not None and abs(_kg(frames[k], i) - _kg(frames[k - 1], i)) > best_kg:
-            best, best_kg = i, abs(_kg(frames[k], i) - _kg(frames[k - 1], i))
+        jump = _jump(frames, i)
+        if jump is not None and jump[1] > best_kg:
+            best, best_kg = i, jump[1]
     return best
-
-
-def _kg(frame: ZoneFrame, i: int) -> float:
-    kg = frame.load_kg[i]
-    return nan if kg is None else kg
 
 
 def clean_step(frames: Sequence[ZoneFrame], i: int) -> float | None:
     """Zone ``i``'s step (kg) if it stepped cleanly between two of ``frames``: the frames each
     side flat for ``_SIDE_S``, every other zone's level where it was; else None."""
-    k = _jump(frames, i)
-    if k is None or frames[k].t - frames[k - 1].t > _FRAME_GAP_S:
+    jump = _jump(frames, i)
+    if jump is None:
+        return None
+    k = jump[0]
+    if frames[k].t - frames[k - 1].t > _FRAME_GAP_S:
         return None
     t0, t1 = frames[k - 1].t, frames[k].t
     before = [f.load_kg for f in frames[:k] if f.t >= t0 - _SIDE_S]
@@ -172,12 +168,12 @@ def clean_step(frames: Sequence[ZoneFrame], i: int) -> float | None:
         return None
     step_kg = levels[i]
     others_still = all(abs(d) <= _OTHERS_KG for j, d in enumerate(levels) if j != i)
-    return step_kg if abs(step_kg) >= _MIN_STEP_KG and others_still else None
+    return step_kg if abs(step_kg) >= STEP_KG and others_still else None
 
 
-def _jump(frames: Sequence[ZoneFrame], i: int) -> int | None:
-    """The index of the frame where zone ``i`` changed most from the frame before (None: a
-    reading missing, or too few frames)."""
+def _jump(frames: Sequence[ZoneFrame], i: int) -> tuple[int, float] | None:
+    """The index of the frame where zone ``i`` changed most from the frame before, and by
+    how much (kg, unsigned; None: a reading missing, too few frames, or no change)."""
     best, best_kg = None, 0.0
     previous = frames[0].load_kg[i] if frames else None
     for k in range(1, len(frames)):
@@ -187,7 +183,7 @@ def _jump(frames: Sequence[ZoneFrame], i: int) -> int | None:
         if abs(kg - previous) > best_kg:
             best, best_kg = k, abs(kg - previous)
         previous = kg
-    return best
+    return None if best is None else (best, best_kg)
 
 
 def _levels(
