@@ -2,8 +2,9 @@
 
 The core is tuned on the boards' 10 frames/s; 80 SPS boards give 80, and frame files from
 other tools or relays come at 1-5. ``rate_outcomes`` replays the sweep's cases
-(evaluation/sweep.py, one seed) with the simulator sampling at ``rate_hz`` (the body moves the
-same; only the sampling differs), and ``rate_lines`` sums each rate up beside the 10 Hz
+(evaluation/sweep.py, one seed) with the simulator sampling at ``rate_hz`` (it draws a story's
+sway and timing anew at each rate, so another rate is another body: ``every`` feeds the same
+body at a lower rate), and ``rate_lines`` sums each rate up beside the 10 Hz
 reference of the same run: lying runs missed, upright runs' false sessions, start latency
 (median, 95th percentile, max), and the runs behind each miss and false session.
 """
@@ -14,12 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from controller.core.factory import build_controller
-from controller.core.settings import CoreSettings
-from evaluation.scoring import score
-from evaluation.sweep import LAYOUTS, Case, all_cases
-from evaluation.sweep_report import Outcome, map_cases, percentile
-from firmware.sim.scenarios import build_spec
+from evaluation.sweep import Case, all_cases
+from evaluation.sweep_report import Outcome, map_cases, percentile, run_case
 
 REFERENCE_HZ = 10.0
 RATES_HZ = (2.0, 5.0, 10.0, 80.0)
@@ -38,22 +35,6 @@ class RateRun:
         return f"{self.rate_hz:g} Hz (every {self.every}th of {self.rate_hz * self.every:g})"
 
 
-def run_case_at(case: Case, rate_hz: float, every: int = 1) -> Outcome:
-    """One case replayed through the core with its frames sampled at ``rate_hz``: simulated
-    so, or (``every`` > 1) simulated ``every`` times as fast and every ``every``-th frame fed,
-    the same body as at the faster rate (the simulator draws a story's sway and timing anew
-    at each rate, so only this tells what the rate alone changes)."""
-    spec, mat = case.spec(), LAYOUTS[case.layout]
-    run = build_spec(spec, mat, case.run_seed(), rate_hz=rate_hz * every)
-    settings = CoreSettings()
-    core = build_controller(run.layout, settings)
-    frames = list(run.frames())[::every]
-    events = [event for frame in frames for event in core.feed(frame)]
-    events += core.finish()
-    result = score(run.truth, events, settings.breathing.window_s)
-    return Outcome(case.name, case.group, case.kind, case.layout, result)
-
-
 def cases(layouts: tuple[str, ...], every: int = 1, seed: int = 1) -> list[Case]:
     """The sweep's cases on ``layouts`` with one seed, every ``every``-th of them."""
     return all_cases(layouts, (seed,))[::every]
@@ -62,7 +43,9 @@ def cases(layouts: tuple[str, ...], every: int = 1, seed: int = 1) -> list[Case]
 def rate_outcomes(
     chosen: Sequence[Case], rate_hz: float, workers: int = 2, every: int = 1
 ) -> RateRun:
-    run = partial(run_case_at, rate_hz=rate_hz, every=every)
+    """The cases at ``rate_hz`` (``every`` > 1: simulated ``every`` times as fast and every
+    ``every``-th frame fed, the same body as at that rate; ``sweep_report.run_case``)."""
+    run = partial(run_case, rate_hz=rate_hz, every=every)
     return RateRun(rate_hz, map_cases(run, chosen, workers), every)
 
 

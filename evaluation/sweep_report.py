@@ -15,6 +15,7 @@ import multiprocessing
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import TypeVar, cast
 
 from controller.core.factory import build_controller
@@ -35,11 +36,16 @@ class Outcome:
     score: Score
 
 
-def run_case(case: Case) -> Outcome:
-    run = build_spec(case.spec(), LAYOUTS[case.layout], case.run_seed())
+def run_case(case: Case, rate_hz: float | None = None, every: int = 1) -> Outcome:
+    """One case through the core, its frames sampled at ``rate_hz`` (None: the simulator's
+    10 a second): simulated so, or (``every`` > 1) simulated ``every`` times as fast and every
+    ``every``-th frame fed (``evaluation.rates``)."""
+    simulated_hz = None if rate_hz is None else rate_hz * every
+    run = build_spec(case.spec(), LAYOUTS[case.layout], case.run_seed(), rate_hz=simulated_hz)
     settings = CoreSettings()
     core = build_controller(run.layout, settings)
-    events = [event for frame in run.frames() for event in core.feed(frame)]
+    frames = islice(run.frames(), 0, None, every)
+    events = [event for frame in frames for event in core.feed(frame)]
     events += core.finish()
     result = score(run.truth, events, settings.breathing.window_s)
     return Outcome(case.name, case.group, case.kind, case.layout, result)

@@ -1,6 +1,6 @@
 """The lie-back at frame rates other than the boards' 10 a second: 80 (boards at 80 SPS) and 2
 (a slow relay, or a frame file from another tool), on bodies of the detection sweep simulated at
-that rate (``evaluation.rates.run_case_at``) and on the library's ``heavy_tall`` fed every 5th
+that rate (``evaluation.sweep_report.run_case``) and on the library's ``heavy_tall`` fed every 5th
 frame (the same body as at 10).
 
 Each failed before the lie-back measured its pauses in seconds: at 80 frames/s a seat's 0.49 s
@@ -18,9 +18,9 @@ import pytest
 
 from controller.core.factory import build_controller
 from controller.core.settings import CoreSettings
-from evaluation.rates import run_case_at
 from evaluation.scoring import Score, score
 from evaluation.sweep import Case, all_cases
+from evaluation.sweep_report import run_case
 from firmware.sim.scenarios import build
 
 
@@ -30,7 +30,7 @@ def _cases(layout: str) -> dict[str, Case]:
 
 
 def sweep_run(name: str, rate_hz: float) -> Score:
-    return run_case_at(_cases(name.split("/")[3])[name], rate_hz).score
+    return run_case(_cases(name.split("/")[3])[name], rate_hz).score
 
 
 @pytest.mark.parametrize(
