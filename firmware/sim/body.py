@@ -87,7 +87,11 @@ def zone_bounds(layout: MatLayout) -> FloatArray:
 
 def zone_fractions(layout: MatLayout, rects_m: FloatArray) -> FloatArray:
     """(... × Z): the share of each rectangle's area (``... × 4``) inside each zone."""
-    zones = zone_bounds(layout)
+    return _area_fractions(zone_bounds(layout), rects_m)
+
+
+def _area_fractions(zones: FloatArray, rects_m: FloatArray) -> FloatArray:
+    """(... × Z): the share of each rectangle's area inside each of ``zones`` (Z × 4)."""
     r = rects_m[..., None, :]
     ox = np.clip(np.minimum(r[..., 2], zones[:, 2]) - np.maximum(r[..., 0], zones[:, 0]), 0, None)
     oy = np.clip(np.minimum(r[..., 3], zones[:, 3]) - np.maximum(r[..., 1], zones[:, 1]), 0, None)
@@ -111,6 +115,19 @@ def side_weights(layout: MatLayout) -> FloatArray:
     right = np.clip(zones[:, 2] - np.maximum(zones[:, 0], mid), 0, None) / width
     result: FloatArray = right - left
     return result
+
+
+def pose_imbalance(layout: MatLayout, pose: Pose) -> float:
+    """The body's own balance: (R − L) / (R + L) of its mass on the platform, split at the
+    centre line. The truth an uneven-load alert is judged by. On two columns it equals the
+    zones' ``imbalance``; a tile across the centre line (the middle column of three) cannot
+    show which half carries its load, so the zones' figure can only leave it out, and a
+    side-lying body centred on it would read −0.37 there while its own split is −0.04."""
+    mid, width, length = layout.width_m / 2, layout.width_m, layout.length_m
+    halves = np.array([[0.0, 0.0, mid, length], [mid, 0.0, width, length]])
+    left, right = pose.masses_kg @ _area_fractions(halves, pose.rects_m)
+    total = float(left + right)
+    return 0.0 if total <= 1e-9 else float(right - left) / total
 
 
 def imbalance(layout: MatLayout, loads_kg: FloatArray) -> float:

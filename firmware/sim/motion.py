@@ -16,7 +16,7 @@ import numpy as np
 
 from firmware.layout import MatLayout
 from firmware.sim import breathing as breath
-from firmware.sim.body import FloatArray, Pose, zone_fractions, zone_loads
+from firmware.sim.body import FloatArray, Pose, pose_imbalance, zone_fractions, zone_loads
 
 LANDING_FREQ_HZ = 2.5
 LANDING_TAU_S = 0.35
@@ -104,6 +104,7 @@ class Still:
     breathing: breath.Breathing | None = None
     wobble: float = 0.0
     wander: breath.Wander | None = None
+    true_imbalance: float = 0.0  # the pose's own left/right split (``body.pose_imbalance``)
 
     def mean_kg(self) -> FloatArray:
         return self.loads_kg
@@ -137,7 +138,9 @@ def still_pose(
     wander: breath.Wander | None = None,
 ) -> Still:
     """A ``Still`` state from a pose's loads on this layout."""
-    return Still(layout, zone_loads(layout, pose), posture, detail, breathing, wobble, wander)
+    loads_kg = zone_loads(layout, pose)
+    balance = pose_imbalance(layout, pose)
+    return Still(layout, loads_kg, posture, detail, breathing, wobble, wander, balance)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from firmware.layout import MatLayout
-from firmware.sim.body import HIP_FROM_VERTEX, Body, Pose, imbalance, zone_loads
+from firmware.sim.body import HIP_FROM_VERTEX, Body, Pose, pose_imbalance
 from firmware.sim.breathing import Breathing
 from firmware.sim.motion import Still, Swaying, still_pose
 from firmware.sim.posture import TEXTBOOK, Placement, PressureStyle, place
@@ -102,7 +102,7 @@ class Person:
         lo, hi = 0.0, self.layout.width_m / 2
         for _ in range(40):
             mid = (lo + hi) / 2
-            imb = imbalance(self.layout, zone_loads(self.layout, self.supine(sign * mid)))
+            imb = pose_imbalance(self.layout, self.supine(sign * mid))
             lo, hi = (mid, hi) if sign * imb < abs(target) else (lo, mid)
         return sign * lo
 

@@ -22,7 +22,7 @@ from firmware.faults import NOT_READY, FaultReason
 from firmware.frame import ZoneFrame
 from firmware.framefile import FrameFileHeader
 from firmware.layout import MatLayout
-from firmware.sim.body import FloatArray, imbalance
+from firmware.sim.body import FloatArray
 from firmware.sim.motion import State, Still, blend, landing
 from firmware.sim.sensor import SensorSpec
 
@@ -84,7 +84,7 @@ class Timeline:
             self._mark_lying(start, state)
 
     def _mark_lying(self, start: float, state: Still) -> None:
-        value = imbalance(self.layout, state.loads_kg)
+        value = state.true_imbalance
         side = "right" if value > 0 else "left"
         if abs(value) >= UNEVEN_FROM:
             _add_span(self.uneven, start, self.t, side)
