@@ -67,14 +67,22 @@ def measure_positive(
 
 def _straddling_shift(geometry: Geometry, positive_kg: list[float]) -> float:
     """A tile across the centre line is split like its neighbours: one body is one mass, so
-    the half of the tile next to the heavier side carries more of it (loads clamped at 0)."""
+    the half of the tile next to the heavier side carries more of it (loads clamped at 0).
+    Only as far as the neighbours carry as much as the tile itself, though: where nearly all
+    of a row lies on the middle tile (a body on its side, ~25 cm wide, on a 17 cm middle
+    column of three), what spills past its edges is the body's own shape (the back reaches
+    further than the front), not where it lies. Split in full there, a centred side-lying
+    body read −0.20, an alert, for its own split of −0.04; scaled by what the neighbours
+    carry, it reads −0.08, and an off-centre body, whose neighbour carries more than the
+    middle, is split in full as before (docs/controller.md, "Uneven load")."""
     shift = 0.0
     for i, left, right in geometry.straddlers:
         kg = positive_kg[i]
         left_kg = sum(positive_kg[j] for j in left)
         right_kg = sum(positive_kg[j] for j in right)
         if kg > 0.0 and left_kg + right_kg > 0.0:
-            lean = (right_kg - left_kg) / (right_kg + left_kg)
+            reach = left_kg + right_kg
+            lean = (right_kg - left_kg) / reach * (1.0 if reach >= kg else reach / kg)
             shift += (
                 0.5 * kg * (lean - geometry.side_weight[i]) * (1.0 - abs(geometry.side_weight[i]))
             )

@@ -43,7 +43,8 @@ def textbook(geometry: Geometry, loads_kg: list[float]) -> BalanceReading:
             right_kg = sum(max(0.0, loads_kg[j]) for j in right)
             if kg > 0.0 and left_kg + right_kg > 0.0:
                 w = geometry.side_weight[i]
-                lean = (right_kg - left_kg) / (right_kg + left_kg)
+                reach = min(1.0, (right_kg + left_kg) / kg)  # as far as the neighbours carry
+                lean = (right_kg - left_kg) / (right_kg + left_kg) * reach
                 shift += 0.5 * kg * (lean - w) * (1.0 - abs(w))
         side += shift
     cop_x = x_sum / total

@@ -221,3 +221,21 @@ def test_a_centre_tile_leans_with_its_neighbours() -> None:
     assert centred == pytest.approx(0.0)
     assert leaning is not None and leaning < -0.5  # the centre tile counts mostly left
     assert -1.0 <= leaning <= 1.0
+
+
+def test_a_centre_tile_leans_only_as_far_as_its_neighbours_carry() -> None:
+    """A body on its side centred on the middle column of three spills a little past both
+    edges, the back further than the front: that is its shape, not its place. The middle
+    tile is split by the neighbours' lean only in the measure they carry as much as it."""
+    geometry = build_geometry(MatLayout.grid(3, 3, 0.5, 1.3))
+    centred_on_side = [1.4, 12.1, 0.6, 2.4, 18.5, 1.1, 0.0, 9.7, 0.0]  # 50 kg, 1.52 m, left side
+    reading = measure(geometry, centred_on_side).imbalance
+    assert reading is not None and abs(reading) < 0.12  # under the alert's clear threshold
+    # The same spills under a lighter middle (the body reaches past it): split in full.
+    reaching = [14.0, 12.1, 6.0, 24.0, 18.5, 11.0, 0.0, 9.7, 0.0]
+    full = measure(geometry, reaching).imbalance
+    left, right, total = 38.0, 17.0, sum(reaching)
+    middle_lean = sum(
+        0.5 * mid * (rk - lk) / (rk + lk) for lk, mid, rk in ((14.0, 12.1, 6.0), (24.0, 18.5, 11.0))
+    )
+    assert full == pytest.approx((right - left + middle_lean) / total)
